@@ -1,0 +1,50 @@
+# Atiende — the two commands: `make demo` runs the product, `make test` runs
+# every test. Both install what they need first (scripts/bootstrap).
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_GEN  := -G "Unix Makefiles"
+
+.PHONY: all deps build build-asan demo test test-release test-asan bench format clean
+
+all: build
+
+deps:
+	@scripts/bootstrap
+
+build: deps
+	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+build-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DATIENDE_SANITIZE=ON -DATIENDE_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target atiende unit_tests
+
+# Runs the product: demo data in ./var (SQLite), served on 127.0.0.1:8080.
+demo: build
+	@$(BUILD)/atiende demo seed --data-dir var
+	@echo
+	@echo "Serving http://127.0.0.1:8080 (Ctrl-C to stop)"
+	@$(BUILD)/atiende serve --data-dir var --listen 127.0.0.1:8080
+
+# Every test: unit and integration (real HTTP) on the Release build, then the
+# whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: test-release test-asan
+
+test-release: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 900
+
+test-asan: build-asan
+	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j$(JOBS) --timeout 900
+
+bench: build
+	@bench/run.sh
+
+format:
+	@git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -1,0 +1,17 @@
+# Writes OUT: a C++ file holding each of FILES (paths under ROOT) as a string,
+# reachable through atiende::EmbeddedFile("store/sqlite/migrations/0001_x.sql").
+set(body "#include <map>\n#include <string>\n#include <string_view>\nnamespace atiende {\nnamespace {\n")
+set(entries "")
+set(i 0)
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(f ${FILES})
+  file(READ ${f} content HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "'\\\\x\\1'," content "${content}")
+  file(RELATIVE_PATH rel ${ROOT} ${f})
+  string(APPEND body "const char kFile${i}[] = {${content} 0};\n")
+  string(APPEND entries "    {\"${rel}\", std::string_view(kFile${i}, sizeof(kFile${i}) - 1)},\n")
+  math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "}  // namespace\n")
+string(APPEND body "const std::map<std::string, std::string_view>& EmbeddedFiles() {\n  static const std::map<std::string, std::string_view> files = {\n${entries}  };\n  return files;\n}\n}  // namespace atiende\n")
+file(WRITE ${OUT} "${body}")

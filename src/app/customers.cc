@@ -1,0 +1,95 @@
+#include "app/customers.h"
+
+#include "app/audit.h"
+#include "core/text.h"
+#include "json/customer_json.h"
+
+namespace atiende {
+
+Result<Customer> CreateCustomer(Deps& d, const Principal& actor, Customer in) {
+  ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(in));
+  in.created_at = in.updated_at = d.clock.Now();
+  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+    ATIENDE_RETURN_IF_ERROR(tx.InsertCustomer(in));
+    return Audit(tx, in.created_at, actor, "customer.create", "customer", std::to_string(in.id),
+                 nullptr, json::ToJson(in));
+  }));
+  return in;
+}
+
+Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
+                                std::optional<int64_t> expected_version,
+                                const std::function<Status(Customer&)>& change) {
+  Customer out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(id));
+    if (expected_version && *expected_version != before.version) {
+      return Status::Conflict("customer " + std::to_string(id) + " is at version " +
+                              std::to_string(before.version) + ", not " +
+                              std::to_string(*expected_version) + "; reload and try again")
+          .WithReason("version_conflict");
+    }
+    Customer after = before;
+    ATIENDE_RETURN_IF_ERROR(change(after));
+    ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(after));
+    after.id = before.id;
+    after.created_at = before.created_at;
+    if (after.code.empty()) after.code = before.code;
+    if (after.SameData(before)) {
+      out = before;
+      return Status::Ok();
+    }
+    after.version = before.version + 1;
+    after.updated_at = d.clock.Now();
+    ATIENDE_RETURN_IF_ERROR(tx.UpdateCustomer(after));
+    out = after;
+    return Audit(tx, after.updated_at, actor, "customer.update", "customer", std::to_string(id),
+                 json::ToJson(before), json::ToJson(after));
+  }));
+  return out;
+}
+
+Status DeleteCustomer(Deps& d, const Principal& actor, int64_t id) {
+  return d.store.Write([&](WriteTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(id));
+    ATIENDE_RETURN_IF_ERROR(tx.DeleteCustomer(id));
+    return Audit(tx, d.clock.Now(), actor, "customer.delete", "customer", std::to_string(id),
+                 json::ToJson(before), nullptr);
+  });
+}
+
+Result<Customer> GetCustomer(Deps& d, const Principal& who, int64_t id) {
+  if (who.role == Role::kCustomer && who.customer_id != id) {
+    return Status::NotFound("no customer with id " + std::to_string(id));
+  }
+  Result<Customer> out = Status::NotFound("");
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    out = tx.GetCustomer(id);
+    return out.status();
+  }));
+  return out;
+}
+
+Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit) {
+  if (text.size() > 200) return Status::InvalidArgument("must be at most 200 bytes", "q");
+  if (!text::IsValidUtf8(text)) return Status::InvalidArgument("is not valid UTF-8", "q");
+  CustomerSearch out;
+  CustomerQuery q{std::string(text), std::clamp(limit, 1, 100)};
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.SearchCustomers(q));
+    for (auto& h : hits) out.hits.emplace_back(std::move(h.customer), h.score);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit) {
+  std::vector<Customer> out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListCustomers(after_id, std::clamp(limit, 1, 500)));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace atiende

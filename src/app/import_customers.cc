@@ -1,0 +1,238 @@
+#include "app/import_customers.h"
+
+#include <map>
+
+#include "app/audit.h"
+#include "core/customer.h"
+#include "import/table.h"
+#include "json/customer_json.h"
+
+namespace atiende {
+
+namespace {
+
+enum class Field {
+  kGroup,
+  kLegalName,
+  kCriticality,
+  kTechnology,
+  kCode,
+  kTaxId,
+  kRegion,
+  kSegment,
+  kBlocks,
+  kEmail,
+  kPhone,
+  kManagerName,
+  kManagerContact,
+  kServiceId,
+  kCircuit,
+};
+
+// Normalised header → field. The first four are the source's table.
+const std::map<std::string, Field>& Columns() {
+  static const std::map<std::string, Field> m = {
+      {"grupo economico", Field::kGroup},
+      {"group", Field::kGroup},
+      {"clientes", Field::kLegalName},
+      {"cliente", Field::kLegalName},
+      {"razon social", Field::kLegalName},
+      {"legal name", Field::kLegalName},
+      {"critico", Field::kCriticality},
+      {"criticidad", Field::kCriticality},
+      {"criticality", Field::kCriticality},
+      {"tecnologia", Field::kTechnology},
+      {"technology", Field::kTechnology},
+      {"codigo", Field::kCode},
+      {"code", Field::kCode},
+      {"nit", Field::kTaxId},
+      {"rut", Field::kTaxId},
+      {"tax id", Field::kTaxId},
+      {"region", Field::kRegion},
+      {"segmento", Field::kSegment},
+      {"segment", Field::kSegment},
+      {"bloqueos", Field::kBlocks},
+      {"blocks", Field::kBlocks},
+      {"email", Field::kEmail},
+      {"correo", Field::kEmail},
+      {"telefono", Field::kPhone},
+      {"phone", Field::kPhone},
+      {"service manager", Field::kManagerName},
+      {"contacto service manager", Field::kManagerContact},
+      {"service manager contact", Field::kManagerContact},
+      {"service id", Field::kServiceId},
+      {"circuito", Field::kCircuit},
+      {"circuit", Field::kCircuit},
+  };
+  return m;
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : s + ",") {
+    if (c == ',' || c == ';' || c == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  return out;
+}
+
+void Apply(Field f, const std::string& v, Customer& c) {
+  switch (f) {
+    case Field::kGroup:
+      c.group = v;
+      break;
+    case Field::kLegalName:
+      c.legal_name = v;
+      break;
+    case Field::kCriticality:
+      if (v.empty())
+        c.criticality.reset();
+      else
+        c.criticality = v;
+      break;
+    case Field::kTechnology:
+      c.technology = v;
+      break;
+    case Field::kCode:
+      c.code = v;
+      break;
+    case Field::kTaxId:
+      c.tax_id = v;
+      break;
+    case Field::kRegion:
+      c.region = v;
+      break;
+    case Field::kSegment:
+      c.segment = v;
+      break;
+    case Field::kBlocks:
+      c.blocks = SplitList(v);
+      break;
+    case Field::kEmail:
+      c.email = v;
+      break;
+    case Field::kPhone:
+      c.phone = v;
+      break;
+    case Field::kManagerName:
+      c.service_manager.name = v;
+      break;
+    case Field::kManagerContact:
+      c.service_manager.contact = v;
+      break;
+    case Field::kServiceId:
+    case Field::kCircuit: {
+      // One service per row: the first service of the customer.
+      if (v.empty()) break;
+      if (c.services.empty()) c.services.emplace_back();
+      (f == Field::kServiceId ? c.services[0].service_id : c.services[0].circuit) = v;
+      break;
+    }
+  }
+}
+
+// Rolls the transaction back after a dry run; never leaves this file.
+const char kDryRun[] = "dry_run_rollback";
+
+}  // namespace
+
+std::string ImportColumnsHelp() {
+  std::string s;
+  for (const auto& [name, f] : Columns()) s += (s.empty() ? "" : ", ") + name;
+  return s;
+}
+
+Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::string_view bytes,
+                                     ImportOptions options) {
+  ATIENDE_ASSIGN_OR_RETURN(import::Table table, import::ParseTable(bytes));
+  std::vector<Field> fields;
+  std::map<Field, std::string> seen;
+  bool has_name = false;
+  for (const auto& h : table.header) {
+    std::string n = import::NormalizeHeader(h);
+    auto it = Columns().find(n);
+    if (it == Columns().end()) {
+      return Status::InvalidArgument(
+          "unknown column \"" + h + "\"; known columns: " + ImportColumnsHelp(), "row 1");
+    }
+    if (seen.count(it->second)) {
+      return Status::InvalidArgument(
+          "column \"" + h + "\" repeats column \"" + seen[it->second] + "\"", "row 1");
+    }
+    seen[it->second] = h;
+    has_name = has_name || it->second == Field::kLegalName;
+    fields.push_back(it->second);
+  }
+  if (!has_name) {
+    return Status::InvalidArgument("the file has no CLIENTES (legal name) column", "row 1");
+  }
+
+  ImportReport report;
+  report.dry_run = options.dry_run;
+  report.rows = static_cast<int>(table.rows.size());
+  TimePoint now = d.clock.Now();
+  Status s = d.store.Write([&](WriteTx& tx) {
+    report.created = report.updated = report.unchanged = 0;
+    report.rejected.clear();
+    for (size_t r = 0; r < table.rows.size(); ++r) {
+      const auto& row = table.rows[r];
+      int line = table.row_numbers[r];
+      if (row.size() > fields.size()) {
+        report.rejected.push_back({line, "",
+                                   "has " + std::to_string(row.size()) +
+                                       " cells but the header has " +
+                                       std::to_string(fields.size())});
+        continue;
+      }
+      Customer incoming;
+      for (size_t i = 0; i < row.size(); ++i) Apply(fields[i], row[i], incoming);
+      ATIENDE_ASSIGN_OR_RETURN(
+          auto existing, tx.FindCustomerByKey(incoming.code, incoming.tax_id, incoming.legal_name));
+      Customer c = existing ? *existing : Customer{};
+      for (size_t i = 0; i < row.size(); ++i) Apply(fields[i], row[i], c);
+      if (Status v = NormalizeCustomer(c); !v.ok()) {
+        report.rejected.push_back({line, v.field(), v.message()});
+        continue;
+      }
+      if (existing && c.SameData(*existing)) {
+        report.unchanged++;
+        continue;
+      }
+      c.updated_at = now;
+      Status w;
+      if (existing) {
+        c.version = existing->version + 1;
+        w = tx.UpdateCustomer(c);
+      } else {
+        c.created_at = now;
+        w = tx.InsertCustomer(c);
+      }
+      if (w.code() == Status::Code::kAlreadyExists) {
+        report.rejected.push_back({line, w.field(), w.message()});
+        continue;
+      }
+      ATIENDE_RETURN_IF_ERROR(w);
+      (existing ? report.updated : report.created)++;
+      ATIENDE_RETURN_IF_ERROR(
+          Audit(tx, now, actor, existing ? "customer.update" : "customer.create", "customer",
+                std::to_string(c.id),
+                existing ? boost::json::value(json::ToJson(*existing)) : nullptr, json::ToJson(c)));
+    }
+    if (options.strict && !report.rejected.empty()) {
+      return Status::InvalidArgument(std::to_string(report.rejected.size()) +
+                                         " rows were rejected; nothing was imported (strict)",
+                                     "row " + std::to_string(report.rejected.front().row));
+    }
+    if (options.dry_run) return Status::Conflict("dry run").WithReason(kDryRun);
+    return Status::Ok();
+  });
+  if (!s.ok() && s.reason() != kDryRun) return s;
+  return report;
+}
+
+}  // namespace atiende

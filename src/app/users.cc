@@ -1,0 +1,71 @@
+#include "app/users.h"
+
+#include "app/audit.h"
+#include "app/passwords.h"
+
+namespace atiende {
+
+namespace {
+boost::json::object UserJson(const User& u) {
+  boost::json::object o{
+      {"id", u.id}, {"username", u.username}, {"role", RoleName(u.role)}, {"disabled", u.disabled}};
+  if (u.customer_id) o["customer_id"] = *u.customer_id;
+  return o;
+}
+}  // namespace
+
+Result<User> AddUser(Deps& d, const Principal& actor, const NewUser& in) {
+  User u;
+  ATIENDE_ASSIGN_OR_RETURN(u.username, NormalizeUsername(in.username));
+  auto role = ParseRole(in.role);
+  if (!role) {
+    return Status::InvalidArgument(
+        "must be one of agent, supervisor, dispatch, back_office, admin, customer", "role");
+  }
+  u.role = *role;
+  if (u.role == Role::kCustomer && in.customer_code.empty()) {
+    return Status::InvalidArgument("is required for a customer user", "customer");
+  }
+  if (u.role != Role::kCustomer && !in.customer_code.empty()) {
+    return Status::InvalidArgument("only customer users belong to a customer", "customer");
+  }
+  ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(in.password));
+  ATIENDE_ASSIGN_OR_RETURN(u.password_hash, HashPassword(in.password));
+  u.created_at = d.clock.Now();
+  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+    if (!in.customer_code.empty()) {
+      auto c = tx.GetCustomerByCode(in.customer_code);
+      if (!c.ok()) return Status::NotFound("no customer with code " + in.customer_code);
+      u.customer_id = c->id;
+    }
+    ATIENDE_RETURN_IF_ERROR(tx.InsertUser(u));
+    return Audit(tx, u.created_at, actor, "user.create", "user", std::to_string(u.id), nullptr,
+                 UserJson(u));
+  }));
+  return u;
+}
+
+Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
+                   std::string_view password) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string name, NormalizeUsername(username));
+  ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(password));
+  ATIENDE_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
+  return d.store.Write([&](WriteTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(User u, tx.GetUserByName(name));
+    u.password_hash = hash;
+    ATIENDE_RETURN_IF_ERROR(tx.UpdateUser(u));
+    return Audit(tx, d.clock.Now(), actor, "user.password", "user", std::to_string(u.id), nullptr,
+                 boost::json::object{{"password", "changed"}});
+  });
+}
+
+Result<std::vector<User>> ListUsers(Deps& d) {
+  std::vector<User> out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListUsers());
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace atiende

@@ -1,0 +1,128 @@
+#include "config/config.h"
+
+#include <date/tz.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <map>
+
+#include "log/log.h"
+
+namespace atiende {
+
+namespace {
+
+Status SetInt(int& out, const std::string& v, const std::string& key, int lo, int hi) {
+  try {
+    size_t used = 0;
+    int n = std::stoi(v, &used);
+    if (used != v.size() || n < lo || n > hi) throw std::out_of_range("");
+    out = n;
+    return Status::Ok();
+  } catch (...) {
+    return Status::InvalidArgument(
+        "must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi), key);
+  }
+}
+
+Status SetBool(bool& out, const std::string& v, const std::string& key) {
+  if (v == "true" || v == "1" || v == "yes")
+    out = true;
+  else if (v == "false" || v == "0" || v == "no")
+    out = false;
+  else
+    return Status::InvalidArgument("must be true or false", key);
+  return Status::Ok();
+}
+
+using Setter = std::function<Status(Config&, const std::string&, const std::string&)>;
+
+const std::map<std::string, Setter>& Setters() {
+  static const std::map<std::string, Setter> m = {
+      {"listen",
+       [](Config& c, auto& v, auto&) {
+         c.listen = v;
+         return Status::Ok();
+       }},
+      {"data_dir",
+       [](Config& c, auto& v, auto&) {
+         c.data_dir = v;
+         return Status::Ok();
+       }},
+      {"log_level",
+       [](Config& c, auto& v, auto&) {
+         c.log_level = v;
+         return Status::Ok();
+       }},
+      {"workers", [](Config& c, auto& v, auto& k) { return SetInt(c.workers, v, k, 1, 256); }},
+      {"io_threads", [](Config& c, auto& v, auto& k) { return SetInt(c.io_threads, v, k, 1, 64); }},
+      {"time_zone",
+       [](Config& c, auto& v, auto&) {
+         c.time_zone = v;
+         return Status::Ok();
+       }},
+      {"secure_cookies",
+       [](Config& c, auto& v, auto& k) { return SetBool(c.secure_cookies, v, k); }},
+      {"virtual_clock", [](Config& c, auto& v, auto& k) { return SetBool(c.virtual_clock, v, k); }},
+      {"virtual_clock_start",
+       [](Config& c, auto& v, auto&) {
+         c.virtual_clock_start = v;
+         return Status::Ok();
+       }},
+  };
+  return m;
+}
+
+}  // namespace
+
+Result<Config> LoadConfig(const std::string& file) {
+  Config c;
+  if (!file.empty()) {
+    if (!std::filesystem::exists(file))
+      return Status::NotFound("config file " + file + " does not exist");
+    YAML::Node root;
+    try {
+      root = YAML::LoadFile(file);
+    } catch (const YAML::Exception& e) {
+      return Status::InvalidArgument(e.what(), file);
+    }
+    if (root && !root.IsNull()) {
+      if (!root.IsMap()) return Status::InvalidArgument("must be a mapping of settings", file);
+      for (const auto& kv : root) {
+        std::string key = kv.first.as<std::string>();
+        auto it = Setters().find(key);
+        if (it == Setters().end()) {
+          return Status::InvalidArgument("is not a known setting", file + ": " + key);
+        }
+        if (!kv.second.IsScalar())
+          return Status::InvalidArgument("must be a single value", file + ": " + key);
+        ATIENDE_RETURN_IF_ERROR(it->second(c, kv.second.Scalar(), file + ": " + key));
+      }
+    }
+  }
+  for (const auto& [key, set] : Setters()) {
+    std::string var = "ATIENDE_";
+    for (char ch : key) var += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    if (const char* v = std::getenv(var.c_str())) ATIENDE_RETURN_IF_ERROR(set(c, v, var));
+  }
+  ATIENDE_RETURN_IF_ERROR(ValidateConfig(c));
+  return c;
+}
+
+Status ValidateConfig(const Config& c) {
+  log::Level level;
+  if (!log::ParseLevel(c.log_level, level)) {
+    return Status::InvalidArgument("must be debug, info, warn or error", "log_level");
+  }
+  try {
+    (void)date::locate_zone(c.time_zone);
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("\"" + c.time_zone + "\" is not an IANA time zone", "time_zone");
+  }
+  if (c.data_dir.empty()) return Status::InvalidArgument("must not be empty", "data_dir");
+  return Status::Ok();
+}
+
+}  // namespace atiende

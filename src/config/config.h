@@ -1,0 +1,46 @@
+// Config: the settings of a node. Sources, later ones winning: defaults, the
+// YAML file (--config FILE or ATIENDE_CONFIG), ATIENDE_* environment
+// variables, command-line flags (applied by the CLI).
+//
+// YAML keys and variables:
+//   listen          ATIENDE_LISTEN          default "127.0.0.1:8080"
+//   data_dir        ATIENDE_DATA_DIR        default "./var"
+//   log_level       ATIENDE_LOG_LEVEL       default "info" (debug|info|warn|error)
+//   workers         ATIENDE_WORKERS         default 16 handler threads
+//   io_threads      ATIENDE_IO_THREADS      default 2 network threads
+//   time_zone       ATIENDE_TIME_ZONE       default "America/Bogota" (the desk's)
+//   secure_cookies  ATIENDE_SECURE_COOKIES  default false (set true behind TLS)
+//   virtual_clock   ATIENDE_VIRTUAL_CLOCK   default false (training/test mode)
+//   virtual_clock_start ATIENDE_VIRTUAL_CLOCK_START  default: the real time at start
+// Thread-safety: a value.
+#pragma once
+
+#include <string>
+
+#include "core/status.h"
+
+namespace atiende {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./var";
+  std::string log_level = "info";
+  int workers = 16;
+  int io_threads = 2;
+  std::string time_zone = "America/Bogota";
+  bool secure_cookies = false;
+  bool virtual_clock = false;
+  std::string virtual_clock_start;
+
+  std::string database_path() const { return data_dir + "/atiende.db"; }
+};
+
+// Reads the file (when non-empty) and the environment over the defaults.
+// kInvalidArgument naming the key (or variable) for a bad value or an unknown
+// key; kNotFound when the file does not exist.
+Result<Config> LoadConfig(const std::string& file);
+
+// Checks values that flags may also have set. kInvalidArgument naming the key.
+Status ValidateConfig(const Config& c);
+
+}  // namespace atiende

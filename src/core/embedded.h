@@ -1,0 +1,12 @@
+// Files compiled into the binary (cmake/embed.cmake): SQL migrations, the OpenAPI
+// document. Keys are paths relative to src/, e.g. "http/openapi.json".
+// Thread-safety: read-only after static initialisation.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace atiende {
+const std::map<std::string, std::string_view>& EmbeddedFiles();
+}  // namespace atiende

@@ -1,0 +1,191 @@
+#include "http/api.h"
+
+#include <chrono>
+
+#include "app/sessions.h"
+#include "http/problem.h"
+#include "json/customer_json.h"
+#include "log/log.h"
+
+namespace atiende::http {
+
+namespace {
+
+std::vector<std::string_view> Segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '/') {
+      ++i;
+      continue;
+    }
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    out.push_back(path.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+// Matches a pattern against a path; fills params on success.
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string>* params) {
+  auto ps = Segments(pattern), xs = Segments(path);
+  if (ps.size() != xs.size()) return false;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    if (ps[i].size() > 2 && ps[i].front() == '{') {
+      if (params) (*params)[std::string(ps[i].substr(1, ps[i].size() - 2))] = std::string(xs[i]);
+    } else if (ps[i] != xs[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string CookieValue(std::string_view header, std::string_view name) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t end = header.find(';', pos);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view part = header.substr(pos, end - pos);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    if (part.size() > name.size() && part.substr(0, name.size()) == name &&
+        part[name.size()] == '=') {
+      return std::string(part.substr(name.size() + 1));
+    }
+    pos = end + 1;
+  }
+  return {};
+}
+
+}  // namespace
+
+Api::Api(Deps& deps, ApiOptions options)
+    : deps_(deps),
+      options_(std::move(options)),
+      routes_(BuildRoutes(options_.virtual_clock != nullptr)) {
+  std::vector<std::string> labels;
+  for (const auto& r : routes_) labels.push_back(std::string(r.method) + " " + r.pattern);
+  metrics_ = std::make_unique<Metrics>(std::move(labels));
+}
+
+Api::~Api() = default;
+
+size_t Api::Match(Request& req, bool& method_mismatch) const {
+  method_mismatch = false;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (!MatchPattern(routes_[i].pattern, req.path, nullptr)) continue;
+    if (req.method == routes_[i].method ||
+        (req.method == "HEAD" && std::string_view(routes_[i].method) == "GET")) {
+      MatchPattern(routes_[i].pattern, req.path, &req.params);
+      return i;
+    }
+    method_mismatch = true;
+  }
+  return routes_.size();
+}
+
+size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
+  for (const auto& r : routes_) {
+    if (method == r.method && MatchPattern(r.pattern, path, nullptr)) return r.body_limit;
+  }
+  return 1 << 20;
+}
+
+Status Api::Authenticate(Request& req) {
+  std::string token;
+  if (req.authorization.rfind("Bearer ", 0) == 0) {
+    token = req.authorization.substr(7);
+  } else if (!req.authorization.empty()) {
+    return Status::Unauthenticated("only Bearer tokens are accepted in Authorization");
+  } else {
+    token = CookieValue(req.cookie, "atiende_session");
+  }
+  if (token.empty())
+    return Status::Unauthenticated("sign in first (session cookie or Bearer token)");
+  ATIENDE_ASSIGN_OR_RETURN(Principal p, atiende::Authenticate(deps_, token));
+  req.principal = std::move(p);
+  req.credential = std::move(token);
+  return Status::Ok();
+}
+
+Response Api::Handle(Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  bool method_mismatch = false;
+  size_t idx = Match(req, method_mismatch);
+  Response resp;
+  if (idx == routes_.size()) {
+    resp = method_mismatch
+               ? Problem(Status::InvalidArgument("method " + req.method + " is not allowed here")
+                             .WithReason("method_not_allowed"))
+               : Problem(Status::NotFound("no such endpoint: " + req.path));
+    if (method_mismatch) resp.status = 405;
+  } else if (draining_ && req.path != "/healthz") {
+    resp = Problem(Status::Unavailable("the server is shutting down"));
+  } else {
+    const Route& route = routes_[idx];
+    Status auth = route.is_public ? Status::Ok() : Authenticate(req);
+    if (auth.ok() && !route.is_public && !route.roles.Contains(req.principal->role)) {
+      auth = Status::PermissionDenied("role " + std::string(RoleName(req.principal->role)) +
+                                      " may not " + req.method + " " + route.pattern);
+    }
+    if (!auth.ok()) {
+      resp = Problem(auth);
+    } else {
+      Result<Response> r = Status::Internal("");
+      try {
+        r = (this->*route.handler)(req);
+      } catch (const std::exception& e) {
+        r = Status::Internal(e.what());
+      }
+      resp = r.ok() ? std::move(r).value() : Problem(r.status());
+      if (!r.ok() && resp.status >= 500) {
+        log::Error("http.error", {{"route", route.pattern}, {"error", r.status().ToString()}});
+      }
+    }
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  metrics_->Record(idx, resp.status, secs);
+  resp.headers.emplace_back("Cache-Control", "no-store");
+  resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  log::Debug(
+      "http.request",
+      {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"ms", secs * 1000}});
+  return resp;
+}
+
+Response Json(int status, const boost::json::value& v) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(v);
+  return r;
+}
+
+Result<boost::json::object> BodyObject(const Request& req) {
+  if (!req.content_type.empty() && req.content_type.rfind("application/json", 0) != 0) {
+    return Status::InvalidArgument("send the body as application/json", "Content-Type");
+  }
+  if (req.body.empty()) return Status::InvalidArgument("a JSON object is required", "body");
+  ATIENDE_ASSIGN_OR_RETURN(boost::json::value v, json::Parse(req.body));
+  if (!v.is_object()) return Status::InvalidArgument("must be a JSON object", "body");
+  return std::move(v.as_object());
+}
+
+Result<int64_t> IntParam(const std::map<std::string, std::string>& m, const std::string& name,
+                         std::optional<int64_t> fallback) {
+  auto it = m.find(name);
+  if (it == m.end() || it->second.empty()) {
+    if (fallback) return *fallback;
+    return Status::InvalidArgument("is required", name);
+  }
+  int64_t v = 0;
+  for (char c : it->second) {
+    if (c < '0' || c > '9' || v > 1'000'000'000'000'000LL) {
+      return Status::InvalidArgument("must be a non-negative whole number", name);
+    }
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
+}  // namespace atiende::http

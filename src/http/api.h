@@ -1,0 +1,93 @@
+// Api: the REST API under /api/v1 plus /healthz and /metrics, as plain
+// functions from Request to Response. Handle() authenticates, checks the
+// route's roles (401 without credentials, 403 with the wrong role), runs the
+// handler, maps errors to problem+json and records metrics.
+//
+// The route table is one explicit list in routes.cc (STYLE.md §8).
+// Thread-safety: Handle() is safe from any number of threads.
+#pragma once
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "app/deps.h"
+#include "core/role.h"
+#include "http/message.h"
+#include "http/metrics.h"
+
+namespace atiende::http {
+
+struct ApiOptions {
+  bool secure_cookies = false;            // add "Secure" to the session cookie (behind TLS)
+  VirtualClock* virtual_clock = nullptr;  // set in training/test mode: enables /api/v1/clock
+  std::string static_dir;                 // built console files; "" serves a placeholder page
+};
+
+class Api {
+ public:
+  Api(Deps& deps, ApiOptions options);
+  ~Api();
+
+  Response Handle(Request& req);
+  // The largest body accepted for this request line (bytes).
+  size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // Refuse new work (503) while draining before shutdown.
+  void SetDraining() { draining_ = true; }
+
+  struct Route {
+    const char* method;
+    const char* pattern;  // "/api/v1/customers/{id}"
+    bool is_public;       // no credentials needed
+    RoleSet roles;        // who may call it (ignored when public)
+    Result<Response> (Api::*handler)(Request&);
+    size_t body_limit = 1 << 20;  // default 1 MiB
+  };
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  static std::vector<Route> BuildRoutes(bool virtual_clock);
+  // Index of the route, routes_.size() for none; sets `method_mismatch` when
+  // only the method differs.
+  size_t Match(Request& req, bool& method_mismatch) const;
+  Status Authenticate(Request& req);
+
+  // Handlers (handlers_*.cc).
+  Result<Response> Healthz(Request& req);
+  Result<Response> MetricsText(Request& req);
+  Result<Response> OpenApi(Request& req);
+  Result<Response> ConsolePage(Request& req);
+  Result<Response> Login(Request& req);
+  Result<Response> Logout(Request& req);
+  Result<Response> WhoAmI(Request& req);
+  Result<Response> ListUsers(Request& req);
+  Result<Response> CreateUser(Request& req);
+  Result<Response> CreateToken(Request& req);
+  Result<Response> GetClock(Request& req);
+  Result<Response> SetClock(Request& req);
+  Result<Response> SearchCustomers(Request& req);
+  Result<Response> CreateCustomer(Request& req);
+  Result<Response> GetCustomer(Request& req);
+  Result<Response> PatchCustomer(Request& req);
+  Result<Response> DeleteCustomer(Request& req);
+  Result<Response> ImportCustomers(Request& req);
+  Result<Response> CustomerHistory(Request& req);
+
+  Deps& deps_;
+  ApiOptions options_;
+  std::vector<Route> routes_;
+  std::unique_ptr<Metrics> metrics_;
+  std::atomic<bool> draining_{false};
+};
+
+// Helpers for handlers (api.cc).
+Response Json(int status, const boost::json::value& v);
+// The request body parsed as a JSON object; kInvalidArgument otherwise.
+Result<boost::json::object> BodyObject(const Request& req);
+// A path or query parameter as a positive integer; kInvalidArgument naming it.
+Result<int64_t> IntParam(const std::map<std::string, std::string>& m, const std::string& name,
+                         std::optional<int64_t> fallback = std::nullopt);
+
+}  // namespace atiende::http

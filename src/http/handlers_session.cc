@@ -1,0 +1,103 @@
+// Handlers: signing in and out, users, API tokens.
+#include "app/sessions.h"
+#include "app/users.h"
+#include "core/time_format.h"
+#include "http/api.h"
+
+namespace atiende::http {
+
+namespace {
+
+boost::json::object PrincipalJson(const Principal& p) {
+  boost::json::object o{{"id", p.user_id}, {"username", p.username}, {"role", RoleName(p.role)}};
+  o["customer_id"] = p.customer_id ? boost::json::value(*p.customer_id) : nullptr;
+  return o;
+}
+
+Result<std::string> StringMember(const boost::json::object& o, const char* name) {
+  auto* v = o.if_contains(name);
+  if (!v) return Status::InvalidArgument("is required", name);
+  if (!v->is_string()) return Status::InvalidArgument("must be a string", name);
+  return std::string(v->as_string());
+}
+
+}  // namespace
+
+Result<Response> Api::Login(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  ATIENDE_ASSIGN_OR_RETURN(std::string username, StringMember(body, "username"));
+  ATIENDE_ASSIGN_OR_RETURN(std::string password, StringMember(body, "password"));
+  ATIENDE_ASSIGN_OR_RETURN(SessionGrant g,
+                           atiende::Login(deps_, username, password, req.remote_address));
+  Response r = Json(
+      200, {{"user", PrincipalJson(g.principal)}, {"expires_at", FormatInstant(g.expires_at)}});
+  std::string cookie = "atiende_session=" + g.token +
+                       "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
+                       std::to_string(std::chrono::seconds(kSessionLifetime).count());
+  if (options_.secure_cookies) cookie += "; Secure";
+  r.headers.emplace_back("Set-Cookie", cookie);
+  return r;
+}
+
+Result<Response> Api::Logout(Request& req) {
+  ATIENDE_RETURN_IF_ERROR(atiende::Logout(deps_, req.credential));
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  r.headers.emplace_back("Set-Cookie",
+                         "atiende_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+  return r;
+}
+
+Result<Response> Api::WhoAmI(Request& req) {
+  return Json(200, {{"user", PrincipalJson(*req.principal)}});
+}
+
+Result<Response> Api::ListUsers(Request&) {
+  ATIENDE_ASSIGN_OR_RETURN(auto users, atiende::ListUsers(deps_));
+  boost::json::array items;
+  for (const auto& u : users) {
+    auto o = PrincipalJson({u.id, u.username, u.role, u.customer_id});
+    o["disabled"] = u.disabled;
+    o["created_at"] = FormatInstant(u.created_at);
+    items.push_back(std::move(o));
+  }
+  return Json(200, {{"items", std::move(items)}});
+}
+
+Result<Response> Api::CreateUser(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  NewUser in;
+  for (const auto& [k, v] : body) {
+    if (k != "username" && k != "role" && k != "customer_code" && k != "password") {
+      return Status::InvalidArgument("is not a known field", std::string(k));
+    }
+  }
+  ATIENDE_ASSIGN_OR_RETURN(in.username, StringMember(body, "username"));
+  ATIENDE_ASSIGN_OR_RETURN(in.role, StringMember(body, "role"));
+  ATIENDE_ASSIGN_OR_RETURN(in.password, StringMember(body, "password"));
+  if (body.contains("customer_code")) {
+    ATIENDE_ASSIGN_OR_RETURN(in.customer_code, StringMember(body, "customer_code"));
+  }
+  ATIENDE_ASSIGN_OR_RETURN(User u, AddUser(deps_, *req.principal, in));
+  return Json(201, {{"user", PrincipalJson({u.id, u.username, u.role, u.customer_id})}});
+}
+
+Result<Response> Api::CreateToken(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  ATIENDE_ASSIGN_OR_RETURN(std::string username, StringMember(body, "username"));
+  int64_t hours = 24 * 90;
+  if (auto* h = body.if_contains("ttl_hours")) {
+    if (!h->is_int64() || h->as_int64() < 1 || h->as_int64() > 24 * 366) {
+      return Status::InvalidArgument("must be a whole number of hours from 1 to 8784", "ttl_hours");
+    }
+    hours = h->as_int64();
+  }
+  ATIENDE_ASSIGN_OR_RETURN(
+      SessionGrant g, CreateApiToken(deps_, *req.principal, username, std::chrono::hours(hours)));
+  return Json(201, {{"token", g.token},
+                    {"expires_at", FormatInstant(g.expires_at)},
+                    {"user", PrincipalJson(g.principal)}});
+}
+
+}  // namespace atiende::http

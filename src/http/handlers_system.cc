@@ -1,0 +1,62 @@
+// Handlers: health, metrics, the OpenAPI document, the console page, the clock.
+#include "core/embedded.h"
+#include "core/time_format.h"
+#include "http/api.h"
+
+namespace atiende::http {
+
+Result<Response> Api::Healthz(Request&) {
+  Status s = deps_.store.Read([](ReadTx& tx) { return tx.CountCustomers().status(); });
+  if (!s.ok()) return Status::Unavailable("database: " + s.message());
+  return Json(200,
+              {{"status", "ok"}, {"backend", deps_.store.backend()}, {"version", ATIENDE_VERSION}});
+}
+
+Result<Response> Api::MetricsText(Request&) {
+  Response r;
+  r.content_type = "text/plain; version=0.0.4";
+  r.body = metrics_->Text({{"atiende_virtual_clock", options_.virtual_clock ? 1.0 : 0.0}});
+  return r;
+}
+
+Result<Response> Api::OpenApi(Request&) {
+  auto it = EmbeddedFiles().find("http/openapi.json");
+  if (it == EmbeddedFiles().end()) return Status::Internal("openapi.json not embedded");
+  Response r;
+  r.body = std::string(it->second);
+  return r;
+}
+
+Result<Response> Api::ConsolePage(Request&) {
+  Response r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body =
+      "<!doctype html><html lang=\"es-419\"><meta charset=\"utf-8\"><title>Atiende</title>"
+      "<h1>Atiende</h1><p>La API está disponible en <a href=\"/api/v1/openapi.json\">"
+      "/api/v1/openapi.json</a>.</p></html>";
+  return r;
+}
+
+Result<Response> Api::GetClock(Request&) {
+  return Json(200,
+              {{"now", FormatInstant(deps_.clock.Now())}, {"virtual", deps_.clock.IsVirtual()}});
+}
+
+Result<Response> Api::SetClock(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  VirtualClock& clock = *options_.virtual_clock;
+  if (auto* now = body.if_contains("now"); now && body.size() == 1 && now->is_string()) {
+    ATIENDE_ASSIGN_OR_RETURN(TimePoint t, ParseInstant(now->as_string()));
+    clock.Set(t);
+  } else if (auto* adv = body.if_contains("advance"); adv && body.size() == 1 && adv->is_string()) {
+    auto d = ParseDuration(adv->as_string());
+    if (!d.ok()) return Status::InvalidArgument(d.status().message(), "advance");
+    clock.Advance(*d);
+  } else {
+    return Status::InvalidArgument(
+        "send either {\"now\": \"<ISO-8601 instant>\"} or {\"advance\": \"PT72H\"}", "body");
+  }
+  return GetClock(req);
+}
+
+}  // namespace atiende::http

@@ -1,0 +1,83 @@
+#include "http/problem.h"
+
+#include <boost/json.hpp>
+
+namespace atiende::http {
+
+int HttpStatusFor(const Status& s) {
+  switch (s.code()) {
+    case Status::Code::kOk:
+      return 200;
+    case Status::Code::kInvalidArgument:
+      return 400;
+    case Status::Code::kUnauthenticated:
+      return 401;
+    case Status::Code::kPermissionDenied:
+      return 403;
+    case Status::Code::kNotFound:
+      return 404;
+    case Status::Code::kAlreadyExists:
+      return 409;
+    case Status::Code::kConflict:
+      return 409;
+    case Status::Code::kPayloadTooLarge:
+      return 413;
+    case Status::Code::kTooManyRequests:
+      return 429;
+    case Status::Code::kUnavailable:
+      return 503;
+    case Status::Code::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+namespace {
+const char* Title(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Internal Server Error";
+  }
+}
+}  // namespace
+
+Response Problem(const Status& s) {
+  int status = HttpStatusFor(s);
+  boost::json::object o{
+      {"type", "about:blank"}, {"title", Title(status)}, {"status", status}, {"code", s.reason()}};
+  // Internal details stay in the log; the client gets a generic message.
+  std::string detail = status == 500 ? "internal error; it has been logged" : s.message();
+  if (!s.field().empty()) {
+    o["field"] = s.field();
+    detail = s.field() + ": " + detail;
+  }
+  o["detail"] = detail;
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = boost::json::serialize(o);
+  if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  return r;
+}
+
+}  // namespace atiende::http

@@ -1,0 +1,49 @@
+// The route table: every endpoint, its method, who may call it and its
+// handler. "What serves PATCH /api/v1/customers/{id}?" is one grep away.
+// Keep /api/v1/openapi.json in step: http_openapi_test fails when a route is
+// missing there.
+#include "http/api.h"
+
+namespace atiende::http {
+
+namespace {
+constexpr RoleSet kStaff = RoleSet::Staff();
+constexpr RoleSet kAnyone = RoleSet::Any();
+constexpr RoleSet kAdmin = {Role::kAdmin};
+constexpr RoleSet kMasterEditors = {Role::kAdmin, Role::kSupervisor, Role::kBackOffice};
+constexpr RoleSet kImporters = {Role::kAdmin, Role::kSupervisor};
+constexpr size_t kImportLimit = 64u << 20;  // 64 MiB spreadsheet
+}  // namespace
+
+std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
+  std::vector<Route> r = {
+      {"GET", "/healthz", true, {}, &Api::Healthz},
+      {"GET", "/metrics", true, {}, &Api::MetricsText},
+      {"GET", "/api/v1/openapi.json", true, {}, &Api::OpenApi},
+      {"GET", "/", true, {}, &Api::ConsolePage},
+
+      {"POST", "/api/v1/session", true, {}, &Api::Login, 16 << 10},
+      {"GET", "/api/v1/session", false, kAnyone, &Api::WhoAmI},
+      {"DELETE", "/api/v1/session", false, kAnyone, &Api::Logout},
+
+      {"GET", "/api/v1/users", false, kAdmin, &Api::ListUsers},
+      {"POST", "/api/v1/users", false, kAdmin, &Api::CreateUser, 16 << 10},
+      {"POST", "/api/v1/tokens", false, kAdmin, &Api::CreateToken, 16 << 10},
+
+      {"GET", "/api/v1/customers", false, kStaff, &Api::SearchCustomers},
+      {"POST", "/api/v1/customers", false, kMasterEditors, &Api::CreateCustomer},
+      {"POST", "/api/v1/customers/import", false, kImporters, &Api::ImportCustomers, kImportLimit},
+      {"GET", "/api/v1/customers/{id}", false, kAnyone, &Api::GetCustomer},
+      {"PATCH", "/api/v1/customers/{id}", false, kMasterEditors, &Api::PatchCustomer},
+      {"DELETE", "/api/v1/customers/{id}", false, kAdmin, &Api::DeleteCustomer},
+      {"GET", "/api/v1/customers/{id}/history", false, kImporters, &Api::CustomerHistory},
+  };
+  if (virtual_clock) {
+    // Training/test mode only: the clock everything time-based reads.
+    r.push_back({"GET", "/api/v1/clock", false, kAnyone, &Api::GetClock});
+    r.push_back({"POST", "/api/v1/clock", false, kAdmin, &Api::SetClock, 4 << 10});
+  }
+  return r;
+}
+
+}  // namespace atiende::http

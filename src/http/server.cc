@@ -1,0 +1,245 @@
+#include "http/server.h"
+
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/beast.hpp>
+#include <boost/url.hpp>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "http/problem.h"
+#include "log/log.h"
+
+namespace atiende::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+Request ToRequest(const bhttp::request<bhttp::string_body>& m, const std::string& remote) {
+  Request r;
+  r.method = std::string(m.method_string());
+  auto target = boost::urls::parse_origin_form(m.target());
+  if (target) {
+    r.path = target->path();
+    for (auto p : target->params()) r.query[p.key] = p.value;
+  } else {
+    r.path = std::string(m.target());
+  }
+  r.body = m.body();
+  r.content_type = std::string(m[bhttp::field::content_type]);
+  r.authorization = std::string(m[bhttp::field::authorization]);
+  r.cookie = std::string(m[bhttp::field::cookie]);
+  r.if_match = std::string(m[bhttp::field::if_match]);
+  r.remote_address = remote;
+  return r;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool keep_alive,
+                                            bool head) {
+  bhttp::response<bhttp::string_body> m{static_cast<bhttp::status>(r.status), version};
+  m.set(bhttp::field::server, "atiende");
+  if (!r.content_type.empty()) m.set(bhttp::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers) m.insert(k, v);
+  m.body() = head ? std::string() : std::move(r.body);
+  m.keep_alive(keep_alive);
+  m.prepare_payload();
+  return m;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Api& api;
+  ServerOptions opt;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor{ioc};
+  asio::signal_set signals{ioc, SIGTERM, SIGINT};
+  std::atomic<bool> stopping{false};
+
+  // Open connections, so Stop() can close the idle ones.
+  struct Conn {
+    beast::tcp_stream* stream;
+    bool busy = false;
+  };
+  std::mutex mu;
+  std::set<Conn*> conns;
+
+  Impl(Api& a, ServerOptions o) : api(a), opt(std::move(o)), workers(o.workers) {}
+
+  asio::awaitable<void> Session(tcp::socket socket);
+  asio::awaitable<void> Accept();
+  void CloseIdle();
+};
+
+asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
+  std::string remote;
+  {
+    boost::system::error_code ec;
+    auto ep = socket.remote_endpoint(ec);
+    if (!ec) remote = ep.address().to_string();
+  }
+  beast::tcp_stream stream(std::move(socket));
+  Conn conn{&stream};
+  {
+    std::lock_guard lock(mu);
+    conns.insert(&conn);
+  }
+  beast::flat_buffer buffer;
+  while (!stopping) {
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(16 * 1024);
+    parser.body_limit(1 << 20);
+    stream.expires_after(std::chrono::seconds(opt.idle_timeout_seconds));
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    if (ec) break;  // closed, timed out, cancelled or a malformed header: drop the connection
+    {
+      std::lock_guard lock(mu);
+      conn.busy = true;
+    }
+    const auto& hdr = parser.get();
+    auto path = std::string_view(hdr.target().data(), hdr.target().size());
+    path = path.substr(0, path.find('?'));
+    parser.body_limit(api.BodyLimit(std::string(hdr.method_string()), path));
+    stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds));
+    Response resp;
+    bool ok_read = true;
+    if (!parser.is_done()) {
+      auto [ec2, n2] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+      if (ec2 == bhttp::error::body_limit) {
+        resp = Problem(
+            Status::PayloadTooLarge("the request body is over the limit for this endpoint"));
+        ok_read = false;
+      } else if (ec2) {
+        break;
+      }
+    }
+    auto msg = parser.release();
+    bool keep_alive = msg.keep_alive() && ok_read;
+    if (ok_read) {
+      Request req = ToRequest(msg, remote);
+      resp = co_await asio::co_spawn(
+          workers, [&]() -> asio::awaitable<Response> { co_return api.Handle(req); },
+          asio::use_awaitable);
+    }
+    if (stopping) keep_alive = false;
+    auto out =
+        ToBeast(std::move(resp), msg.version(), keep_alive, msg.method() == bhttp::verb::head);
+    stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds));
+    auto [wec, wn] = co_await bhttp::async_write(stream, out, kNoThrow);
+    {
+      std::lock_guard lock(mu);
+      conn.busy = false;
+    }
+    if (wec || !keep_alive) break;
+  }
+  {
+    std::lock_guard lock(mu);
+    conns.erase(&conn);
+  }
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) break;
+      log::Warn("http.accept", {{"error", std::string(ec.message())}});
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true));
+    auto exec = socket.get_executor();
+    asio::co_spawn(exec, Session(std::move(socket)), asio::detached);
+  }
+}
+
+void Server::Impl::CloseIdle() {
+  std::lock_guard lock(mu);
+  for (Conn* c : conns) {
+    if (!c->busy) {
+      // Runs on the connection's strand; wakes its pending read with an error.
+      asio::post(c->stream->get_executor(), [s = c->stream, this, c] {
+        std::lock_guard l(mu);
+        if (conns.count(c) && !c->busy) s->cancel();
+      });
+    }
+  }
+}
+
+Server::Server(Api& api, ServerOptions options)
+    : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+
+Server::~Server() { impl_->workers.join(); }
+
+Status Server::Listen() {
+  auto& o = impl_->opt;
+  size_t colon = o.listen.rfind(':');
+  if (colon == std::string::npos) {
+    return Status::InvalidArgument("must look like 127.0.0.1:8080", "listen");
+  }
+  std::string host = o.listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(host, ec);
+  int port = -1;
+  try {
+    port = std::stoi(o.listen.substr(colon + 1));
+  } catch (...) {
+  }
+  if (ec || port < 0 || port > 65535) {
+    return Status::InvalidArgument("\"" + o.listen + "\" is not an address like 127.0.0.1:8080",
+                                   "listen");
+  }
+  tcp::endpoint ep(addr, static_cast<uint16_t>(port));
+  auto& a = impl_->acceptor;
+  a.open(ep.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(ep, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Unavailable("cannot listen on " + o.listen + ": " + ec.message());
+  return Status::Ok();
+}
+
+std::string Server::address() const {
+  boost::system::error_code ec;
+  auto ep = impl_->acceptor.local_endpoint(ec);
+  if (ec) return {};
+  return (ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string()) +
+         ":" + std::to_string(ep.port());
+}
+
+void Server::Run() {
+  auto& im = *impl_;
+  im.signals.async_wait([this](boost::system::error_code ec, int sig) {
+    if (!ec) {
+      log::Info("shutdown", {{"signal", sig}});
+      Stop();
+    }
+  });
+  asio::co_spawn(im.acceptor.get_executor(), im.Accept(), asio::detached);
+  std::vector<std::thread> threads;
+  for (int i = 1; i < im.opt.io_threads; ++i) threads.emplace_back([&] { im.ioc.run(); });
+  im.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() {
+  auto& im = *impl_;
+  if (im.stopping.exchange(true)) return;
+  asio::post(im.ioc, [&im] {
+    boost::system::error_code ec;
+    im.acceptor.close(ec);
+    im.signals.cancel(ec);
+    im.CloseIdle();
+  });
+}
+
+}  // namespace atiende::http

@@ -1,0 +1,196 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <filesystem>
+
+#include "core/embedded.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace atiende::sqlite {
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
+  std::unique_ptr<SqliteStore> s(new SqliteStore(std::move(options)));
+  ATIENDE_ASSIGN_OR_RETURN(s->writer_conn_, Connection::Open(s->options_.path, false));
+  ATIENDE_RETURN_IF_ERROR(s->Migrate(*s->writer_conn_));
+  for (int i = 0; i < s->options_.readers; ++i) {
+    ATIENDE_ASSIGN_OR_RETURN(auto r, Connection::Open(s->options_.path, true));
+    s->readers_.push_back(std::move(r));
+  }
+  s->writer_ = std::thread([p = s.get()] { p->WriterLoop(); });
+  return s;
+}
+
+SqliteStore::~SqliteStore() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+}
+
+Status SqliteStore::Migrate(Connection& c) {
+  ATIENDE_RETURN_IF_ERROR(c.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT"
+      " NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))"));
+  const std::string prefix = "store/sqlite/migrations/";
+  for (const auto& [path, sql] : EmbeddedFiles()) {  // std::map: sorted by name
+    if (path.rfind(prefix, 0) != 0) continue;
+    std::string name = std::filesystem::path(path).stem().string();
+    ATIENDE_ASSIGN_OR_RETURN(auto st,
+                             c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
+    st->Bind(1, name);
+    ATIENDE_ASSIGN_OR_RETURN(bool applied, st->Step());
+    st->Reset();
+    if (applied) continue;
+    // BEGIN IMMEDIATE takes the write lock: two processes starting together
+    // apply each migration once (the second re-checks under the lock).
+    ATIENDE_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+    ATIENDE_ASSIGN_OR_RETURN(auto again,
+                             c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
+    again->Bind(1, name);
+    auto done = again->Step();
+    again->Reset();
+    Status s = done.status();
+    if (s.ok() && !*done) {
+      s = c.Exec(sql);
+      if (s.ok()) {
+        ATIENDE_ASSIGN_OR_RETURN(auto ins,
+                                 c.Prepare("INSERT INTO schema_migrations(version) VALUES (?)"));
+        ins->Bind(1, name);
+        s = ins->Run();
+      }
+    }
+    if (!s.ok()) {
+      (void)c.Exec("ROLLBACK");
+      return Status::Internal("migration " + name + " failed: " + s.message());
+    }
+    ATIENDE_RETURN_IF_ERROR(c.Exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<std::string>> SqliteStore::AppliedMigrations() {
+  std::vector<std::string> out;
+  Status s = Read([&](ReadTx&) { return Status::Ok(); });  // ensures the store is usable
+  ATIENDE_RETURN_IF_ERROR(s);
+  auto c = TakeReader();
+  auto st = c->Prepare("SELECT version FROM schema_migrations ORDER BY version");
+  if (st.ok()) {
+    while (true) {
+      auto row = (*st)->Step();
+      if (!row.ok() || !*row) break;
+      out.push_back((*st)->Text(0));
+    }
+  }
+  ReturnReader(std::move(c));
+  return out;
+}
+
+std::unique_ptr<Connection> SqliteStore::TakeReader() {
+  {
+    std::lock_guard lock(readers_mu_);
+    if (!readers_.empty()) {
+      auto c = std::move(readers_.back());
+      readers_.pop_back();
+      return c;
+    }
+  }
+  // Pool exhausted: open another connection (kept in the pool afterwards).
+  auto c = Connection::Open(options_.path, true);
+  return c.ok() ? std::move(c).value() : nullptr;
+}
+
+void SqliteStore::ReturnReader(std::unique_ptr<Connection> c) {
+  std::lock_guard lock(readers_mu_);
+  readers_.push_back(std::move(c));
+}
+
+Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
+  auto c = TakeReader();
+  if (!c) return Status::Unavailable("cannot open a database connection");
+  Status s = c->Exec("BEGIN");
+  if (s.ok()) {
+    SqliteTx tx(*c, search_);
+    s = fn(tx);
+    Status end = c->Exec("COMMIT");
+    if (s.ok()) s = end;
+  }
+  ReturnReader(std::move(c));
+  return s;
+}
+
+Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
+  Pending p{&fn, {}};
+  auto fut = p.done.get_future();
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return Status::Unavailable("the store is shutting down");
+    queue_.push_back(&p);
+  }
+  cv_.notify_one();
+  return fut.get();
+}
+
+void SqliteStore::WriterLoop() {
+  std::vector<Pending*> batch;
+  while (true) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && static_cast<int>(batch.size()) < options_.max_batch) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    CommitBatch(batch);
+    batch.clear();
+  }
+}
+
+void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
+  Connection& c = *writer_conn_;
+  std::vector<Status> results(batch.size());
+  std::vector<std::string> terms;
+  Status s = c.Exec("BEGIN IMMEDIATE");
+  if (s.ok()) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      Status sp = c.Exec("SAVEPOINT w");
+      if (!sp.ok()) {
+        results[i] = sp;
+        continue;
+      }
+      SqliteTx tx(c, search_);
+      try {
+        results[i] = (*batch[i]->fn)(tx);
+      } catch (const std::exception& e) {  // a bug in a closure must not stop the writer
+        results[i] = Status::Internal(std::string("write failed: ") + e.what());
+      }
+      if (results[i].ok()) {
+        terms.insert(terms.end(), tx.new_terms().begin(), tx.new_terms().end());
+      } else {
+        (void)c.Exec("ROLLBACK TO w");
+      }
+      (void)c.Exec("RELEASE w");
+    }
+    s = c.Exec("COMMIT");
+    if (!s.ok()) (void)c.Exec("ROLLBACK");
+  }
+  if (s.ok()) {
+    commits_++;
+    committed_ += batch.size();
+    std::unique_lock lock(search_.mu);
+    if (search_.loaded) {
+      for (const auto& t : terms) search_.terms.Add(t);
+    }
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    batch[i]->done.set_value(s.ok() ? results[i] : s);
+  }
+}
+
+std::pair<uint64_t, uint64_t> SqliteStore::CommitStats() const {
+  return {commits_.load(), committed_.load()};
+}
+
+}  // namespace atiende::sqlite

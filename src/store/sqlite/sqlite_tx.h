@@ -1,0 +1,57 @@
+// SqliteTx: a transaction on one SQLite connection, implementing both ReadTx
+// and WriteTx (on a read-only connection the writes fail). Internal to the
+// SQLite adapter.
+// Thread-safety: used by one thread, inside one Read()/Write() closure.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "store/sqlite/db.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/store.h"
+
+namespace atiende::sqlite {
+
+class SqliteTx final : public WriteTx {
+ public:
+  SqliteTx(Connection& c, SearchState& search) : c_(c), search_(search) {}
+
+  Result<Customer> GetCustomer(int64_t id) override;
+  Result<Customer> GetCustomerByCode(std::string_view code) override;
+  Result<std::optional<Customer>> FindCustomerByKey(std::string_view code, std::string_view tax_id,
+                                                    std::string_view legal_name) override;
+  Result<std::vector<CustomerHit>> SearchCustomers(const CustomerQuery& q) override;
+  Result<std::vector<Customer>> ListCustomers(int64_t after_id, int limit) override;
+  Result<int64_t> CountCustomers() override;
+  Result<User> GetUser(int64_t id) override;
+  Result<User> GetUserByName(std::string_view username) override;
+  Result<std::vector<User>> ListUsers() override;
+  Result<Credential> GetCredential(std::string_view token_hash) override;
+  Result<std::vector<AuditEntry>> ListAudit(std::string_view entity, std::string_view entity_id,
+                                            int limit) override;
+
+  Status InsertCustomer(Customer& c) override;
+  Status UpdateCustomer(const Customer& c) override;
+  Status DeleteCustomer(int64_t id) override;
+  Status InsertUser(User& u) override;
+  Status UpdateUser(const User& u) override;
+  Status InsertCredential(const Credential& c) override;
+  Status DeleteCredential(std::string_view token_hash) override;
+  Status DeleteExpiredCredentials(TimePoint now) override;
+  Status AppendAudit(const AuditEntry& e) override;
+
+  // Search terms written by this transaction, for the vocabulary after commit.
+  std::vector<std::string>& new_terms() { return new_terms_; }
+
+ private:
+  Status IndexCustomer(const Customer& c);
+  Result<std::vector<int64_t>> MatchIds(const std::string& expr, int limit);
+  Status EnsureVocabulary();
+
+  Connection& c_;
+  SearchState& search_;
+  std::vector<std::string> new_terms_;
+};
+
+}  // namespace atiende::sqlite

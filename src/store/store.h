@@ -1,0 +1,124 @@
+// Store: the persistence port. Adapters: sqlite/ (embedded default) and, later,
+// postgres/. One contract test suite (store_contract_test.h) runs on each.
+//
+// Work happens in closures (STYLE.md §5): Read() runs fn against a consistent
+// snapshot, Write() runs fn inside one transaction that commits when fn returns
+// OK and rolls back everything fn did otherwise. Business rules live in the
+// closures (src/app/); the transaction stays here.
+//
+// Thread-safety: a Store is safe to use from any number of threads. Transaction
+// objects (ReadTx/WriteTx) belong to the closure that received them and must
+// not escape it. Write() may commit several callers' closures together (group
+// commit); each closure still succeeds or fails on its own.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/customer.h"
+#include "core/status.h"
+#include "core/user.h"
+
+namespace atiende {
+
+// One append-only audit row (G-1).
+struct AuditEntry {
+  int64_t id = 0;
+  TimePoint at{};
+  std::string actor;      // username, or "system"
+  std::string action;     // e.g. "customer.create"
+  std::string entity;     // e.g. "customer"
+  std::string entity_id;  // e.g. "42"
+  std::string before;     // JSON text, or "" when created
+  std::string after;      // JSON text, or "" when deleted
+};
+
+struct CustomerQuery {
+  std::string text;  // raw user text; folded and matched by the adapter
+  int limit = 20;    // REQUIRES: 1..100
+};
+
+struct CustomerHit {
+  Customer customer;
+  double score = 0;  // 0..1, higher is better
+};
+
+// A sign-in credential: a browser session or an API token. Only a hash of the
+// secret is stored.
+struct Credential {
+  std::string token_hash;  // hex SHA-256 of the secret
+  int64_t user_id = 0;
+  std::string kind;  // "session" or "api"
+  TimePoint created_at{};
+  TimePoint expires_at{};
+};
+
+class ReadTx {
+ public:
+  virtual ~ReadTx() = default;
+
+  // kNotFound when absent.
+  virtual Result<Customer> GetCustomer(int64_t id) = 0;
+  virtual Result<Customer> GetCustomerByCode(std::string_view code) = 0;
+  // The customer an imported row refers to: by code when non-empty, else by
+  // tax id when non-empty, else by folded legal name. nullopt when none.
+  virtual Result<std::optional<Customer>> FindCustomerByKey(std::string_view code,
+                                                            std::string_view tax_id,
+                                                            std::string_view legal_name) = 0;
+  // Best matches first; empty when nothing matches.
+  virtual Result<std::vector<CustomerHit>> SearchCustomers(const CustomerQuery& q) = 0;
+  // Customers with id > after_id, by id, at most limit.
+  virtual Result<std::vector<Customer>> ListCustomers(int64_t after_id, int limit) = 0;
+  virtual Result<int64_t> CountCustomers() = 0;
+
+  virtual Result<User> GetUser(int64_t id) = 0;
+  virtual Result<User> GetUserByName(std::string_view username) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  // kNotFound when no credential has this hash.
+  virtual Result<Credential> GetCredential(std::string_view token_hash) = 0;
+
+  // Newest first; entity/entity_id filter when non-empty.
+  virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
+                                                    std::string_view entity_id, int limit) = 0;
+};
+
+class WriteTx : public ReadTx {
+ public:
+  // Sets c.id, c.version = 1, and c.code when it was empty. c.created_at and
+  // c.updated_at must be set by the caller. kAlreadyExists (field "code") when
+  // the code is taken.
+  virtual Status InsertCustomer(Customer& c) = 0;
+  // Writes c over the stored row with the same id when its stored version is
+  // c.version - 1. kNotFound when absent; kConflict when the version moved.
+  virtual Status UpdateCustomer(const Customer& c) = 0;
+  // kNotFound when absent.
+  virtual Status DeleteCustomer(int64_t id) = 0;
+
+  // Sets u.id. kAlreadyExists (field "username") when taken.
+  virtual Status InsertUser(User& u) = 0;
+  virtual Status UpdateUser(const User& u) = 0;
+  virtual Status InsertCredential(const Credential& c) = 0;
+  // No error when absent.
+  virtual Status DeleteCredential(std::string_view token_hash) = 0;
+  virtual Status DeleteExpiredCredentials(TimePoint now) = 0;
+
+  virtual Status AppendAudit(const AuditEntry& e) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // "sqlite" or "postgresql".
+  virtual std::string_view backend() const = 0;
+  // Blocking. Returns fn's status, or kUnavailable/kInternal when the store fails.
+  virtual Status Read(const std::function<Status(ReadTx&)>& fn) = 0;
+  // Blocking: returns once the transaction is durable (or rolled back).
+  virtual Status Write(const std::function<Status(WriteTx&)>& fn) = 0;
+};
+
+}  // namespace atiende

@@ -1,0 +1,31 @@
+// The composition root: builds the clock, the store and the use cases' Deps
+// from a Config. The only place that knows every concrete adapter.
+// Thread-safety: build once, then share the Runtime.
+#pragma once
+
+#include <memory>
+
+#include "app/deps.h"
+#include "app/login_throttle.h"
+#include "config/config.h"
+
+namespace atiende {
+
+struct Runtime {
+  Config config;
+  std::unique_ptr<Clock> clock;
+  VirtualClock* virtual_clock = nullptr;  // == clock.get() in virtual mode
+  std::unique_ptr<Store> store;
+  std::unique_ptr<LoginThrottle> throttle;
+  std::unique_ptr<Deps> deps;
+};
+
+// Creates the data directory when missing, opens (and migrates) the store.
+// kUnavailable when the database cannot be opened; kInvalidArgument for a bad
+// virtual_clock_start.
+Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config);
+
+// The actor for CLI commands and background work.
+Principal SystemPrincipal();
+
+}  // namespace atiende
