@@ -1,0 +1,42 @@
+#include "core/time_format.h"
+
+#include <gtest/gtest.h>
+
+namespace atiende {
+namespace {
+
+TEST(TimeFormat, InstantRoundTrip) {
+  auto t = ParseInstant("2026-11-24T09:30:05Z");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(FormatInstant(*t), "2026-11-24T09:30:05Z");
+  auto f = ParseInstant("2026-11-24T09:30:05.25Z");
+  ASSERT_TRUE(f.ok());
+  EXPECT_EQ(FormatInstant(*f), "2026-11-24T09:30:05.250000Z");
+}
+
+TEST(TimeFormat, OffsetsConvertToUtc) {
+  auto t = ParseInstant("2026-11-24T06:00:00-03:00");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(FormatInstant(*t), "2026-11-24T09:00:00Z");
+}
+
+TEST(TimeFormat, RejectsMalformedInstants) {
+  for (const char* bad : {"", "2026-11-24", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
+                          "2026-11-24T25:00:00Z", "2026-11-24T09:00:00", "2026-11-24T09:00:00Zjunk",
+                          "2026-11-24T09:00:00+5:00"}) {
+    EXPECT_FALSE(ParseInstant(bad).ok()) << bad;
+  }
+}
+
+TEST(TimeFormat, Durations) {
+  EXPECT_EQ(ParseDuration("PT72H").value(), std::chrono::hours(72));
+  EXPECT_EQ(ParseDuration("P1D").value(), std::chrono::hours(24));
+  EXPECT_EQ(ParseDuration("P1DT30M").value(), std::chrono::minutes(24 * 60 + 30));
+  EXPECT_EQ(ParseDuration("P2W").value(), std::chrono::hours(24 * 14));
+  for (const char* bad : {"", "P", "PT", "72H", "PT72", "P1H", "PT1D", "P-1D", "P99999999999D"}) {
+    EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace atiende

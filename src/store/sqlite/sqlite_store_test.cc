@@ -1,0 +1,102 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "store/store_contract.h"
+#include "testing/test_env.h"
+
+namespace atiende::sqlite {
+namespace {
+
+std::unique_ptr<Store> MakeSqlite(const std::string& dir) {
+  auto s = SqliteStore::Open({dir + "/atiende.db"});
+  EXPECT_TRUE(s.ok()) << s.status().ToString();
+  return std::move(s).value();
+}
+
+using contract::StoreContract;
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
+                         ::testing::Values(contract::StoreFactory{"sqlite", MakeSqlite}),
+                         [](const auto& info) { return info.param.name; });
+
+TEST(SqliteStore, ConcurrentWritesShareCommits) {
+  testing::TempDir dir;
+  auto store = SqliteStore::Open({dir.file("a.db")}).value();
+  constexpr int kWriters = 64;
+  std::atomic<int> waiting{0};
+  std::vector<std::thread> threads;
+  // The first closure holds the writer until every other writer has queued,
+  // so the rest must be committed together.
+  std::thread first([&] {
+    ASSERT_TRUE(store->Write([&](WriteTx& tx) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (waiting.load() < kWriters - 1 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      Customer c;
+      c.legal_name = "first";
+      return tx.InsertCustomer(c);
+    }).ok());
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 1; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      waiting++;
+      ASSERT_TRUE(store->Write([&](WriteTx& tx) {
+        Customer c;
+        c.legal_name = "w" + std::to_string(i);
+        return tx.InsertCustomer(c);
+      }).ok());
+    });
+  }
+  first.join();
+  for (auto& t : threads) t.join();
+  auto [commits, closures] = store->CommitStats();
+  EXPECT_EQ(closures, static_cast<uint64_t>(kWriters));
+  EXPECT_LE(commits, 3u) << "64 concurrent writes should need about 2 commits";
+}
+
+TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
+  testing::TempDir dir;
+  {
+    auto a = SqliteStore::Open({dir.file("m.db")});
+    ASSERT_TRUE(a.ok());
+    auto applied = (*a)->AppliedMigrations().value();
+    ASSERT_FALSE(applied.empty());
+    EXPECT_EQ(applied.front(), "0001_init");
+  }
+  // Two processes' worth of opens at once: both succeed, nothing is applied twice.
+  std::vector<std::thread> ts;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 2; ++i) {
+    ts.emplace_back([&] { ok += SqliteStore::Open({dir.file("m.db")}).ok(); });
+  }
+  for (auto& t : ts) t.join();
+  EXPECT_EQ(ok.load(), 2);
+  auto again = SqliteStore::Open({dir.file("m.db")}).value();
+  EXPECT_EQ(again->AppliedMigrations().value().size(), 1u);
+}
+
+TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {
+  testing::TempDir dir;
+  auto store = SqliteStore::Open({dir.file("a.db")}).value();
+  ASSERT_TRUE(store->Write([](WriteTx& tx) {
+    return tx.AppendAudit({0, testing::T("2026-11-24T12:00:00Z"), "a", "x", "customer", "1", "", ""});
+  }).ok());
+  auto conn = Connection::Open(dir.file("a.db"), false).value();
+  EXPECT_FALSE(conn->Exec("UPDATE audit SET actor = 'mallory'").ok());
+  EXPECT_FALSE(conn->Exec("DELETE FROM audit").ok());
+}
+
+TEST(SqliteStore, UnopenableFileIsUnavailable) {
+  auto s = SqliteStore::Open({"/proc/no/such/dir/x.db"});
+  EXPECT_EQ(s.status().code(), Status::Code::kUnavailable);
+}
+
+}  // namespace
+}  // namespace atiende::sqlite

@@ -1,0 +1,273 @@
+// The Store contract: behaviours every adapter shares. See store_contract.h.
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+#include "store/store_contract.h"
+#include "testing/test_env.h"
+
+namespace atiende::contract {
+namespace {
+
+using testing::T;
+
+struct Fixture {
+  testing::TempDir dir;
+  std::unique_ptr<Store> store;
+  explicit Fixture(const StoreFactory& f) : store(f.make(dir.path())) {}
+};
+
+Customer Make(std::string name, std::string group = "", std::string code = "") {
+  Customer c;
+  c.legal_name = std::move(name);
+  c.group = std::move(group);
+  c.code = std::move(code);
+  c.created_at = c.updated_at = T("2026-11-24T12:00:00Z");
+  return c;
+}
+
+Result<Customer> Insert(Store& s, Customer c) {
+  Status st = s.Write([&](WriteTx& tx) { return tx.InsertCustomer(c); });
+  if (!st.ok()) return st;
+  return c;
+}
+
+std::vector<std::string> Names(Store& s, const std::string& q, int limit = 5) {
+  std::vector<std::string> out;
+  Status st = s.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.SearchCustomers({q, limit}));
+    for (auto& h : hits) out.push_back(h.customer.legal_name);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << q << ": " << st.ToString();
+  return out;
+}
+
+// The customer table of the NM seed (004_ecd212787f0fa7ee.txt).
+void InsertSeed(Store& s) {
+  const char* rows[][2] = {
+      {"", "SALUD TOTAL EPS-S S.A"},
+      {"", "VIRREY SOLIS I.P.S. S.A."},
+      {"ORGANIZACIÓN ARDILA LULLE - CAL", "INGENIO DEL CAUCA S.A."},
+      {"ORGANIZACION ARDILA LULLE - BOG", "RADIO CADENA NACIONAL S.A.S."},
+      {"ORGANIZACION ARDILA LULLE - BOG", "RCN TELEVISION S.A."},
+      {"ORGANIZACION ARDILA LULLE - BOG", "COLTEFINANCIERA S.A."},
+      {"", "ALPINA PRODUCTOS ALIMENTICIOS S.A."},
+      {"GRUPO COLPATRIA", "Scotiabank Colpatría S.A."},
+      {"", "COLFONDOS S.A."},
+      {"YUPI", "PRODUCTOS YUPI S.A.S."},
+      {"TECNOQUIMICAS S.A.", "TECNOQUIMICAS S.A."},
+      {"TECNOQUIMICAS S.A.", "TECNOSUR"},
+      {"COLOMBINA", "COLOMBINA S. A."},
+  };
+  for (auto& r : rows) ASSERT_TRUE(Insert(s, Make(r[1], r[0])).ok());
+}
+
+TEST_P(StoreContract, InsertAssignsIdCodeAndVersionAndRoundTrips) {
+  Fixture f(GetParam());
+  Customer c = Make("Scotiabank Colpatría S.A.", "GRUPO COLPATRIA");
+  c.criticality = "Prioritario";
+  c.technology = "Legacy con Out";
+  c.blocks = {"ZB"};
+  c.services = {{"SID-1", "CIR-9", "MPLS"}};
+  c.contacts = {{"Ana Pérez", "TI", "+57 1 555", "ana@colpatria.co"}};
+  c.service_manager = {"Luis Gómez", "luis@cirion.co"};
+  auto in = Insert(*f.store, c);
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  EXPECT_GT(in->id, 0);
+  EXPECT_EQ(in->code, "C" + std::to_string(in->id));
+  EXPECT_EQ(in->version, 1);
+  Customer got;
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(got, tx.GetCustomer(in->id));
+    return Status::Ok();
+  }).ok());
+  EXPECT_TRUE(got.SameData(*in));
+  EXPECT_EQ(got.version, 1);
+  EXPECT_EQ(got.created_at, c.created_at);
+}
+
+TEST_P(StoreContract, CodesAreUnique) {
+  Fixture f(GetParam());
+  ASSERT_TRUE(Insert(*f.store, Make("A", "", "100234")).ok());
+  auto dup = Insert(*f.store, Make("B", "", "100234"));
+  EXPECT_EQ(dup.status().code(), Status::Code::kAlreadyExists);
+  EXPECT_EQ(dup.status().field(), "code");
+}
+
+TEST_P(StoreContract, UpdateNeedsThePreviousVersion) {
+  Fixture f(GetParam());
+  auto c = Insert(*f.store, Make("Panadería La Espiga SpA")).value();
+  c.technology = "x";
+  c.version = 2;
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); }).ok());
+  c.technology = "y";  // still version 2: someone else's stale copy
+  Status stale = f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); });
+  EXPECT_EQ(stale.code(), Status::Code::kConflict);
+  c.id = 999999;
+  c.version = 2;
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); }).code(),
+            Status::Code::kNotFound);
+}
+
+TEST_P(StoreContract, DeleteRemovesFromReadsAndSearch) {
+  Fixture f(GetParam());
+  auto c = Insert(*f.store, Make("Hotel Bahía Coquimbo S.A.")).value();
+  EXPECT_EQ(Names(*f.store, "bahia").size(), 1u);
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.DeleteCustomer(c.id); }).ok());
+  EXPECT_TRUE(Names(*f.store, "bahia").empty());
+  Status again = f.store->Write([&](WriteTx& tx) { return tx.DeleteCustomer(c.id); });
+  EXPECT_EQ(again.code(), Status::Code::kNotFound);
+}
+
+TEST_P(StoreContract, AFailedClosureRollsBackOnlyItself) {
+  Fixture f(GetParam());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 16; ++i) {
+    threads.emplace_back([&, i] {
+      Status s = f.store->Write([&](WriteTx& tx) {
+        Customer c = Make("Empresa " + std::to_string(i));
+        ATIENDE_RETURN_IF_ERROR(tx.InsertCustomer(c));
+        if (i % 2) return Status::InvalidArgument("rejected on purpose");
+        return Status::Ok();
+      });
+      if (s.ok()) ok++;
+      else EXPECT_EQ(s.message(), "rejected on purpose");
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 8);
+  int64_t count = 0;
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(count, tx.CountCustomers());
+    return Status::Ok();
+  }).ok());
+  EXPECT_EQ(count, 8);
+  EXPECT_TRUE(Names(*f.store, "Empresa 1").empty() ||
+              Names(*f.store, "Empresa 1")[0] != "Empresa 1");
+}
+
+TEST_P(StoreContract, SearchFindsWhatAPersonExpects) {
+  Fixture f(GetParam());
+  InsertSeed(*f.store);
+  EXPECT_EQ(Names(*f.store, "colpatria").at(0), "Scotiabank Colpatría S.A.");
+  EXPECT_EQ(Names(*f.store, "COLPATRÍA S.A.").at(0), "Scotiabank Colpatría S.A.");
+  EXPECT_EQ(Names(*f.store, "colpatira").at(0), "Scotiabank Colpatría S.A.");  // a typo
+  EXPECT_EQ(Names(*f.store, "tecnoquimica").at(0), "TECNOQUIMICAS S.A.");
+  EXPECT_EQ(Names(*f.store, "rcn").at(0), "RCN TELEVISION S.A.");
+  EXPECT_EQ(Names(*f.store, "virrey solis ips").at(0), "VIRREY SOLIS I.P.S. S.A.");
+  EXPECT_EQ(Names(*f.store, "salud tot").at(0), "SALUD TOTAL EPS-S S.A");  // being typed
+  auto ardila = Names(*f.store, "ardila lule", 10);  // the group, with a typo
+  EXPECT_EQ(ardila.size(), 4u);
+  EXPECT_TRUE(std::find(ardila.begin(), ardila.end(), "RCN TELEVISION S.A.") != ardila.end());
+  EXPECT_TRUE(Names(*f.store, "zzzz qqqq").empty());
+  EXPECT_TRUE(Names(*f.store, "  ...  ").empty());
+}
+
+TEST_P(StoreContract, SearchMatchesCodeAndTaxId) {
+  Fixture f(GetParam());
+  Customer c = Make("Lechería del Sur Ltda.", "", "102019");
+  c.tax_id = "78.456.789-0";
+  ASSERT_TRUE(Insert(*f.store, c).ok());
+  EXPECT_EQ(Names(*f.store, "102019").at(0), "Lechería del Sur Ltda.");
+  EXPECT_EQ(Names(*f.store, "784567890").at(0), "Lechería del Sur Ltda.");
+  EXPECT_EQ(Names(*f.store, "78.456.789-0").at(0), "Lechería del Sur Ltda.");
+}
+
+TEST_P(StoreContract, SearchIsSafeWithQueryMetaCharacters) {
+  Fixture f(GetParam());
+  InsertSeed(*f.store);
+  for (const char* q : {"%", "_", "'", "\"", "*", "NEAR(", "--", "colpatria'; DROP TABLE customers;",
+                        "a OR b", "^col", "col:umn", "(", "\\"}) {
+    Names(*f.store, q);  // must not fail
+  }
+  EXPECT_EQ(Names(*f.store, "colpatria").at(0), "Scotiabank Colpatría S.A.");
+}
+
+TEST_P(StoreContract, SearchFollowsRenames) {
+  Fixture f(GetParam());
+  auto c = Insert(*f.store, Make("Colegio San Andrés de Talca")).value();
+  EXPECT_EQ(Names(*f.store, "san andres").size(), 1u);
+  c.legal_name = "Colegio Los Aromos";
+  c.version = 2;
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); }).ok());
+  EXPECT_TRUE(Names(*f.store, "san andres").empty());
+  EXPECT_EQ(Names(*f.store, "aromos").at(0), "Colegio Los Aromos");
+  EXPECT_EQ(Names(*f.store, "aromoss").at(0), "Colegio Los Aromos");  // typo, new term
+}
+
+TEST_P(StoreContract, FindCustomerByKeyPrefersCodeThenTaxIdThenName) {
+  Fixture f(GetParam());
+  Customer a = Make("Agrícola Los Robles Ltda.", "", "100234");
+  a.tax_id = "76.123.456-7";
+  ASSERT_TRUE(Insert(*f.store, a).ok());
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    EXPECT_TRUE(tx.FindCustomerByKey("100234", "", "").value().has_value());
+    EXPECT_FALSE(tx.FindCustomerByKey("999", "", "Agrícola Los Robles Ltda.").value().has_value());
+    EXPECT_TRUE(tx.FindCustomerByKey("", "76.123.456-7", "").value().has_value());
+    EXPECT_TRUE(tx.FindCustomerByKey("", "", "AGRICOLA LOS ROBLES LTDA").value().has_value());
+    return Status::Ok();
+  }).ok());
+}
+
+TEST_P(StoreContract, ListCustomersPagesById) {
+  Fixture f(GetParam());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Insert(*f.store, Make(std::string("E").append(std::to_string(i)))).ok());
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    auto first = tx.ListCustomers(0, 3).value();
+    EXPECT_EQ(first.size(), 3u);
+    auto rest = tx.ListCustomers(first.back().id, 3).value();
+    EXPECT_EQ(rest.size(), 2u);
+    EXPECT_GT(rest.front().id, first.back().id);
+    return Status::Ok();
+  }).ok());
+}
+
+TEST_P(StoreContract, UsersAndCredentials) {
+  Fixture f(GetParam());
+  User u;
+  u.username = "agente";
+  u.role = Role::kAgent;
+  u.password_hash = "$argon2id$x";
+  u.created_at = T("2026-11-24T12:00:00Z");
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.InsertUser(u); }).ok());
+  User dup = u;
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.InsertUser(dup); }).code(),
+            Status::Code::kAlreadyExists);
+  Credential cred{"abc", u.id, "session", T("2026-11-24T12:00:00Z"), T("2026-11-25T00:00:00Z")};
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.InsertCredential(cred); }).ok());
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    EXPECT_EQ(tx.GetUserByName("agente").value().role, Role::kAgent);
+    EXPECT_EQ(tx.GetCredential("abc").value().user_id, u.id);
+    EXPECT_EQ(tx.GetCredential("nope").status().code(), Status::Code::kNotFound);
+    return Status::Ok();
+  }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) {
+    return tx.DeleteExpiredCredentials(T("2026-11-25T00:00:00Z"));
+  }).ok());
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    EXPECT_EQ(tx.GetCredential("abc").status().code(), Status::Code::kNotFound);
+    return Status::Ok();
+  }).ok());
+}
+
+TEST_P(StoreContract, AuditIsReturnedNewestFirst) {
+  Fixture f(GetParam());
+  for (int i = 0; i < 3; ++i) {
+    AuditEntry e{0, T("2026-11-24T12:00:00Z"), "ana", "customer.update", "customer", "7",
+                 "{\"v\":" + std::to_string(i) + "}", "{}"};
+    ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.AppendAudit(e); }).ok());
+  }
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) {
+    auto all = tx.ListAudit("customer", "7", 10).value();
+    EXPECT_EQ(all.size(), 3u);
+    EXPECT_EQ(all.front().before, "{\"v\":2}");
+    EXPECT_EQ(all.front().actor, "ana");
+    EXPECT_TRUE(tx.ListAudit("customer", "8", 10).value().empty());
+    return Status::Ok();
+  }).ok());
+}
+
+}  // namespace
+}  // namespace atiende::contract

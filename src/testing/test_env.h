@@ -1,0 +1,58 @@
+// Test helpers (header-only, used by *_test.cc): a temporary directory and a
+// complete set of Deps over a real SQLite file and a virtual clock.
+// Thread-safety: one per test.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+
+#include "app/deps.h"
+#include "app/login_throttle.h"
+#include "core/time_format.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace atiende::testing {
+
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device rd;
+    path_ = std::filesystem::temp_directory_path() /
+            ("atiende-test-" + std::to_string(rd()) + std::to_string(rd()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string path() const { return path_.string(); }
+  std::string file(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline TimePoint T(const char* iso) { return ParseInstant(iso).value(); }
+
+struct TestEnv {
+  TempDir dir;
+  VirtualClock clock{T("2026-11-24T12:00:00Z")};
+  std::unique_ptr<Store> store;
+  LoginThrottle throttle{clock};
+  std::unique_ptr<Deps> deps;
+
+  TestEnv() {
+    auto s = sqlite::SqliteStore::Open({dir.file("atiende.db")});
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    store = std::move(s).value();
+    deps = std::make_unique<Deps>(Deps{*store, clock, throttle, {}});
+  }
+};
+
+inline Principal Admin() { return Principal{0, "tester", Role::kAdmin, std::nullopt}; }
+
+}  // namespace atiende::testing
