@@ -21,10 +21,12 @@ const char kSeed[] =
 
 int64_t Count(testing::TestEnv& env) {
   int64_t n = -1;
-  EXPECT_TRUE(env.store->Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(n, tx.CountCustomers());
-    return Status::Ok();
-  }).ok());
+  EXPECT_TRUE(env.store
+                  ->Read([&](ReadTx& tx) {
+                    ATIENDE_ASSIGN_OR_RETURN(n, tx.CountCustomers());
+                    return Status::Ok();
+                  })
+                  .ok());
   return n;
 }
 
@@ -57,14 +59,16 @@ TEST(ImportCustomers, ChangedRowIsAnUpdateWithAudit) {
   auto c = SearchCustomers(*env.deps, "colpatria", 1).value().hits.at(0).first;
   EXPECT_EQ(c.technology, "SDWAN con Out Vipt");
   EXPECT_EQ(c.version, 2);
-  ASSERT_TRUE(env.store->Read([&](ReadTx& tx) {
-    auto audit = tx.ListAudit("customer", std::to_string(c.id), 10).value();
-    EXPECT_EQ(audit.size(), 2u);
-    EXPECT_EQ(audit.front().action, "customer.update");
-    EXPECT_NE(audit.front().before.find("Legacy con Out"), std::string::npos);
-    EXPECT_NE(audit.front().after.find("SDWAN con Out Vipt"), std::string::npos);
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(env.store
+                  ->Read([&](ReadTx& tx) {
+                    auto audit = tx.ListAudit("customer", std::to_string(c.id), 10).value();
+                    EXPECT_EQ(audit.size(), 2u);
+                    EXPECT_EQ(audit.front().action, "customer.update");
+                    EXPECT_NE(audit.front().before.find("Legacy con Out"), std::string::npos);
+                    EXPECT_NE(audit.front().after.find("SDWAN con Out Vipt"), std::string::npos);
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 TEST(ImportCustomers, RejectedRowsNameTheirRowAndReason) {
@@ -121,14 +125,16 @@ TEST(ImportCustomers, OptionalColumnsFillTheRecord) {
       "CODIGO\tCLIENTES\tRUT\tREGION\tSEGMENTO\tBLOQUEOS\tService ID\tCircuito\n"
       "100234\tAgrícola Los Robles Ltda.\t76.123.456-7\tMetropolitana\tgranel\tZB\tS-1\tC-7\n";
   ASSERT_TRUE(ImportCustomers(*env.deps, Admin(), tsv, {}).ok());
-  ASSERT_TRUE(env.store->Read([&](ReadTx& tx) {
-    auto c = tx.GetCustomerByCode("100234").value();
-    EXPECT_EQ(c.blocks, std::vector<std::string>{"ZB"});
-    EXPECT_EQ(c.segment, "granel");
-    EXPECT_EQ(c.region, "Metropolitana");
-    EXPECT_EQ(c.services.at(0).circuit, "C-7");
-    return Status::Ok();
-  }).ok());
+  ASSERT_TRUE(env.store
+                  ->Read([&](ReadTx& tx) {
+                    auto c = tx.GetCustomerByCode("100234").value();
+                    EXPECT_EQ(c.blocks, std::vector<std::string>{"ZB"});
+                    EXPECT_EQ(c.segment, "granel");
+                    EXPECT_EQ(c.region, "Metropolitana");
+                    EXPECT_EQ(c.services.at(0).circuit, "C-7");
+                    return Status::Ok();
+                  })
+                  .ok());
 }
 
 }  // namespace

@@ -14,8 +14,8 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
 TEST(TermIndex, FindsTermsOneEditAway) {
   TermIndex idx;
   for (const char* t : {"lulle", "ardila", "colpatria", "colombina", "salud"}) idx.Add(t);
-  EXPECT_TRUE(Has(idx.Lookup("lule", 1), "lulle"));       // deletion
-  EXPECT_TRUE(Has(idx.Lookup("ardilla", 1), "ardila"));   // insertion
+  EXPECT_TRUE(Has(idx.Lookup("lule", 1), "lulle"));           // deletion
+  EXPECT_TRUE(Has(idx.Lookup("ardilla", 1), "ardila"));       // insertion
   EXPECT_TRUE(Has(idx.Lookup("colpatrla", 1), "colpatria"));  // substitution
   EXPECT_TRUE(Has(idx.Lookup("colaptria", 1), "colpatria"));  // transposition
   EXPECT_FALSE(Has(idx.Lookup("colpatria", 1), "colombina"));

@@ -202,6 +202,17 @@ int TokenScore(std::string_view q, std::string_view c, bool last) {
 
 }  // namespace
 
+std::string Initials(std::string_view folded) {
+  std::string out;
+  int used = 0;
+  for (const auto& t : Tokens(folded)) {
+    if (used > 0 && IsStopword(t)) continue;
+    out += t[0];
+    ++used;
+  }
+  return used >= 2 ? out : std::string();
+}
+
 bool IsValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

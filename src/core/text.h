@@ -64,6 +64,11 @@ int AllowedTypos(size_t token_length);
 // that are not valid UTF-8, which is harmless for keys.
 std::vector<std::string> Deletes1(std::string_view term);
 
+// The initials of a folded name's tokens, skipping de/del/la/las/los/el/y/e after the first:
+// "radio cadena nacional" -> "rcn". Empty when fewer than two tokens contribute. Lets a search
+// index find a company by the acronym it is known by.
+std::string Initials(std::string_view folded);
+
 // Relevance in [0,1] of a folded candidate (e.g. FoldName(legal_name)) for a folded query.
 // Each query token q gets its best score against the candidate's tokens c:
 //   1.0  q == c

@@ -254,5 +254,12 @@ TEST(Similarity, EmptyInputsAndBounds) {
   EXPECT_LE(s, 1.0);
 }
 
+TEST(Initials, SpellTheNameSkippingLinkWords) {
+  EXPECT_EQ(Initials("radio cadena nacional"), "rcn");
+  EXPECT_EQ(Initials("empresas publicas de medellin"), "epm");
+  EXPECT_EQ(Initials("colombina"), "");
+  EXPECT_EQ(Initials(""), "");
+}
+
 }  // namespace
 }  // namespace atiende::text

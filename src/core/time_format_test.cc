@@ -21,9 +21,9 @@ TEST(TimeFormat, OffsetsConvertToUtc) {
 }
 
 TEST(TimeFormat, RejectsMalformedInstants) {
-  for (const char* bad : {"", "2026-11-24", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z",
-                          "2026-11-24T25:00:00Z", "2026-11-24T09:00:00", "2026-11-24T09:00:00Zjunk",
-                          "2026-11-24T09:00:00+5:00"}) {
+  for (const char* bad :
+       {"", "2026-11-24", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "2026-11-24T25:00:00Z",
+        "2026-11-24T09:00:00", "2026-11-24T09:00:00Zjunk", "2026-11-24T09:00:00+5:00"}) {
     EXPECT_FALSE(ParseInstant(bad).ok()) << bad;
   }
 }

@@ -76,10 +76,10 @@ TEST_F(ApiTest, EveryRouteChecksTheCallersRole) {
       Response resp = Call(r.method, Concrete(r.pattern), role, "{}");
       if (std::string_view(r.pattern) == "/api/v1/session" && resp.status == 204) {
         // Signing out revoked the token: take a new one.
-        tokens_[role] = CreateApiToken(*env_.deps, Admin(), std::string(RoleName(role)),
-                                       std::chrono::hours(1))
-                            .value()
-                            .token;
+        tokens_[role] =
+            CreateApiToken(*env_.deps, Admin(), std::string(RoleName(role)), std::chrono::hours(1))
+                .value()
+                .token;
       }
       if (r.roles.Contains(role)) {
         EXPECT_NE(resp.status, 403) << RoleName(role) << " " << r.method << " " << r.pattern;

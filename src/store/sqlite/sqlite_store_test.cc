@@ -32,26 +32,31 @@ TEST(SqliteStore, ConcurrentWritesShareCommits) {
   // The first closure holds the writer until every other writer has queued,
   // so the rest must be committed together.
   std::thread first([&] {
-    ASSERT_TRUE(store->Write([&](WriteTx& tx) {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-      while (waiting.load() < kWriters - 1 && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      Customer c;
-      c.legal_name = "first";
-      return tx.InsertCustomer(c);
-    }).ok());
+    ASSERT_TRUE(store
+                    ->Write([&](WriteTx& tx) {
+                      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+                      while (waiting.load() < kWriters - 1 &&
+                             std::chrono::steady_clock::now() < deadline) {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                      }
+                      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                      Customer c;
+                      c.legal_name = "first";
+                      return tx.InsertCustomer(c);
+                    })
+                    .ok());
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   for (int i = 1; i < kWriters; ++i) {
     threads.emplace_back([&, i] {
       waiting++;
-      ASSERT_TRUE(store->Write([&](WriteTx& tx) {
-        Customer c;
-        c.legal_name = "w" + std::to_string(i);
-        return tx.InsertCustomer(c);
-      }).ok());
+      ASSERT_TRUE(store
+                      ->Write([&](WriteTx& tx) {
+                        Customer c;
+                        c.legal_name = "w" + std::to_string(i);
+                        return tx.InsertCustomer(c);
+                      })
+                      .ok());
     });
   }
   first.join();
@@ -85,9 +90,12 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {
   testing::TempDir dir;
   auto store = SqliteStore::Open({dir.file("a.db")}).value();
-  ASSERT_TRUE(store->Write([](WriteTx& tx) {
-    return tx.AppendAudit({0, testing::T("2026-11-24T12:00:00Z"), "a", "x", "customer", "1", "", ""});
-  }).ok());
+  ASSERT_TRUE(store
+                  ->Write([](WriteTx& tx) {
+                    return tx.AppendAudit(
+                        {0, testing::T("2026-11-24T12:00:00Z"), "a", "x", "customer", "1", "", ""});
+                  })
+                  .ok());
   auto conn = Connection::Open(dir.file("a.db"), false).value();
   EXPECT_FALSE(conn->Exec("UPDATE audit SET actor = 'mallory'").ok());
   EXPECT_FALSE(conn->Exec("DELETE FROM audit").ok());

@@ -168,8 +168,9 @@ Status SqliteTx::IndexCustomer(const Customer& c) {
   }
   if (!digits.empty()) keys += " " + digits;
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("INSERT INTO customer_search(rowid, name, grp, keys) VALUES (?,?,?,?)"));
-  st->Bind(1, c.id).Bind(2, name).Bind(3, grp).Bind(4, keys);
+      auto st, c_.Prepare("INSERT INTO customer_search(rowid, name, grp, keys, initials)"
+                          " VALUES (?,?,?,?,?)"));
+  st->Bind(1, c.id).Bind(2, name).Bind(3, grp).Bind(4, keys).Bind(5, text::Initials(name));
   ATIENDE_RETURN_IF_ERROR(st->Run());
   for (const auto& t : text::Tokens(name)) new_terms_.push_back(t);
   for (const auto& t : text::Tokens(grp)) new_terms_.push_back(t);

@@ -1,6 +1,6 @@
 -- Customers, users, credentials and the audit log.
 CREATE TABLE customers (
-  id               INTEGER PRIMARY KEY,
+  id               INTEGER PRIMARY KEY AUTOINCREMENT,  -- ids are never reused
   code             TEXT NOT NULL UNIQUE,
   legal_name       TEXT NOT NULL,
   name_key         TEXT NOT NULL,          -- FoldName(legal_name), for import matching
@@ -26,11 +26,11 @@ CREATE INDEX customers_tax_id ON customers(tax_id) WHERE tax_id <> '';
 -- Folded copies for search (SQLite's tokenizers do not fold everything we need:
 -- legal suffixes, dotted initials). rowid = customers.id.
 CREATE VIRTUAL TABLE customer_search USING fts5(
-  name, grp, keys, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
+  name, grp, keys, initials, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4');
 CREATE VIRTUAL TABLE customer_search_vocab USING fts5vocab(customer_search, row);
 
 CREATE TABLE users (
-  id             INTEGER PRIMARY KEY,
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
   username       TEXT NOT NULL UNIQUE,
   role           TEXT NOT NULL,
   customer_id    INTEGER REFERENCES customers(id),
