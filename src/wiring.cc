@@ -4,6 +4,7 @@
 
 #include "core/time_format.h"
 #include "log/log.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace atiende {
@@ -46,9 +47,14 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config) {
     return Status::Unavailable("cannot create data directory " + config.data_dir + ": " +
                                ec.message());
   }
-  sqlite::SqliteOptions opt;
-  opt.path = config.database_path();
-  ATIENDE_ASSIGN_OR_RETURN(rt->store, sqlite::SqliteStore::Open(opt));
+  if (!config.database_url.empty()) {
+    ATIENDE_ASSIGN_OR_RETURN(rt->store,
+                             pg::PgStore::Open({config.database_url, config.database_pool}));
+  } else {
+    sqlite::SqliteOptions opt;
+    opt.path = config.database_path();
+    ATIENDE_ASSIGN_OR_RETURN(rt->store, sqlite::SqliteStore::Open(opt));
+  }
   rt->throttle = std::make_unique<LoginThrottle>(*rt->clock);
   rt->deps =
       std::make_unique<Deps>(Deps{*rt->store, *rt->clock, *rt->throttle, {config.time_zone}});

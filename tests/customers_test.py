@@ -386,4 +386,4 @@ class CrudTest(h.TestCase):
 
 
 if __name__ == "__main__":
-    h.main()
+    unittest.main(verbosity=2)

@@ -155,10 +155,12 @@ class Client:
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None, content_type=None,
-                timeout=HTTP_TIMEOUT):
+                timeout=HTTP_TIMEOUT, chunked=False, on_sent=None):
         """Sends one request on a fresh connection.
 
-        `body`: dict/list → JSON; bytes/str → sent as is. Returns a Response.
+        `body`: dict/list → JSON; bytes/str → sent as is. chunked: send the body
+        with Transfer-Encoding: chunked instead of Content-Length. on_sent: called
+        once the whole request has been written. Returns a Response.
         """
         hdrs = {}
         data = None
@@ -179,7 +181,13 @@ class Client:
         hdrs.update(headers or {})
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=timeout)
         try:
-            conn.request(method, path, body=data, headers=hdrs)
+            if chunked and data is not None:
+                pieces = (data[i:i + (1 << 16)] for i in range(0, len(data), 1 << 16))
+                conn.request(method, path, body=pieces, headers=hdrs, encode_chunked=True)
+            else:
+                conn.request(method, path, body=data, headers=hdrs)
+            if on_sent:
+                on_sent()
             resp = conn.getresponse()
             payload = resp.read()
             result = Response(resp.status, resp.getheaders(), payload)
@@ -221,13 +229,15 @@ class Server:
     """
 
     def __init__(self, data_dir=None, virtual_clock=False, clock_start=None, seed=False,
-                 env=None, args=()):
+                 env=None, args=(), listen="127.0.0.1:0", pass_data_dir=True):
         self.own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="atiende-it-")
         self.virtual_clock = virtual_clock
         self.clock_start = clock_start
         self.env = env or {}
         self.args = list(args)
+        self.listen = listen                # None: from the environment/config instead
+        self.pass_data_dir = pass_data_dir  # False: from the environment/config instead
         self.proc = None
         self.port = None
         self.log_path = os.path.join(tempfile.gettempdir(),
@@ -235,12 +245,20 @@ class Server:
         self._log = None
         self.exit_code = None
         if seed:
-            seed_demo(self.data_dir)
+            try:
+                seed_demo(self.data_dir)
+            except BaseException:
+                self.cleanup()
+                raise
 
     # Lifecycle -----------------------------------------------------------
 
     def start(self):
-        argv = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir]
+        argv = [BIN, "serve"]
+        if self.listen is not None:
+            argv += ["--listen", self.listen]
+        if self.pass_data_dir:
+            argv += ["--data-dir", self.data_dir]
         if self.virtual_clock:
             argv.append("--virtual-clock")
         if self.clock_start:
@@ -294,14 +312,24 @@ class Server:
         """SIGTERM, then wait; kill -9 and fail after `timeout`. Returns the exit code."""
         if self.proc is None:
             return self.exit_code
-        if self.proc.poll() is None:
+        self.terminate()
+        return self.wait(timeout)
+
+    def terminate(self):
+        """Sends SIGTERM (graceful shutdown) without waiting."""
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.kill()
-                raise AssertionError("atiende serve did not stop within %.0f s of SIGTERM:\n%s"
-                                     % (timeout, self.log_text()[-4000:]))
+
+    def wait(self, timeout=STOP_TIMEOUT):
+        """Waits for the process to exit; kill -9 and fail after `timeout`."""
+        if self.proc is None:
+            return self.exit_code
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError("atiende serve did not exit within %.0f s of SIGTERM:\n%s"
+                                 % (timeout, self.log_text()[-4000:]))
         return self._reap()
 
     def kill(self):
@@ -561,10 +589,6 @@ def routes():
     if len(out) < 10:
         raise AssertionError("could only read %d routes from routes.cc" % len(out))
     return out
-
-
-def main():
-    unittest.main(verbosity=2)
 
 
 if __name__ == "__main__":

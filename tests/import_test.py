@@ -350,4 +350,4 @@ class ImportCliTest(h.TestCase):
 
 
 if __name__ == "__main__":
-    h.main()
+    unittest.main(verbosity=2)

@@ -16,8 +16,10 @@ Status LoginThrottle::CheckOne(const std::map<std::string, Window>& m, const std
     return Status::Ok();
   }
   auto wait = std::chrono::duration_cast<std::chrono::seconds>(it->second.start + kWindow - now);
-  return Status::TooManyRequests("too many failed logins; try again in " +
-                                 std::to_string(wait.count() + 1) + " s");
+  int seconds = static_cast<int>(wait.count()) + 1;
+  return Status::TooManyRequests("too many failed logins; try again in " + std::to_string(seconds) +
+                                 " s")
+      .WithRetryAfter(seconds);
 }
 
 Status LoginThrottle::Check(const std::string& username, const std::string& address) {

@@ -37,6 +37,22 @@ Status SetBool(bool& out, const std::string& v, const std::string& key) {
   return Status::Ok();
 }
 
+Status CheckLogLevel(const std::string& v, const std::string& key) {
+  log::Level level;
+  if (!log::ParseLevel(v, level))
+    return Status::InvalidArgument("must be debug, info, warn or error", key);
+  return Status::Ok();
+}
+
+Status CheckTimeZone(const std::string& v, const std::string& key) {
+  try {
+    (void)date::locate_zone(v);
+  } catch (const std::exception&) {
+    return Status::InvalidArgument("\"" + v + "\" is not an IANA time zone", key);
+  }
+  return Status::Ok();
+}
+
 using Setter = std::function<Status(Config&, const std::string&, const std::string&)>;
 
 const std::map<std::string, Setter>& Setters() {
@@ -52,20 +68,27 @@ const std::map<std::string, Setter>& Setters() {
          return Status::Ok();
        }},
       {"log_level",
-       [](Config& c, auto& v, auto&) {
+       [](Config& c, auto& v, auto& k) {
          c.log_level = v;
-         return Status::Ok();
+         return CheckLogLevel(v, k);
        }},
       {"workers", [](Config& c, auto& v, auto& k) { return SetInt(c.workers, v, k, 1, 256); }},
       {"io_threads", [](Config& c, auto& v, auto& k) { return SetInt(c.io_threads, v, k, 1, 64); }},
       {"time_zone",
-       [](Config& c, auto& v, auto&) {
+       [](Config& c, auto& v, auto& k) {
          c.time_zone = v;
-         return Status::Ok();
+         return CheckTimeZone(v, k);
        }},
       {"secure_cookies",
        [](Config& c, auto& v, auto& k) { return SetBool(c.secure_cookies, v, k); }},
       {"virtual_clock", [](Config& c, auto& v, auto& k) { return SetBool(c.virtual_clock, v, k); }},
+      {"database_url",
+       [](Config& c, auto& v, auto&) {
+         c.database_url = v;
+         return Status::Ok();
+       }},
+      {"database_pool",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.database_pool, v, k, 1, 1000); }},
       {"virtual_clock_start",
        [](Config& c, auto& v, auto&) {
          c.virtual_clock_start = v;
@@ -112,14 +135,11 @@ Result<Config> LoadConfig(const std::string& file) {
 }
 
 Status ValidateConfig(const Config& c) {
-  log::Level level;
-  if (!log::ParseLevel(c.log_level, level)) {
-    return Status::InvalidArgument("must be debug, info, warn or error", "log_level");
-  }
-  try {
-    (void)date::locate_zone(c.time_zone);
-  } catch (const std::exception&) {
-    return Status::InvalidArgument("\"" + c.time_zone + "\" is not an IANA time zone", "time_zone");
+  ATIENDE_RETURN_IF_ERROR(CheckLogLevel(c.log_level, "log_level"));
+  ATIENDE_RETURN_IF_ERROR(CheckTimeZone(c.time_zone, "time_zone"));
+  if (!c.database_url.empty() && c.database_url.rfind("postgresql://", 0) != 0 &&
+      c.database_url.rfind("postgres://", 0) != 0) {
+    return Status::InvalidArgument("must be a postgresql:// URL", "database_url");
   }
   if (c.data_dir.empty()) return Status::InvalidArgument("must not be empty", "data_dir");
   return Status::Ok();

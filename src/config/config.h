@@ -12,6 +12,9 @@
 //   secure_cookies  ATIENDE_SECURE_COOKIES  default false (set true behind TLS)
 //   virtual_clock   ATIENDE_VIRTUAL_CLOCK   default false (training/test mode)
 //   virtual_clock_start ATIENDE_VIRTUAL_CLOCK_START  default: the real time at start
+//   database_url    ATIENDE_DATABASE_URL    default "" (SQLite in data_dir); a
+//                   postgresql://user@host:port/db URL selects PostgreSQL
+//   database_pool   ATIENDE_DATABASE_POOL   default 16 connections (PostgreSQL)
 // Thread-safety: a value.
 #pragma once
 
@@ -31,6 +34,8 @@ struct Config {
   bool secure_cookies = false;
   bool virtual_clock = false;
   std::string virtual_clock_start;
+  std::string database_url;
+  int database_pool = 16;
 
   std::string database_path() const { return data_dir + "/atiende.db"; }
 };

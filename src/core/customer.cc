@@ -21,6 +21,12 @@ Status CheckText(std::string& value, const char* field, size_t limit) {
     return Status::InvalidArgument("is longer than " + std::to_string(limit) + " bytes", field);
   }
   if (!text::IsValidUtf8(value)) return Status::InvalidArgument("is not valid UTF-8", field);
+  for (char ch : value) {
+    bool line_break = ch == '\n' || ch == '\r' || ch == '\t';  // kept: cells may wrap lines
+    if ((static_cast<unsigned char>(ch) < 0x20 && !line_break) || ch == 0x7f) {
+      return Status::InvalidArgument("must not contain control characters", field);
+    }
+  }
   return Status::Ok();
 }
 

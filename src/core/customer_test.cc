@@ -59,6 +59,9 @@ TEST(NormalizeCustomer, RejectsBadEmailsAndOversizedAndInvalidUtf8) {
   c.legal_name = std::string(301, 'a');
   EXPECT_EQ(NormalizeCustomer(c).field(), "legal_name");
   c = Valid();
+  c.legal_name = std::string("Nulo\0Oculto S.A.", 17);
+  EXPECT_EQ(NormalizeCustomer(c).field(), "legal_name");
+  c = Valid();
   c.group = "bad \xC3";
   EXPECT_EQ(NormalizeCustomer(c).field(), "group");
 }

@@ -71,6 +71,13 @@ class Status {
     return std::move(*this);
   }
 
+  // For kTooManyRequests and kUnavailable: when a retry may succeed (seconds; 0: unknown).
+  int retry_after_seconds() const { return retry_after_; }
+  Status WithRetryAfter(int seconds) && {
+    retry_after_ = seconds;
+    return std::move(*this);
+  }
+
   std::string ToString() const;
 
  private:
@@ -81,6 +88,7 @@ class Status {
   std::string message_;
   std::string field_;
   std::string reason_;
+  int retry_after_ = 0;
 };
 
 // Result<T> holds a T or a non-OK Status.

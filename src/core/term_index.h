@@ -21,8 +21,11 @@ namespace atiende {
 
 class TermIndex {
  public:
-  // Adds a term (no-op when present or longer than 32 bytes).
+  // Adds a term (no-op when present or longer than 32 bytes). Amortised
+  // O(log n) per term.
   void Add(std::string_view term);
+  // Adds many terms at once: one sort instead of repeated merges.
+  void AddAll(const std::vector<std::string>& terms);
   // Terms t with EditDistance(token, t) <= max_distance (max 2), excluding token itself.
   std::vector<std::string> Lookup(std::string_view token, int max_distance) const;
   size_t size() const { return terms_.size(); }
@@ -35,11 +38,16 @@ class TermIndex {
   };
   void Collect(uint64_t key, std::vector<uint32_t>& out) const;
   void Compact();
+  void AddEntries(std::string_view term);
 
   std::deque<std::string> terms_;               // a deque: references stay valid on growth
   std::unordered_set<std::string_view> known_;  // views into terms_
-  std::vector<Entry> sorted_;                   // sorted by key
-  std::vector<Entry> recent_;                   // unsorted, merged into sorted_ when large
+  // Three tiers keep additions cheap: recent_ (unsorted, at most 1024 entries)
+  // merges into middle_ (sorted), which merges into sorted_ once it reaches an
+  // eighth of it, so each entry is merged O(log n) times.
+  std::vector<Entry> sorted_;
+  std::vector<Entry> middle_;
+  std::vector<Entry> recent_;
 };
 
 }  // namespace atiende

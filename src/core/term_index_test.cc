@@ -43,5 +43,21 @@ TEST(TermIndex, ManyTermsStayFindableAcrossCompaction) {
   EXPECT_EQ(idx.size(), 5001u);
 }
 
+TEST(TermIndex, BulkAndIncrementalAdditionsAgree) {
+  TermIndex bulk, one_by_one;
+  std::vector<std::string> terms;
+  for (int i = 0; i < 20000; ++i) terms.push_back("t" + std::to_string(i * 7919 % 100003));
+  bulk.AddAll(terms);
+  for (const auto& t : terms) one_by_one.Add(t);
+  EXPECT_EQ(bulk.size(), one_by_one.size());
+  for (const char* q : {"t123", "t99999", "t5000x", "t1"}) {
+    auto a = bulk.Lookup(q, 1), b = one_by_one.Lookup(q, 1);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    EXPECT_EQ(a, b) << q;
+    EXPECT_FALSE(a.empty()) << q;
+  }
+}
+
 }  // namespace
 }  // namespace atiende

@@ -109,7 +109,7 @@ Result<Micros> ParseDuration(std::string_view s) {
       if (total_s > 10LL * 366 * 86400) return bad();
     }
   }
-  if (!any || num >= 0) return bad();
+  if (!any || num >= 0 || s.back() == 'T') return bad();
   return Micros(total_s * 1'000'000);
 }
 

@@ -33,7 +33,8 @@ TEST(TimeFormat, Durations) {
   EXPECT_EQ(ParseDuration("P1D").value(), std::chrono::hours(24));
   EXPECT_EQ(ParseDuration("P1DT30M").value(), std::chrono::minutes(24 * 60 + 30));
   EXPECT_EQ(ParseDuration("P2W").value(), std::chrono::hours(24 * 14));
-  for (const char* bad : {"", "P", "PT", "72H", "PT72", "P1H", "PT1D", "P-1D", "P99999999999D"}) {
+  for (const char* bad :
+       {"", "P", "PT", "72H", "PT72", "P1H", "PT1D", "P-1D", "P99999999999D", "P1DT"}) {
     EXPECT_FALSE(ParseDuration(bad).ok()) << bad;
   }
 }

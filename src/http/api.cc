@@ -92,6 +92,12 @@ size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
   return 1 << 20;
 }
 
+size_t Api::MaxBodyLimit() const {
+  size_t m = 1 << 20;
+  for (const auto& r : routes_) m = std::max(m, r.body_limit);
+  return m;
+}
+
 Status Api::Authenticate(Request& req) {
   std::string token;
   if (req.authorization.rfind("Bearer ", 0) == 0) {
@@ -109,17 +115,31 @@ Status Api::Authenticate(Request& req) {
   return Status::Ok();
 }
 
+Response Api::MethodNotAllowed(const Request& req) const {
+  std::string allow;
+  for (const auto& r : routes_) {
+    if (MatchPattern(r.pattern, req.path, nullptr))
+      allow += (allow.empty() ? "" : ", ") + std::string(r.method);
+  }
+  Response resp =
+      Json(405, {{"type", "about:blank"},
+                 {"title", "Method Not Allowed"},
+                 {"status", 405},
+                 {"code", "method_not_allowed"},
+                 {"detail", req.method + " is not allowed on " + req.path + "; use " + allow}});
+  resp.content_type = "application/problem+json";
+  resp.headers.emplace_back("Allow", allow);
+  return resp;
+}
+
 Response Api::Handle(Request& req) {
   auto start = std::chrono::steady_clock::now();
   bool method_mismatch = false;
   size_t idx = Match(req, method_mismatch);
   Response resp;
   if (idx == routes_.size()) {
-    resp = method_mismatch
-               ? Problem(Status::InvalidArgument("method " + req.method + " is not allowed here")
-                             .WithReason("method_not_allowed"))
-               : Problem(Status::NotFound("no such endpoint: " + req.path));
-    if (method_mismatch) resp.status = 405;
+    resp = method_mismatch ? MethodNotAllowed(req)
+                           : Problem(Status::NotFound("no such endpoint: " + req.path));
   } else if (draining_ && req.path != "/healthz") {
     resp = Problem(Status::Unavailable("the server is shutting down"));
   } else {

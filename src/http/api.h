@@ -34,6 +34,8 @@ class Api {
   Response Handle(Request& req);
   // The largest body accepted for this request line (bytes).
   size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // The largest body any route accepts.
+  size_t MaxBodyLimit() const;
   // Refuse new work (503) while draining before shutdown.
   void SetDraining() { draining_ = true; }
 
@@ -53,6 +55,7 @@ class Api {
   // only the method differs.
   size_t Match(Request& req, bool& method_mismatch) const;
   Status Authenticate(Request& req);
+  Response MethodNotAllowed(const Request& req) const;
 
   // Handlers (handlers_*.cc).
   Result<Response> Healthz(Request& req);

@@ -46,8 +46,9 @@ Result<Response> Api::SetClock(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
   VirtualClock& clock = *options_.virtual_clock;
   if (auto* now = body.if_contains("now"); now && body.size() == 1 && now->is_string()) {
-    ATIENDE_ASSIGN_OR_RETURN(TimePoint t, ParseInstant(now->as_string()));
-    clock.Set(t);
+    auto t = ParseInstant(now->as_string());
+    if (!t.ok()) return Status::InvalidArgument(t.status().message(), "now");
+    clock.Set(*t);
   } else if (auto* adv = body.if_contains("advance"); adv && body.size() == 1 && adv->is_string()) {
     auto d = ParseDuration(adv->as_string());
     if (!d.ok()) return Status::InvalidArgument(d.status().message(), "advance");

@@ -77,6 +77,9 @@ Response Problem(const Status& s) {
   r.content_type = "application/problem+json";
   r.body = boost::json::serialize(o);
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if ((status == 429 || status == 503) && s.retry_after_seconds() > 0) {
+    r.headers.emplace_back("Retry-After", std::to_string(s.retry_after_seconds()));
+  }
   return r;
 }
 

@@ -52,6 +52,13 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& r, unsigned version, bool
   return m;
 }
 
+// Answers a request we will not read (too large) and lets the caller close.
+asio::awaitable<void> Reject(beast::tcp_stream& stream, unsigned version, const Status& why) {
+  auto out = ToBeast(Problem(why), version, false, false);
+  stream.expires_after(std::chrono::seconds(5));
+  co_await bhttp::async_write(stream, out, kNoThrow);
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -95,9 +102,15 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(16 * 1024);
-    parser.body_limit(1 << 20);
+    // The header is read under the largest limit of any route (Beast checks a
+    // Content-Length against it); the route's own limit is applied below.
+    parser.body_limit(api.MaxBodyLimit());
     stream.expires_after(std::chrono::seconds(opt.idle_timeout_seconds));
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    if (ec == bhttp::error::body_limit) {
+      co_await Reject(stream, 11, Status::PayloadTooLarge("the request body is over the limit"));
+      break;
+    }
     if (ec) break;  // closed, timed out, cancelled or a malformed header: drop the connection
     {
       std::lock_guard lock(mu);
@@ -106,15 +119,24 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     const auto& hdr = parser.get();
     auto path = std::string_view(hdr.target().data(), hdr.target().size());
     path = path.substr(0, path.find('?'));
-    parser.body_limit(api.BodyLimit(std::string(hdr.method_string()), path));
+    size_t limit = api.BodyLimit(std::string(hdr.method_string()), path);
+    auto declared = parser.content_length();
+    if (declared && *declared > limit) {
+      co_await Reject(stream, hdr.version(),
+                      Status::PayloadTooLarge("the request body (" + std::to_string(*declared) +
+                                              " bytes) is over the limit of " +
+                                              std::to_string(limit) + " bytes for this endpoint"));
+      break;
+    }
+    parser.body_limit(limit);
     stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds));
     Response resp;
     bool ok_read = true;
     if (!parser.is_done()) {
       auto [ec2, n2] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
       if (ec2 == bhttp::error::body_limit) {
-        resp = Problem(
-            Status::PayloadTooLarge("the request body is over the limit for this endpoint"));
+        resp = Problem(Status::PayloadTooLarge("the request body is over the limit of " +
+                                               std::to_string(limit) + " bytes for this endpoint"));
         ok_read = false;
       } else if (ec2) {
         break;

@@ -58,6 +58,16 @@ struct Credential {
   TimePoint expires_at{};
 };
 
+// A unit of background work (a timer to fire, a mail to deliver...). Nodes
+// claim due items for a lease; an item is done once, by the node that holds it.
+struct WorkItem {
+  int64_t id = 0;
+  std::string kind;     // e.g. "mail.deliver"
+  std::string payload;  // kind-specific, usually JSON
+  TimePoint due_at{};
+  int attempts = 0;  // claims so far, this one included
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -108,6 +118,21 @@ class WriteTx : public ReadTx {
   virtual Status DeleteExpiredCredentials(TimePoint now) = 0;
 
   virtual Status AppendAudit(const AuditEntry& e) = 0;
+
+  // Adds an item of background work; sets w.id.
+  virtual Status EnqueueWork(WorkItem& w) = 0;
+  // Claims up to `limit` items of `kind` that are due (due_at <= now), not
+  // done, and not held by an unexpired claim, for `owner` until now + lease.
+  // Oldest due first. Concurrent claimers on any number of nodes never receive
+  // the same item while its lease runs (PostgreSQL: FOR UPDATE SKIP LOCKED).
+  virtual Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,
+                                                  TimePoint now, Micros lease, int limit) = 0;
+  // Marks a claimed item done. kConflict when `owner` no longer holds it (its
+  // lease ran out and another node claimed it): the caller's transaction
+  // should then roll back its effects.
+  virtual Status CompleteWork(int64_t id, std::string_view owner, TimePoint now) = 0;
+  // Gives a claimed item back, due again at `retry_at` (after a failure).
+  virtual Status ReleaseWork(int64_t id, std::string_view owner, TimePoint retry_at) = 0;
 };
 
 class Store {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <string>
 #include <thread>
 
 #include "testing/test_env.h"
@@ -301,6 +302,89 @@ TEST_P(StoreContract, AuditIsReturnedNewestFirst) {
                     return Status::Ok();
                   })
                   .ok());
+}
+
+TEST_P(StoreContract, ClaimedWorkGoesToExactlyOneClaimer) {
+  Fixture f(GetParam());
+  constexpr int kItems = 1000, kWorkers = 8;
+  TimePoint now = T("2026-11-24T12:00:00Z");
+  ASSERT_TRUE(f.store
+                  ->Write([&](WriteTx& tx) {
+                    for (int i = 0; i < kItems; ++i) {
+                      WorkItem w{0, "test.job", std::to_string(i), now - Micros(i), 0};
+                      ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  std::vector<std::atomic<int>> claims(kItems), completions(kItems);
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&, w] {
+      std::string owner = "node-" + std::to_string(w);
+      for (int round = 0; round < 1000; ++round) {
+        std::vector<WorkItem> got;
+        ASSERT_TRUE(f.store
+                        ->Write([&](WriteTx& tx) {
+                          ATIENDE_ASSIGN_OR_RETURN(
+                              got, tx.ClaimWork("test.job", owner, now, std::chrono::hours(1), 25));
+                          return Status::Ok();
+                        })
+                        .ok());
+        if (got.empty()) return;
+        for (const auto& item : got) {
+          int i = std::stoi(item.payload);
+          claims[i]++;
+          Status done =
+              f.store->Write([&](WriteTx& tx) { return tx.CompleteWork(item.id, owner, now); });
+          if (done.ok()) completions[i]++;
+        }
+      }
+    });
+  }
+  for (auto& t : workers) t.join();
+  for (int i = 0; i < kItems; ++i) {
+    EXPECT_EQ(claims[i].load(), 1) << "item " << i;
+    EXPECT_EQ(completions[i].load(), 1) << "item " << i;
+  }
+}
+
+TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
+  Fixture f(GetParam());
+  TimePoint now = T("2026-11-24T12:00:00Z");
+  WorkItem w{0, "test.job", "x", now, 0};
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.EnqueueWork(w); }).ok());
+  WorkItem later{0, "test.job", "not yet", now + std::chrono::hours(1), 0};
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.EnqueueWork(later); }).ok());
+  auto claim = [&](const std::string& owner, TimePoint at) {
+    std::vector<WorkItem> got;
+    EXPECT_TRUE(f.store
+                    ->Write([&](WriteTx& tx) {
+                      ATIENDE_ASSIGN_OR_RETURN(
+                          got, tx.ClaimWork("test.job", owner, at, std::chrono::minutes(1), 10));
+                      return Status::Ok();
+                    })
+                    .ok());
+    return got;
+  };
+  auto first = claim("a", now);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].attempts, 1);
+  EXPECT_TRUE(claim("b", now + std::chrono::seconds(30)).empty());  // still leased to a
+  auto second = claim("b", now + std::chrono::minutes(2));
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].attempts, 2);
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.CompleteWork(w.id, "a", now); }).code(),
+            Status::Code::kConflict);
+  EXPECT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.CompleteWork(w.id, "b", now); }).ok());
+  EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());  // done stays done
+  ASSERT_TRUE(f.store
+                  ->Write([&](WriteTx& tx) {
+                    return tx.ReleaseWork(w.id, "b", now);  // no effect on a finished item
+                  })
+                  .ok());
+  EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());
+  EXPECT_EQ(claim("c", now + std::chrono::hours(2)).at(0).payload, "not yet");
 }
 
 }  // namespace

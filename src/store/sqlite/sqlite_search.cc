@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "core/text.h"
+#include "store/search_rank.h"
 #include "store/sqlite/sqlite_tx.h"
 
 namespace atiende::sqlite {
@@ -11,7 +12,6 @@ namespace atiende::sqlite {
 namespace {
 
 constexpr int kCandidates = 200;  // FTS rows re-ranked per query
-constexpr size_t kMaxTokens = 8;
 
 std::string Quote(const std::string& token) { return "\"" + token + "\""; }
 
@@ -51,24 +51,34 @@ Status SqliteTx::EnsureVocabulary() {
     std::shared_lock lock(search_.mu);
     if (search_.loaded) return Status::Ok();
   }
-  std::unique_lock lock(search_.mu);
-  if (search_.loaded) return Status::Ok();
+  std::lock_guard loading(search_.load_mu);
+  {
+    std::shared_lock lock(search_.mu);
+    if (search_.loaded) return Status::Ok();
+  }
+  // Read and index outside the shared lock: searches that need no typo pass
+  // and commits go on meanwhile.
+  std::vector<std::string> all;
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT term FROM customer_search_vocab"));
   while (true) {
     ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    search_.terms.Add(st->Text(0));
+    all.push_back(st->Text(0));
   }
+  TermIndex built;
+  built.AddAll(all);
+  std::unique_lock lock(search_.mu);
+  search_.terms = std::move(built);
+  search_.terms.AddAll(search_.pending);
+  search_.pending.clear();
   search_.loaded = true;
   return Status::Ok();
 }
 
 Result<std::vector<CustomerHit>> SqliteTx::SearchCustomers(const CustomerQuery& q) {
-  std::string folded = text::FoldName(q.text);
-  std::vector<std::string> tokens = text::Tokens(folded);
-  if (tokens.size() > kMaxTokens) tokens.resize(kMaxTokens);
+  std::vector<std::string> tokens = SearchTokens(q.text);
   if (tokens.empty()) return std::vector<CustomerHit>();
-  folded.clear();
+  std::string folded;
   for (const auto& t : tokens) folded += (folded.empty() ? "" : " ") + t;
 
   std::vector<std::vector<std::string>> alternatives(tokens.size());
@@ -97,41 +107,23 @@ Result<std::vector<CustomerHit>> SqliteTx::SearchCustomers(const CustomerQuery& 
           auto any_ids, MatchIds(MatchExpression(tokens, alternatives, " OR "), kCandidates));
       more.insert(more.end(), any_ids.begin(), any_ids.end());
     }
-    for (int64_t id : more) {
-      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    }
+    ids.insert(ids.end(), more.begin(), more.end());
   }
 
-  // Re-rank on the folded texts.
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT name, grp, keys FROM customer_search"
                                                " WHERE rowid = ?"));
-  struct Scored {
-    int64_t id;
-    double score;
-    size_t name_len;
-  };
-  std::vector<Scored> scored;
-  scored.reserve(ids.size());
+  std::vector<SearchCandidate> candidates;
+  candidates.reserve(ids.size());
   for (int64_t id : ids) {
     st->Reset();
     st->Bind(1, id);
     ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) continue;
-    std::string name = st->Text(0), grp = st->Text(1), keys = st->Text(2);
-    double s = std::max({text::Similarity(folded, name), 0.85 * text::Similarity(folded, grp),
-                         text::Similarity(folded, keys)});
-    if (s > 0) scored.push_back({id, s, name.size()});
+    if (row) candidates.push_back({id, st->Text(0), st->Text(1), st->Text(2)});
   }
-  std::sort(scored.begin(), scored.end(), [](const Scored& a, const Scored& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.name_len != b.name_len) return a.name_len < b.name_len;
-    return a.id < b.id;
-  });
-  if (static_cast<int>(scored.size()) > q.limit) scored.resize(q.limit);
   std::vector<CustomerHit> hits;
-  for (const auto& s : scored) {
-    ATIENDE_ASSIGN_OR_RETURN(auto c, GetCustomer(s.id));
-    hits.push_back({std::move(c), s.score});
+  for (const auto& r : RankCandidates(folded, candidates, q.limit)) {
+    ATIENDE_ASSIGN_OR_RETURN(auto c, GetCustomer(r.id));
+    hits.push_back({std::move(c), r.score});
   }
   return hits;
 }

@@ -16,10 +16,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
     s->readers_.push_back(std::move(r));
   }
   s->writer_ = std::thread([p = s.get()] { p->WriterLoop(); });
+  // Typo-tolerant search needs the vocabulary; load it now rather than on the
+  // first agent's search. Start-up does not wait for it.
+  s->warm_ = std::thread([p = s.get()] {
+    (void)p->Read([&](ReadTx& tx) { return static_cast<SqliteTx&>(tx).EnsureVocabulary(); });
+  });
   return s;
 }
 
 SqliteStore::~SqliteStore() {
+  if (warm_.joinable()) warm_.join();
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -182,6 +188,8 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
     std::unique_lock lock(search_.mu);
     if (search_.loaded) {
       for (const auto& t : terms) search_.terms.Add(t);
+    } else {
+      search_.pending.insert(search_.pending.end(), terms.begin(), terms.end());
     }
   }
   for (size_t i = 0; i < batch.size(); ++i) {

@@ -34,9 +34,11 @@ struct SqliteOptions {
 
 // Shared state between the store and its transactions: the search vocabulary.
 struct SearchState {
-  std::shared_mutex mu;
-  bool loaded = false;  // built lazily from the FTS vocabulary on first fuzzy search
+  std::shared_mutex mu;  // guards the fields below
+  bool loaded = false;   // built from the FTS vocabulary at start (in the background)
   TermIndex terms;
+  std::vector<std::string> pending;  // terms committed while the vocabulary loads
+  std::mutex load_mu;                // one loader at a time; searches needing it wait
 };
 
 class SqliteStore final : public Store {
@@ -79,6 +81,7 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> readers_;
 
   SearchState search_;
+  std::thread warm_;  // loads the search vocabulary after Open()
 };
 
 }  // namespace atiende::sqlite

@@ -84,7 +84,8 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 2);
   auto again = SqliteStore::Open({dir.file("m.db")}).value();
-  EXPECT_EQ(again->AppliedMigrations().value().size(), 1u);
+  EXPECT_EQ(again->AppliedMigrations().value(),
+            (std::vector<std::string>{"0001_init", "0002_work_items"}));
 }
 
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {

@@ -40,14 +40,20 @@ class SqliteTx final : public WriteTx {
   Status DeleteCredential(std::string_view token_hash) override;
   Status DeleteExpiredCredentials(TimePoint now) override;
   Status AppendAudit(const AuditEntry& e) override;
+  Status EnqueueWork(WorkItem& w) override;
+  Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,
+                                          TimePoint now, Micros lease, int limit) override;
+  Status CompleteWork(int64_t id, std::string_view owner, TimePoint now) override;
+  Status ReleaseWork(int64_t id, std::string_view owner, TimePoint retry_at) override;
 
   // Search terms written by this transaction, for the vocabulary after commit.
   std::vector<std::string>& new_terms() { return new_terms_; }
+  // Loads the typo-tolerance vocabulary once per store; later calls return at once.
+  Status EnsureVocabulary();
 
  private:
   Status IndexCustomer(const Customer& c);
   Result<std::vector<int64_t>> MatchIds(const std::string& expr, int limit);
-  Status EnsureVocabulary();
 
   Connection& c_;
   SearchState& search_;

@@ -1,0 +1,48 @@
+// PgTx: a transaction on one PostgreSQL connection (internal to the adapter).
+// Thread-safety: used by one thread, inside one Read()/Write() closure.
+#pragma once
+
+#include "store/postgres/pg_conn.h"
+#include "store/store.h"
+
+namespace atiende::pg {
+
+class PgTx final : public WriteTx {
+ public:
+  explicit PgTx(PgConn& c) : c_(c) {}
+
+  Result<Customer> GetCustomer(int64_t id) override;
+  Result<Customer> GetCustomerByCode(std::string_view code) override;
+  Result<std::optional<Customer>> FindCustomerByKey(std::string_view code, std::string_view tax_id,
+                                                    std::string_view legal_name) override;
+  Result<std::vector<CustomerHit>> SearchCustomers(const CustomerQuery& q) override;
+  Result<std::vector<Customer>> ListCustomers(int64_t after_id, int limit) override;
+  Result<int64_t> CountCustomers() override;
+  Result<User> GetUser(int64_t id) override;
+  Result<User> GetUserByName(std::string_view username) override;
+  Result<std::vector<User>> ListUsers() override;
+  Result<Credential> GetCredential(std::string_view token_hash) override;
+  Result<std::vector<AuditEntry>> ListAudit(std::string_view entity, std::string_view entity_id,
+                                            int limit) override;
+
+  Status InsertCustomer(Customer& c) override;
+  Status UpdateCustomer(const Customer& c) override;
+  Status DeleteCustomer(int64_t id) override;
+  Status InsertUser(User& u) override;
+  Status UpdateUser(const User& u) override;
+  Status InsertCredential(const Credential& c) override;
+  Status DeleteCredential(std::string_view token_hash) override;
+  Status DeleteExpiredCredentials(TimePoint now) override;
+  Status AppendAudit(const AuditEntry& e) override;
+  Status EnqueueWork(WorkItem& w) override;
+  Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,
+                                          TimePoint now, Micros lease, int limit) override;
+  Status CompleteWork(int64_t id, std::string_view owner, TimePoint now) override;
+  Status ReleaseWork(int64_t id, std::string_view owner, TimePoint retry_at) override;
+
+ private:
+  Result<std::optional<Customer>> OneCustomer(const char* sql, const std::vector<Param>& params);
+  PgConn& c_;
+};
+
+}  // namespace atiende::pg

@@ -1,0 +1,34 @@
+// Ranking of customer-search candidates, shared by every Store adapter so the
+// backends order results alike: each adapter finds candidates its own way
+// (SQLite FTS5, PostgreSQL pg_trgm), then ranks them here on the folded texts.
+// Thread-safety: stateless.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace atiende {
+
+struct SearchCandidate {
+  int64_t id = 0;
+  std::string name;  // text::FoldName(legal_name)
+  std::string grp;   // text::Fold(group)
+  std::string keys;  // folded code and tax id
+};
+
+struct RankedId {
+  int64_t id;
+  double score;
+};
+
+// The query as adapters should use it: FoldName(text), at most 8 tokens.
+std::vector<std::string> SearchTokens(std::string_view text);
+
+// Scores candidates against the folded query (tokens joined by spaces), drops
+// those scoring 0, orders best first (ties: shorter name, then lower id), and
+// keeps at most `limit`.
+std::vector<RankedId> RankCandidates(const std::string& folded_query,
+                                     const std::vector<SearchCandidate>& candidates, int limit);
+
+}  // namespace atiende
