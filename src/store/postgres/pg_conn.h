@@ -31,7 +31,9 @@ class PgResult {
   std::string Text(int row, int col) const {
     return std::string(PQgetvalue(r_.get(), row, col), PQgetlength(r_.get(), row, col));
   }
-  int64_t Int(int row, int col) const { return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10); }
+  int64_t Int(int row, int col) const {
+    return std::strtoll(PQgetvalue(r_.get(), row, col), nullptr, 10);
+  }
   // Rows changed by an INSERT/UPDATE/DELETE.
   int64_t Affected() const { return std::strtoll(PQcmdTuples(r_.get()), nullptr, 10); }
 

@@ -23,8 +23,7 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
 }
 
 Status PgStore::Migrate(PgConn& c) {
-  ATIENDE_RETURN_IF_ERROR(
-      c.Exec("SELECT pg_advisory_lock($1)", {P(kMigrationLock)}).status());
+  ATIENDE_RETURN_IF_ERROR(c.Exec("SELECT pg_advisory_lock($1)", {P(kMigrationLock)}).status());
   Status s = c.Simple(
                   "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY,"
                   " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())")
@@ -42,7 +41,8 @@ Status PgStore::Migrate(PgConn& c) {
     if (done->rows() > 0) continue;
     s = c.Simple("BEGIN").status();
     if (s.ok()) s = c.Simple(sql).status();
-    if (s.ok()) s = c.Exec("INSERT INTO schema_migrations(version) VALUES ($1)", {P(name)}).status();
+    if (s.ok())
+      s = c.Exec("INSERT INTO schema_migrations(version) VALUES ($1)", {P(name)}).status();
     if (s.ok()) s = c.Simple("COMMIT").status();
     if (!s.ok()) {
       (void)c.Simple("ROLLBACK");
@@ -105,7 +105,8 @@ void PgStore::Give(std::unique_ptr<PgConn> c) {
 Status PgStore::Run(bool write, const std::function<Status(PgConn&)>& fn) {
   for (int attempt = 0;; ++attempt) {
     ATIENDE_ASSIGN_OR_RETURN(auto c, Take());
-    Status s = c->Simple(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status();
+    Status s =
+        c->Simple(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status();
     if (s.ok()) {
       try {
         s = fn(*c);

@@ -23,9 +23,9 @@
 namespace atiende::pg {
 
 struct PgOptions {
-  std::string url;          // postgresql://user@host:port/db (libpq URI or key=value)
-  int pool_size = 16;       // connections at most (default 16)
-  int write_retries = 3;    // retries of a Write() after a serialization failure (default 3)
+  std::string url;        // postgresql://user@host:port/db (libpq URI or key=value)
+  int pool_size = 16;     // connections at most (default 16)
+  int write_retries = 3;  // retries of a Write() after a serialization failure (default 3)
 };
 
 class PgStore final : public Store {
@@ -52,7 +52,7 @@ class PgStore final : public Store {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<PgConn>> idle_;
-  int open_ = 0;  // connections checked out or idle
+  int open_ = 0;                                          // connections checked out or idle
   std::chrono::steady_clock::time_point next_connect_{};  // circuit breaker
   std::string last_error_;
 };

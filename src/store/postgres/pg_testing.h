@@ -30,7 +30,8 @@ inline std::string ServerUrl() {
 // server is configured: nothing is skipped.
 inline std::string FreshDatabase() {
   std::string url = ServerUrl();
-  EXPECT_FALSE(url.empty()) << "no PostgreSQL test server: set ATIENDE_TEST_PG_URL or run via ctest";
+  EXPECT_FALSE(url.empty())
+      << "no PostgreSQL test server: set ATIENDE_TEST_PG_URL or run via ctest";
   if (url.empty()) return {};
   static std::atomic<int> seq{0};
   std::random_device rd;

@@ -12,7 +12,7 @@ namespace {
 int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint At(int64_t us) { return TimePoint(Micros(us)); }
 
-#define CUSTOMER_COLUMNS                                                                 \
+#define CUSTOMER_COLUMNS                                                                \
   "id, code, legal_name, group_name, criticality, technology, tax_id, region, segment," \
   " blocks, email, phone, service_manager, services, contacts, version, created_at, updated_at"
 
@@ -111,17 +111,15 @@ Result<std::optional<Customer>> PgTx::OneCustomer(const char* sql,
 }
 
 Result<Customer> PgTx::GetCustomer(int64_t id) {
-  ATIENDE_ASSIGN_OR_RETURN(auto c, OneCustomer("SELECT " CUSTOMER_COLUMNS
-                                               " FROM customers WHERE id = $1",
-                                               {P(id)}));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto c, OneCustomer("SELECT " CUSTOMER_COLUMNS " FROM customers WHERE id = $1", {P(id)}));
   if (!c) return Status::NotFound("no customer with id " + std::to_string(id));
   return std::move(*c);
 }
 
 Result<Customer> PgTx::GetCustomerByCode(std::string_view code) {
-  ATIENDE_ASSIGN_OR_RETURN(auto c, OneCustomer("SELECT " CUSTOMER_COLUMNS
-                                               " FROM customers WHERE code = $1",
-                                               {P(code)}));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto c, OneCustomer("SELECT " CUSTOMER_COLUMNS " FROM customers WHERE code = $1", {P(code)}));
   if (!c) return Status::NotFound("no customer with code " + std::string(code));
   return std::move(*c);
 }
@@ -181,8 +179,9 @@ Status PgTx::InsertCustomer(Customer& c) {
   if (assign_code) {
     c.code = "C" + std::to_string(c.id);
     auto params2 = CustomerParams(c);
-    auto u = c_.Exec("UPDATE customers SET code = $1, search_keys = $2, search_doc = $3 WHERE id = $4",
-                     {P(c.code), params2[17], params2[18], P(c.id)});
+    auto u =
+        c_.Exec("UPDATE customers SET code = $1, search_keys = $2, search_doc = $3 WHERE id = $4",
+                {P(c.code), params2[17], params2[18], P(c.id)});
     if (!u.ok()) {
       return u.status().code() == Status::Code::kAlreadyExists
                  ? Status::AlreadyExists("code \"" + c.code + "\" is already used", "code")
@@ -290,9 +289,10 @@ Result<Credential> PgTx::GetCredential(std::string_view token_hash) {
 
 Status PgTx::InsertCredential(const Credential& c) {
   return c_
-      .Exec("INSERT INTO credentials(token_hash, user_id, kind, created_at, expires_at)"
-            " VALUES ($1,$2,$3,$4,$5)",
-            {P(c.token_hash), P(c.user_id), P(c.kind), P(Us(c.created_at)), P(Us(c.expires_at))})
+      .Exec(
+          "INSERT INTO credentials(token_hash, user_id, kind, created_at, expires_at)"
+          " VALUES ($1,$2,$3,$4,$5)",
+          {P(c.token_hash), P(c.user_id), P(c.kind), P(Us(c.created_at)), P(Us(c.expires_at))})
       .status();
 }
 
@@ -306,15 +306,16 @@ Status PgTx::DeleteExpiredCredentials(TimePoint now) {
 
 Status PgTx::AppendAudit(const AuditEntry& e) {
   return c_
-      .Exec("INSERT INTO audit(at, actor, action, entity, entity_id, before, after)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7)",
-            {P(Us(e.at)), P(e.actor), P(e.action), P(e.entity), P(e.entity_id), P(e.before),
-             P(e.after)})
+      .Exec(
+          "INSERT INTO audit(at, actor, action, entity, entity_id, before, after)"
+          " VALUES ($1,$2,$3,$4,$5,$6,$7)",
+          {P(Us(e.at)), P(e.actor), P(e.action), P(e.entity), P(e.entity_id), P(e.before),
+           P(e.after)})
       .status();
 }
 
-Result<std::vector<AuditEntry>> PgTx::ListAudit(std::string_view entity,
-                                                std::string_view entity_id, int limit) {
+Result<std::vector<AuditEntry>> PgTx::ListAudit(std::string_view entity, std::string_view entity_id,
+                                                int limit) {
   ATIENDE_ASSIGN_OR_RETURN(
       auto r, c_.Exec("SELECT id, at, actor, action, entity, entity_id, before, after FROM audit"
                       " WHERE ($1 = '' OR entity = $1) AND ($2 = '' OR entity_id = $2)"
@@ -330,8 +331,9 @@ Result<std::vector<AuditEntry>> PgTx::ListAudit(std::string_view entity,
 
 Status PgTx::EnqueueWork(WorkItem& w) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto r, c_.Exec("INSERT INTO work_items(kind, payload, due_at) VALUES ($1,$2,$3) RETURNING id",
-                      {P(w.kind), P(w.payload), P(Us(w.due_at))}));
+      auto r,
+      c_.Exec("INSERT INTO work_items(kind, payload, due_at) VALUES ($1,$2,$3) RETURNING id",
+              {P(w.kind), P(w.payload), P(Us(w.due_at))}));
   w.id = r.Int(0, 0);
   return Status::Ok();
 }
@@ -349,8 +351,8 @@ Result<std::vector<WorkItem>> PgTx::ClaimWork(std::string_view kind, std::string
               {P(owner), P(Us(now + lease)), P(kind), P(Us(now)), P(int64_t{limit})}));
   std::vector<WorkItem> out;
   for (int i = 0; i < r.rows(); ++i) {
-    out.push_back({r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), At(r.Int(i, 3)),
-                   static_cast<int>(r.Int(i, 4))});
+    out.push_back(
+        {r.Int(i, 0), r.Text(i, 1), r.Text(i, 2), At(r.Int(i, 3)), static_cast<int>(r.Int(i, 4))});
   }
   std::sort(out.begin(), out.end(), [](const WorkItem& a, const WorkItem& b) {
     return a.due_at != b.due_at ? a.due_at < b.due_at : a.id < b.id;
@@ -359,10 +361,10 @@ Result<std::vector<WorkItem>> PgTx::ClaimWork(std::string_view kind, std::string
 }
 
 Status PgTx::CompleteWork(int64_t id, std::string_view owner, TimePoint now) {
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto r, c_.Exec("UPDATE work_items SET done_at = $1, claimed_until = NULL"
-                      " WHERE id = $2 AND claimed_by = $3 AND done_at IS NULL",
-                      {P(Us(now)), P(id), P(owner)}));
+  ATIENDE_ASSIGN_OR_RETURN(auto r,
+                           c_.Exec("UPDATE work_items SET done_at = $1, claimed_until = NULL"
+                                   " WHERE id = $2 AND claimed_by = $3 AND done_at IS NULL",
+                                   {P(Us(now)), P(id), P(owner)}));
   if (r.Affected() == 0) {
     return Status::Conflict("work item " + std::to_string(id) + " is no longer held by " +
                             std::string(owner));
@@ -372,9 +374,10 @@ Status PgTx::CompleteWork(int64_t id, std::string_view owner, TimePoint now) {
 
 Status PgTx::ReleaseWork(int64_t id, std::string_view owner, TimePoint retry_at) {
   return c_
-      .Exec("UPDATE work_items SET due_at = $1, claimed_by = NULL, claimed_until = NULL"
-            " WHERE id = $2 AND claimed_by = $3 AND done_at IS NULL",
-            {P(Us(retry_at)), P(id), P(owner)})
+      .Exec(
+          "UPDATE work_items SET due_at = $1, claimed_by = NULL, claimed_until = NULL"
+          " WHERE id = $2 AND claimed_by = $3 AND done_at IS NULL",
+          {P(Us(retry_at)), P(id), P(owner)})
       .status();
 }
 

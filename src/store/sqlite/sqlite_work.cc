@@ -22,13 +22,12 @@ Status SqliteTx::EnqueueWork(WorkItem& w) {
 Result<std::vector<WorkItem>> SqliteTx::ClaimWork(std::string_view kind, std::string_view owner,
                                                   TimePoint now, Micros lease, int limit) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st,
-      c_.Prepare("UPDATE work_items SET claimed_by = ?1, claimed_until = ?2,"
-                 " attempts = attempts + 1 WHERE id IN (SELECT id FROM work_items"
-                 " WHERE kind = ?3 AND done_at IS NULL AND due_at <= ?4"
-                 " AND (claimed_until IS NULL OR claimed_until <= ?4)"
-                 " ORDER BY due_at, id LIMIT ?5)"
-                 " RETURNING id, kind, payload, due_at, attempts"));
+      auto st, c_.Prepare("UPDATE work_items SET claimed_by = ?1, claimed_until = ?2,"
+                          " attempts = attempts + 1 WHERE id IN (SELECT id FROM work_items"
+                          " WHERE kind = ?3 AND done_at IS NULL AND due_at <= ?4"
+                          " AND (claimed_until IS NULL OR claimed_until <= ?4)"
+                          " ORDER BY due_at, id LIMIT ?5)"
+                          " RETURNING id, kind, payload, due_at, attempts"));
   st->Bind(1, owner).Bind(2, Us(now + lease)).Bind(3, kind).Bind(4, Us(now));
   st->Bind(5, int64_t{limit});
   std::vector<WorkItem> out;
@@ -45,9 +44,9 @@ Result<std::vector<WorkItem>> SqliteTx::ClaimWork(std::string_view kind, std::st
 }
 
 Status SqliteTx::CompleteWork(int64_t id, std::string_view owner, TimePoint now) {
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("UPDATE work_items SET done_at = ?1, claimed_until = NULL"
-                          " WHERE id = ?2 AND claimed_by = ?3 AND done_at IS NULL"));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Prepare("UPDATE work_items SET done_at = ?1, claimed_until = NULL"
+                                      " WHERE id = ?2 AND claimed_by = ?3 AND done_at IS NULL"));
   st->Bind(1, Us(now)).Bind(2, id).Bind(3, owner);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   if (c_.Changes() == 0) {
@@ -58,10 +57,10 @@ Status SqliteTx::CompleteWork(int64_t id, std::string_view owner, TimePoint now)
 }
 
 Status SqliteTx::ReleaseWork(int64_t id, std::string_view owner, TimePoint retry_at) {
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("UPDATE work_items SET due_at = ?1, claimed_by = NULL,"
-                          " claimed_until = NULL WHERE id = ?2 AND claimed_by = ?3"
-                          " AND done_at IS NULL"));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Prepare("UPDATE work_items SET due_at = ?1, claimed_by = NULL,"
+                                      " claimed_until = NULL WHERE id = ?2 AND claimed_by = ?3"
+                                      " AND done_at IS NULL"));
   st->Bind(1, Us(retry_at)).Bind(2, id).Bind(3, owner);
   return st->Run();
 }
