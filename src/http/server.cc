@@ -1,5 +1,6 @@
 #include "http/server.h"
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast.hpp>
@@ -57,6 +58,18 @@ asio::awaitable<void> Reject(beast::tcp_stream& stream, unsigned version, const 
   auto out = ToBeast(Problem(why), version, false, false);
   stream.expires_after(std::chrono::seconds(5));
   co_await bhttp::async_write(stream, out, kNoThrow);
+  // Lingering close: a client still sending the body would otherwise get a
+  // connection reset instead of reading our answer. Discard what it sends,
+  // bounded in bytes and time.
+  boost::system::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::array<char, 64 * 1024> sink;
+  size_t drained = 0;
+  while (drained < (256u << 20)) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), kNoThrow);
+    if (ec) break;
+    drained += n;
+  }
 }
 
 }  // namespace
