@@ -68,6 +68,44 @@ struct WorkItem {
   int attempts = 0;  // claims so far, this one included
 };
 
+// A named role or distribution list of the directory ("mesa_clientes").
+struct DirectoryList {
+  std::string name;
+  std::vector<std::string> addresses;
+  TimePoint updated_at{};
+};
+
+// A rendered mail in the outbox (G-2). status: "queued" → "sending" → "sent",
+// or "failed" after its retries; "kept" when no SMTP is configured and the
+// mail was written as an .eml file instead.
+struct OutboxMail {
+  int64_t id = 0;
+  std::string message_id;  // "<...@host>", assigned when queued
+  std::string event;
+  std::string lang;
+  std::vector<std::string> to;
+  std::vector<std::string> cc;
+  std::string subject;
+  std::string text;
+  std::string html;
+  std::string thread_key;   // e.g. "ticket:CS0000001"; "" for none
+  std::string in_reply_to;  // first mail of the thread, when any
+  std::string references;   // space-separated Message-IDs of the thread
+  std::string status;
+  int attempts = 0;
+  std::string last_error;
+  TimePoint created_at{};
+  TimePoint updated_at{};
+  std::optional<TimePoint> sent_at;
+};
+
+struct MailFilter {
+  std::string status;      // "" for any
+  std::string thread_key;  // "" for any
+  int64_t before_id = 0;   // 0 for the newest
+  int limit = 50;
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -91,6 +129,20 @@ class ReadTx {
   virtual Result<std::vector<User>> ListUsers() = 0;
   // kNotFound when no credential has this hash.
   virtual Result<Credential> GetCredential(std::string_view token_hash) = 0;
+
+  // Lists sorted by name.
+  virtual Result<std::vector<DirectoryList>> GetDirectory() = 0;
+  // kNotFound for an unknown list.
+  virtual Result<DirectoryList> GetDirectoryList(std::string_view name) = 0;
+
+  // kNotFound when absent.
+  virtual Result<OutboxMail> GetMail(int64_t id) = 0;
+  // Newest first.
+  virtual Result<std::vector<OutboxMail>> ListMail(const MailFilter& f) = 0;
+  // Message-IDs of the mails queued in a thread, oldest first.
+  virtual Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) = 0;
+  // Mails queued to `address` (To or Cc) at or after `since`.
+  virtual Result<int64_t> CountMailTo(std::string_view address, TimePoint since) = 0;
 
   // Newest first; entity/entity_id filter when non-empty.
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
@@ -118,6 +170,13 @@ class WriteTx : public ReadTx {
   virtual Status DeleteExpiredCredentials(TimePoint now) = 0;
 
   virtual Status AppendAudit(const AuditEntry& e) = 0;
+
+  // Creates or replaces a list.
+  virtual Status PutDirectoryList(const DirectoryList& l) = 0;
+  // Sets m.id. kAlreadyExists for a reused message_id.
+  virtual Status InsertMail(OutboxMail& m) = 0;
+  // Writes status, attempts, last_error, updated_at and sent_at of m.id.
+  virtual Status UpdateMailStatus(const OutboxMail& m) = 0;
 
   // Adds an item of background work; sets w.id.
   virtual Status EnqueueWork(WorkItem& w) = 0;

@@ -387,5 +387,75 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
   EXPECT_EQ(claim("c", now + std::chrono::hours(2)).at(0).payload, "not yet");
 }
 
+TEST_P(StoreContract, DirectoryListsAreReplacedWhole) {
+  Fixture f(GetParam());
+  DirectoryList l{
+      "mesa_clientes", {"mesa@abastible.cl", "turno@abastible.cl"}, T("2026-11-24T12:00:00Z")};
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.PutDirectoryList(l); }).ok());
+  l.addresses = {"mesa@abastible.cl"};
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.PutDirectoryList(l); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Read([&](ReadTx& tx) {
+                    auto all = tx.GetDirectory().value();
+                    EXPECT_EQ(all.size(), 1u);
+                    EXPECT_EQ(tx.GetDirectoryList("mesa_clientes").value().addresses, l.addresses);
+                    EXPECT_EQ(tx.GetDirectoryList("nadie").status().code(),
+                              Status::Code::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST_P(StoreContract, OutboxKeepsMailsThreadsAndRecipients) {
+  Fixture f(GetParam());
+  auto mail = [&](const char* id, const char* thread) {
+    OutboxMail m;
+    m.message_id = id;
+    m.event = "directory.test";
+    m.lang = "es";
+    m.to = {"mesa@abastible.cl"};
+    m.cc = {"cc@abastible.cl", "sup@abastible.cl"};
+    m.subject = "Desbloqueo Cliente 100234 con bloqueo ZB";
+    m.text = "Cuerpo con ñ";
+    m.thread_key = thread;
+    m.status = "queued";
+    m.created_at = m.updated_at = T("2026-11-24T12:00:00Z");
+    return m;
+  };
+  OutboxMail a = mail("<a@atiende>", "case:1"), b = mail("<b@atiende>", "case:1"),
+             c = mail("<c@atiende>", "case:2");
+  ASSERT_TRUE(f.store
+                  ->Write([&](WriteTx& tx) {
+                    ATIENDE_RETURN_IF_ERROR(tx.InsertMail(a));
+                    ATIENDE_RETURN_IF_ERROR(tx.InsertMail(b));
+                    return tx.InsertMail(c);
+                  })
+                  .ok());
+  OutboxMail dup = mail("<a@atiende>", "");
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.InsertMail(dup); }).code(),
+            Status::Code::kAlreadyExists);
+  b.status = "sent";
+  b.attempts = 1;
+  b.sent_at = T("2026-11-24T12:00:05Z");
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.UpdateMailStatus(b); }).ok());
+  ASSERT_TRUE(
+      f.store
+          ->Read([&](ReadTx& tx) {
+            EXPECT_EQ(tx.ThreadMessageIds("case:1").value(),
+                      (std::vector<std::string>{"<a@atiende>", "<b@atiende>"}));
+            auto got = tx.GetMail(b.id).value();
+            EXPECT_EQ(got.status, "sent");
+            EXPECT_EQ(got.cc, a.cc);
+            EXPECT_EQ(got.text, "Cuerpo con ñ");
+            EXPECT_EQ(got.sent_at, b.sent_at);
+            EXPECT_EQ(tx.ListMail({"queued", "", 0, 10}).value().size(), 2u);
+            EXPECT_EQ(tx.ListMail({"", "case:1", 0, 10}).value().front().message_id, "<b@atiende>");
+            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T11:00:00Z")).value(), 3);
+            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T13:00:00Z")).value(), 0);
+            return Status::Ok();
+          })
+          .ok());
+}
+
 }  // namespace
 }  // namespace atiende::contract

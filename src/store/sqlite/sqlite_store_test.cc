@@ -85,7 +85,7 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
   EXPECT_EQ(ok.load(), 2);
   auto again = SqliteStore::Open({dir.file("m.db")}).value();
   EXPECT_EQ(again->AppliedMigrations().value(),
-            (std::vector<std::string>{"0001_init", "0002_work_items"}));
+            (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail"}));
 }
 
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {

@@ -40,6 +40,15 @@ class SqliteTx final : public WriteTx {
   Status DeleteCredential(std::string_view token_hash) override;
   Status DeleteExpiredCredentials(TimePoint now) override;
   Status AppendAudit(const AuditEntry& e) override;
+  Result<std::vector<DirectoryList>> GetDirectory() override;
+  Result<DirectoryList> GetDirectoryList(std::string_view name) override;
+  Result<OutboxMail> GetMail(int64_t id) override;
+  Result<std::vector<OutboxMail>> ListMail(const MailFilter& f) override;
+  Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) override;
+  Result<int64_t> CountMailTo(std::string_view address, TimePoint since) override;
+  Status PutDirectoryList(const DirectoryList& l) override;
+  Status InsertMail(OutboxMail& m) override;
+  Status UpdateMailStatus(const OutboxMail& m) override;
   Status EnqueueWork(WorkItem& w) override;
   Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,
                                           TimePoint now, Micros lease, int limit) override;

@@ -1,0 +1,162 @@
+// The directory and the mail outbox on SQLite.
+#include "json/strings_json.h"
+#include "store/sqlite/sqlite_tx.h"
+
+namespace atiende::sqlite {
+
+namespace {
+
+int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint At(int64_t us) { return TimePoint(Micros(us)); }
+
+#define MAIL_SELECT                                                                               \
+  "SELECT id, message_id, event, lang, to_addrs, cc_addrs, subject, body_text, body_html,"        \
+  " thread_key, in_reply_to, refs, status, attempts, last_error, created_at, updated_at, sent_at" \
+  " FROM mail_outbox "
+
+OutboxMail ReadMail(const Stmt& s) {
+  OutboxMail m;
+  m.id = s.Int(0);
+  m.message_id = s.Text(1);
+  m.event = s.Text(2);
+  m.lang = s.Text(3);
+  m.to = json::StringsFromJson(s.Text(4));
+  m.cc = json::StringsFromJson(s.Text(5));
+  m.subject = s.Text(6);
+  m.text = s.Text(7);
+  m.html = s.Text(8);
+  m.thread_key = s.Text(9);
+  m.in_reply_to = s.Text(10);
+  m.references = s.Text(11);
+  m.status = s.Text(12);
+  m.attempts = static_cast<int>(s.Int(13));
+  m.last_error = s.Text(14);
+  m.created_at = At(s.Int(15));
+  m.updated_at = At(s.Int(16));
+  if (!s.IsNull(17)) m.sent_at = At(s.Int(17));
+  return m;
+}
+
+}  // namespace
+
+Result<std::vector<DirectoryList>> SqliteTx::GetDirectory() {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Prepare("SELECT name, addresses, updated_at FROM directory_lists ORDER BY name"));
+  std::vector<DirectoryList> out;
+  while (true) {
+    ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back({st->Text(0), json::StringsFromJson(st->Text(1)), At(st->Int(2))});
+  }
+  return out;
+}
+
+Result<DirectoryList> SqliteTx::GetDirectoryList(std::string_view name) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT name, addresses, updated_at FROM"
+                                               " directory_lists WHERE name = ?"));
+  st->Bind(1, name);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no directory list named " + std::string(name));
+  return DirectoryList{st->Text(0), json::StringsFromJson(st->Text(1)), At(st->Int(2))};
+}
+
+Status SqliteTx::PutDirectoryList(const DirectoryList& l) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Prepare("INSERT INTO directory_lists(name, addresses, updated_at) VALUES (?,?,?)"
+                          " ON CONFLICT(name) DO UPDATE SET addresses = excluded.addresses,"
+                          " updated_at = excluded.updated_at"));
+  st->Bind(1, l.name).Bind(2, json::StringsToJson(l.addresses)).Bind(3, Us(l.updated_at));
+  return st->Run();
+}
+
+Result<OutboxMail> SqliteTx::GetMail(int64_t id) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare(MAIL_SELECT "WHERE id = ?"));
+  st->Bind(1, id);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no mail with id " + std::to_string(id));
+  return ReadMail(*st);
+}
+
+Result<std::vector<OutboxMail>> SqliteTx::ListMail(const MailFilter& f) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st,
+      c_.Prepare(MAIL_SELECT "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR thread_key = ?2)"
+                             " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4"));
+  st->Bind(1, f.status).Bind(2, f.thread_key).Bind(3, f.before_id).Bind(4, int64_t{f.limit});
+  std::vector<OutboxMail> out;
+  while (true) {
+    ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back(ReadMail(*st));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteTx::ThreadMessageIds(std::string_view thread_key) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Prepare("SELECT message_id FROM mail_outbox WHERE thread_key = ? ORDER BY id"));
+  st->Bind(1, thread_key);
+  std::vector<std::string> out;
+  while (true) {
+    ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back(st->Text(0));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteTx::CountMailTo(std::string_view address, TimePoint since) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT count(*) FROM mail_recipients"
+                                               " WHERE address = ? AND created_at >= ?"));
+  st->Bind(1, address).Bind(2, Us(since));
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
+Status SqliteTx::InsertMail(OutboxMail& m) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st,
+      c_.Prepare("INSERT INTO mail_outbox(message_id, event, lang, to_addrs, cc_addrs, subject,"
+                 " body_text, body_html, thread_key, in_reply_to, refs, status, attempts,"
+                 " last_error, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  st->Bind(1, m.message_id).Bind(2, m.event).Bind(3, m.lang);
+  st->Bind(4, json::StringsToJson(m.to)).Bind(5, json::StringsToJson(m.cc));
+  st->Bind(6, m.subject).Bind(7, m.text).Bind(8, m.html).Bind(9, m.thread_key);
+  st->Bind(10, m.in_reply_to).Bind(11, m.references).Bind(12, m.status);
+  st->Bind(13, int64_t{m.attempts}).Bind(14, m.last_error);
+  st->Bind(15, Us(m.created_at)).Bind(16, Us(m.updated_at));
+  Status s = st->Run();
+  if (s.code() == Status::Code::kConflict) {
+    return Status::AlreadyExists("message id " + m.message_id + " is already used");
+  }
+  ATIENDE_RETURN_IF_ERROR(s);
+  m.id = c_.LastInsertId();
+  ATIENDE_ASSIGN_OR_RETURN(auto rc, c_.Prepare("INSERT INTO mail_recipients(mail_id, address,"
+                                               " created_at) VALUES (?,?,?)"));
+  for (const auto* list : {&m.to, &m.cc}) {
+    for (const auto& a : *list) {
+      rc->Reset();
+      rc->Bind(1, m.id).Bind(2, a).Bind(3, Us(m.created_at));
+      ATIENDE_RETURN_IF_ERROR(rc->Run());
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqliteTx::UpdateMailStatus(const OutboxMail& m) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("UPDATE mail_outbox SET status = ?, attempts = ?,"
+                                               " last_error = ?, updated_at = ?, sent_at = ?"
+                                               " WHERE id = ?"));
+  st->Bind(1, m.status).Bind(2, int64_t{m.attempts}).Bind(3, m.last_error);
+  st->Bind(4, Us(m.updated_at));
+  if (m.sent_at)
+    st->Bind(5, Us(*m.sent_at));
+  else
+    st->BindNull(5);
+  st->Bind(6, m.id);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  if (c_.Changes() == 0) return Status::NotFound("no mail with id " + std::to_string(m.id));
+  return Status::Ok();
+}
+
+}  // namespace atiende::sqlite
