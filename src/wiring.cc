@@ -2,8 +2,12 @@
 
 #include <filesystem>
 
+#include "app/directory.h"
 #include "core/time_format.h"
 #include "log/log.h"
+#include "mail/file_transport.h"
+#include "mail/message.h"
+#include "mail/smtp_transport.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -17,6 +21,13 @@ class SystemClock final : public Clock {
   }
 };
 }  // namespace
+
+std::string ParseMailFrom(const std::string& from) {
+  size_t lt = from.find('<'), gt = from.rfind('>');
+  return lt != std::string::npos && gt != std::string::npos && gt > lt
+             ? from.substr(lt + 1, gt - lt - 1)
+             : from;
+}
 
 Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt}; }
 
@@ -56,8 +67,30 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config) {
     ATIENDE_ASSIGN_OR_RETURN(rt->store, sqlite::SqliteStore::Open(opt));
   }
   rt->throttle = std::make_unique<LoginThrottle>(*rt->clock);
-  rt->deps =
-      std::make_unique<Deps>(Deps{*rt->store, *rt->clock, *rt->throttle, {config.time_zone}});
+  if (!mail::IsValidEmail(ParseMailFrom(config.mail_from))) {
+    return Status::InvalidArgument("\"" + config.mail_from + "\" has no valid address",
+                                   "mail_from");
+  }
+  ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load(config.templates_dir));
+  rt->templates = std::make_unique<mail::TemplateSet>(std::move(templates));
+  if (config.smtp_url.empty()) {
+    rt->transport = std::make_unique<mail::FileTransport>(config.data_dir + "/mail");
+  } else {
+    mail::SmtpOptions smtp;
+    smtp.url = config.smtp_url;
+    smtp.starttls = config.smtp_starttls == "none"       ? mail::SmtpOptions::StartTls::kNone
+                    : config.smtp_starttls == "required" ? mail::SmtpOptions::StartTls::kRequired
+                                                         : mail::SmtpOptions::StartTls::kTry;
+    smtp.username = config.smtp_username;
+    smtp.password = config.smtp_password;
+    smtp.from_address = ParseMailFrom(config.mail_from);
+    ATIENDE_ASSIGN_OR_RETURN(rt->transport, mail::SmtpTransport::Create(smtp));
+  }
+  rt->deps = std::make_unique<Deps>(Deps{
+      *rt->store, *rt->clock, *rt->throttle, {config.time_zone, "es"}, rt->templates.get(), {}});
+  rt->deps->mail.from = config.mail_from;
+  rt->deps->mail.rate_cap_per_hour = config.mail_rate_cap;
+  ATIENDE_RETURN_IF_ERROR(SeedDirectory(*rt->deps, config.directory_file));
   return rt;
 }
 

@@ -8,6 +8,8 @@
 #include "app/deps.h"
 #include "app/login_throttle.h"
 #include "config/config.h"
+#include "mail/templates.h"
+#include "mail/transport.h"
 
 namespace atiende {
 
@@ -17,13 +19,19 @@ struct Runtime {
   VirtualClock* virtual_clock = nullptr;  // == clock.get() in virtual mode
   std::unique_ptr<Store> store;
   std::unique_ptr<LoginThrottle> throttle;
+  std::unique_ptr<mail::TemplateSet> templates;
+  std::unique_ptr<mail::Transport> transport;  // SMTP, or .eml files without SMTP
   std::unique_ptr<Deps> deps;
 };
 
-// Creates the data directory when missing, opens (and migrates) the store.
+// Creates the data directory when missing, opens (and migrates) the store,
+// loads and checks the mail templates, creates the known directory lists.
 // kUnavailable when the database cannot be opened; kInvalidArgument for a bad
 // virtual_clock_start.
 Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config);
+
+// "Atiende <atiende@host>" → "atiende@host" (the SMTP envelope sender).
+std::string ParseMailFrom(const std::string& from);
 
 // The actor for CLI commands and background work.
 Principal SystemPrincipal();

@@ -11,9 +11,21 @@
 namespace atiende {
 
 class LoginThrottle;
+namespace mail {
+class TemplateSet;
+}
 
 struct DeskSettings {
   std::string time_zone = "America/Bogota";  // IANA name; default America/Bogota
+  std::string language = "es";               // language of mails and console; default es
+};
+
+struct MailSettings {
+  std::string from = "Atiende <atiende@atiende.localhost>";  // From: of every mail
+  std::string message_id_host = "atiende.localhost";         // right side of Message-IDs
+  int rate_cap_per_hour = 60;  // mails to one address per hour before refusing (loops)
+  int max_attempts = 8;        // deliveries tried before a mail is "failed"
+  Micros first_retry = std::chrono::seconds(30);  // doubles with each attempt
 };
 
 struct Deps {
@@ -21,6 +33,8 @@ struct Deps {
   Clock& clock;
   LoginThrottle& throttle;
   DeskSettings desk;
+  const mail::TemplateSet* templates = nullptr;  // set by the composition root
+  MailSettings mail;
 };
 
 }  // namespace atiende

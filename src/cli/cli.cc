@@ -1,17 +1,21 @@
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "app/import_customers.h"
+#include "app/mail_delivery.h"
 #include "app/sessions.h"
 #include "app/users.h"
 #include "cli/demo.h"
 #include "cli/exit_code.h"
 #include "http/server.h"
 #include "log/log.h"
+#include "mail/templates.h"
 #include "wiring.h"
 
 namespace atiende::cli {
@@ -59,6 +63,12 @@ Result<std::string> ReadPasswordStdin() {
   return line;
 }
 
+std::string NodeName() {
+  char host[256] = "node";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
 int Serve(const Common& common, const std::string& listen, bool virtual_clock,
           const std::string& clock_start) {
   auto cfg = ConfigFrom(common);
@@ -71,6 +81,10 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   http::ApiOptions api_opt;
   api_opt.secure_cookies = cfg->secure_cookies;
   api_opt.virtual_clock = (*rt)->virtual_clock;
+  // Mail goes out after the transaction that queued it commits (G-2).
+  MailDelivery delivery(*(*rt)->deps, *(*rt)->transport, NodeName());
+  api_opt.on_mail_queued = [&delivery] { delivery.Wake(); };
+  delivery.Start();
   http::Api api(*(*rt)->deps, api_opt);
   http::ServerOptions srv_opt;
   srv_opt.listen = cfg->listen;
@@ -84,6 +98,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
                             {"virtual_clock", cfg->virtual_clock},
                             {"version", ATIENDE_VERSION}});
   server.Run();
+  delivery.Stop();
   log::Info("shutdown.done");
   return 0;
 }
@@ -168,6 +183,24 @@ int Main(int argc, char** argv) {
   std::string demo_dir = "data/demo";
   demo_seed->add_option("--dir", demo_dir, "folder with the demo files (default data/demo)");
 
+  auto* mail_cmd = app.add_subcommand("mail", "The mail outbox and templates");
+  mail_cmd->require_subcommand(1);
+  auto* mail_list = mail_cmd->add_subcommand("list", "List mails, newest first");
+  AddCommon(mail_list, common);
+  std::string mail_status;
+  mail_list->add_option("--status", mail_status, "queued, sending, sent, failed or kept");
+  auto* mail_show = mail_cmd->add_subcommand("show", "Print a mail as sent (RFC 5322)");
+  AddCommon(mail_show, common);
+  int64_t mail_id = 0;
+  mail_show->add_option("ID", mail_id, "mail id")->required();
+  auto* mail_retry = mail_cmd->add_subcommand("retry", "Schedule a failed mail again");
+  AddCommon(mail_retry, common);
+  mail_retry->add_option("ID", mail_id, "mail id")->required();
+  auto* mail_check = mail_cmd->add_subcommand("check", "Check the mail templates");
+  AddCommon(mail_check, common);
+  std::string templates_dir;
+  mail_check->add_option("--templates-dir", templates_dir, "override directory to check");
+
   app.add_subcommand("version", "Print the version");
 
   try {
@@ -184,6 +217,15 @@ int Main(int argc, char** argv) {
 
   auto cfg = ConfigFrom(common);
   if (!cfg.ok()) return Fail(cfg.status());
+  if (mail_check->parsed()) {
+    if (templates_dir.empty()) templates_dir = cfg->templates_dir;
+    auto set = mail::TemplateSet::Load(templates_dir);
+    if (!set.ok()) return Fail(set.status());
+    std::printf(
+        "mail templates: all events have their subject and text in every language,"
+        " and every variable is known\n");
+    return 0;
+  }
   if (cfg->log_level == "info") cfg->log_level = "warn";  // keep tool output clean
   auto rt = BuildRuntime(*cfg);
   if (!rt.ok()) return Fail(rt.status());
@@ -231,6 +273,42 @@ int Main(int argc, char** argv) {
     auto g = CreateApiToken(deps, system, token_user, std::chrono::hours(ttl_hours));
     if (!g.ok()) return Fail(g.status());
     std::printf("%s\n", g->token.c_str());
+    return 0;
+  }
+  if (mail_list->parsed()) {
+    std::vector<OutboxMail> mails;
+    Status s = deps.store.Read([&](ReadTx& tx) {
+      ATIENDE_ASSIGN_OR_RETURN(mails, tx.ListMail({mail_status, "", 0, 200}));
+      return Status::Ok();
+    });
+    if (!s.ok()) return Fail(s);
+    for (const auto& m : mails) {
+      std::string to;
+      for (const auto& a : m.to) to += (to.empty() ? "" : ",") + a;
+      std::printf("%6lld  %-7s  %-28s  %s  %s\n", static_cast<long long>(m.id), m.status.c_str(),
+                  to.c_str(), m.subject.c_str(),
+                  m.last_error.empty() ? "" : ("(" + m.last_error + ")").c_str());
+    }
+    return 0;
+  }
+  if (mail_show->parsed()) {
+    Result<OutboxMail> m = Status::NotFound("");
+    Status s = deps.store.Read([&](ReadTx& tx) {
+      m = tx.GetMail(mail_id);
+      return m.status();
+    });
+    if (!s.ok()) return Fail(s);
+    std::printf("Status: %s (attempts %d)%s\nTo: ", m->status.c_str(), m->attempts,
+                m->last_error.empty() ? "" : ("\nLast error: " + m->last_error).c_str());
+    for (const auto& a : m->to) std::printf("%s ", a.c_str());
+    std::printf("\nCc: ");
+    for (const auto& a : m->cc) std::printf("%s ", a.c_str());
+    std::printf("\nSubject: %s\n\n%s\n", m->subject.c_str(), m->text.c_str());
+    return 0;
+  }
+  if (mail_retry->parsed()) {
+    if (Status s = RetryMail(deps, system, mail_id); !s.ok()) return Fail(s);
+    std::printf("mail %lld queued again\n", static_cast<long long>(mail_id));
     return 0;
   }
   if (demo_seed->parsed()) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/directory.h"
 #include "app/import_customers.h"
 #include "app/users.h"
 #include "wiring.h"
@@ -37,6 +38,8 @@ Status SeedDemo(Deps& deps, const std::string& dir) {
     std::printf("%s: %d created, %d updated, %d unchanged, %zu rejected\n", f, r.created, r.updated,
                 r.unchanged, r.rejected.size());
   }
+  ATIENDE_RETURN_IF_ERROR(SeedDirectory(deps, dir + "/directory.yaml"));
+  std::printf("directory: demo addresses for the known lists\n");
   std::printf("\nDemo logins (password \"%s\"):\n", kDemoPassword);
   for (const auto& u : kUsers) {
     NewUser nu{u.name, u.role, "", kDemoPassword};

@@ -89,6 +89,45 @@ const std::map<std::string, Setter>& Setters() {
        }},
       {"database_pool",
        [](Config& c, auto& v, auto& k) { return SetInt(c.database_pool, v, k, 1, 1000); }},
+      {"smtp_url",
+       [](Config& c, auto& v, auto&) {
+         c.smtp_url = v;
+         return Status::Ok();
+       }},
+      {"smtp_starttls",
+       [](Config& c, auto& v, auto& k) {
+         c.smtp_starttls = v;
+         return v == "none" || v == "try" || v == "required"
+                    ? Status::Ok()
+                    : Status::InvalidArgument("must be none, try or required", k);
+       }},
+      {"smtp_username",
+       [](Config& c, auto& v, auto&) {
+         c.smtp_username = v;
+         return Status::Ok();
+       }},
+      {"smtp_password",
+       [](Config& c, auto& v, auto&) {
+         c.smtp_password = v;
+         return Status::Ok();
+       }},
+      {"mail_from",
+       [](Config& c, auto& v, auto&) {
+         c.mail_from = v;
+         return Status::Ok();
+       }},
+      {"mail_rate_cap",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.mail_rate_cap, v, k, 1, 100000); }},
+      {"templates_dir",
+       [](Config& c, auto& v, auto&) {
+         c.templates_dir = v;
+         return Status::Ok();
+       }},
+      {"directory_file",
+       [](Config& c, auto& v, auto&) {
+         c.directory_file = v;
+         return Status::Ok();
+       }},
       {"virtual_clock_start",
        [](Config& c, auto& v, auto&) {
          c.virtual_clock_start = v;

@@ -15,6 +15,17 @@
 //   database_url    ATIENDE_DATABASE_URL    default "" (SQLite in data_dir); a
 //                   postgresql://user@host:port/db URL selects PostgreSQL
 //   database_pool   ATIENDE_DATABASE_POOL   default 16 connections (PostgreSQL)
+//   smtp_url        ATIENDE_SMTP_URL        default "" (no SMTP: mails kept as .eml files
+//                   under data_dir/mail); smtp://host:587, smtps://host:465
+//   smtp_starttls   ATIENDE_SMTP_STARTTLS   default "try" (none|try|required)
+//   smtp_username   ATIENDE_SMTP_USERNAME   default "" (no AUTH)
+//   smtp_password   ATIENDE_SMTP_PASSWORD   default ""; never logged
+//   mail_from       ATIENDE_MAIL_FROM       default "Atiende <atiende@atiende.localhost>"
+//   mail_rate_cap   ATIENDE_MAIL_RATE_CAP   default 60 mails per address per hour
+//   templates_dir   ATIENDE_TEMPLATES_DIR   default "" (the shipped templates);
+//                   files <lang>/<event>.subject|txt|html there override them
+//   directory_file  ATIENDE_DIRECTORY_FILE  default "": YAML `list: [addresses]`
+//                   filling lists that have no addresses yet
 // Thread-safety: a value.
 #pragma once
 
@@ -36,6 +47,14 @@ struct Config {
   std::string virtual_clock_start;
   std::string database_url;
   int database_pool = 16;
+  std::string smtp_url;
+  std::string smtp_starttls = "try";
+  std::string smtp_username;
+  std::string smtp_password;
+  std::string mail_from = "Atiende <atiende@atiende.localhost>";
+  int mail_rate_cap = 60;
+  std::string templates_dir;
+  std::string directory_file;
 
   std::string database_path() const { return data_dir + "/atiende.db"; }
 };

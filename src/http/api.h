@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct ApiOptions {
   bool secure_cookies = false;            // add "Secure" to the session cookie (behind TLS)
   VirtualClock* virtual_clock = nullptr;  // set in training/test mode: enables /api/v1/clock
   std::string static_dir;                 // built console files; "" serves a placeholder page
+  std::function<void()> on_mail_queued;   // wakes the mail delivery worker (optional)
 };
 
 class Api {
@@ -77,6 +79,13 @@ class Api {
   Result<Response> DeleteCustomer(Request& req);
   Result<Response> ImportCustomers(Request& req);
   Result<Response> CustomerHistory(Request& req);
+  Result<Response> GetDirectory(Request& req);
+  Result<Response> PutDirectory(Request& req);
+  Result<Response> TestDirectory(Request& req);
+  Result<Response> ListMail(Request& req);
+  Result<Response> GetMail(Request& req);
+  Result<Response> GetMailRaw(Request& req);
+  Result<Response> RetryMailRoute(Request& req);
 
   Deps& deps_;
   ApiOptions options_;

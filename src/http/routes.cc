@@ -12,6 +12,7 @@ constexpr RoleSet kAnyone = RoleSet::Any();
 constexpr RoleSet kAdmin = {Role::kAdmin};
 constexpr RoleSet kMasterEditors = {Role::kAdmin, Role::kSupervisor, Role::kBackOffice};
 constexpr RoleSet kImporters = {Role::kAdmin, Role::kSupervisor};
+constexpr RoleSet kMailReaders = {Role::kAdmin, Role::kSupervisor};
 constexpr size_t kImportLimit = 64u << 20;  // 64 MiB spreadsheet
 }  // namespace
 
@@ -37,6 +38,14 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"PATCH", "/api/v1/customers/{id}", false, kMasterEditors, &Api::PatchCustomer},
       {"DELETE", "/api/v1/customers/{id}", false, kAdmin, &Api::DeleteCustomer},
       {"GET", "/api/v1/customers/{id}/history", false, kImporters, &Api::CustomerHistory},
+
+      {"GET", "/api/v1/directory", false, kMailReaders, &Api::GetDirectory},
+      {"PUT", "/api/v1/directory/{list}", false, kAdmin, &Api::PutDirectory, 64 << 10},
+      {"POST", "/api/v1/directory/{list}/test", false, kAdmin, &Api::TestDirectory},
+      {"GET", "/api/v1/mail", false, kMailReaders, &Api::ListMail},
+      {"GET", "/api/v1/mail/{id}", false, kMailReaders, &Api::GetMail},
+      {"GET", "/api/v1/mail/{id}/raw", false, kMailReaders, &Api::GetMailRaw},
+      {"POST", "/api/v1/mail/{id}/retry", false, kMailReaders, &Api::RetryMailRoute},
   };
   if (virtual_clock) {
     // Training/test mode only: the clock everything time-based reads.

@@ -144,6 +144,10 @@ class ReadTx {
   // Mails queued to `address` (To or Cc) at or after `since`.
   virtual Result<int64_t> CountMailTo(std::string_view address, TimePoint since) = 0;
 
+  // The earliest time an item of `kind` can next be claimed (its due time, or
+  // its lease's end while claimed); nullopt when none is pending.
+  virtual Result<std::optional<TimePoint>> NextDueWork(std::string_view kind) = 0;
+
   // Newest first; entity/entity_id filter when non-empty.
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
                                                     std::string_view entity_id, int limit) = 0;

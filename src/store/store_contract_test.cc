@@ -367,8 +367,20 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
                     .ok());
     return got;
   };
+  auto next_due = [&] {
+    std::optional<TimePoint> t;
+    EXPECT_TRUE(f.store
+                    ->Read([&](ReadTx& tx) {
+                      ATIENDE_ASSIGN_OR_RETURN(t, tx.NextDueWork("test.job"));
+                      return Status::Ok();
+                    })
+                    .ok());
+    return t;
+  };
+  EXPECT_EQ(next_due(), now);
   auto first = claim("a", now);
   ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(next_due(), now + std::chrono::minutes(1));  // the lease's end
   EXPECT_EQ(first[0].attempts, 1);
   EXPECT_TRUE(claim("b", now + std::chrono::seconds(30)).empty());  // still leased to a
   auto second = claim("b", now + std::chrono::minutes(2));

@@ -13,6 +13,7 @@
 #include "app/deps.h"
 #include "app/login_throttle.h"
 #include "core/time_format.h"
+#include "mail/templates.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace atiende::testing {
@@ -43,13 +44,15 @@ struct TestEnv {
   VirtualClock clock{T("2026-11-24T12:00:00Z")};
   std::unique_ptr<Store> store;
   LoginThrottle throttle{clock};
+  std::unique_ptr<mail::TemplateSet> templates;
   std::unique_ptr<Deps> deps;
 
   TestEnv() {
     auto s = sqlite::SqliteStore::Open({dir.file("atiende.db")});
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     store = std::move(s).value();
-    deps = std::make_unique<Deps>(Deps{*store, clock, throttle, {}});
+    templates = std::make_unique<mail::TemplateSet>(mail::TemplateSet::Load().value());
+    deps = std::make_unique<Deps>(Deps{*store, clock, throttle, {}, templates.get(), {}});
   }
 };
 

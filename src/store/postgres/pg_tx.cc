@@ -338,6 +338,15 @@ Status PgTx::EnqueueWork(WorkItem& w) {
   return Status::Ok();
 }
 
+Result<std::optional<TimePoint>> PgTx::NextDueWork(std::string_view kind) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto r, c_.Exec("SELECT MIN(GREATEST(due_at, COALESCE(claimed_until, 0))) FROM work_items"
+                      " WHERE kind = $1 AND done_at IS NULL",
+                      {P(kind)}));
+  if (r.rows() == 0 || r.IsNull(0, 0)) return std::optional<TimePoint>();
+  return std::optional<TimePoint>(At(r.Int(0, 0)));
+}
+
 Result<std::vector<WorkItem>> PgTx::ClaimWork(std::string_view kind, std::string_view owner,
                                               TimePoint now, Micros lease, int limit) {
   ATIENDE_ASSIGN_OR_RETURN(

@@ -44,6 +44,7 @@ class PgTx final : public WriteTx {
   Status InsertMail(OutboxMail& m) override;
   Status UpdateMailStatus(const OutboxMail& m) override;
   Status EnqueueWork(WorkItem& w) override;
+  Result<std::optional<TimePoint>> NextDueWork(std::string_view kind) override;
   Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,
                                           TimePoint now, Micros lease, int limit) override;
   Status CompleteWork(int64_t id, std::string_view owner, TimePoint now) override;

@@ -19,6 +19,16 @@ Status SqliteTx::EnqueueWork(WorkItem& w) {
   return Status::Ok();
 }
 
+Result<std::optional<TimePoint>> SqliteTx::NextDueWork(std::string_view kind) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Prepare("SELECT MIN(MAX(due_at, COALESCE(claimed_until, 0))) FROM work_items"
+                          " WHERE kind = ? AND done_at IS NULL"));
+  st->Bind(1, kind);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row || st->IsNull(0)) return std::optional<TimePoint>();
+  return std::optional<TimePoint>(TimePoint(Micros(st->Int(0))));
+}
+
 Result<std::vector<WorkItem>> SqliteTx::ClaimWork(std::string_view kind, std::string_view owner,
                                                   TimePoint now, Micros lease, int limit) {
   ATIENDE_ASSIGN_OR_RETURN(

@@ -1,0 +1,179 @@
+#include "app/mail_delivery.h"
+
+#include <algorithm>
+
+#include "app/audit.h"
+#include "log/log.h"
+#include "mail/message.h"
+
+namespace atiende {
+
+namespace {
+
+constexpr char kKind[] = "mail.deliver";
+constexpr auto kLease = std::chrono::minutes(5);
+constexpr int kBatch = 20;
+
+// "Atiende <atiende@host>" or "atiende@host".
+mail::Address ParseAddress(const std::string& s) {
+  size_t lt = s.find('<'), gt = s.rfind('>');
+  if (lt == std::string::npos || gt == std::string::npos || gt < lt) return {"", s};
+  std::string name = s.substr(0, lt);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return {name, s.substr(lt + 1, gt - lt - 1)};
+}
+
+mail::Message ToMessage(const OutboxMail& m, const MailSettings& settings) {
+  mail::Message msg;
+  msg.from = ParseAddress(settings.from);
+  for (const auto& a : m.to) msg.to.push_back({"", a});
+  for (const auto& a : m.cc) msg.cc.push_back({"", a});
+  msg.subject = m.subject;
+  msg.text = m.text;
+  msg.html = m.html;
+  msg.message_id = m.message_id;
+  msg.in_reply_to = m.in_reply_to;
+  size_t pos = 0;
+  while (pos < m.references.size()) {
+    size_t sp = m.references.find(' ', pos);
+    if (sp == std::string::npos) sp = m.references.size();
+    if (sp > pos) msg.references.push_back(m.references.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  msg.date = m.created_at;
+  return msg;
+}
+
+}  // namespace
+
+MailDelivery::MailDelivery(Deps& deps, mail::Transport& transport, std::string owner)
+    : deps_(deps), transport_(transport), owner_(std::move(owner)) {}
+
+MailDelivery::~MailDelivery() { Stop(); }
+
+int MailDelivery::RunOnce() {
+  int handled = 0;
+  while (true) {
+    std::vector<WorkItem> items;
+    Status s = deps_.store.Write([&](WriteTx& tx) {
+      ATIENDE_ASSIGN_OR_RETURN(items,
+                               tx.ClaimWork(kKind, owner_, deps_.clock.Now(), kLease, kBatch));
+      return Status::Ok();
+    });
+    if (!s.ok()) {
+      log::Warn("mail.claim", {{"error", s.ToString()}});
+      return handled;
+    }
+    if (items.empty()) return handled;
+    for (const auto& item : items) Handle(item);
+    handled += static_cast<int>(items.size());
+  }
+}
+
+void MailDelivery::Handle(const WorkItem& item) {
+  int64_t id = std::strtoll(item.payload.c_str(), nullptr, 10);
+  OutboxMail m;
+  bool skip = false;
+  Status s = deps_.store.Write([&](WriteTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(m, tx.GetMail(id));
+    if (m.status != "queued" && m.status != "sending") {
+      skip = true;  // retried by hand meanwhile, or already handled
+      return tx.CompleteWork(item.id, owner_, deps_.clock.Now());
+    }
+    m.status = "sending";
+    m.attempts++;
+    m.updated_at = deps_.clock.Now();
+    return tx.UpdateMailStatus(m);
+  });
+  if (!s.ok() || skip) return;
+
+  mail::Message msg = ToMessage(m, deps_.mail);
+  auto rendered = mail::Render(msg);
+  Status sent = rendered.ok() ? transport_.Send(msg, *rendered) : rendered.status();
+
+  TimePoint now = deps_.clock.Now();
+  m.updated_at = now;
+  bool retry = false;
+  if (sent.ok()) {
+    m.status = transport_.name() == "file" ? "kept" : "sent";
+    m.sent_at = now;
+    m.last_error.clear();
+  } else {
+    m.last_error = sent.field().empty() ? sent.message() : sent.field() + ": " + sent.message();
+    retry = sent.code() == Status::Code::kUnavailable && m.attempts < deps_.mail.max_attempts;
+    m.status = retry ? "queued" : "failed";
+  }
+  Micros backoff = deps_.mail.first_retry * (1LL << std::min(m.attempts - 1, 16));
+  Status done = deps_.store.Write([&](WriteTx& tx) {
+    ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
+    return retry ? tx.ReleaseWork(item.id, owner_, now + backoff)
+                 : tx.CompleteWork(item.id, owner_, now);
+  });
+  boost::json::object fields{{"mail", m.id},
+                             {"message_id", m.message_id},
+                             {"status", m.status},
+                             {"attempts", m.attempts},
+                             {"transport", transport_.name()}};
+  if (!m.last_error.empty()) fields["error"] = m.last_error;
+  if (!done.ok()) fields["record_error"] = done.ToString();
+  if (sent.ok()) {
+    log::Info("mail.delivered", std::move(fields));
+  } else {
+    log::Warn("mail.delivery_failed", std::move(fields));
+  }
+}
+
+void MailDelivery::Start(std::chrono::milliseconds poll) {
+  thread_ = std::thread([this, poll] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      std::optional<TimePoint> next;
+      Status s = deps_.store.Read([&](ReadTx& tx) {
+        ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
+        return Status::Ok();
+      });
+      if (s.ok() && next && *next <= deps_.clock.Now()) RunOnce();
+      lock.lock();
+      cv_.wait_for(lock, poll, [this] { return stop_ || woken_; });
+      woken_ = false;
+    }
+  });
+}
+
+void MailDelivery::Wake() {
+  std::lock_guard lock(mu_);
+  woken_ = true;
+  cv_.notify_all();
+}
+
+void MailDelivery::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+Status RetryMail(Deps& d, const Principal& actor, int64_t id) {
+  return d.store.Write([&](WriteTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(OutboxMail m, tx.GetMail(id));
+    if (m.status != "failed") {
+      return Status::Conflict("mail " + std::to_string(id) + " is " + m.status +
+                              "; only a failed mail can be retried")
+          .WithReason("not_failed");
+    }
+    TimePoint now = d.clock.Now();
+    m.status = "queued";
+    m.attempts = 0;
+    m.updated_at = now;
+    ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
+    WorkItem w{0, kKind, std::to_string(m.id), now, 0};
+    ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+    return Audit(tx, now, actor, "mail.retry", "mail", std::to_string(id), nullptr,
+                 boost::json::object{{"message_id", m.message_id}});
+  });
+}
+
+}  // namespace atiende

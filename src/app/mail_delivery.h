@@ -1,0 +1,57 @@
+// MailDelivery: the background worker that sends queued mails after their
+// transaction committed (G-2). It claims "mail.deliver" work items (so with
+// several nodes each mail is handled by one), marks the mail "sending", hands
+// it to the transport, then records "sent" (SMTP) or "kept" (.eml files).
+// A temporary failure (kUnavailable) is retried with exponential backoff up
+// to MailSettings::max_attempts, then "failed"; a permanent one (a rejected
+// recipient) fails at once with the server's reason.
+//
+// Delivery is at-least-once: if the node dies after the SMTP server accepted a
+// mail but before "sent" was recorded, the item's lease expires and the mail is
+// sent again with the same Message-ID. That window is one SMTP round trip.
+// Thread-safety: RunOnce() may be called from any thread; Start()/Stop() from one.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "app/deps.h"
+#include "mail/transport.h"
+
+namespace atiende {
+
+class MailDelivery {
+ public:
+  // owner: this node's name in work-item claims (unique per process).
+  MailDelivery(Deps& deps, mail::Transport& transport, std::string owner);
+  ~MailDelivery();
+
+  // Claims and handles due mails until none is due; returns how many it handled.
+  int RunOnce();
+  // A thread that runs RunOnce() whenever a mail is due (polls the store's
+  // next due time at most every `poll`; Wake() cuts the wait short).
+  void Start(std::chrono::milliseconds poll = std::chrono::milliseconds(500));
+  void Wake();
+  void Stop();
+
+ private:
+  void Handle(const WorkItem& item);
+
+  Deps& deps_;
+  mail::Transport& transport_;
+  std::string owner_;
+  std::thread thread_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  bool woken_ = false;
+};
+
+// Schedules a failed mail again (POST /api/v1/mail/{id}/retry). kConflict
+// unless the mail is "failed".
+Status RetryMail(Deps& d, const Principal& actor, int64_t id);
+
+}  // namespace atiende

@@ -1,0 +1,114 @@
+#include "app/mail_queue.h"
+
+#include <date/tz.h>
+#include <sodium.h>
+
+#include <algorithm>
+#include <set>
+
+#include "mail/message.h"
+#include "mail/templates.h"
+
+namespace atiende {
+
+namespace {
+
+Result<std::vector<std::string>> Expand(WriteTx& tx, const std::vector<std::string>& names,
+                                        const char* field) {
+  std::vector<std::string> out;
+  for (const auto& n : names) {
+    if (n.find('@') != std::string::npos) {
+      if (!mail::IsValidEmail(n))
+        return Status::InvalidArgument("\"" + n + "\" is not an e-mail address", field);
+      out.push_back(n);
+      continue;
+    }
+    auto list = tx.GetDirectoryList(n);
+    if (!list.ok()) return Status::InvalidArgument("no directory list named \"" + n + "\"", field);
+    if (list->addresses.empty()) {
+      return Status::InvalidArgument("directory list \"" + n + "\" has no addresses", field);
+    }
+    out.insert(out.end(), list->addresses.begin(), list->addresses.end());
+  }
+  return out;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string NewMessageId(TimePoint now, const std::string& host) {
+  unsigned char raw[12];
+  randombytes_buf(raw, sizeof raw);
+  char hex[sizeof raw * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  return "<" + std::to_string(now.time_since_epoch().count() / 1000) + "." + hex + "@" + host + ">";
+}
+
+}  // namespace
+
+std::string LocalTime(TimePoint t, const std::string& time_zone) {
+  try {
+    auto zt = date::make_zoned(time_zone, std::chrono::floor<std::chrono::minutes>(t));
+    return date::format("%d-%m-%Y %H:%M", zt);
+  } catch (const std::exception&) {
+    return date::format("%d-%m-%Y %H:%M UTC", std::chrono::floor<std::chrono::minutes>(t));
+  }
+}
+
+Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
+  if (!d.templates) return Status::Internal("mail templates are not loaded");
+  OutboxMail m;
+  m.event = r.event;
+  m.lang = r.lang.empty() ? d.desk.language : r.lang;
+  ATIENDE_ASSIGN_OR_RETURN(m.to, Expand(tx, r.to, "to"));
+  ATIENDE_ASSIGN_OR_RETURN(m.cc, Expand(tx, r.cc, "cc"));
+  // One copy per address: To wins over Cc, case does not matter.
+  std::set<std::string> seen;
+  auto dedup = [&](std::vector<std::string>& v) {
+    std::vector<std::string> kept;
+    for (auto& a : v) {
+      if (seen.insert(Lower(a)).second) kept.push_back(a);
+    }
+    v.swap(kept);
+  };
+  dedup(m.to);
+  dedup(m.cc);
+  if (m.to.empty() && m.cc.empty()) return Status::InvalidArgument("no recipients", "to");
+  ATIENDE_ASSIGN_OR_RETURN(auto rendered, d.templates->Render(m.event, m.lang, r.vars));
+  m.subject = std::move(rendered.subject);
+  m.text = std::move(rendered.text);
+  m.html = std::move(rendered.html);
+  TimePoint now = d.clock.Now();
+  m.created_at = m.updated_at = now;
+  m.message_id = NewMessageId(now, d.mail.message_id_host);
+  m.thread_key = r.thread_key;
+  if (!r.thread_key.empty()) {
+    ATIENDE_ASSIGN_OR_RETURN(auto ids, tx.ThreadMessageIds(r.thread_key));
+    if (!ids.empty()) {
+      m.in_reply_to = ids.front();
+      if (ids.size() > 10) ids.erase(ids.begin() + 1, ids.end() - 9);  // keep root and recent
+      for (const auto& id : ids) m.references += (m.references.empty() ? "" : " ") + id;
+    }
+  }
+  m.status = "queued";
+  for (const auto* list : {&m.to, &m.cc}) {
+    for (const auto& a : *list) {
+      ATIENDE_ASSIGN_OR_RETURN(int64_t recent, tx.CountMailTo(a, now - std::chrono::hours(1)));
+      if (recent >= d.mail.rate_cap_per_hour) {
+        m.status = "failed";
+        m.last_error = "rate cap: " + a + " already got " + std::to_string(recent) +
+                       " mails in the last hour (possible loop); retry it when it is safe";
+      }
+    }
+  }
+  ATIENDE_RETURN_IF_ERROR(tx.InsertMail(m));
+  if (m.status == "queued") {
+    WorkItem w{0, "mail.deliver", std::to_string(m.id), now, 0};
+    ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+  }
+  return m;
+}
+
+}  // namespace atiende

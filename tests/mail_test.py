@@ -1,0 +1,223 @@
+"""Mail through a real SMTP server on loopback (G-2): the directory, the outbox,
+delivery with exact recipients, retries while SMTP is down, a rejected
+recipient, and a node killed with mail still queued."""
+import email
+import email.header
+import email.policy
+import json
+import os
+import socket
+import subprocess
+import time
+import unittest
+
+from harness import Server, TestCase
+
+SINK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "smtp_sink.py")
+WAIT = 15.0  # seconds, for a mail to arrive
+
+
+class Sink:
+    """tests/smtp_sink.py in a subprocess: records every message it accepts."""
+
+    def __init__(self, record, port=0, reject=()):
+        args = ["/usr/bin/python3", SINK, record, "--port", str(port)]
+        for r in reject:
+            args += ["--reject", r]
+        self.record = record
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        line = self.proc.stdout.readline().decode().strip()
+        if not line.isdigit():
+            self.stop()
+            raise AssertionError("smtp sink did not start")
+        self.port = int(line)
+
+    def messages(self):
+        with open(self.record) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def parse(record):
+    return email.message_from_string(record["data"], policy=email.policy.default)
+
+
+class MailTestCase(TestCase):
+    def start_server(self, smtp_port, data_dir=None):
+        server = Server(data_dir=data_dir, virtual_clock=True, seed=data_dir is None,
+                        env={"ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % smtp_port,
+                             "ATIENDE_SMTP_STARTTLS": "none"})
+        server.start()
+        self.addCleanup(server.cleanup)
+        self.addCleanup(server.stop)
+        return server
+
+    def admin(self, server):
+        c = server.client()
+        r = c.login("admin")
+        self.assertEqual(r.status, 200, r)
+        return c
+
+    def wait_for(self, predicate, what):
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            time.sleep(0.05)
+        self.fail("timed out waiting for " + what)
+
+    def mail_status(self, client, mail_id):
+        return client.get("/api/v1/mail/%d" % mail_id).json()
+
+
+class DeliveryTest(MailTestCase):
+    def setUp(self):
+        self.record = os.path.join(self._tmp(), "sink.jsonl")
+        self.sink = Sink(self.record, reject=["nadie@abastible.example"])
+        self.addCleanup(self.sink.stop)
+        self.server = self.start_server(self.sink.port)
+        self.c = self.admin(self.server)
+
+    def _tmp(self):
+        import tempfile
+        d = tempfile.mkdtemp(prefix="atiende-mail-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", d]))
+        return d
+
+    def test_the_directory_lists_the_known_lists_and_validates_addresses(self):
+        names = {l["name"] for l in self.c.get("/api/v1/directory").json()["items"]}
+        self.assertTrue({"supervisor_rrss", "jefe_servicio", "mesa_clientes", "contact_center",
+                         "cc_emergencia", "despacho_emergencia", "supervisores_abastible",
+                         "assurance"} <= names)
+        bad = self.c.request("PUT", "/api/v1/directory/mesa_clientes",
+                             {"addresses": ["mesa@abastible.cl", "no es correo"]})
+        self.assertProblem(bad, 400, field="addresses[1]", mentions="no es correo")
+        agent = self.server.client()
+        agent.login("agente")
+        self.assertEqual(agent.request("PUT", "/api/v1/directory/mesa_clientes",
+                                       {"addresses": ["x@y.cl"]}).status, 403)
+
+    def test_a_mail_reaches_smtp_with_exact_to_and_cc_and_a_decoded_spanish_subject(self):
+        self.assertEqual(self.c.request("PUT", "/api/v1/directory/mesa_clientes", {
+            "addresses": ["mesa.uno@abastible.example", "mesa.dos@abastible.example"]}).status, 200)
+        r = self.c.post("/api/v1/directory/mesa_clientes/test",
+                        {"cc": ["contact_center", "supervisores_abastible"]})
+        self.assertEqual(r.status, 202, r)
+        mail_id = r.json()["id"]
+        got = self.wait_for(lambda: self.sink.messages(), "the mail at the SMTP server")
+        self.assertEqual(len(got), 1)
+        rec = got[0]
+        self.assertEqual(sorted(rec["rcpt_tos"]), sorted([
+            "mesa.uno@abastible.example", "mesa.dos@abastible.example",
+            "contact.center@abastible.example", "supervisores@abastible.example"]))
+        msg = parse(rec)
+        self.assertEqual(msg["Subject"], "Prueba de la lista mesa_clientes en Atiende")
+        self.assertEqual(sorted(a.addr_spec for a in msg["To"].addresses),
+                         ["mesa.dos@abastible.example", "mesa.uno@abastible.example"])
+        self.assertEqual(sorted(a.addr_spec for a in msg["Cc"].addresses),
+                         ["contact.center@abastible.example", "supervisores@abastible.example"])
+        body = msg.get_body(("plain",)).get_content()
+        self.assertIn("Lo envió admin", body)
+        self.assertIn("«mesa_clientes»", body)
+        status = self.wait_for(lambda: self.mail_status(self.c, mail_id)["status"] == "sent"
+                               and self.mail_status(self.c, mail_id), "status sent")
+        self.assertEqual(status["attempts"], 1)
+        self.assertEqual(status["message_id"], msg["Message-ID"])
+        raw = self.c.get("/api/v1/mail/%d/raw" % mail_id)
+        self.assertEqual(raw.content_type, "message/rfc822")
+        self.assertIn("Prueba de la lista", raw.text)
+
+    def test_mails_of_one_thread_reference_the_first(self):
+        self.c.request("PUT", "/api/v1/directory/jefe_servicio", {"addresses": ["jefe@abastible.example"]})
+        first = self.c.post("/api/v1/directory/jefe_servicio/test").json()
+        second = self.c.post("/api/v1/directory/jefe_servicio/test").json()
+        got = self.wait_for(lambda: len(self.sink.messages()) == 2 and self.sink.messages(), "two mails")
+        by_id = {parse(r)["Message-ID"]: parse(r) for r in got}
+        reply = by_id[second["message_id"]]
+        self.assertEqual(reply["In-Reply-To"], first["message_id"])
+        self.assertIn(first["message_id"], reply["References"])
+
+    def test_a_rejected_recipient_fails_the_mail_with_the_servers_reason(self):
+        self.c.request("PUT", "/api/v1/directory/assurance", {"addresses": ["nadie@abastible.example"]})
+        mail_id = self.c.post("/api/v1/directory/assurance/test").json()["id"]
+        st = self.wait_for(lambda: (lambda m: m["status"] == "failed" and m)(self.mail_status(self.c, mail_id)),
+                           "status failed")
+        self.assertIn("550", st["last_error"])
+        self.assertEqual(self.sink.messages(), [])
+        failed = self.c.get("/api/v1/mail?status=failed").json()["items"]
+        self.assertIn(mail_id, [m["id"] for m in failed])
+        retry_sent = self.c.post("/api/v1/mail/%d/retry" % mail_id)
+        self.assertEqual(retry_sent.status, 202, retry_sent)
+        again = self.c.post("/api/v1/mail/%d/retry" % mail_id)
+        self.assertProblem(again, 409)
+
+
+class OutageTest(MailTestCase):
+    def setUp(self):
+        import tempfile
+        d = tempfile.mkdtemp(prefix="atiende-mail-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", d]))
+        self.record = os.path.join(d, "sink.jsonl")
+        self.port = free_port()  # nothing listens there yet: SMTP is down
+
+    def test_smtp_down_means_retries_then_delivery_once_it_is_back(self):
+        server = self.start_server(self.port)
+        c = self.admin(server)
+        mail_id = c.post("/api/v1/directory/mesa_clientes/test").json()["id"]
+        st = self.wait_for(lambda: (lambda m: m["attempts"] >= 1 and m["status"] == "queued" and m)(
+            self.mail_status(c, mail_id)), "a failed first attempt")
+        self.assertTrue(st["last_error"])
+        sink = Sink(self.record, port=self.port)
+        self.addCleanup(sink.stop)
+        time.sleep(0.5)
+        self.assertEqual(sink.messages(), [], "the retry waits for its backoff")
+        c.post("/api/v1/clock", {"advance": "PT5M"})
+        self.wait_for(lambda: sink.messages(), "the retried mail")
+        st = self.wait_for(lambda: (lambda m: m["status"] == "sent" and m)(self.mail_status(c, mail_id)),
+                           "status sent")
+        self.assertEqual(st["attempts"], 2)
+        self.assertEqual(len(sink.messages()), 1)
+
+    def test_a_node_killed_with_queued_mail_delivers_it_after_restart(self):
+        server = self.start_server(self.port)
+        c = self.admin(server)
+        ids = [c.post("/api/v1/directory/cc_emergencia/test").json()["id"] for _ in range(5)]
+        self.wait_for(lambda: all(self.mail_status(c, i)["attempts"] >= 1 for i in ids),
+                      "first attempts against a down server")
+        server.kill()
+        sink = Sink(self.record, port=self.port)
+        self.addCleanup(sink.stop)
+        again = Server(data_dir=server.data_dir, virtual_clock=True,
+                       env={"ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % self.port,
+                            "ATIENDE_SMTP_STARTTLS": "none"})
+        again.start()
+        self.addCleanup(again.stop)
+        c2 = self.admin(again)
+        c2.post("/api/v1/clock", {"advance": "PT10M"})
+        got = self.wait_for(lambda: len(sink.messages()) >= 5 and sink.messages(), "five mails")
+        time.sleep(0.5)
+        got = sink.messages()
+        self.assertEqual(len(got), 5, "each queued mail once")
+        self.assertEqual(len({parse(r)["Message-ID"] for r in got}), 5)
+        for i in ids:
+            self.wait_for(lambda: self.mail_status(c2, i)["status"] == "sent", "status sent")
+
+
+if __name__ == "__main__":
+    unittest.main()
