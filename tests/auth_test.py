@@ -39,12 +39,7 @@ class AuthTest(h.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("server exited with %s" % code)
-        finally:
-            cls.server.cleanup()
+        h.stop_checked(cls.server)
 
     # Login ------------------------------------------------------------------
 
@@ -297,12 +292,7 @@ class ThrottleAndExpiryTest(h.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("server exited with %s" % code)
-        finally:
-            cls.server.cleanup()
+        h.stop_checked(cls.server)
 
     def advance(self, duration):
         r = self.admin.post("/api/v1/clock", {"advance": duration})

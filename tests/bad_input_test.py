@@ -91,12 +91,7 @@ class BadHttpInputTest(h.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("server exited with %s" % code)
-        finally:
-            cls.server.cleanup()
+        h.stop_checked(cls.server)
 
     def setUp(self):
         self.before = h.all_customers(self.admin)

@@ -35,12 +35,7 @@ class SearchTest(h.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("server exited with %s" % code)
-        finally:
-            cls.server.cleanup()
+        h.stop_checked(cls.server)
 
     def find(self, q, limit=None):
         r = h.search(self.agent, q, limit)
@@ -201,12 +196,7 @@ class CrudTest(h.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("server exited with %s" % code)
-        finally:
-            cls.server.cleanup()
+        h.stop_checked(cls.server)
 
     def create(self, client=None, **fields):
         body = {"legal_name": "Prueba S.A.", "group": "GRUPO PRUEBA", "technology": "Legacy sin Out"}

@@ -394,6 +394,16 @@ class Server:
 
 # --- Helpers for assertions -------------------------------------------------
 
+def stop_checked(server):
+    """Stops a shared server (SIGTERM), fails unless it exited 0; always removes its files."""
+    try:
+        code = server.stop()
+        if code != 0:
+            raise AssertionError("server exited with %s" % code)
+    finally:
+        server.cleanup()
+
+
 def all_customers(client):
     """Every customer, through the paged list."""
     out, after = [], 0

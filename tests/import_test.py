@@ -50,12 +50,7 @@ class ImportApiTest(h.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        try:
-            code = cls.server.stop()
-            if code != 0:
-                raise AssertionError("server exited with %s" % code)
-        finally:
-            cls.server.cleanup()
+        h.stop_checked(cls.server)
 
     def post(self, data, query="", client=None, content_type="text/plain"):
         if isinstance(data, str):
