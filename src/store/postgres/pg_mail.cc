@@ -1,13 +1,11 @@
 // The directory and the mail outbox on PostgreSQL.
 #include "json/strings_json.h"
 #include "store/postgres/pg_tx.h"
+#include "store/time_columns.h"
 
 namespace atiende::pg {
 
 namespace {
-
-int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint At(int64_t us) { return TimePoint(Micros(us)); }
 
 #define MAIL_SELECT                                                                               \
   "SELECT id, message_id, event, lang, to_addrs, cc_addrs, subject, body_text, body_html,"        \

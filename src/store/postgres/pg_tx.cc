@@ -2,15 +2,13 @@
 
 #include "core/text.h"
 #include "json/customer_json.h"
+#include "store/time_columns.h"
 
 namespace atiende::pg {
 
 namespace bj = boost::json;
 
 namespace {
-
-int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
-TimePoint At(int64_t us) { return TimePoint(Micros(us)); }
 
 #define CUSTOMER_COLUMNS                                                                \
   "id, code, legal_name, group_name, criticality, technology, tax_id, region, segment," \

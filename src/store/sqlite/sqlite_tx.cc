@@ -2,15 +2,13 @@
 
 #include "core/text.h"
 #include "json/customer_json.h"
+#include "store/time_columns.h"
 
 namespace atiende::sqlite {
 
 namespace bj = boost::json;
 
 namespace {
-
-TimePoint FromMicros(int64_t us) { return TimePoint(Micros(us)); }
-int64_t ToMicros(TimePoint t) { return t.time_since_epoch().count(); }
 
 std::string JoinBlocks(const std::vector<std::string>& blocks) {
   std::string s;
@@ -55,8 +53,8 @@ Customer ReadCustomer(const Stmt& s) {
     if (auto m = json::ContactsFromJson(*v); m.ok()) c.contacts = *m;
   }
   c.version = s.Int(15);
-  c.created_at = FromMicros(s.Int(16));
-  c.updated_at = FromMicros(s.Int(17));
+  c.created_at = At(s.Int(16));
+  c.updated_at = At(s.Int(17));
   return c;
 }
 
@@ -87,7 +85,7 @@ User ReadUser(const Stmt& s) {
   if (!s.IsNull(3)) u.customer_id = s.Int(3);
   u.password_hash = s.Text(4);
   u.disabled = s.Int(5) != 0;
-  u.created_at = FromMicros(s.Int(6));
+  u.created_at = At(s.Int(6));
   return u;
 }
 
@@ -188,7 +186,7 @@ Status SqliteTx::InsertCustomer(Customer& c) {
   bool assign_code = c.code.empty();
   if (assign_code) c.code = "\x01pending";
   BindCustomer(*st, c);
-  st->Bind(16, ToMicros(c.created_at)).Bind(17, ToMicros(c.updated_at));
+  st->Bind(16, Us(c.created_at)).Bind(17, Us(c.updated_at));
   Status s = st->Run();
   if (!s.ok()) {
     if (assign_code) c.code.clear();
@@ -221,7 +219,7 @@ Status SqliteTx::UpdateCustomer(const Customer& c) {
                  " phone=?, service_manager=?, services=?, contacts=?, version=?, updated_at=?"
                  " WHERE id=? AND version=?"));
   BindCustomer(*st, c);
-  st->Bind(16, c.version).Bind(17, ToMicros(c.updated_at)).Bind(18, c.id).Bind(19, c.version - 1);
+  st->Bind(16, c.version).Bind(17, Us(c.updated_at)).Bind(18, c.id).Bind(19, c.version - 1);
   Status s = st->Run();
   if (s.code() == Status::Code::kConflict) {
     return Status::AlreadyExists("code \"" + c.code + "\" is already used", "code");
@@ -296,7 +294,7 @@ Status SqliteTx::InsertUser(User& u) {
     st->Bind(3, *u.customer_id);
   else
     st->BindNull(3);
-  st->Bind(4, u.password_hash).Bind(5, int64_t{u.disabled}).Bind(6, ToMicros(u.created_at));
+  st->Bind(4, u.password_hash).Bind(5, int64_t{u.disabled}).Bind(6, Us(u.created_at));
   Status s = st->Run();
   if (s.code() == Status::Code::kConflict) {
     return Status::AlreadyExists("user \"" + u.username + "\" already exists", "username");
@@ -326,15 +324,14 @@ Result<Credential> SqliteTx::GetCredential(std::string_view token_hash) {
   st->Bind(1, token_hash);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("unknown credential");
-  return Credential{st->Text(0), st->Int(1), st->Text(2), FromMicros(st->Int(3)),
-                    FromMicros(st->Int(4))};
+  return Credential{st->Text(0), st->Int(1), st->Text(2), At(st->Int(3)), At(st->Int(4))};
 }
 
 Status SqliteTx::InsertCredential(const Credential& c) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("INSERT INTO credentials(token_hash, user_id, kind,"
                                                " created_at, expires_at) VALUES (?,?,?,?,?)"));
   st->Bind(1, c.token_hash).Bind(2, c.user_id).Bind(3, c.kind);
-  st->Bind(4, ToMicros(c.created_at)).Bind(5, ToMicros(c.expires_at));
+  st->Bind(4, Us(c.created_at)).Bind(5, Us(c.expires_at));
   return st->Run();
 }
 
@@ -346,7 +343,7 @@ Status SqliteTx::DeleteCredential(std::string_view token_hash) {
 
 Status SqliteTx::DeleteExpiredCredentials(TimePoint now) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("DELETE FROM credentials WHERE expires_at <= ?"));
-  st->Bind(1, ToMicros(now));
+  st->Bind(1, Us(now));
   return st->Run();
 }
 
@@ -354,7 +351,7 @@ Status SqliteTx::AppendAudit(const AuditEntry& e) {
   ATIENDE_ASSIGN_OR_RETURN(auto st,
                            c_.Prepare("INSERT INTO audit(at, actor, action, entity,"
                                       " entity_id, before, after) VALUES (?,?,?,?,?,?,?)"));
-  st->Bind(1, ToMicros(e.at)).Bind(2, e.actor).Bind(3, e.action).Bind(4, e.entity);
+  st->Bind(1, Us(e.at)).Bind(2, e.actor).Bind(3, e.action).Bind(4, e.entity);
   st->Bind(5, e.entity_id).Bind(6, e.before).Bind(7, e.after);
   return st->Run();
 }
@@ -371,8 +368,8 @@ Result<std::vector<AuditEntry>> SqliteTx::ListAudit(std::string_view entity,
   while (true) {
     ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) break;
-    out.push_back(AuditEntry{st->Int(0), FromMicros(st->Int(1)), st->Text(2), st->Text(3),
-                             st->Text(4), st->Text(5), st->Text(6), st->Text(7)});
+    out.push_back(AuditEntry{st->Int(0), At(st->Int(1)), st->Text(2), st->Text(3), st->Text(4),
+                             st->Text(5), st->Text(6), st->Text(7)});
   }
   return out;
 }

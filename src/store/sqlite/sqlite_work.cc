@@ -3,12 +3,11 @@
 #include <algorithm>
 
 #include "store/sqlite/sqlite_tx.h"
+#include "store/time_columns.h"
 
 namespace atiende::sqlite {
 
-namespace {
-int64_t Us(TimePoint t) { return t.time_since_epoch().count(); }
-}  // namespace
+namespace {}  // namespace
 
 Status SqliteTx::EnqueueWork(WorkItem& w) {
   ATIENDE_ASSIGN_OR_RETURN(
