@@ -31,7 +31,7 @@ std::string ParseMailFrom(const std::string& from) {
 
 Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt}; }
 
-Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config) {
+Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving) {
   auto rt = std::make_unique<Runtime>();
   rt->config = config;
   log::Level level = log::Level::kInfo;
@@ -64,6 +64,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config) {
   } else {
     sqlite::SqliteOptions opt;
     opt.path = config.database_path();
+    opt.warm_search = serving;
     ATIENDE_ASSIGN_OR_RETURN(rt->store, sqlite::SqliteStore::Open(opt));
   }
   rt->throttle = std::make_unique<LoginThrottle>(*rt->clock);

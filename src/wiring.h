@@ -28,7 +28,8 @@ struct Runtime {
 // loads and checks the mail templates, creates the known directory lists.
 // kUnavailable when the database cannot be opened; kInvalidArgument for a bad
 // virtual_clock_start.
-Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config);
+// `serving`: for `atiende serve` (warms caches); false for one-shot commands.
+Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving = false);
 
 // "Atiende <atiende@host>" → "atiende@host" (the SMTP envelope sender).
 std::string ParseMailFrom(const std::string& from);

@@ -76,7 +76,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   if (!listen.empty()) cfg->listen = listen;
   if (virtual_clock) cfg->virtual_clock = true;
   if (!clock_start.empty()) cfg->virtual_clock_start = clock_start;
-  auto rt = BuildRuntime(*cfg);
+  auto rt = BuildRuntime(*cfg, /*serving=*/true);
   if (!rt.ok()) return Fail(rt.status());
   http::ApiOptions api_opt;
   api_opt.secure_cookies = cfg->secure_cookies;

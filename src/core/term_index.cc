@@ -14,63 +14,47 @@ uint64_t Hash(std::string_view s) {  // FNV-1a
 }
 }  // namespace
 
-void TermIndex::AddEntries(std::string_view term) {
+uint32_t TermIndex::NewTerm(std::string_view term) {
   terms_.emplace_back(term);
   known_.insert(terms_.back());
-  uint32_t id = static_cast<uint32_t>(terms_.size() - 1);
-  recent_.push_back({Hash(term), id});
-  for (const auto& d : text::Deletes1(term)) recent_.push_back({Hash(d), id});
+  return static_cast<uint32_t>(terms_.size() - 1);
 }
 
 void TermIndex::Add(std::string_view term) {
   if (term.empty() || term.size() > 32 || known_.count(term)) return;
-  AddEntries(term);
-  if (recent_.size() > 1024) Compact();
+  uint32_t id = NewTerm(term);
+  recent_.emplace(Hash(term), id);
+  for (const auto& d : text::Deletes1(term)) recent_.emplace(Hash(d), id);
+  if (recent_.size() > std::max<size_t>(4096, sorted_.size() / 4)) Compact({});
 }
 
 void TermIndex::AddAll(const std::vector<std::string>& terms) {
+  std::vector<Entry> fresh;
   for (const auto& t : terms) {
-    if (!t.empty() && t.size() <= 32 && !known_.count(t)) AddEntries(t);
+    if (t.empty() || t.size() > 32 || known_.count(t)) continue;
+    uint32_t id = NewTerm(t);
+    fresh.push_back({Hash(t), id});
+    for (const auto& d : text::Deletes1(t)) fresh.push_back({Hash(d), id});
   }
-  std::sort(recent_.begin(), recent_.end());
-  std::vector<Entry> merged;
-  merged.reserve(sorted_.size() + middle_.size() + recent_.size());
-  std::merge(sorted_.begin(), sorted_.end(), middle_.begin(), middle_.end(),
-             std::back_inserter(merged));
-  std::vector<Entry> all;
-  all.reserve(merged.size() + recent_.size());
-  std::merge(merged.begin(), merged.end(), recent_.begin(), recent_.end(), std::back_inserter(all));
-  sorted_.swap(all);
-  middle_.clear();
-  recent_.clear();
+  Compact(std::move(fresh));
 }
 
-void TermIndex::Compact() {
-  std::sort(recent_.begin(), recent_.end());
-  std::vector<Entry> merged;
-  merged.reserve(middle_.size() + recent_.size());
-  std::merge(middle_.begin(), middle_.end(), recent_.begin(), recent_.end(),
-             std::back_inserter(merged));
-  middle_.swap(merged);
+void TermIndex::Compact(std::vector<Entry> fresh) {
+  for (const auto& [key, term] : recent_) fresh.push_back({key, term});
   recent_.clear();
-  if (middle_.size() > std::max<size_t>(sorted_.size() / 8, 4096)) {
-    merged.clear();
-    merged.reserve(sorted_.size() + middle_.size());
-    std::merge(sorted_.begin(), sorted_.end(), middle_.begin(), middle_.end(),
-               std::back_inserter(merged));
-    sorted_.swap(merged);
-    middle_.clear();
-  }
+  std::sort(fresh.begin(), fresh.end());
+  std::vector<Entry> merged;
+  merged.reserve(sorted_.size() + fresh.size());
+  std::merge(sorted_.begin(), sorted_.end(), fresh.begin(), fresh.end(),
+             std::back_inserter(merged));
+  sorted_.swap(merged);
 }
 
 void TermIndex::Collect(uint64_t key, std::vector<uint32_t>& out) const {
-  for (const auto* tier : {&sorted_, &middle_}) {
-    auto [b, e] = std::equal_range(tier->begin(), tier->end(), Entry{key, 0});
-    for (auto it = b; it != e; ++it) out.push_back(it->term);
-  }
-  for (const auto& r : recent_) {
-    if (r.key == key) out.push_back(r.term);
-  }
+  auto [b, e] = std::equal_range(sorted_.begin(), sorted_.end(), Entry{key, 0});
+  for (auto it = b; it != e; ++it) out.push_back(it->term);
+  auto [rb, re] = recent_.equal_range(key);
+  for (auto it = rb; it != re; ++it) out.push_back(it->second);
 }
 
 std::vector<std::string> TermIndex::Lookup(std::string_view token, int max_distance) const {

@@ -14,6 +14,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -37,17 +38,17 @@ class TermIndex {
     bool operator<(const Entry& o) const { return key < o.key; }
   };
   void Collect(uint64_t key, std::vector<uint32_t>& out) const;
-  void Compact();
-  void AddEntries(std::string_view term);
+  // Merges `fresh` and recent_ into sorted_.
+  void Compact(std::vector<Entry> fresh);
+  uint32_t NewTerm(std::string_view term);
 
   std::deque<std::string> terms_;               // a deque: references stay valid on growth
   std::unordered_set<std::string_view> known_;  // views into terms_
-  // Three tiers keep additions cheap: recent_ (unsorted, at most 1024 entries)
-  // merges into middle_ (sorted), which merges into sorted_ once it reaches an
-  // eighth of it, so each entry is merged O(log n) times.
+  // Two tiers: sorted_ (binary search) and recent_ (hashed). recent_ merges
+  // into sorted_ once it holds a quarter of it, so sorted_ grows
+  // geometrically and each entry is copied O(1) times on average.
   std::vector<Entry> sorted_;
-  std::vector<Entry> middle_;
-  std::vector<Entry> recent_;
+  std::unordered_multimap<uint64_t, uint32_t> recent_;
 };
 
 }  // namespace atiende

@@ -6,7 +6,9 @@
 namespace atiende::http {
 
 Result<Response> Api::Healthz(Request&) {
-  Status s = deps_.store.Read([](ReadTx& tx) { return tx.CountCustomers().status(); });
+  // A transaction on a pooled connection: proves the database answers, costs
+  // nothing that grows with the data.
+  Status s = deps_.store.Read([](ReadTx&) { return Status::Ok(); });
   if (!s.ok()) return Status::Unavailable("database: " + s.message());
   return Json(200,
               {{"status", "ok"}, {"backend", deps_.store.backend()}, {"version", ATIENDE_VERSION}});

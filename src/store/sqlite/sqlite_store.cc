@@ -16,11 +16,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
     s->readers_.push_back(std::move(r));
   }
   s->writer_ = std::thread([p = s.get()] { p->WriterLoop(); });
-  // Typo-tolerant search needs the vocabulary; load it now rather than on the
-  // first agent's search. Start-up does not wait for it.
-  s->warm_ = std::thread([p = s.get()] {
-    (void)p->Read([&](ReadTx& tx) { return static_cast<SqliteTx&>(tx).EnsureVocabulary(); });
-  });
+  // Typo-tolerant search needs the vocabulary; a server loads it now rather
+  // than on the first agent's search. Start-up does not wait for it.
+  if (s->options_.warm_search) {
+    s->warm_ = std::thread([p = s.get()] {
+      (void)p->Read([&](ReadTx& tx) { return static_cast<SqliteTx&>(tx).EnsureVocabulary(); });
+    });
+  }
   return s;
 }
 

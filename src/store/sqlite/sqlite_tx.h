@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "store/search_rank.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -68,6 +69,7 @@ class SqliteTx final : public WriteTx {
   Connection& c_;
   SearchState& search_;
   std::vector<std::string> new_terms_;
+  std::vector<SearchCandidate> fetched_;  // rows read by MatchIds, for ranking
 };
 
 }  // namespace atiende::sqlite
