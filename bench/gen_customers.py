@@ -128,6 +128,20 @@ BRANDS = [
 
 LINKERS = ["y", "e", "&"]
 
+# Invented brand words ("Tecnoquímicas", "Coltefinanciera", "Alpina"): a stem and
+# one or two syllables. They give the master a realistic long tail of rare words
+# (tens of thousands of distinct terms at 1M rows).
+BRAND_STEMS = ["Tecno", "Agro", "Indu", "Colom", "Inter", "Multi", "Servi", "Proto", "Dista",
+               "Colte", "Ferro", "Petro", "Hidro", "Electro", "Quimi", "Metal", "Pana",
+               "Andi", "Alpi", "Provi", "Comer", "Cons", "Dis", "Gas", "Farma", "Medi",
+               "Trans", "Expo", "Impo", "Super", "Mega", "Nutri", "Vita", "Bio", "Eco",
+               "Geo", "Info", "Tele", "Radio", "Cine", "Auto", "Moto", "Aero", "Naval",
+               "Sur", "Nor", "Occi", "Orien", "Pacifi", "Atlanti", "Cari", "Ande", "Llano"]
+BRAND_SYLLABLES = ["na", "ma", "sur", "tex", "quim", "via", "lac", "mar", "sol", "ven",
+                   "cor", "lan", "tel", "gas", "mec", "flex", "fin", "cap", "val", "plast",
+                   "med", "pan", "lit", "tec", "for", "rex", "ter", "cam", "dor", "bel",
+                   "col", "ser", "gal", "min", "pet", "ron", "lux", "nor", "san", "tal"]
+
 SUFFIX_CO = [("S.A.S.", 40), ("S.A.", 25), ("Ltda.", 15), ("S.A. E.S.P.", 3),
              ("E.U.", 2), ("S. en C.", 2), ("y Cía. Ltda.", 2), ("S.A.S", 4), ("SAS", 4),
              ("S. A.", 2), ("LTDA", 1)]
@@ -211,10 +225,24 @@ def legal_form(rng, chile):
     return weighted(rng, SUFFIX_CL if chile else SUFFIX_CO)
 
 
+def invented(rng):
+    word = rng.choice(BRAND_STEMS) + rng.choice(BRAND_SYLLABLES)
+    if rng.random() < 0.5:
+        word += rng.choice(BRAND_SYLLABLES)
+    return word.capitalize() if not word[0].isupper() else word[0] + word[1:].lower()
+
+
 def base_name(rng):
     """A legal name without its legal form, in mixed case with accents."""
-    k = rng.random()
     fam = rng.choice
+    if rng.random() < 0.25:
+        k = rng.random()
+        if k < 0.4:
+            return invented(rng)
+        if k < 0.8:
+            return f"{fam(SECTORS)} {invented(rng)}"
+        return f"{invented(rng)} {fam(PLACES)}"
+    k = rng.random()
     if k < 0.22:
         return f"{fam(SECTORS)} {fam(FAMILY)}"
     if k < 0.36:
@@ -293,10 +321,10 @@ def make_groups(rng, rows):
                 break
         names.add(g)
         city = rng.choice(["BOG", "CAL", "MED", "BAQ", "SCL"]) if rng.random() < 0.2 else ""
-        for j in range(size):
+        for _ in range(size):
             if pos >= len(picked):
                 break
-            # Half the sheets write the group with its city, and inconsistently.
+            # A fifth of the groups carry a city ("- BOG"), on most of their rows only.
             gname = g
             if city and rng.random() < 0.7:
                 gname = f"{g} - {city}"
@@ -307,7 +335,7 @@ def make_groups(rng, rows):
     return members
 
 
-def customer_row(rng, i, rows, groups):
+def customer_row(rng, i, groups):
     chile = rng.random() < 0.35
     base = base_name(rng)
     group = groups.get(i, "")
@@ -324,7 +352,8 @@ def customer_row(rng, i, rows, groups):
         tax = f"{dotted(n)}-{rut_check_digit(n)}"
         region = rng.choice(REGIONS_CL)
         segment = weighted(rng, SEGMENTS_CL)
-        phone = f"+56 {rng.choice(['2', '32', '41', '51', '65', '71'])} {rng.randrange(2000, 2999)} {rng.randrange(1000, 9999)}"
+        area = rng.choice(["2", "32", "41", "51", "65", "71"])
+        phone = f"+56 {area} {rng.randrange(2000, 2999)} {rng.randrange(1000, 9999)}"
     else:
         n = 800_000_000 + permute(i, 199_999_991, 48_271, 7)
         tax = f"{dotted(n)}-{nit_check_digit(n)}"
@@ -361,7 +390,7 @@ def folded_query(name):
     return strip_accents(without_legal_form(name)).lower().replace(".", "")
 
 
-def make_query(rng, cls, row, rows_sample_groups):
+def make_query(rng, cls, row, group_names):
     group, name, code, tax = row[0], row[1], row[4], row[5]
     if cls == "exact":
         return name, code
@@ -380,9 +409,9 @@ def make_query(rng, cls, row, rows_sample_groups):
         words[k] = typo(rng, words[k])
         return " ".join(words), code
     if cls == "group":
-        if not rows_sample_groups:
+        if not group_names:
             return None
-        g = rng.choice(rows_sample_groups)
+        g = rng.choice(group_names)
         g = g.split(" - ")[0]
         return (g if rng.random() < 0.5 else strip_accents(g).lower()), ""
     if cls == "code":
@@ -441,7 +470,7 @@ def main():
             out = open(os.path.join(args.out_dir, f"customers-{chunk:02d}.tsv"), "w",
                        encoding="utf-8", newline="\n")
             out.write("\t".join(HEADER) + "\n")
-        row = customer_row(rng, i, args.rows, groups)
+        row = customer_row(rng, i, groups)
         out.write("\t".join(row) + "\n")
         written += 1
         if i in wanted:
