@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "app/directory.h"
+#include "app/mail_delivery.h"
 #include "core/time_format.h"
 #include "log/log.h"
 #include "mail/file_transport.h"
@@ -22,12 +23,7 @@ class SystemClock final : public Clock {
 };
 }  // namespace
 
-std::string ParseMailFrom(const std::string& from) {
-  size_t lt = from.find('<'), gt = from.rfind('>');
-  return lt != std::string::npos && gt != std::string::npos && gt > lt
-             ? from.substr(lt + 1, gt - lt - 1)
-             : from;
-}
+std::string ParseMailFrom(const std::string& from) { return ParseAddress(from).email; }
 
 Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt}; }
 

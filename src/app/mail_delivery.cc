@@ -14,36 +14,6 @@ constexpr char kKind[] = "mail.deliver";
 constexpr auto kLease = std::chrono::minutes(5);
 constexpr int kBatch = 20;
 
-// "Atiende <atiende@host>" or "atiende@host".
-mail::Address ParseAddress(const std::string& s) {
-  size_t lt = s.find('<'), gt = s.rfind('>');
-  if (lt == std::string::npos || gt == std::string::npos || gt < lt) return {"", s};
-  std::string name = s.substr(0, lt);
-  while (!name.empty() && name.back() == ' ') name.pop_back();
-  return {name, s.substr(lt + 1, gt - lt - 1)};
-}
-
-mail::Message ToMessage(const OutboxMail& m, const MailSettings& settings) {
-  mail::Message msg;
-  msg.from = ParseAddress(settings.from);
-  for (const auto& a : m.to) msg.to.push_back({"", a});
-  for (const auto& a : m.cc) msg.cc.push_back({"", a});
-  msg.subject = m.subject;
-  msg.text = m.text;
-  msg.html = m.html;
-  msg.message_id = m.message_id;
-  msg.in_reply_to = m.in_reply_to;
-  size_t pos = 0;
-  while (pos < m.references.size()) {
-    size_t sp = m.references.find(' ', pos);
-    if (sp == std::string::npos) sp = m.references.size();
-    if (sp > pos) msg.references.push_back(m.references.substr(pos, sp - pos));
-    pos = sp + 1;
-  }
-  msg.date = m.created_at;
-  return msg;
-}
-
 }  // namespace
 
 MailDelivery::MailDelivery(Deps& deps, mail::Transport& transport, std::string owner)
@@ -87,7 +57,7 @@ void MailDelivery::Handle(const WorkItem& item) {
   });
   if (!s.ok() || skip) return;
 
-  mail::Message msg = ToMessage(m, deps_.mail);
+  mail::Message msg = OutboxMessage(m, deps_.mail);
   auto rendered = mail::Render(msg);
   Status sent = rendered.ok() ? transport_.Send(msg, *rendered) : rendered.status();
 
@@ -154,6 +124,35 @@ void MailDelivery::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+mail::Address ParseAddress(const std::string& s) {
+  size_t lt = s.find('<'), gt = s.rfind('>');
+  if (lt == std::string::npos || gt == std::string::npos || gt < lt) return {"", s};
+  std::string name = s.substr(0, lt);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  return {name, s.substr(lt + 1, gt - lt - 1)};
+}
+
+mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings) {
+  mail::Message msg;
+  msg.from = ParseAddress(settings.from);
+  for (const auto& a : m.to) msg.to.push_back({"", a});
+  for (const auto& a : m.cc) msg.cc.push_back({"", a});
+  msg.subject = m.subject;
+  msg.text = m.text;
+  msg.html = m.html;
+  msg.message_id = m.message_id;
+  msg.in_reply_to = m.in_reply_to;
+  size_t pos = 0;
+  while (pos < m.references.size()) {
+    size_t sp = m.references.find(' ', pos);
+    if (sp == std::string::npos) sp = m.references.size();
+    if (sp > pos) msg.references.push_back(m.references.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  msg.date = m.created_at;
+  return msg;
 }
 
 Status RetryMail(Deps& d, const Principal& actor, int64_t id) {

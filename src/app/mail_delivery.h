@@ -19,6 +19,7 @@
 #include <thread>
 
 #include "app/deps.h"
+#include "mail/message.h"
 #include "mail/transport.h"
 
 namespace atiende {
@@ -49,6 +50,11 @@ class MailDelivery {
   bool stop_ = false;
   bool woken_ = false;
 };
+
+// "Atiende <atiende@host>" → {"Atiende", "atiende@host"}; a bare address → {"", address}.
+mail::Address ParseAddress(const std::string& s);
+// The message of an outbox row, as delivered (and as GET /api/v1/mail/{id}/raw shows it).
+mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings);
 
 // Schedules a failed mail again (POST /api/v1/mail/{id}/retry). kConflict
 // unless the mail is "failed".

@@ -135,21 +135,7 @@ Result<Response> Api::GetMail(Request& req) {
 Result<Response> Api::GetMailRaw(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_ASSIGN_OR_RETURN(auto m, LoadMail(deps_, id));
-  mail::Message msg;
-  size_t lt = deps_.mail.from.find('<'), gt = deps_.mail.from.rfind('>');
-  msg.from = lt != std::string::npos && gt > lt
-                 ? mail::Address{deps_.mail.from.substr(0, lt),
-                                 deps_.mail.from.substr(lt + 1, gt - lt - 1)}
-                 : mail::Address{"", deps_.mail.from};
-  while (!msg.from.name.empty() && msg.from.name.back() == ' ') msg.from.name.pop_back();
-  for (const auto& a : m.to) msg.to.push_back({"", a});
-  for (const auto& a : m.cc) msg.cc.push_back({"", a});
-  msg.subject = m.subject;
-  msg.text = m.text;
-  msg.html = m.html;
-  msg.message_id = m.message_id;
-  msg.in_reply_to = m.in_reply_to;
-  msg.date = m.created_at;
+  mail::Message msg = OutboxMessage(m, deps_.mail);
   ATIENDE_ASSIGN_OR_RETURN(std::string raw, mail::Render(msg));
   Response r;
   r.content_type = "message/rfc822";
