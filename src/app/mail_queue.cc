@@ -88,7 +88,6 @@ Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
     ATIENDE_ASSIGN_OR_RETURN(auto ids, tx.ThreadMessageIds(r.thread_key));
     if (!ids.empty()) {
       m.in_reply_to = ids.front();
-      if (ids.size() > 10) ids.erase(ids.begin() + 1, ids.end() - 9);  // keep root and recent
       for (const auto& id : ids) m.references += (m.references.empty() ? "" : " ") + id;
     }
   }

@@ -139,7 +139,8 @@ class ReadTx {
   virtual Result<OutboxMail> GetMail(int64_t id) = 0;
   // Newest first.
   virtual Result<std::vector<OutboxMail>> ListMail(const MailFilter& f) = 0;
-  // Message-IDs of the mails queued in a thread, oldest first.
+  // Message-IDs of a thread's first mail and its 9 most recent, oldest first
+  // (enough for In-Reply-To and References; constant cost however long the thread).
   virtual Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) = 0;
   // Mails queued to `address` (To or Cc) at or after `since`.
   virtual Result<int64_t> CountMailTo(std::string_view address, TimePoint since) = 0;

@@ -469,5 +469,37 @@ TEST_P(StoreContract, OutboxKeepsMailsThreadsAndRecipients) {
           .ok());
 }
 
+TEST_P(StoreContract, ALongThreadGivesItsFirstAndLatestMessageIds) {
+  Fixture f(GetParam());
+  ASSERT_TRUE(f.store
+                  ->Write([&](WriteTx& tx) {
+                    for (int i = 0; i < 20; ++i) {
+                      OutboxMail m;
+                      m.message_id = "<" + std::to_string(i) + "@atiende>";
+                      m.event = "directory.test";
+                      m.lang = "es";
+                      m.to = {"a@abastible.cl"};
+                      m.subject = "s";
+                      m.text = "t";
+                      m.thread_key = "case:9";
+                      m.status = "queued";
+                      m.created_at = m.updated_at = T("2026-11-24T12:00:00Z");
+                      ATIENDE_RETURN_IF_ERROR(tx.InsertMail(m));
+                    }
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_TRUE(f.store
+                  ->Read([&](ReadTx& tx) {
+                    auto ids = tx.ThreadMessageIds("case:9").value();
+                    EXPECT_EQ(ids.size(), 10u);
+                    EXPECT_EQ(ids.front(), "<0@atiende>");
+                    EXPECT_EQ(ids.at(1), "<11@atiende>");
+                    EXPECT_EQ(ids.back(), "<19@atiende>");
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
 }  // namespace
 }  // namespace atiende::contract

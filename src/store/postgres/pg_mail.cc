@@ -83,7 +83,10 @@ Result<std::vector<OutboxMail>> PgTx::ListMail(const MailFilter& f) {
 
 Result<std::vector<std::string>> PgTx::ThreadMessageIds(std::string_view thread_key) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto r, c_.Exec("SELECT message_id FROM mail_outbox WHERE thread_key = $1 ORDER BY id",
+      auto r, c_.Exec("SELECT message_id FROM mail_outbox WHERE id IN ("
+                      "SELECT id FROM (SELECT id FROM mail_outbox WHERE thread_key = $1"
+                      " ORDER BY id LIMIT 1) f UNION SELECT id FROM (SELECT id FROM mail_outbox"
+                      " WHERE thread_key = $1 ORDER BY id DESC LIMIT 9) l) ORDER BY id",
                       {P(thread_key)}));
   std::vector<std::string> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back(r.Text(i, 0));

@@ -92,7 +92,10 @@ Result<std::vector<OutboxMail>> SqliteTx::ListMail(const MailFilter& f) {
 
 Result<std::vector<std::string>> SqliteTx::ThreadMessageIds(std::string_view thread_key) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("SELECT message_id FROM mail_outbox WHERE thread_key = ? ORDER BY id"));
+      auto st, c_.Prepare("SELECT message_id FROM mail_outbox WHERE id IN ("
+                          "SELECT id FROM (SELECT id FROM mail_outbox WHERE thread_key = ?1"
+                          " ORDER BY id LIMIT 1) UNION SELECT id FROM (SELECT id FROM mail_outbox"
+                          " WHERE thread_key = ?1 ORDER BY id DESC LIMIT 9)) ORDER BY id"));
   st->Bind(1, thread_key);
   std::vector<std::string> out;
   while (true) {
