@@ -24,39 +24,43 @@ MailDelivery::~MailDelivery() { Stop(); }
 int MailDelivery::RunOnce() {
   int handled = 0;
   while (true) {
-    std::vector<WorkItem> items;
+    // One commit claims a batch and marks its mails "sending"; each mail's
+    // outcome is then recorded on its own, right after the transport answers,
+    // so a crash can repeat at most the one mail in flight.
+    std::vector<std::pair<WorkItem, OutboxMail>> batch;
+    int claimed = 0;
     Status s = deps_.store.Write([&](WriteTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(items,
-                               tx.ClaimWork(kKind, owner_, deps_.clock.Now(), kLease, kBatch));
-      return Status::Ok();
+      batch.clear();
+      TimePoint now = deps_.clock.Now();
+      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.ClaimWork(kKind, owner_, now, kLease, kBatch));
+      for (const auto& item : items) {
+        ATIENDE_ASSIGN_OR_RETURN(OutboxMail m,
+                                 tx.GetMail(std::strtoll(item.payload.c_str(), nullptr, 10)));
+        if (m.status != "queued" && m.status != "sending") {
+          // Retried by hand meanwhile, or already handled.
+          ATIENDE_RETURN_IF_ERROR(tx.CompleteWork(item.id, owner_, now));
+          continue;
+        }
+        m.status = "sending";
+        m.attempts++;
+        m.updated_at = now;
+        ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
+        batch.emplace_back(item, std::move(m));
+      }
+      claimed = static_cast<int>(items.size());
+      return items.empty() ? Status::NotFound("nothing due") : Status::Ok();
     });
+    if (s.code() == Status::Code::kNotFound) return handled;
     if (!s.ok()) {
       log::Warn("mail.claim", {{"error", s.ToString()}});
       return handled;
     }
-    if (items.empty()) return handled;
-    for (const auto& item : items) Handle(item);
-    handled += static_cast<int>(items.size());
+    handled += claimed;
+    for (auto& [item, m] : batch) Deliver(item, m);
   }
 }
 
-void MailDelivery::Handle(const WorkItem& item) {
-  int64_t id = std::strtoll(item.payload.c_str(), nullptr, 10);
-  OutboxMail m;
-  bool skip = false;
-  Status s = deps_.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(m, tx.GetMail(id));
-    if (m.status != "queued" && m.status != "sending") {
-      skip = true;  // retried by hand meanwhile, or already handled
-      return tx.CompleteWork(item.id, owner_, deps_.clock.Now());
-    }
-    m.status = "sending";
-    m.attempts++;
-    m.updated_at = deps_.clock.Now();
-    return tx.UpdateMailStatus(m);
-  });
-  if (!s.ok() || skip) return;
-
+void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
   mail::Message msg = OutboxMessage(m, deps_.mail);
   auto rendered = mail::Render(msg);
   Status sent = rendered.ok() ? transport_.Send(msg, *rendered) : rendered.status();

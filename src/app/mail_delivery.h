@@ -39,7 +39,8 @@ class MailDelivery {
   void Stop();
 
  private:
-  void Handle(const WorkItem& item);
+  // Sends one claimed mail and records the outcome in its own transaction.
+  void Deliver(const WorkItem& item, OutboxMail& m);
 
   Deps& deps_;
   mail::Transport& transport_;
