@@ -153,39 +153,49 @@ Result<int64_t> PgTx::CountCustomers() {
 }
 
 Status PgTx::InsertCustomer(Customer& c) {
+  // A customer without a code gets "C<id>". Take the id first, so the row is
+  // written once with its final code: a shared placeholder code would make
+  // concurrent inserts wait on each other's unique-index entry.
   bool assign_code = c.code.empty();
-  if (assign_code) c.code = "\x01pending";
+  if (assign_code) {
+    ATIENDE_ASSIGN_OR_RETURN(auto id,
+                             c_.Exec("SELECT nextval(pg_get_serial_sequence('customers', 'id'))"));
+    c.id = id.Int(0, 0);
+    c.code = "C" + std::to_string(c.id);
+  }
   auto params = CustomerParams(c);
   params.push_back(P(Us(c.created_at)));
   params.push_back(P(Us(c.updated_at)));
-  auto r = c_.Exec(
-      "INSERT INTO customers(code, legal_name, name_key, group_name, criticality, technology,"
-      " tax_id, region, segment, blocks, email, phone, service_manager, services, contacts,"
-      " search_name, search_group, search_keys, search_doc, version, created_at, updated_at)"
-      " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,1,$20,$21)"
-      " RETURNING id",
-      params);
+  Result<PgResult> r = Status::Internal("");
+  if (assign_code) {
+    params.push_back(P(c.id));
+    r = c_.Exec(
+        "INSERT INTO customers(code, legal_name, name_key, group_name, criticality, technology,"
+        " tax_id, region, segment, blocks, email, phone, service_manager, services, contacts,"
+        " search_name, search_group, search_keys, search_doc, version, created_at, updated_at, id)"
+        " OVERRIDING SYSTEM VALUE VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,"
+        "$17,$18,$19,1,$20,$21,$22) RETURNING id",
+        params);
+  } else {
+    r = c_.Exec(
+        "INSERT INTO customers(code, legal_name, name_key, group_name, criticality, technology,"
+        " tax_id, region, segment, blocks, email, phone, service_manager, services, contacts,"
+        " search_name, search_group, search_keys, search_doc, version, created_at, updated_at)"
+        " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,1,$20,$21)"
+        " RETURNING id",
+        params);
+  }
   if (!r.ok()) {
-    if (assign_code) c.code.clear();
     if (r.status().code() == Status::Code::kAlreadyExists) {
-      return Status::AlreadyExists("code \"" + c.code + "\" is already used", "code");
+      Status taken = Status::AlreadyExists("code \"" + c.code + "\" is already used", "code");
+      if (assign_code) c.code.clear();
+      return taken;
     }
+    if (assign_code) c.code.clear();
     return r.status();
   }
   c.id = r->Int(0, 0);
   c.version = 1;
-  if (assign_code) {
-    c.code = "C" + std::to_string(c.id);
-    auto params2 = CustomerParams(c);
-    auto u =
-        c_.Exec("UPDATE customers SET code = $1, search_keys = $2, search_doc = $3 WHERE id = $4",
-                {P(c.code), params2[17], params2[18], P(c.id)});
-    if (!u.ok()) {
-      return u.status().code() == Status::Code::kAlreadyExists
-                 ? Status::AlreadyExists("code \"" + c.code + "\" is already used", "code")
-                 : u.status();
-    }
-  }
   return Status::Ok();
 }
 
