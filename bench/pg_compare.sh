@@ -16,6 +16,8 @@
 #      use case: customer row with its folded search columns, audit row, one transaction),
 #      then CreateCustomerWithCode (the caller gives the code: one UPDATE less)
 #   3. pgbench again (the same command), to show how much the machine drifted meanwhile
+#   4. pgbench with the shape of Atiende's transaction: BEGIN, two INSERTs, COMMIT (four round
+#      trips, as CreateCustomerWithCode makes), to tell round-trip cost from Atiende's own
 # Prints each rate and Atiende / pgbench (mean of steps 1 and 3); the issue's target is >= 0.80.
 # Every step is bounded by `timeout`.
 set -euo pipefail
@@ -48,15 +50,22 @@ cat > "$work/insert.sql" <<'SQL'
 \set n random(1, 1000000000)
 INSERT INTO insert_bench(payload, at) VALUES ('customer ' || :n, :n);
 SQL
+cat > "$work/insert_tx.sql" <<'SQL'
+\set n random(1, 1000000000)
+BEGIN;
+INSERT INTO insert_bench(payload, at) VALUES ('customer ' || :n, :n);
+INSERT INTO insert_bench(payload, at) VALUES ('audit ' || :n, :n);
+COMMIT;
+SQL
 
 echo "server: $("$pgbin/psql" -Atq "$url" -c "SELECT version()" | cut -d, -f1)," \
      "synchronous_commit=$("$pgbin/psql" -Atq "$url" -c 'SHOW synchronous_commit')," \
      "fsync=$("$pgbin/psql" -Atq "$url" -c 'SHOW fsync')"
 
-run_pgbench() {
+run_pgbench() {  # [SCRIPT]
   local out
   out=$(cd "$work" && timeout $((secs + 60)) "$pgbin/pgbench" -c 8 -j 2 -T "$secs" -n \
-          -f insert.sql "$base/$db_pgbench" 2>&1)
+          -f "${1:-insert.sql}" "$base/$db_pgbench" 2>&1)
   echo "$out" | grep -E "^(latency average|tps)" | sed 's/^/    /' >&2
   echo "$out" | sed -n 's/^tps = \([0-9.]*\) (without initial connection time)$/\1/p'
 }
@@ -87,9 +96,13 @@ echo "3. pgbench again"
 pg2=$(run_pgbench)
 echo "   ${pg2} tps"
 
-/usr/bin/python3 - "$pg1" "$pg2" "$at" "$atc" <<'PY'
+echo "4. pgbench -c 8 -j 2 -T $secs -n -f insert_tx.sql (BEGIN; INSERT; INSERT; COMMIT)"
+pgtx=$(run_pgbench insert_tx.sql)
+echo "   ${pgtx} tps"
+
+/usr/bin/python3 - "$pg1" "$pg2" "$at" "$atc" "$pgtx" <<'PY'
 import sys
-pg1, pg2, at, atc = map(float, sys.argv[1:])
+pg1, pg2, at, atc, pgtx = map(float, sys.argv[1:])
 pg = (pg1 + pg2) / 2
 print(f"pgbench single-row INSERT, 8 clients: {pg1:.0f} then {pg2:.0f} tps (mean {pg:.0f};"
       f" drift {100 * (pg2 - pg1) / pg1:+.0f}%)")
@@ -97,4 +110,6 @@ for name, r in (("CreateCustomer", at), ("CreateCustomerWithCode", atc)):
     verdict = "meets" if r / pg >= 0.80 else "misses"
     print(f"Atiende {name}, 8 writers: {r:.0f}/s = {r / pg:.2f} of pgbench"
           f" ({verdict} the 0.80 target)")
+print(f"pgbench BEGIN + 2 INSERTs + COMMIT: {pgtx:.0f} tps = {pgtx / pg:.2f} of the single INSERT;"
+      f" CreateCustomerWithCode = {atc / pgtx:.2f} of it")
 PY
