@@ -71,6 +71,13 @@ class Status {
     return std::move(*this);
   }
 
+  // The thing the error is about when it is not the request's own target, e.g.
+  // the unclosed ticket that blocks a new one ("CS0000007"); may be empty.
+  const std::string& subject() const { return subject_; }
+  Status WithSubject(std::string subject) && {
+    subject_ = std::move(subject);
+    return std::move(*this);
+  }
   // For kTooManyRequests and kUnavailable: when a retry may succeed (seconds; 0: unknown).
   int retry_after_seconds() const { return retry_after_; }
   Status WithRetryAfter(int seconds) && {
@@ -88,6 +95,7 @@ class Status {
   std::string message_;
   std::string field_;
   std::string reason_;
+  std::string subject_;
   int retry_after_ = 0;
 };
 
