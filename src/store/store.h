@@ -21,7 +21,9 @@
 
 #include "core/clock.h"
 #include "core/customer.h"
+#include "core/interaction.h"
 #include "core/status.h"
+#include "core/ticket.h"
 #include "core/user.h"
 
 namespace atiende {
@@ -106,6 +108,28 @@ struct MailFilter {
   int limit = 50;
 };
 
+// A ticket queue (NM-4): critical customers first, then by next due time
+// (Ticket::next_due()), then by id. Empty filters match everything.
+struct TicketQuery {
+  std::vector<TicketState> states;  // empty: any state
+  std::optional<int64_t> customer_id;
+  std::optional<TicketKind> kind;
+  std::string assigned_group;
+  std::string assigned_engineer;
+  std::optional<TimePoint> due_before;  // next_due < this (breached when = now)
+  int limit = 50;                       // REQUIRES: 1..500
+  int offset = 0;
+};
+
+// Calls, newest first (by started_at, then id).
+struct InteractionQuery {
+  std::optional<int64_t> customer_id;
+  std::string ticket_number;  // "" for any
+  std::string agent;          // "" for any
+  int64_t before_id = 0;      // 0 for the newest; else only ids < before_id
+  int limit = 50;             // REQUIRES: 1..500
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -149,6 +173,19 @@ class ReadTx {
   // its lease's end while claimed); nullopt when none is pending.
   virtual Result<std::optional<TimePoint>> NextDueWork(std::string_view kind) = 0;
 
+  // The ticket numbered `number`: a CS or REQ number, or a RITM number (its
+  // request). Upper-case numbers only. kNotFound when no ticket has it.
+  virtual Result<Ticket> GetTicket(std::string_view number) = 0;
+  // The unclosed ticket (IsUnclosed) of this customer and non-empty service
+  // id, if any (NM-10: at most one exists).
+  virtual Result<std::optional<Ticket>> FindUnclosedTicket(int64_t customer_id,
+                                                           std::string_view service_id) = 0;
+  virtual Result<std::vector<Ticket>> ListTickets(const TicketQuery& q) = 0;
+  // Resolved tickets whose resolved_at is before `before`, oldest first.
+  virtual Result<std::vector<Ticket>> ListResolvedBefore(TimePoint before, int limit) = 0;
+
+  virtual Result<std::vector<Interaction>> ListInteractions(const InteractionQuery& q) = 0;
+
   // Newest first; entity/entity_id filter when non-empty.
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
                                                     std::string_view entity_id, int limit) = 0;
@@ -182,6 +219,24 @@ class WriteTx : public ReadTx {
   virtual Status InsertMail(OutboxMail& m) = 0;
   // Writes status, attempts, last_error, updated_at and sent_at of m.id.
   virtual Status UpdateMailStatus(const OutboxMail& m) = 0;
+
+  // The next number of a series ("CS", "REQ", "RITM"): 1, 2, 3, … with no gap
+  // and no duplicate — the increment rolls back with the transaction, and
+  // concurrent transactions (PostgreSQL) wait for each other on the series.
+  virtual Result<int64_t> NextNumber(std::string_view series) = 0;
+  // Stores a new ticket with its item numbers; sets t.id and t.version = 1.
+  // kAlreadyExists with field "service_id" when the customer already has an
+  // unclosed ticket for t.service_id (non-empty) — the store enforces it, so
+  // concurrent openings cannot both pass; field "number" for a reused number.
+  virtual Status InsertTicket(Ticket& t) = 0;
+  // Writes t over the stored ticket with the same id when its stored version
+  // is t.version - 1. kNotFound when absent; kConflict when the version moved;
+  // kAlreadyExists (field "service_id") as InsertTicket when a reopen would
+  // make two unclosed tickets for one service.
+  virtual Status UpdateTicket(const Ticket& t) = 0;
+
+  // Sets i.id.
+  virtual Status InsertInteraction(Interaction& i) = 0;
 
   // Adds an item of background work; sets w.id.
   virtual Status EnqueueWork(WorkItem& w) = 0;

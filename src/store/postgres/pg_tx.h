@@ -43,6 +43,16 @@ class PgTx final : public WriteTx {
   Status PutDirectoryList(const DirectoryList& l) override;
   Status InsertMail(OutboxMail& m) override;
   Status UpdateMailStatus(const OutboxMail& m) override;
+  Result<Ticket> GetTicket(std::string_view number) override;
+  Result<std::optional<Ticket>> FindUnclosedTicket(int64_t customer_id,
+                                                   std::string_view service_id) override;
+  Result<std::vector<Ticket>> ListTickets(const TicketQuery& q) override;
+  Result<std::vector<Ticket>> ListResolvedBefore(TimePoint before, int limit) override;
+  Result<std::vector<Interaction>> ListInteractions(const InteractionQuery& q) override;
+  Result<int64_t> NextNumber(std::string_view series) override;
+  Status InsertTicket(Ticket& t) override;
+  Status UpdateTicket(const Ticket& t) override;
+  Status InsertInteraction(Interaction& i) override;
   Status EnqueueWork(WorkItem& w) override;
   Result<std::optional<TimePoint>> NextDueWork(std::string_view kind) override;
   Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,
