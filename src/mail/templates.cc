@@ -1,8 +1,11 @@
 #include "mail/templates.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <kainjow/mustache.hpp>
+#include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -94,20 +97,39 @@ mu::data ToData(const boost::json::value& v) {
   }
 }
 
-Result<std::string> RenderOne(const std::string& file, const std::string& text,
+// Parsing a template costs most of a render, so each thread keeps the
+// templates it has parsed (a mustache object is not safe to render from two
+// threads at once). Keyed by the set's generation, so a set loaded later
+// never sees another's templates.
+Result<std::string> RenderOne(uint64_t generation, const std::string& file, const std::string& text,
                               const mu::data& data, bool escape_html) {
-  mu::mustache tmpl{text};
-  if (!tmpl.is_valid()) return Status::InvalidArgument(file + ": " + tmpl.error_message());
-  if (!escape_html) tmpl.set_custom_escape([](const std::string& s) { return s; });
-  std::string out = tmpl.render(data);
-  if (!tmpl.is_valid()) return Status::InvalidArgument(file + ": " + tmpl.error_message());
+  thread_local std::map<std::pair<uint64_t, std::string>, std::unique_ptr<mu::mustache>> parsed;
+  auto& tmpl = parsed[{generation, file}];
+  if (!tmpl) {
+    if (parsed.size() > 4096) {  // sets reloaded many times (tests): start again
+      parsed.clear();
+      return RenderOne(generation, file, text, data, escape_html);
+    }
+    tmpl = std::make_unique<mu::mustache>(text);
+    if (!escape_html) tmpl->set_custom_escape([](const std::string& s) { return s; });
+  }
+  if (!tmpl->is_valid()) return Status::InvalidArgument(file + ": " + tmpl->error_message());
+  std::string out = tmpl->render(data);
+  if (!tmpl->is_valid()) {
+    std::string error = file + ": " + tmpl->error_message();
+    tmpl.reset();  // a render error sticks to the object: parse again next time
+    return Status::InvalidArgument(error);
+  }
   return out;
 }
+
+std::atomic<uint64_t> next_generation{1};
 
 }  // namespace
 
 Result<TemplateSet> TemplateSet::Load(const std::string& override_dir) {
   TemplateSet set;
+  set.generation_ = next_generation++;
   for (const auto& [path, text] : EmbeddedFiles()) {
     if (path.rfind(kPrefix, 0) == 0)
       set.files_[path.substr(sizeof(kPrefix) - 1)] = std::string(text);
@@ -182,14 +204,15 @@ Result<Rendered> TemplateSet::Render(std::string_view event, std::string_view la
   }
   mu::data data = ToData(vars);
   Rendered r;
-  ATIENDE_ASSIGN_OR_RETURN(r.subject, RenderOne(subject->first, subject->second, data, false));
+  ATIENDE_ASSIGN_OR_RETURN(r.subject,
+                           RenderOne(generation_, subject->first, subject->second, data, false));
   r.subject = Trim(r.subject);
   for (char& c : r.subject) {
     if (c == '\r' || c == '\n' || c == '\t') c = ' ';
   }
-  ATIENDE_ASSIGN_OR_RETURN(r.text, RenderOne(txt->first, txt->second, data, false));
+  ATIENDE_ASSIGN_OR_RETURN(r.text, RenderOne(generation_, txt->first, txt->second, data, false));
   if (auto html = files_.find(base + "html"); html != files_.end()) {
-    ATIENDE_ASSIGN_OR_RETURN(r.html, RenderOne(html->first, html->second, data, true));
+    ATIENDE_ASSIGN_OR_RETURN(r.html, RenderOne(generation_, html->first, html->second, data, true));
   }
   return r;
 }

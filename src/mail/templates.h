@@ -42,6 +42,7 @@ class TemplateSet {
 
  private:
   std::map<std::string, std::string> files_;  // "es/directory.test.subject" → text
+  uint64_t generation_ = 0;                   // tells loaded sets apart (parse cache)
 };
 
 }  // namespace atiende::mail
