@@ -4,6 +4,7 @@
 
 #include "app/directory.h"
 #include "app/mail_delivery.h"
+#include "core/sla.h"
 #include "core/time_format.h"
 #include "log/log.h"
 #include "mail/file_transport.h"
@@ -85,6 +86,11 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
   }
   rt->deps = std::make_unique<Deps>(Deps{
       *rt->store, *rt->clock, *rt->throttle, {config.time_zone, "es"}, rt->templates.get(), {}});
+  rt->deps->desk.autoclose_days = config.autoclose_days;
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto calendar,
+      BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
+  rt->deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar)));
   rt->deps->mail.from = config.mail_from;
   rt->deps->mail.rate_cap_per_hour = config.mail_rate_cap;
   ATIENDE_RETURN_IF_ERROR(SeedDirectory(*rt->deps, config.directory_file));

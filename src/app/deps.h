@@ -3,7 +3,9 @@
 // Thread-safety: the referenced objects are thread-safe; Deps is read-only.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "store/store.h"
@@ -11,6 +13,7 @@
 namespace atiende {
 
 class LoginThrottle;
+struct SlaPolicy;
 namespace mail {
 class TemplateSet;
 }
@@ -18,6 +21,7 @@ class TemplateSet;
 struct DeskSettings {
   std::string time_zone = "America/Bogota";  // IANA name; default America/Bogota
   std::string language = "es";               // language of mails and console; default es
+  int autoclose_days = 7;  // resolved tickets close on their own after this many days (NM-10)
 };
 
 struct MailSettings {
@@ -35,6 +39,9 @@ struct Deps {
   DeskSettings desk;
   const mail::TemplateSet* templates = nullptr;  // set by the composition root
   MailSettings mail;
+  // SLA targets on the desk's business calendar (NM-4); set by the composition
+  // root. Its calendar's zone is desk.time_zone.
+  std::shared_ptr<const SlaPolicy> sla;
 };
 
 }  // namespace atiende

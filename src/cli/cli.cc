@@ -7,12 +7,14 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/housekeeping.h"
 #include "app/import_customers.h"
 #include "app/mail_delivery.h"
 #include "app/sessions.h"
 #include "app/users.h"
 #include "cli/demo.h"
 #include "cli/exit_code.h"
+#include "cli/ticket_cmd.h"
 #include "http/server.h"
 #include "log/log.h"
 #include "mail/templates.h"
@@ -85,6 +87,12 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   MailDelivery delivery(*(*rt)->deps, *(*rt)->transport, NodeName());
   api_opt.on_mail_queued = [&delivery] { delivery.Wake(); };
   delivery.Start();
+  Housekeeping housekeeping(*(*rt)->deps);
+  api_opt.on_clock_changed = [&delivery, &housekeeping] {
+    delivery.Wake();
+    housekeeping.Wake();
+  };
+  housekeeping.Start();
   http::Api api(*(*rt)->deps, api_opt);
   http::ServerOptions srv_opt;
   srv_opt.listen = cfg->listen;
@@ -98,6 +106,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
                             {"virtual_clock", cfg->virtual_clock},
                             {"version", ATIENDE_VERSION}});
   server.Run();
+  housekeeping.Stop();
   delivery.Stop();
   log::Info("shutdown.done");
   return 0;
@@ -200,6 +209,8 @@ int Main(int argc, char** argv) {
   AddCommon(mail_check, common);
   std::string templates_dir;
   mail_check->add_option("--templates-dir", templates_dir, "override directory to check");
+
+  TicketCommands tickets(app, [&common](CLI::App* c) { AddCommon(c, common); });
 
   app.add_subcommand("version", "Print the version");
 
@@ -311,6 +322,7 @@ int Main(int argc, char** argv) {
     std::printf("mail %lld queued again\n", static_cast<long long>(mail_id));
     return 0;
   }
+  if (tickets.parsed()) return tickets.Run(deps);
   if (demo_seed->parsed()) {
     Status s = SeedDemo(deps, demo_dir);
     return s.ok() ? 0 : Fail(s);

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
+#include "app/customers.h"
 #include "app/directory.h"
 #include "app/import_customers.h"
 #include "app/users.h"
@@ -24,6 +26,46 @@ constexpr DemoUser kUsers[] = {
     {"despacho", "dispatch", nullptr}, {"mesa", "back_office", nullptr},
     {"admin", "admin", nullptr},       {"cliente", "customer", "Scotiabank Colpatría S.A."},
 };
+
+// nm_services.tsv: one row per service of an NM customer (legal_name, email,
+// service_manager, manager_contact, service_id, circuit, description). Adds
+// what is missing; re-running changes nothing.
+Status SeedServices(Deps& deps, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::string line;
+  std::getline(in, line);  // header
+  int added = 0;
+  while (std::getline(in, line)) {
+    std::vector<std::string> f;
+    std::stringstream ss(line);
+    for (std::string cell; std::getline(ss, cell, '\t');) f.push_back(cell);
+    if (f.size() != 7) continue;
+    int64_t id = 0;
+    ATIENDE_RETURN_IF_ERROR(deps.store.Read([&](ReadTx& tx) {
+      ATIENDE_ASSIGN_OR_RETURN(auto c, tx.FindCustomerByKey("", "", f[0]));
+      if (!c) return Status::NotFound("demo customer missing: " + f[0]);
+      id = c->id;
+      return Status::Ok();
+    }));
+    auto r = UpdateCustomer(deps, SystemPrincipal(), id, std::nullopt, [&](Customer& c) {
+      c.email = f[1];
+      c.service_manager = {f[2], f[3]};
+      bool known = false;
+      for (const auto& s : c.services) known = known || s.service_id == f[4];
+      if (!known) {
+        c.services.push_back({f[4], f[5], f[6]});
+        ++added;
+      }
+      if (c.contacts.empty()) c.contacts.push_back({"Mesa de TI", "NOC", "+57 601 555 0100", f[1]});
+      return Status::Ok();
+    });
+    ATIENDE_RETURN_IF_ERROR(r.status());
+  }
+  std::printf("nm_services.tsv: %d services added\n", added);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status SeedDemo(Deps& deps, const std::string& dir) {
@@ -38,6 +80,7 @@ Status SeedDemo(Deps& deps, const std::string& dir) {
     std::printf("%s: %d created, %d updated, %d unchanged, %zu rejected\n", f, r.created, r.updated,
                 r.unchanged, r.rejected.size());
   }
+  ATIENDE_RETURN_IF_ERROR(SeedServices(deps, dir + "/nm_services.tsv"));
   ATIENDE_RETURN_IF_ERROR(SeedDirectory(deps, dir + "/directory.yaml"));
   std::printf("directory: demo addresses for the known lists\n");
   std::printf("\nDemo logins (password \"%s\"):\n", kDemoPassword);

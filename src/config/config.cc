@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 
+#include "core/calendar.h"
+#include "core/field.h"
 #include "log/log.h"
 
 namespace atiende {
@@ -79,6 +81,18 @@ const std::map<std::string, Setter>& Setters() {
          c.time_zone = v;
          return CheckTimeZone(v, k);
        }},
+      {"business_hours",
+       [](Config& c, auto& v, auto&) {
+         c.business_hours = v;
+         return Status::Ok();
+       }},
+      {"holidays",
+       [](Config& c, auto& v, auto&) {
+         c.holidays = v;
+         return Status::Ok();
+       }},
+      {"autoclose_days",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.autoclose_days, v, k, 1, 365); }},
       {"secure_cookies",
        [](Config& c, auto& v, auto& k) { return SetBool(c.secure_cookies, v, k); }},
       {"virtual_clock", [](Config& c, auto& v, auto& k) { return SetBool(c.virtual_clock, v, k); }},
@@ -181,7 +195,20 @@ Status ValidateConfig(const Config& c) {
     return Status::InvalidArgument("must be a postgresql:// URL", "database_url");
   }
   if (c.data_dir.empty()) return Status::InvalidArgument("must not be empty", "data_dir");
-  return Status::Ok();
+  return BusinessCalendar::Parse(c.time_zone, c.business_hours, HolidayList(c)).status();
+}
+
+std::vector<std::string> HolidayList(const Config& c) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < c.holidays.size()) {
+    size_t comma = c.holidays.find(',', start);
+    if (comma == std::string::npos) comma = c.holidays.size();
+    std::string day = Trim(std::string_view(c.holidays).substr(start, comma - start));
+    if (!day.empty()) out.push_back(day);
+    start = comma + 1;
+  }
+  return out;
 }
 
 }  // namespace atiende

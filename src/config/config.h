@@ -30,6 +30,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 
@@ -42,6 +43,9 @@ struct Config {
   int workers = 16;
   int io_threads = 2;
   std::string time_zone = "America/Bogota";
+  std::string business_hours = "mon-fri 08:00-18:00";  // the desk's working hours (SLA)
+  std::string holidays;    // comma-separated local dates: "2026-12-25,2027-01-01"
+  int autoclose_days = 7;  // resolved tickets close on their own after this many days
   bool secure_cookies = false;
   bool virtual_clock = false;
   std::string virtual_clock_start;
@@ -63,6 +67,9 @@ struct Config {
 // kInvalidArgument naming the key (or variable) for a bad value or an unknown
 // key; kNotFound when the file does not exist.
 Result<Config> LoadConfig(const std::string& file);
+
+// The holidays setting as a list of dates.
+std::vector<std::string> HolidayList(const Config& c);
 
 // Checks values that flags may also have set. kInvalidArgument naming the key.
 Status ValidateConfig(const Config& c);

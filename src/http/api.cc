@@ -1,5 +1,6 @@
 #include "http/api.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "app/sessions.h"
@@ -206,6 +207,52 @@ Result<int64_t> IntParam(const std::map<std::string, std::string>& m, const std:
     v = v * 10 + (c - '0');
   }
   return v;
+}
+
+Response WithEtag(Response r, int64_t version) {
+  r.headers.emplace_back("ETag", "\"v" + std::to_string(version) + "\"");
+  return r;
+}
+
+Result<std::optional<int64_t>> IfMatchVersion(const std::string& h) {
+  if (h.empty()) return std::optional<int64_t>();
+  std::string v = h;
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (!v.empty() && v[0] == 'v') v = v.substr(1);
+  auto n = IntParam({{"If-Match", v}}, "If-Match");
+  if (!n.ok()) return n.status();
+  return std::optional<int64_t>(*n);
+}
+
+Status OnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> known) {
+  for (const auto& kv : o) {
+    if (std::find(known.begin(), known.end(), kv.key()) == known.end()) {
+      return Status::InvalidArgument("is not a known field", std::string(kv.key()));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> StringField(const boost::json::object& o, std::string_view name,
+                                               bool required) {
+  const auto* v = o.if_contains(name);
+  if (!v) {
+    if (required) return Status::InvalidArgument("is required", std::string(name));
+    return std::optional<std::string>();
+  }
+  if (v->is_null()) return std::optional<std::string>(std::string());
+  if (!v->is_string()) return Status::InvalidArgument("must be a string", std::string(name));
+  return std::optional<std::string>(std::string(v->as_string()));
+}
+
+Result<std::optional<int64_t>> IntField(const boost::json::object& o, std::string_view name) {
+  const auto* v = o.if_contains(name);
+  if (!v || v->is_null()) return std::optional<int64_t>();
+  if (v->is_int64()) return std::optional<int64_t>(v->as_int64());
+  if (v->is_uint64() && v->as_uint64() < (1ull << 62)) {
+    return std::optional<int64_t>(static_cast<int64_t>(v->as_uint64()));
+  }
+  return Status::InvalidArgument("must be a whole number", std::string(name));
 }
 
 }  // namespace atiende::http

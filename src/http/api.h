@@ -22,10 +22,11 @@
 namespace atiende::http {
 
 struct ApiOptions {
-  bool secure_cookies = false;            // add "Secure" to the session cookie (behind TLS)
-  VirtualClock* virtual_clock = nullptr;  // set in training/test mode: enables /api/v1/clock
-  std::string static_dir;                 // built console files; "" serves a placeholder page
-  std::function<void()> on_mail_queued;   // wakes the mail delivery worker (optional)
+  bool secure_cookies = false;             // add "Secure" to the session cookie (behind TLS)
+  VirtualClock* virtual_clock = nullptr;   // set in training/test mode: enables /api/v1/clock
+  std::string static_dir;                  // built console files; "" serves a placeholder page
+  std::function<void()> on_mail_queued;    // wakes the mail delivery worker (optional)
+  std::function<void()> on_clock_changed;  // wakes background work after POST /clock (optional)
 };
 
 class Api {
@@ -86,6 +87,24 @@ class Api {
   Result<Response> GetMail(Request& req);
   Result<Response> GetMailRaw(Request& req);
   Result<Response> RetryMailRoute(Request& req);
+  Result<Response> OpenTicket(Request& req);
+  Result<Response> GetTicket(Request& req);
+  Result<Response> PatchTicket(Request& req);
+  Result<Response> ResolveTicketRoute(Request& req);
+  Result<Response> CloseTicketRoute(Request& req);
+  Result<Response> ReopenTicketRoute(Request& req);
+  Result<Response> CommentTicketRoute(Request& req);
+  Result<Response> ListTickets(Request& req);
+  Result<Response> TicketHistoryRoute(Request& req);
+  Result<Response> RecordCallRoute(Request& req);
+  Result<Response> ListCallsRoute(Request& req);
+  Result<Response> CustomerTimelineRoute(Request& req);
+  Result<Response> PutContactsRoute(Request& req);
+
+  // Wakes the mail delivery worker after a change queued mail.
+  void WakeMail() {
+    if (options_.on_mail_queued) options_.on_mail_queued();
+  }
 
   Deps& deps_;
   ApiOptions options_;
@@ -98,6 +117,18 @@ class Api {
 Response Json(int status, const boost::json::value& v);
 // The request body parsed as a JSON object; kInvalidArgument otherwise.
 Result<boost::json::object> BodyObject(const Request& req);
+// Adds ETag: "v<version>".
+Response WithEtag(Response r, int64_t version);
+// If-Match: "v3" (or 3) → 3; "" → nullopt. kInvalidArgument otherwise.
+Result<std::optional<int64_t>> IfMatchVersion(const std::string& h);
+// kInvalidArgument naming the first field of `o` not in `known`.
+Status OnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> known);
+// A string field: absent → nullopt (or kInvalidArgument "is required" when
+// required); null → ""; other types → kInvalidArgument.
+Result<std::optional<std::string>> StringField(const boost::json::object& o, std::string_view name,
+                                               bool required = false);
+// An integer field: absent or null → nullopt; other types → kInvalidArgument.
+Result<std::optional<int64_t>> IntField(const boost::json::object& o, std::string_view name);
 // A path or query parameter as a positive integer; kInvalidArgument naming it.
 Result<int64_t> IntParam(const std::map<std::string, std::string>& m, const std::string& name,
                          std::optional<int64_t> fallback = std::nullopt);

@@ -7,26 +7,6 @@
 
 namespace atiende::http {
 
-namespace {
-
-Response WithEtag(Response r, int64_t version) {
-  r.headers.emplace_back("ETag", "\"v" + std::to_string(version) + "\"");
-  return r;
-}
-
-// If-Match: "v3" (or 3) → 3.
-Result<std::optional<int64_t>> IfMatchVersion(const std::string& h) {
-  if (h.empty()) return std::optional<int64_t>();
-  std::string v = h;
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (!v.empty() && v[0] == 'v') v = v.substr(1);
-  auto n = IntParam({{"If-Match", v}}, "If-Match");
-  if (!n.ok()) return n.status();
-  return std::optional<int64_t>(*n);
-}
-
-}  // namespace
-
 Result<Response> Api::SearchCustomers(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 20));
   if (limit < 1 || limit > 100) return Status::InvalidArgument("must be from 1 to 100", "limit");

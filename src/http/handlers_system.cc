@@ -59,6 +59,7 @@ Result<Response> Api::SetClock(Request& req) {
     return Status::InvalidArgument(
         "send either {\"now\": \"<ISO-8601 instant>\"} or {\"advance\": \"PT72H\"}", "body");
   }
+  if (options_.on_clock_changed) options_.on_clock_changed();
   return GetClock(req);
 }
 

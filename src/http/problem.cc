@@ -72,6 +72,7 @@ Response Problem(const Status& s) {
     detail = s.field() + ": " + detail;
   }
   o["detail"] = detail;
+  if (!s.subject().empty()) o["subject"] = s.subject();
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";

@@ -13,6 +13,12 @@ constexpr RoleSet kAdmin = {Role::kAdmin};
 constexpr RoleSet kMasterEditors = {Role::kAdmin, Role::kSupervisor, Role::kBackOffice};
 constexpr RoleSet kImporters = {Role::kAdmin, Role::kSupervisor};
 constexpr RoleSet kMailReaders = {Role::kAdmin, Role::kSupervisor};
+// Who takes calls and works tickets: everyone on the desk but dispatch, whose
+// work is notices (the ZB procedures).
+constexpr RoleSet kCallTakers = {Role::kAgent, Role::kSupervisor, Role::kBackOffice, Role::kAdmin};
+// Who may close a resolved ticket and comment: the call takers, and customer
+// users on their own company's tickets (the portal).
+constexpr RoleSet kTicketParties = kCallTakers | RoleSet{Role::kCustomer};
 constexpr size_t kImportLimit = 64u << 20;  // 64 MiB spreadsheet
 }  // namespace
 
@@ -38,6 +44,26 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"PATCH", "/api/v1/customers/{id}", false, kMasterEditors, &Api::PatchCustomer},
       {"DELETE", "/api/v1/customers/{id}", false, kAdmin, &Api::DeleteCustomer},
       {"GET", "/api/v1/customers/{id}/history", false, kImporters, &Api::CustomerHistory},
+
+      {"GET", "/api/v1/customers/{id}/timeline", false, kStaff, &Api::CustomerTimelineRoute},
+      {"PUT", "/api/v1/customers/{id}/contacts", false, kCallTakers, &Api::PutContactsRoute},
+
+      {"GET", "/api/v1/tickets", false, kAnyone, &Api::ListTickets},
+      {"POST", "/api/v1/tickets", false, kCallTakers, &Api::OpenTicket, 64 << 10},
+      {"GET", "/api/v1/tickets/{number}", false, kAnyone, &Api::GetTicket},
+      {"PATCH", "/api/v1/tickets/{number}", false, kCallTakers, &Api::PatchTicket, 64 << 10},
+      {"POST", "/api/v1/tickets/{number}/resolve", false, kCallTakers, &Api::ResolveTicketRoute,
+       64 << 10},
+      {"POST", "/api/v1/tickets/{number}/close", false, kTicketParties, &Api::CloseTicketRoute,
+       4 << 10},
+      {"POST", "/api/v1/tickets/{number}/reopen", false, kCallTakers, &Api::ReopenTicketRoute,
+       64 << 10},
+      {"POST", "/api/v1/tickets/{number}/comments", false, kTicketParties, &Api::CommentTicketRoute,
+       64 << 10},
+      {"GET", "/api/v1/tickets/{number}/history", false, kStaff, &Api::TicketHistoryRoute},
+
+      {"GET", "/api/v1/interactions", false, kStaff, &Api::ListCallsRoute},
+      {"POST", "/api/v1/interactions", false, kCallTakers, &Api::RecordCallRoute, 64 << 10},
 
       {"GET", "/api/v1/directory", false, kMailReaders, &Api::GetDirectory},
       {"PUT", "/api/v1/directory/{list}", false, kAdmin, &Api::PutDirectory, 64 << 10},

@@ -7,6 +7,21 @@ const std::vector<MailEvent>& Events() {
       {"directory.test",
        "A test mail to a directory list, sent by an admin to check its addresses",
        {"list", "addresses", "sent_by", "sent_at", "desk_time_zone"}},
+      {"ticket.opened",
+       "To the customer's contact when a ticket is opened (NM-6): its number and what it is about",
+       {"number", "subject", "customer", "service_id", "circuit", "state", "priority",
+        "caller_name", "opened_at", "resolution", "resolved_at", "autoclose_days",
+        "desk_time_zone"}},
+      {"ticket.resolved",
+       "To the customer's contact when a ticket is resolved: the resolution, and that it can be "
+       "closed in the portal or reopened today",
+       {"number", "subject", "customer", "service_id", "circuit", "state", "priority",
+        "caller_name", "opened_at", "resolution", "resolved_at", "autoclose_days",
+        "desk_time_zone"}},
+      {"call.derived_assurance",
+       "To the assurance list when a caller is not in the customer master (NM-3): the hand-off",
+       {"caller_name", "caller_phone", "caller_company", "caller_email", "notes", "agent",
+        "call_at", "desk_time_zone"}},
   };
   return events;
 }

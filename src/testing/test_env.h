@@ -12,6 +12,7 @@
 
 #include "app/deps.h"
 #include "app/login_throttle.h"
+#include "core/sla.h"
 #include "core/time_format.h"
 #include "mail/templates.h"
 #include "store/sqlite/sqlite_store.h"
@@ -53,6 +54,8 @@ struct TestEnv {
     store = std::move(s).value();
     templates = std::make_unique<mail::TemplateSet>(mail::TemplateSet::Load().value());
     deps = std::make_unique<Deps>(Deps{*store, clock, throttle, {}, templates.get(), {}});
+    deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(
+        BusinessCalendar::Parse(deps->desk.time_zone, "mon-fri 08:00-18:00", {}).value()));
   }
 };
 

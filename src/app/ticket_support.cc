@@ -1,0 +1,136 @@
+#include "app/ticket_support.h"
+
+#include "app/audit.h"
+#include "app/mail_queue.h"
+#include "json/customer_json.h"
+#include "json/ticket_json.h"
+
+namespace atiende {
+
+namespace {
+
+Status NoSuchTicket(std::string_view number) {
+  return Status::NotFound("no ticket numbered " + std::string(number))
+      .WithSubject(std::string(number));
+}
+
+boost::json::object ObjectOf(std::string_view text) {
+  if (text.empty()) return {};
+  auto v = json::Parse(text);
+  return v.ok() && v->is_object() ? v->as_object() : boost::json::object();
+}
+
+void DiffInto(const boost::json::object& b, const boost::json::object& a, const std::string& prefix,
+              boost::json::array& out) {
+  static const boost::json::value kNull;
+  std::vector<std::string> keys;
+  for (const auto& kv : b) keys.emplace_back(kv.key());
+  for (const auto& kv : a) {
+    if (!b.contains(kv.key())) keys.emplace_back(kv.key());
+  }
+  for (const auto& k : keys) {
+    if (prefix.empty() && (k == "updated_at" || k == "version" || k == "updates")) continue;
+    const auto* bv = b.if_contains(k);
+    const auto* av = a.if_contains(k);
+    const auto& x = bv ? *bv : kNull;
+    const auto& y = av ? *av : kNull;
+    if (x == y) continue;
+    if (prefix.empty() && x.is_object() && y.is_object()) {
+      DiffInto(x.as_object(), y.as_object(), k + ".", out);
+      continue;
+    }
+    out.push_back(boost::json::object{{"field", prefix + k}, {"before", x}, {"after", y}});
+  }
+}
+
+}  // namespace
+
+boost::json::array DiffTicketJson(std::string_view before, std::string_view after) {
+  auto b = ObjectOf(before);
+  auto a = ObjectOf(after);
+  boost::json::array out;
+  DiffInto(b, a, "", out);
+  const auto* bu = b.if_contains("updates");
+  const auto* au = a.if_contains("updates");
+  size_t seen = bu && bu->is_array() ? bu->as_array().size() : 0;
+  if (au && au->is_array()) {
+    const auto& lines = au->as_array();
+    for (size_t i = seen; i < lines.size(); ++i) {
+      out.push_back(
+          boost::json::object{{"field", "updates"}, {"before", nullptr}, {"after", lines[i]}});
+    }
+  }
+  return out;
+}
+
+Result<Ticket> LoadTicket(ReadTx& tx, const Principal& who, std::string_view number) {
+  auto parsed = ParseTicketNumber(number);
+  if (!parsed) return NoSuchTicket(number);
+  std::string canonical = FormatTicketNumber(parsed->series, parsed->n);
+  auto t = tx.GetTicket(canonical);
+  if (!t.ok()) {
+    if (t.status().code() == Status::Code::kNotFound) return NoSuchTicket(number);
+    return t.status();
+  }
+  if (who.role == Role::kCustomer && who.customer_id != t->customer_id) {
+    return NoSuchTicket(number);
+  }
+  return t;
+}
+
+Status CheckTicketVersion(const Ticket& t, std::optional<int64_t> expected) {
+  if (!expected || *expected == t.version) return Status::Ok();
+  return Status::Conflict("ticket " + t.number + " is at version " + std::to_string(t.version) +
+                          ", not " + std::to_string(*expected) + "; reload and try again")
+      .WithReason("version_conflict")
+      .WithSubject(t.number);
+}
+
+boost::json::object TicketAuditJson(const Ticket& t) {
+  auto o = json::ToJson(t, t.updated_at);
+  o.erase("actions");
+  return o;
+}
+
+Status SaveTicket(WriteTx& tx, const Deps& d, const Principal& actor, std::string action,
+                  const Ticket& before, Ticket& after) {
+  if (after.updates.size() > kMaxUpdates) {
+    return Status::Conflict("ticket " + after.number + " has reached " +
+                            std::to_string(kMaxUpdates) + " journal lines; open a new ticket")
+        .WithSubject(after.number);
+  }
+  after.version = before.version + 1;
+  after.updated_at = d.clock.Now();
+  ATIENDE_RETURN_IF_ERROR(tx.UpdateTicket(after));
+  return Audit(tx, after.updated_at, actor, std::move(action), "ticket", after.number,
+               TicketAuditJson(before), TicketAuditJson(after));
+}
+
+Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event) {
+  std::string to = t.caller.email;
+  if (to.empty()) {
+    auto c = tx.GetCustomer(t.customer_id);
+    if (c.ok()) to = c->email;
+  }
+  if (to.empty()) return Status::Ok();
+  MailRequest m;
+  m.event = event;
+  m.to = {to};
+  m.thread_key = "ticket:" + t.number;
+  m.vars = {{"number", t.number},
+            {"subject", t.subject},
+            {"customer", t.customer_name},
+            {"service_id", t.service_id},
+            {"circuit", t.circuit},
+            {"state", Name(t.state)},
+            {"priority", std::to_string(t.priority)},
+            {"caller_name", t.caller.name},
+            {"opened_at", LocalTime(t.created_at, d.desk.time_zone)},
+            {"resolution", t.resolution},
+            {"resolved_at", t.resolved_at ? LocalTime(*t.resolved_at, d.desk.time_zone) : ""},
+            {"autoclose_days", std::to_string(d.desk.autoclose_days)},
+            {"desk_time_zone", d.desk.time_zone}};
+  return QueueMail(tx, d, m).status();
+}
+
+}  // namespace atiende

@@ -1,0 +1,214 @@
+#include "app/tickets.h"
+
+#include <algorithm>
+
+#include "app/audit.h"
+#include "app/ticket_support.h"
+#include "core/sla.h"
+
+namespace atiende {
+
+namespace {
+
+Status Blocked(const Ticket& existing) {
+  std::string msg = "customer already has ticket " + existing.number + " (" +
+                    std::string(Name(existing.state)) + ") for service " + existing.service_id;
+  if (existing.state == TicketState::kResolved) {
+    msg +=
+        "; it is resolved but not closed: the customer can close it in the portal, then a "
+        "new ticket can be opened";
+  } else {
+    msg += "; follow that ticket up instead of opening a new one";
+  }
+  return Status::Conflict(std::move(msg))
+      .WithReason("blocked_by_unclosed_ticket")
+      .WithSubject(existing.number);
+}
+
+// Fills what the customer master knows and checks references. Runs in the
+// transaction so it sees the customer as it is committed with.
+Status Prepare(ReadTx& tx, const Deps& d, const OpenTicketInput& in, Ticket& t) {
+  auto customer = tx.GetCustomer(in.customer_id);
+  if (!customer.ok()) {
+    if (customer.status().code() != Status::Code::kNotFound) return customer.status();
+    return Status::InvalidArgument("no customer with id " + std::to_string(in.customer_id),
+                                   "customer_id");
+  }
+  t.customer_name = customer->legal_name;
+  t.critical = customer->critical();
+  if (!t.service_id.empty() && !customer->services.empty()) {
+    auto it = std::find_if(customer->services.begin(), customer->services.end(),
+                           [&](const CustomerService& s) { return s.service_id == t.service_id; });
+    if (it == customer->services.end()) {
+      std::string known;
+      for (const auto& s : customer->services) known += (known.empty() ? "" : ", ") + s.service_id;
+      return Status::InvalidArgument(
+          customer->legal_name + " has no service " + t.service_id + "; its services: " + known,
+          "service_id");
+    }
+    if (t.circuit.empty()) t.circuit = it->circuit;
+  }
+  if (!in.linked_to.empty()) {
+    auto n = ParseTicketNumber(in.linked_to);
+    if (!n) return Status::InvalidArgument("is not a ticket number", "linked_to");
+    if (n->series == kSeriesItem) {
+      return Status::InvalidArgument(in.linked_to + " is a requested item; link its request",
+                                     "linked_to");
+    }
+    auto old = tx.GetTicket(FormatTicketNumber(n->series, n->n));
+    if (!old.ok() || old->customer_id != in.customer_id) {
+      return Status::InvalidArgument("no ticket " + in.linked_to + " of this customer",
+                                     "linked_to");
+    }
+    t.linked_to = old->number;
+  }
+  t.priority = in.priority.value_or(DefaultPriority(t.kind, t.category, t.critical));
+  return NormalizeNewTicket(t);
+}
+
+Interaction CallOf(const OpenTicketInput& in, const Principal& actor, TimePoint now) {
+  Interaction call;
+  call.customer_id = in.customer_id;
+  call.caller = in.caller;
+  call.type = "opening";
+  call.notes = in.call_notes;
+  call.agent = AuthorOf(actor);
+  call.started_at = std::min(in.call_started_at.value_or(now), now);
+  call.ended_at = now;
+  return call;
+}
+
+Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Interaction& call,
+              const std::vector<std::string>& items) {
+  bool incident = t.kind == TicketKind::kIncident;
+  ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.NextNumber(incident ? kSeriesIncident : kSeriesRequest));
+  t.number = FormatTicketNumber(incident ? kSeriesIncident : kSeriesRequest, n);
+  if (!incident) {
+    for (const auto& text : items) {
+      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesItem));
+      t.items.push_back({FormatTicketNumber(kSeriesItem, k), text});
+    }
+  }
+  SlaDue due = ComputeDue(*d.sla, t.priority, t.created_at);
+  t.response_due = due.response;
+  t.resolution_due = due.resolution;
+  ATIENDE_RETURN_IF_ERROR(tx.InsertTicket(t));
+  call.outcome = "ticket_opened";
+  call.ticket_number = t.number;
+  ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(call));
+  ATIENDE_RETURN_IF_ERROR(Audit(tx, t.created_at, actor, "ticket.open", "ticket", t.number, nullptr,
+                                TicketAuditJson(t)));
+  return MailTicketContact(tx, d, t, "ticket.opened");
+}
+
+}  // namespace
+
+Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput in) {
+  TimePoint now = d.clock.Now();
+  Ticket t;
+  t.kind = in.kind;
+  t.category = in.category;
+  t.customer_id = in.customer_id;
+  t.service_id = in.service_id;
+  t.circuit = in.circuit;
+  t.subject = in.subject;
+  t.description = in.description;
+  t.caller = in.caller;
+  t.assigned_engineer = in.assigned_engineer;
+  t.assigned_group = in.assigned_group;
+  t.created_at = t.updated_at = now;
+  for (const auto& text : in.items) t.items.push_back({"", text});
+  ATIENDE_RETURN_IF_ERROR(NormalizeNewTicket(t));  // input errors before any read
+  std::vector<std::string> items;
+  for (const auto& i : t.items) items.push_back(i.description);
+  t.items.clear();
+  if (t.kind == TicketKind::kRequirement && items.empty()) items.push_back(t.subject);
+  Interaction call = CallOf(in, actor, now);
+  ATIENDE_RETURN_IF_ERROR(NormalizeText(call.notes, "call_notes", kMaxNotesBytes, false));
+
+  OpenedTicket out;
+  Status blocked;
+  // Two tries: a concurrent opening for the same service (PostgreSQL, several
+  // nodes) fails our insert on the unique index; the second try then sees it.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    blocked = Status::Ok();
+    Status st = d.store.Write([&](WriteTx& tx) {
+      Ticket draft = t;
+      ATIENDE_RETURN_IF_ERROR(Prepare(tx, d, in, draft));
+      if (!draft.service_id.empty()) {
+        ATIENDE_ASSIGN_OR_RETURN(auto existing,
+                                 tx.FindUnclosedTicket(draft.customer_id, draft.service_id));
+        if (existing) {
+          blocked = Blocked(*existing);
+          return blocked;
+        }
+      }
+      Interaction c = call;
+      ATIENDE_RETURN_IF_ERROR(Insert(tx, d, actor, draft, c, items));
+      out = {std::move(draft), std::move(c)};
+      return Status::Ok();
+    });
+    if (st.ok()) return out;
+    bool race = st.code() == Status::Code::kAlreadyExists && st.field() == "service_id";
+    if (!race) {
+      if (!blocked.ok()) break;
+      return st;
+    }
+  }
+  if (blocked.ok()) return Status::Unavailable("the ticket could not be stored; try again");
+  // NM-5: the call happened even though no ticket resulted.
+  call.outcome = "blocked_by_unclosed_ticket";
+  call.ticket_number = blocked.subject();
+  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) { return tx.InsertInteraction(call); }));
+  return blocked;
+}
+
+Result<Ticket> GetTicket(Deps& d, const Principal& who, std::string_view number) {
+  Result<Ticket> out = Status::NotFound("");
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    out = LoadTicket(tx, who, number);
+    return out.status();
+  }));
+  return out;
+}
+
+Result<std::vector<Ticket>> ListQueue(Deps& d, const Principal& who, QueueFilter f) {
+  TicketQuery q;
+  q.states = f.states.empty()
+                 ? std::vector<TicketState>{TicketState::kNew, TicketState::kInProgress,
+                                            TicketState::kOnHold}
+                 : f.states;
+  q.customer_id = who.role == Role::kCustomer ? who.customer_id : f.customer_id;
+  if (who.role == Role::kCustomer && !q.customer_id) return std::vector<Ticket>{};
+  q.kind = f.kind;
+  q.assigned_group = f.assigned_group;
+  q.assigned_engineer = f.assigned_engineer;
+  if (f.breached) q.due_before = d.clock.Now();
+  q.limit = std::clamp(f.limit, 1, 500);
+  q.offset = std::max(f.offset, 0);
+  std::vector<Ticket> out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListTickets(q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<TicketChangeEntry>> TicketHistory(Deps& d, const Principal& who,
+                                                     std::string_view number) {
+  std::vector<AuditEntry> rows;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(Ticket t, LoadTicket(tx, who, number));
+    ATIENDE_ASSIGN_OR_RETURN(rows, tx.ListAudit("ticket", t.number, 2000));
+    return Status::Ok();
+  }));
+  std::vector<TicketChangeEntry> out;
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) {
+    TicketChangeEntry e{it->at, it->actor, it->action, {}};
+    e.changes = DiffTicketJson(it->before, it->after);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace atiende
