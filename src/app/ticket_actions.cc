@@ -20,8 +20,16 @@ Result<Ticket> Mutate(Deps& d, const Principal& actor, std::string_view number,
                       std::optional<int64_t> expected, std::string action,
                       const std::function<Status(WriteTx&, Ticket&)>& change) {
   Ticket out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  bool stored_version_moved = false;
+  auto attempt = [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(Ticket before, LoadTicket(tx, actor, number));
+    auto asked = ParseTicketNumber(number);
+    if (asked && asked->series == kSeriesItem) {
+      return Status::InvalidArgument(FormatTicketNumber(asked->series, asked->n) +
+                                         " is a requested item of " + before.number +
+                                         "; act on the request " + before.number,
+                                     "number");
+    }
     ATIENDE_RETURN_IF_ERROR(CheckTicketVersion(before, expected));
     Ticket after = before;
     ATIENDE_RETURN_IF_ERROR(change(tx, after));
@@ -29,11 +37,21 @@ Result<Ticket> Mutate(Deps& d, const Principal& actor, std::string_view number,
       out = std::move(before);
       return Status::Ok();
     }
-    ATIENDE_RETURN_IF_ERROR(SaveTicket(tx, d, actor, action, before, after));
+    Status saved = SaveTicket(tx, d, actor, action, before, after);
+    stored_version_moved = saved.reason() == "version_conflict";
+    ATIENDE_RETURN_IF_ERROR(saved);
     out = std::move(after);
     return Status::Ok();
-  }));
-  return out;
+  };
+  // Without an expected version the caller asked for "apply this to the ticket
+  // as it is": when another node changed it between our read and our write
+  // (PostgreSQL, READ COMMITTED), read again and reapply rather than refuse.
+  for (int tries = 0;; ++tries) {
+    stored_version_moved = false;
+    Status st = d.store.Write(attempt);
+    if (st.ok()) return out;
+    if (!stored_version_moved || expected || tries == 4) return st;
+  }
 }
 
 void Journal(Ticket& t, const Principal& who, TimePoint at, std::string kind, std::string text) {
@@ -50,20 +68,10 @@ void MoveTo(Ticket& t, TicketState to, const Principal& who, TimePoint now, std:
   Journal(t, who, now, "state", std::move(line));
 }
 
-Status NotForRequestItem(std::string_view number) {
-  auto n = ParseTicketNumber(number);
-  if (n && n->series == kSeriesItem) {
-    return Status::InvalidArgument(
-        std::string(number) + " is a requested item (RITM); act on its request (REQ)", "number");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view number,
                             std::optional<int64_t> expected_version, TicketChange c) {
-  ATIENDE_RETURN_IF_ERROR(NotForRequestItem(number));
   if (c.subject)
     ATIENDE_RETURN_IF_ERROR(NormalizeText(*c.subject, "subject", kMaxSubjectBytes, true));
   if (c.assigned_engineer) {
@@ -103,7 +111,6 @@ Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view nu
 
 Result<Ticket> ResolveTicket(Deps& d, const Principal& actor, std::string_view number,
                              std::string resolution, std::optional<int64_t> expected_version) {
-  ATIENDE_RETURN_IF_ERROR(NotForRequestItem(number));
   ATIENDE_RETURN_IF_ERROR(NormalizeText(resolution, "resolution", kMaxTextBytes, true));
   TimePoint now = d.clock.Now();
   return Mutate(d, actor, number, expected_version, "ticket.resolve", [&](WriteTx& tx, Ticket& t) {
@@ -118,7 +125,6 @@ Result<Ticket> ResolveTicket(Deps& d, const Principal& actor, std::string_view n
 
 Result<Ticket> CloseTicket(Deps& d, const Principal& actor, std::string_view number,
                            std::optional<int64_t> expected_version) {
-  ATIENDE_RETURN_IF_ERROR(NotForRequestItem(number));
   TimePoint now = d.clock.Now();
   return Mutate(d, actor, number, expected_version, "ticket.close", [&](WriteTx&, Ticket& t) {
     ATIENDE_RETURN_IF_ERROR(CheckTransition(t.state, TicketState::kClosed, "close"));
@@ -131,7 +137,6 @@ Result<Ticket> CloseTicket(Deps& d, const Principal& actor, std::string_view num
 
 Result<Ticket> ReopenTicket(Deps& d, const Principal& actor, std::string_view number,
                             std::string reason, const Caller& caller_in) {
-  ATIENDE_RETURN_IF_ERROR(NotForRequestItem(number));
   ATIENDE_RETURN_IF_ERROR(NormalizeText(reason, "reason", kMaxTextBytes, true));
   Caller caller = caller_in;
   bool on_call = !caller.name.empty() || !caller.phone.empty();
@@ -173,7 +178,6 @@ Result<Ticket> ReopenTicket(Deps& d, const Principal& actor, std::string_view nu
 
 Result<Ticket> CommentTicket(Deps& d, const Principal& actor, std::string_view number,
                              std::string kind, std::string text) {
-  ATIENDE_RETURN_IF_ERROR(NotForRequestItem(number));
   if (kind != "comment" && kind != "work_note") {
     return Status::InvalidArgument("must be comment or work_note", "kind");
   }

@@ -66,6 +66,16 @@ Status Prepare(ReadTx& tx, const Deps& d, const OpenTicketInput& in, Ticket& t) 
   return NormalizeNewTicket(t);
 }
 
+Status CloseSuperseded(WriteTx& tx, const Deps& d, const Principal& actor, const Ticket& old) {
+  Ticket closed = old;
+  TimePoint now = d.clock.Now();
+  closed.updates.push_back({now, AuthorOf(actor), "state",
+                            "resolved → closed: the problem came back; a new ticket follows it"});
+  closed.state = TicketState::kClosed;
+  closed.closed_at = now;
+  return SaveTicket(tx, d, actor, "ticket.close", old, closed);
+}
+
 Interaction CallOf(const OpenTicketInput& in, const Principal& actor, TimePoint now) {
   Interaction call;
   call.customer_id = in.customer_id;
@@ -138,7 +148,12 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
       if (!draft.service_id.empty()) {
         ATIENDE_ASSIGN_OR_RETURN(auto existing,
                                  tx.FindUnclosedTicket(draft.customer_id, draft.service_id));
-        if (existing) {
+        if (existing && existing->state == TicketState::kResolved &&
+            existing->number == draft.linked_to) {
+          // NM-9 sends the agent here: the problem came back after the day it
+          // was resolved, so the new ticket follows the old one, which closes.
+          ATIENDE_RETURN_IF_ERROR(CloseSuperseded(tx, d, actor, *existing));
+        } else if (existing) {
           blocked = Blocked(*existing);
           return blocked;
         }

@@ -33,7 +33,10 @@ struct OpenTicketInput {
   std::string assigned_engineer;
   std::string assigned_group;
   std::vector<std::string> items;  // requirement items; none → one item from the subject
-  std::string linked_to;           // an earlier ticket this one follows (NM-9)
+  // An earlier ticket of the customer this one follows (NM-9). When it is the
+  // resolved ticket that blocks this opening (NM-10), it closes in the same
+  // transaction: the problem came back after the day it could be reopened.
+  std::string linked_to;
   std::string call_notes;
   std::optional<TimePoint> call_started_at;  // nullopt → now
 };

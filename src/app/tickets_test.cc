@@ -168,11 +168,14 @@ TEST_F(TicketsTest, ReopenOnlyOnTheDayItWasResolvedInTheDeskZone) {
   auto missing_reason = ReopenTicket(*env.deps, agent, t.number, " ", {});
   EXPECT_EQ(missing_reason.status().field(), "reason");
 
-  // The new ticket links to the old one (which still blocks until closed).
-  ASSERT_TRUE(CloseTicket(*env.deps, agent, t.number, {}).ok());
+  // Without the link the resolved ticket blocks; the new ticket that follows
+  // it (linked_to) closes it in the same transaction.
+  EXPECT_EQ(OpenTicket(*env.deps, agent, Incident(plain)).status().reason(),
+            "blocked_by_unclosed_ticket");
   OpenTicketInput in = Incident(plain);
   in.linked_to = t.number;
   EXPECT_EQ(Open(in).linked_to, t.number);
+  EXPECT_EQ(GetTicket(*env.deps, agent, t.number)->state, TicketState::kClosed);
 }
 
 TEST_F(TicketsTest, ReopenAcrossSantiagoDaylightSavingChange) {
@@ -208,8 +211,16 @@ TEST_F(TicketsTest, TransitionsAndVersionsAreChecked) {
   EXPECT_EQ(b.status().reason(), "version_conflict");
   EXPECT_EQ(GetTicket(*env.deps, agent, t.number)->assigned_engineer, "Ing. Pedro Ruiz");
 
+  OpenTicketInput req;
+  req.kind = TicketKind::kRequirement;
+  req.category = "rfo";
+  req.customer_id = plain.id;
+  req.subject = "RFO de la caída del lunes";
+  req.caller = {"Luis", "", "", ""};
+  Open(req);
   auto item = ResolveTicket(*env.deps, agent, "RITM0000001", "x", {});
   EXPECT_EQ(item.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(item.status().message().find("REQ0000001"), std::string::npos);
   auto unknown = GetTicket(*env.deps, agent, "CS0009999");
   EXPECT_EQ(unknown.status().code(), Status::Code::kNotFound);
   EXPECT_NE(unknown.status().message().find("CS0009999"), std::string::npos);
