@@ -563,6 +563,11 @@ _STAFF = {"agent", "supervisor", "dispatch", "back_office", "admin"}
 
 def _role_set(expr, named):
     expr = expr.strip()
+    parts = [p for p in re.split(r"\|(?![^{}]*\})", expr)]
+    if len(parts) > 1:  # a union: kCallTakers | RoleSet{Role::kCustomer}
+        return set().union(*(_role_set(p, named) for p in parts))
+    if expr.startswith("RoleSet{"):
+        expr = expr[len("RoleSet"):]
     if expr in named:
         return named[expr]
     if expr == "RoleSet::Staff()":

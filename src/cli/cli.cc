@@ -98,6 +98,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   srv_opt.listen = cfg->listen;
   srv_opt.workers = cfg->workers;
   srv_opt.io_threads = cfg->io_threads;
+  srv_opt.quick_inline = (*rt)->store->backend() == "sqlite";
   http::Server server(api, srv_opt);
   if (Status s = server.Listen(); !s.ok()) return Fail(s);
   log::Info("http.listen", {{"addr", server.address()},

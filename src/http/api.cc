@@ -93,6 +93,13 @@ size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
   return 1 << 20;
 }
 
+bool Api::IsQuick(std::string_view method, std::string_view path) const {
+  for (const auto& r : routes_) {
+    if (method == r.method && MatchPattern(r.pattern, path, nullptr)) return r.quick;
+  }
+  return false;
+}
+
 size_t Api::MaxBodyLimit() const {
   size_t m = 1 << 20;
   for (const auto& r : routes_) m = std::max(m, r.body_limit);

@@ -37,6 +37,8 @@ class Api {
   Response Handle(Request& req);
   // The largest body accepted for this request line (bytes).
   size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // Whether this request line is a quick route (see Route::quick).
+  bool IsQuick(std::string_view method, std::string_view path) const;
   // The largest body any route accepts.
   size_t MaxBodyLimit() const;
   // Refuse new work (503) while draining before shutdown.
@@ -49,6 +51,10 @@ class Api {
     RoleSet roles;        // who may call it (ignored when public)
     Result<Response> (Api::*handler)(Request&);
     size_t body_limit = 1 << 20;  // default 1 MiB
+    // A point read that answers in microseconds (one row by key): the server
+    // may run it on its network thread instead of handing it to a worker,
+    // which saves two thread switches per request (ServerOptions::quick_inline).
+    bool quick = false;
   };
   const std::vector<Route>& routes() const { return routes_; }
 

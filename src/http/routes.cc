@@ -19,12 +19,13 @@ constexpr RoleSet kCallTakers = {Role::kAgent, Role::kSupervisor, Role::kBackOff
 // Who may close a resolved ticket and comment: the call takers, and customer
 // users on their own company's tickets (the portal).
 constexpr RoleSet kTicketParties = kCallTakers | RoleSet{Role::kCustomer};
+constexpr bool kQuick = true;  // Route::quick: a point read, may run on the network thread
 constexpr size_t kImportLimit = 64u << 20;  // 64 MiB spreadsheet
 }  // namespace
 
 std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
   std::vector<Route> r = {
-      {"GET", "/healthz", true, {}, &Api::Healthz},
+      {"GET", "/healthz", true, {}, &Api::Healthz, 1 << 20, kQuick},
       {"GET", "/metrics", true, {}, &Api::MetricsText},
       {"GET", "/api/v1/openapi.json", true, {}, &Api::OpenApi},
       {"GET", "/", true, {}, &Api::ConsolePage},
@@ -40,7 +41,7 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"GET", "/api/v1/customers", false, kStaff, &Api::SearchCustomers},
       {"POST", "/api/v1/customers", false, kMasterEditors, &Api::CreateCustomer},
       {"POST", "/api/v1/customers/import", false, kImporters, &Api::ImportCustomers, kImportLimit},
-      {"GET", "/api/v1/customers/{id}", false, kAnyone, &Api::GetCustomer},
+      {"GET", "/api/v1/customers/{id}", false, kAnyone, &Api::GetCustomer, 1 << 20, kQuick},
       {"PATCH", "/api/v1/customers/{id}", false, kMasterEditors, &Api::PatchCustomer},
       {"DELETE", "/api/v1/customers/{id}", false, kAdmin, &Api::DeleteCustomer},
       {"GET", "/api/v1/customers/{id}/history", false, kImporters, &Api::CustomerHistory},
@@ -50,7 +51,7 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
 
       {"GET", "/api/v1/tickets", false, kAnyone, &Api::ListTickets},
       {"POST", "/api/v1/tickets", false, kCallTakers, &Api::OpenTicket, 64 << 10},
-      {"GET", "/api/v1/tickets/{number}", false, kAnyone, &Api::GetTicket},
+      {"GET", "/api/v1/tickets/{number}", false, kAnyone, &Api::GetTicket, 1 << 20, kQuick},
       {"PATCH", "/api/v1/tickets/{number}", false, kCallTakers, &Api::PatchTicket, 64 << 10},
       {"POST", "/api/v1/tickets/{number}/resolve", false, kCallTakers, &Api::ResolveTicketRoute,
        64 << 10},

@@ -159,9 +159,13 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     bool keep_alive = msg.keep_alive() && ok_read;
     if (ok_read) {
       Request req = ToRequest(msg, remote);
-      resp = co_await asio::co_spawn(
-          workers, [&]() -> asio::awaitable<Response> { co_return api.Handle(req); },
-          asio::use_awaitable);
+      if (opt.quick_inline && api.IsQuick(req.method, req.path)) {
+        resp = api.Handle(req);
+      } else {
+        resp = co_await asio::co_spawn(
+            workers, [&]() -> asio::awaitable<Response> { co_return api.Handle(req); },
+            asio::use_awaitable);
+      }
     }
     if (stopping) keep_alive = false;
     auto out =

@@ -23,6 +23,10 @@ struct ServerOptions {
   int workers = 16;                       // handler threads (default 16)
   int read_timeout_seconds = 30;          // per read of a request (default 30)
   int idle_timeout_seconds = 60;          // keep-alive idle time (default 60)
+  // Run Api::IsQuick requests on the network thread (default false). Worth it
+  // when reads are local (SQLite); with a remote database a read waits on the
+  // network and would hold up every connection of the thread.
+  bool quick_inline = false;
 };
 
 class Server {
