@@ -137,7 +137,7 @@ Status PgStore::Read(const std::function<Status(ReadTx&)>& fn) {
 
 Status PgStore::Write(const std::function<Status(WriteTx&)>& fn) {
   return Run(true, [&](PgConn& c) {
-    PgTx tx(c);
+    PgTx tx(c, /*writing=*/true);
     return fn(tx);
   });
 }

@@ -142,12 +142,17 @@ Interaction ReadInteraction(const PgResult& r, int row) {
 }  // namespace
 
 Result<Ticket> PgTx::GetTicket(std::string_view number) {
-  ATIENDE_ASSIGN_OR_RETURN(auto r,
-                           c_.Exec(TICKET_SELECT "JOIN ticket_numbers n ON n.ticket_id = t.id"
-                                                 " WHERE n.number = $1",
-                                   {P(number)}));
-  if (r.rows() == 0) return Status::NotFound("no ticket numbered " + std::string(number));
-  return ReadTicket(r, 0);
+  auto r = writing_ ? c_.Exec(TICKET_SELECT
+                              "JOIN ticket_numbers n ON n.ticket_id = t.id"
+                              " WHERE n.number = $1 FOR UPDATE OF t",
+                              {P(number)})
+                    : c_.Exec(TICKET_SELECT
+                              "JOIN ticket_numbers n ON n.ticket_id = t.id"
+                              " WHERE n.number = $1",
+                              {P(number)});
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return Status::NotFound("no ticket numbered " + std::string(number));
+  return ReadTicket(*r, 0);
 }
 
 Result<std::optional<Ticket>> PgTx::FindUnclosedTicket(int64_t customer_id,

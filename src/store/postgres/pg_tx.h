@@ -9,7 +9,10 @@ namespace atiende::pg {
 
 class PgTx final : public WriteTx {
  public:
-  explicit PgTx(PgConn& c) : c_(c) {}
+  // writing: inside Store::Write. Tickets read there are locked (FOR UPDATE)
+  // until commit, so concurrent changes of one ticket on several nodes queue
+  // instead of failing each other's version check.
+  explicit PgTx(PgConn& c, bool writing = false) : c_(c), writing_(writing) {}
 
   Result<Customer> GetCustomer(int64_t id) override;
   Result<Customer> GetCustomerByCode(std::string_view code) override;
@@ -63,6 +66,7 @@ class PgTx final : public WriteTx {
  private:
   Result<std::optional<Customer>> OneCustomer(const char* sql, const std::vector<Param>& params);
   PgConn& c_;
+  bool writing_ = false;
 };
 
 }  // namespace atiende::pg
