@@ -200,26 +200,31 @@ Result<Ticket> CommentTicket(Deps& d, const Principal& actor, std::string_view n
 Result<int> AutoCloseResolved(Deps& d) {
   TimePoint now = d.clock.Now();
   TimePoint cutoff = now - std::chrono::hours(24) * d.desk.autoclose_days;
-  std::vector<Ticket> due;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(due, tx.ListResolvedBefore(cutoff + Micros(1), 200));
-    return Status::Ok();
-  }));
+  constexpr int kBatch = 200;
   Principal system{0, "system", Role::kAdmin, std::nullopt};
   int closed = 0;
-  for (const auto& t : due) {
-    std::string why = "closed automatically " + std::to_string(d.desk.autoclose_days) +
-                      " days after it was resolved";
-    auto r = Mutate(d, system, t.number, t.version, "ticket.autoclose", [&](WriteTx&, Ticket& x) {
-      MoveTo(x, TicketState::kClosed, system, now, why);
-      x.closed_at = now;
+  // Batches until none is left (bounded: a backlog of 10,000 per run at most).
+  for (int round = 0; round < 50; ++round) {
+    std::vector<Ticket> due;
+    ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+      ATIENDE_ASSIGN_OR_RETURN(due, tx.ListResolvedBefore(cutoff + Micros(1), kBatch));
       return Status::Ok();
-    });
-    if (r.ok()) {
-      ++closed;
-    } else if (r.status().code() != Status::Code::kConflict) {
-      return r.status();  // a conflict means another node (or a person) got there first
+    }));
+    for (const auto& t : due) {
+      std::string why = "closed automatically " + std::to_string(d.desk.autoclose_days) +
+                        " days after it was resolved";
+      auto r = Mutate(d, system, t.number, t.version, "ticket.autoclose", [&](WriteTx&, Ticket& x) {
+        MoveTo(x, TicketState::kClosed, system, now, why);
+        x.closed_at = now;
+        return Status::Ok();
+      });
+      if (r.ok()) {
+        ++closed;
+      } else if (r.status().code() != Status::Code::kConflict) {
+        return r.status();  // a conflict means another node (or a person) got there first
+      }
     }
+    if (due.size() < static_cast<size_t>(kBatch)) break;
   }
   return closed;
 }

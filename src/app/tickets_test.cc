@@ -289,6 +289,18 @@ TEST_F(TicketsTest, ResolvedTicketsCloseOnTheirOwnAfterTheConfiguredDays) {
   EXPECT_TRUE(state_change);
 }
 
+TEST_F(TicketsTest, AutoCloseWorksThroughABacklogLargerThanOneBatch) {
+  for (int i = 0; i < 230; ++i) {
+    Ticket t = Open(Incident(plain, "S-" + std::to_string(i)));
+    ASSERT_TRUE(ResolveTicket(*env.deps, agent, t.number, "ok", {}).ok());
+  }
+  env.clock.Advance(std::chrono::hours(24 * 8));
+  EXPECT_EQ(AutoCloseResolved(*env.deps).value(), 230);
+  QueueFilter resolved;
+  resolved.states = {TicketState::kResolved};
+  EXPECT_TRUE(ListQueue(*env.deps, agent, resolved)->empty());
+}
+
 TEST_F(TicketsTest, OpenAndResolveMailTheContact) {
   OpenTicketInput in = Incident(critical);
   in.caller.email = "ana@saludtotal.example";

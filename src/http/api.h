@@ -106,6 +106,11 @@ class Api {
   Result<Response> ListCallsRoute(Request& req);
   Result<Response> CustomerTimelineRoute(Request& req);
   Result<Response> PutContactsRoute(Request& req);
+  Result<Response> CreateNoticeRoute(Request& req);
+  Result<Response> GetNoticeRoute(Request& req);
+  Result<Response> PatchNoticeRoute(Request& req);
+  Result<Response> CloseNoticeRoute(Request& req);
+  Result<Response> ListNoticesRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {

@@ -19,6 +19,10 @@ constexpr RoleSet kCallTakers = {Role::kAgent, Role::kSupervisor, Role::kBackOff
 // Who may close a resolved ticket and comment: the call takers, and customer
 // users on their own company's tickets (the portal).
 constexpr RoleSet kTicketParties = kCallTakers | RoleSet{Role::kCustomer};
+// Who works dispatch notices (ZB): dispatch, supervisors and admins; agents
+// and back office read them (ZB-2: does dispatch hold a notice?).
+constexpr RoleSet kNoticeWriters = {Role::kDispatch, Role::kSupervisor, Role::kAdmin};
+constexpr RoleSet kNoticeReaders = kNoticeWriters | RoleSet{Role::kAgent, Role::kBackOffice};
 constexpr bool kQuick = true;  // Route::quick: a point read, may run on the network thread
 constexpr size_t kImportLimit = 64u << 20;  // 64 MiB spreadsheet
 }  // namespace
@@ -65,6 +69,15 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
 
       {"GET", "/api/v1/interactions", false, kStaff, &Api::ListCallsRoute},
       {"POST", "/api/v1/interactions", false, kCallTakers, &Api::RecordCallRoute, 64 << 10},
+
+      {"GET", "/api/v1/notices", false, kNoticeReaders, &Api::ListNoticesRoute},
+      {"POST", "/api/v1/notices", false, kNoticeWriters, &Api::CreateNoticeRoute, 64 << 10},
+      {"GET", "/api/v1/notices/{number}", false, kNoticeReaders, &Api::GetNoticeRoute, 1 << 20,
+       kQuick},
+      {"PATCH", "/api/v1/notices/{number}", false, kNoticeWriters, &Api::PatchNoticeRoute,
+       64 << 10},
+      {"POST", "/api/v1/notices/{number}/close", false, kNoticeWriters, &Api::CloseNoticeRoute,
+       64 << 10},
 
       {"GET", "/api/v1/directory", false, kMailReaders, &Api::GetDirectory},
       {"PUT", "/api/v1/directory/{list}", false, kAdmin, &Api::PutDirectory, 64 << 10},

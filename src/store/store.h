@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/customer.h"
 #include "core/interaction.h"
+#include "core/notice.h"
 #include "core/status.h"
 #include "core/ticket.h"
 #include "core/user.h"
@@ -130,6 +131,14 @@ struct InteractionQuery {
   int limit = 50;             // REQUIRES: 1..500
 };
 
+// Dispatch notices, newest first (by id). Empty filters match everything.
+struct NoticeQuery {
+  std::optional<int64_t> customer_id;
+  std::optional<NoticeState> state;
+  int limit = 50;  // REQUIRES: 1..500
+  int offset = 0;
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -186,6 +195,13 @@ class ReadTx {
 
   virtual Result<std::vector<Interaction>> ListInteractions(const InteractionQuery& q) = 0;
 
+  // The notice numbered `number` (exact, as stored: upper case). kNotFound
+  // when none has it.
+  virtual Result<Notice> GetNotice(std::string_view number) = 0;
+  // The notice created with this non-empty external id, if any.
+  virtual Result<std::optional<Notice>> FindNoticeByExternalId(std::string_view external_id) = 0;
+  virtual Result<std::vector<Notice>> ListNotices(const NoticeQuery& q) = 0;
+
   // Newest first; entity/entity_id filter when non-empty.
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
                                                     std::string_view entity_id, int limit) = 0;
@@ -237,6 +253,17 @@ class WriteTx : public ReadTx {
 
   // Sets i.id.
   virtual Status InsertInteraction(Interaction& i) = 0;
+
+  // Stores a new notice; sets n.id and n.version = 1. kAlreadyExists with
+  // field "external_id" when another notice has n.external_id (non-empty) —
+  // the store enforces it, so concurrent creations cannot both pass — or field
+  // "number" for a reused number.
+  virtual Status InsertNotice(Notice& n) = 0;
+  // Writes n over the stored notice with the same id when its stored version
+  // is n.version - 1. The number and external id are fixed at insert.
+  // kNotFound when absent; kConflict (reason "version_conflict") when the
+  // version moved.
+  virtual Status UpdateNotice(const Notice& n) = 0;
 
   // Adds an item of background work; sets w.id.
   virtual Status EnqueueWork(WorkItem& w) = 0;

@@ -56,6 +56,11 @@ class PgTx final : public WriteTx {
   Status InsertTicket(Ticket& t) override;
   Status UpdateTicket(const Ticket& t) override;
   Status InsertInteraction(Interaction& i) override;
+  Result<Notice> GetNotice(std::string_view number) override;
+  Result<std::optional<Notice>> FindNoticeByExternalId(std::string_view external_id) override;
+  Result<std::vector<Notice>> ListNotices(const NoticeQuery& q) override;
+  Status InsertNotice(Notice& n) override;
+  Status UpdateNotice(const Notice& n) override;
   Status EnqueueWork(WorkItem& w) override;
   Result<std::optional<TimePoint>> NextDueWork(std::string_view kind) override;
   Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,

@@ -1,0 +1,213 @@
+#include "app/notices.h"
+
+#include <cctype>
+#include <functional>
+
+#include "app/audit.h"
+#include "core/field.h"
+#include "core/sla.h"
+#include "json/notice_json.h"
+
+namespace atiende {
+
+namespace {
+
+Status NoSuchNotice(std::string_view number) {
+  return Status::NotFound("no notice numbered " + std::string(number))
+      .WithSubject(std::string(number));
+}
+
+// Numbers are stored upper-case; any other spelling finds the same notice.
+Result<Notice> LoadNotice(ReadTx& tx, std::string_view number) {
+  std::string key = Trim(number);
+  if (key.empty() || key.size() > kMaxNoticeNumberBytes) return NoSuchNotice(number);
+  for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto n = tx.GetNotice(key);
+  if (!n.ok() && n.status().code() == Status::Code::kNotFound) return NoSuchNotice(number);
+  return n;
+}
+
+// ZB-3 in the desk's time zone.
+Status CheckNotPast(const Deps& d, const std::string& visit_day, TimePoint now) {
+  Status s = CheckVisitDayNotPast(visit_day, d.sla->calendar.LocalDate(now));
+  if (s.ok()) return s;
+  return Status::InvalidArgument(s.message() + " in " + d.sla->calendar.time_zone(), s.field());
+}
+
+// A creation whose external id is taken: the same request again (a retry)
+// gets the notice; anything else is refused.
+Status Retried(const Notice& existing, const Notice& asked, CreatedNotice& out) {
+  if (existing.customer_id != asked.customer_id ||
+      (!asked.number.empty() && asked.number != existing.number)) {
+    return Status::AlreadyExists("external id " + existing.external_id + " is notice " +
+                                     existing.number + " of customer " +
+                                     std::to_string(existing.customer_id),
+                                 "external_id")
+        .WithSubject(existing.number);
+  }
+  out = {existing, false};
+  return Status::Ok();
+}
+
+Status CheckCustomer(ReadTx& tx, int64_t customer_id) {
+  auto c = tx.GetCustomer(customer_id);
+  if (c.ok() || c.status().code() != Status::Code::kNotFound) return c.status();
+  return Status::InvalidArgument("no customer with id " + std::to_string(customer_id),
+                                 "customer_id");
+}
+
+// Loads the notice, checks the expected version, lets `change` edit a copy,
+// then saves it with its audit row, in one transaction. Without an expected
+// version, a concurrent change between read and write (PostgreSQL) is
+// reapplied on the new version rather than refused.
+Result<Notice> Mutate(Deps& d, const Principal& actor, std::string_view number,
+                      std::optional<int64_t> expected, TimePoint now, std::string action,
+                      const std::function<Status(const Notice&, Notice&)>& change) {
+  Notice out;
+  bool stored_version_moved = false;
+  auto attempt = [&](WriteTx& tx) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(Notice before, LoadNotice(tx, number));
+    if (expected && *expected != before.version) {
+      return Status::Conflict("notice " + before.number + " is at version " +
+                              std::to_string(before.version) + ", not " +
+                              std::to_string(*expected) + "; reload and try again")
+          .WithReason("version_conflict")
+          .WithSubject(before.number);
+    }
+    Notice after = before;
+    ATIENDE_RETURN_IF_ERROR(change(before, after));
+    if (after == before) {  // nothing changed: no new version, no update for ZB-7
+      out = std::move(before);
+      return Status::Ok();
+    }
+    after.version = before.version + 1;
+    after.updated_at = now;
+    Status saved = tx.UpdateNotice(after);
+    stored_version_moved = saved.reason() == "version_conflict";
+    ATIENDE_RETURN_IF_ERROR(saved);
+    ATIENDE_RETURN_IF_ERROR(Audit(tx, after.updated_at, actor, std::move(action), "notice",
+                                  after.number, json::ToJson(before), json::ToJson(after)));
+    out = std::move(after);
+    return Status::Ok();
+  };
+  for (int tries = 0;; ++tries) {
+    stored_version_moved = false;
+    Status st = d.store.Write(attempt);
+    if (st.ok()) return out;
+    if (!stored_version_moved || expected || tries == 4) return st;
+  }
+}
+
+Status RefuseClosed(const Notice& n) {
+  return Status::Conflict("notice " + n.number + " is closed (" + std::string(Name(n.outcome)) +
+                          "); a closed notice does not change")
+      .WithReason("notice_closed")
+      .WithSubject(n.number);
+}
+
+}  // namespace
+
+Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInput in) {
+  TimePoint now = d.clock.Now();
+  Notice n;
+  if (!Trim(in.number).empty()) {
+    ATIENDE_ASSIGN_OR_RETURN(n.number, NormalizeNoticeNumber(in.number));
+  }
+  n.external_id = std::move(in.external_id);
+  n.customer_id = in.customer_id;
+  n.visit_day = std::move(in.visit_day);
+  n.location_ref = std::move(in.location_ref);
+  n.phone_1 = std::move(in.phone_1);
+  n.phone_2 = std::move(in.phone_2);
+  n.observations = std::move(in.observations);
+  n.created_at = n.updated_at = now;
+  if (n.customer_id <= 0) return Status::InvalidArgument("is required", "customer_id");
+  ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n));  // input errors before any read
+  if (n.number.empty() && !n.has_visit()) {
+    return Status::InvalidArgument(
+        "is required: a notice Atiende creates carries the coordinated visit (day, reference "
+        "of the place, two contact numbers)",
+        "visit_day");
+  }
+
+  CreatedNotice out;
+  Status st = d.store.Write([&](WriteTx& tx) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.FindNoticeByExternalId(n.external_id));
+    if (existing) return Retried(*existing, n, out);
+    if (!n.visit_day.empty()) ATIENDE_RETURN_IF_ERROR(CheckNotPast(d, n.visit_day, now));
+    ATIENDE_RETURN_IF_ERROR(CheckCustomer(tx, n.customer_id));
+    Notice draft = n;
+    if (draft.number.empty()) {
+      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesNotice));
+      draft.number = FormatNoticeNumber(k);
+    }
+    ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(draft));
+    ATIENDE_RETURN_IF_ERROR(Audit(tx, now, actor, "notice.create", "notice", draft.number,
+                                  nullptr, json::ToJson(draft)));
+    out = {std::move(draft), true};
+    return Status::Ok();
+  });
+  if (st.code() == Status::Code::kAlreadyExists && st.field() == "external_id") {
+    // A retry raced its original on another connection and lost the insert
+    // (it rolled back, number included): the original is committed now.
+    Status raced = st;
+    st = d.store.Read([&](ReadTx& tx) -> Status {
+      ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.FindNoticeByExternalId(n.external_id));
+      return existing ? Retried(*existing, n, out) : raced;
+    });
+  }
+  ATIENDE_RETURN_IF_ERROR(st);
+  return out;
+}
+
+Result<Notice> GetNotice(Deps& d, std::string_view number) {
+  Result<Notice> out = Status::Internal("not read");
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    out = LoadNotice(tx, number);
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<Notice> UpdateNotice(Deps& d, const Principal& actor, std::string_view number,
+                            std::optional<int64_t> expected_version, NoticeChange c) {
+  TimePoint now = d.clock.Now();
+  auto change = [&](const Notice& before, Notice& n) -> Status {
+    if (n.state == NoticeState::kClosed) return RefuseClosed(n);
+    if (c.visit_day) n.visit_day = *c.visit_day;
+    if (c.location_ref) n.location_ref = *c.location_ref;
+    if (c.phone_1) n.phone_1 = *c.phone_1;
+    if (c.phone_2) n.phone_2 = *c.phone_2;
+    if (c.observations) n.observations = *c.observations;
+    ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n));
+    if (!n.visit_day.empty() && n.visit_day != before.visit_day) {
+      return CheckNotPast(d, n.visit_day, now);
+    }
+    return Status::Ok();
+  };
+  return Mutate(d, actor, number, expected_version, now, "notice.update", change);
+}
+
+Result<Notice> CloseNotice(Deps& d, const Principal& actor, std::string_view number,
+                           NoticeOutcome outcome, std::string technician_observations,
+                           std::optional<int64_t> expected_version) {
+  if (outcome == NoticeOutcome::kNone) {
+    return Status::InvalidArgument("must be apta or no_apta", "outcome");
+  }
+  TimePoint now = d.clock.Now();
+  return Mutate(d, actor, number, expected_version, now, "notice.close",
+                [&](const Notice&, Notice& n) {
+                  return CloseNoticeValue(n, outcome, technician_observations, now);
+                });
+}
+
+Result<std::vector<Notice>> ListNotices(Deps& d, const NoticeQuery& q) {
+  std::vector<Notice> out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListNotices(q));
+    return Status::Ok();
+  }));
+  return out;
+}
+
+}  // namespace atiende
