@@ -23,7 +23,7 @@ MailDelivery::~MailDelivery() { Stop(); }
 
 int MailDelivery::RunOnce() {
   int handled = 0;
-  while (true) {
+  while (!stopping_) {
     // One commit claims a batch and marks its mails "sending"; each mail's
     // outcome is then recorded on its own, right after the transport answers,
     // so a crash can repeat at most the one mail in flight.
@@ -56,8 +56,30 @@ int MailDelivery::RunOnce() {
       return handled;
     }
     handled += claimed;
-    for (auto& [item, m] : batch) Deliver(item, m);
+    size_t next = 0;
+    for (; next < batch.size() && !stopping_; ++next)
+      Deliver(batch[next].first, batch[next].second);
+    if (next < batch.size()) GiveBack(batch, next);
   }
+  return handled;
+}
+
+void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch, size_t from) {
+  // Shutting down: the mails claimed but not tried go back to the queue now,
+  // rather than waiting for their lease to run out.
+  Status s = deps_.store.Write([&](WriteTx& tx) {
+    TimePoint now = deps_.clock.Now();
+    for (size_t i = from; i < batch.size(); ++i) {
+      auto& [item, m] = batch[i];
+      m.status = "queued";
+      m.attempts--;
+      m.updated_at = now;
+      ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
+      ATIENDE_RETURN_IF_ERROR(tx.ReleaseWork(item.id, owner_, now));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) log::Warn("mail.give_back", {{"error", s.ToString()}});
 }
 
 void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
@@ -122,6 +144,7 @@ void MailDelivery::Wake() {
 }
 
 void MailDelivery::Stop() {
+  stopping_ = true;
   {
     std::lock_guard lock(mu_);
     stop_ = true;

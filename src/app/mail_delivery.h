@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "app/deps.h"
 #include "mail/message.h"
@@ -41,6 +42,8 @@ class MailDelivery {
  private:
   // Sends one claimed mail and records the outcome in its own transaction.
   void Deliver(const WorkItem& item, OutboxMail& m);
+  // Returns batch[from…] to the queue (on Stop()).
+  void GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch, size_t from);
 
   Deps& deps_;
   mail::Transport& transport_;
@@ -49,6 +52,7 @@ class MailDelivery {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
+  std::atomic<bool> stopping_{false};  // Stop() called: RunOnce() returns after the mail in flight
   bool woken_ = false;
 };
 
