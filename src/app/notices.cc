@@ -142,8 +142,8 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
       draft.number = FormatNoticeNumber(k);
     }
     ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(draft));
-    ATIENDE_RETURN_IF_ERROR(Audit(tx, now, actor, "notice.create", "notice", draft.number,
-                                  nullptr, json::ToJson(draft)));
+    ATIENDE_RETURN_IF_ERROR(Audit(tx, now, actor, "notice.create", "notice", draft.number, nullptr,
+                                  json::ToJson(draft)));
     out = {std::move(draft), true};
     return Status::Ok();
   });

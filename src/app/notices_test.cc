@@ -19,6 +19,12 @@ using testing::Admin;
 using testing::T;
 using Code = Status::Code;
 
+NoticeChange Observations(std::string text) {
+  NoticeChange c;
+  c.observations = std::move(text);
+  return c;
+}
+
 struct Backend {
   std::string name;
   bool postgres = false;
@@ -31,11 +37,11 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
       auto s = pg::PgStore::Open({pg::testing::FreshDatabase()});
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       pg_store = std::move(s).value();
-      deps = std::make_unique<Deps>(
-          Deps{*pg_store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}});
+      deps = std::make_unique<Deps>(Deps{
+          *pg_store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}, nullptr});
     } else {
-      deps = std::make_unique<Deps>(
-          Deps{*env.store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}});
+      deps = std::make_unique<Deps>(Deps{
+          *env.store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}, nullptr});
     }
     UseZone("America/Santiago");
     Customer c;
@@ -209,7 +215,7 @@ TEST_P(NoticesTest, ADispatchNumberedNoticeGetsItsVisitLater) {
   EXPECT_EQ(updated->updated_at, env.clock.Now());
   EXPECT_EQ(updated->created_at, made->notice.created_at);
 
-  auto stale = UpdateNotice(*deps, dispatch, "AV-114", 1, NoticeChange{.observations = "x"});
+  auto stale = UpdateNotice(*deps, dispatch, "AV-114", 1, Observations("x"));
   EXPECT_EQ(stale.status().reason(), "version_conflict");
   auto same = UpdateNotice(*deps, dispatch, "AV-114", std::nullopt, visit);
   ASSERT_TRUE(same.ok());
@@ -230,8 +236,7 @@ TEST_P(NoticesTest, CloseOnceWithTheOutcome) {
   auto twice = CloseNotice(*deps, dispatch, made.number, NoticeOutcome::kFit, "", std::nullopt);
   EXPECT_EQ(twice.status().code(), Code::kConflict);
   EXPECT_EQ(twice.status().reason(), "notice_closed");
-  auto edit = UpdateNotice(*deps, dispatch, made.number, std::nullopt,
-                           NoticeChange{.observations = "otra"});
+  auto edit = UpdateNotice(*deps, dispatch, made.number, std::nullopt, Observations("otra"));
   EXPECT_EQ(edit.status().reason(), "notice_closed");
   EXPECT_EQ(GetNotice(*deps, made.number).value(), *closed);
   auto audit = AuditOf(made.number);

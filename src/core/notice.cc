@@ -61,8 +61,8 @@ Result<std::string> NormalizeNoticeNumber(std::string_view number) {
   }
   for (char& c : n) {
     unsigned char u = static_cast<unsigned char>(c);
-    if (!std::isalnum(u) && c != '-' && c != '_' && c != '/') {
-      return Status::InvalidArgument("may hold only letters, digits, '-', '_' and '/'", "number");
+    if (u >= 0x80 || (!std::isalnum(u) && c != '-' && c != '_')) {
+      return Status::InvalidArgument("may hold only letters A-Z, digits, '-' and '_'", "number");
     }
     c = static_cast<char>(std::toupper(u));
   }
@@ -101,16 +101,16 @@ Status NormalizeNotice(Notice& n, std::string_view default_country) {
     ATIENDE_ASSIGN_OR_RETURN(*phone, NormalizePhone(*phone, field, default_country));
   }
   if (!n.phone_1.empty() && n.phone_1 == n.phone_2) {
-    return Status::InvalidArgument(
-        "is the same number as phone_1 (" + n.phone_1 + "); two distinct contact numbers are "
-                                                         "needed",
-        "phone_2");
+    return Status::InvalidArgument("is the same number as phone_1 (" + n.phone_1 +
+                                       "); two distinct contact numbers are "
+                                       "needed",
+                                   "phone_2");
   }
   ATIENDE_RETURN_IF_ERROR(CheckText(n.observations, "observations", kMaxNoticeTextBytes));
   ATIENDE_RETURN_IF_ERROR(
       CheckText(n.technician_observations, "technician_observations", kMaxNoticeTextBytes));
-  bool any = !n.visit_day.empty() || !n.location_ref.empty() || !n.phone_1.empty() ||
-             !n.phone_2.empty();
+  bool any =
+      !n.visit_day.empty() || !n.location_ref.empty() || !n.phone_1.empty() || !n.phone_2.empty();
   if (any && !n.has_visit()) {
     // Name the first missing field, in the order the form asks for them.
     for (auto [field, value] : {std::pair{"visit_day", &n.visit_day},
@@ -147,8 +147,7 @@ Status CloseNoticeValue(Notice& n, NoticeOutcome outcome, std::string technician
   if (outcome == NoticeOutcome::kNone) {
     return Status::InvalidArgument("must be apta or no_apta", "outcome");
   }
-  ATIENDE_RETURN_IF_ERROR(
-      CheckText(technician_observations, "observations", kMaxNoticeTextBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckText(technician_observations, "observations", kMaxNoticeTextBytes));
   if (outcome == NoticeOutcome::kNotFit && technician_observations.empty()) {
     return Status::InvalidArgument(
         "is required when the installation is not fit (no_apta): say what the technician found",

@@ -68,9 +68,10 @@ inline constexpr size_t kMaxExternalIdBytes = 200;
 inline constexpr size_t kMaxLocationRefBytes = 500;
 inline constexpr size_t kMaxNoticeTextBytes = 16 << 10;  // observations
 
-// A number given by the dispatch system, upper-cased: 1 to 40 letters,
-// digits, '-', '_' or '/'. "EME" followed by digits only is Atiende's own
-// series and is refused for given numbers. kInvalidArgument ("number").
+// A number given by the dispatch system, upper-cased: 1 to 40 ASCII letters,
+// digits, '-' or '_' (it is a URL path segment). "EME" followed by digits
+// only is Atiende's own series and is refused for given numbers.
+// kInvalidArgument ("number").
 Result<std::string> NormalizeNoticeNumber(std::string_view number);
 
 // Whether `day` is a real "YYYY-MM-DD" date (2026-02-30 is not).

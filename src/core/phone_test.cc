@@ -22,8 +22,8 @@ TEST(NormalizePhone, ChileanMobilesAndLandlinesGetTheCountryCode) {
   EXPECT_EQ(E164("912345678"), "+56912345678");
   EXPECT_EQ(E164("  9-1234-5678 "), "+56912345678");
   EXPECT_EQ(E164("9.1234.5678"), "+56912345678");
-  EXPECT_EQ(E164("(2) 2345 6789"), "+56223456789");  // Santiago
-  EXPECT_EQ(E164("32 234 5678"), "+56322345678");    // Valparaíso
+  EXPECT_EQ(E164("(2) 2345 6789"), "+56223456789");   // Santiago
+  EXPECT_EQ(E164("32 234 5678"), "+56322345678");     // Valparaíso
   EXPECT_EQ(E164("(02) 2345 6789"), "+56223456789");  // the old trunk 0
 }
 
@@ -68,7 +68,7 @@ TEST(NormalizePhone, LengthLimits) {
   EXPECT_NE(Refused("1234567").message().find("too short"), std::string::npos);
   EXPECT_NE(Refused("+56 1234").message().find("too short"), std::string::npos);
   EXPECT_NE(Refused("00 1234567").message().find("too short"), std::string::npos);
-  EXPECT_EQ(E164("12345678"), "+5612345678");  // 8 digits: the shortest accepted
+  EXPECT_EQ(E164("12345678"), "+5612345678");               // 8 digits: the shortest accepted
   EXPECT_EQ(E164("+123456789012345"), "+123456789012345");  // 15: the E.164 maximum
   EXPECT_NE(Refused("+1234567890123456").message().find("too long"), std::string::npos);
   EXPECT_NE(Refused("91234567890123").message().find("too long"), std::string::npos);  // 2 + 14

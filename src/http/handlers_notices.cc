@@ -72,16 +72,17 @@ Result<Response> Api::PatchNoticeRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(c.phone_2, StringField(b, "phone_2"));
   ATIENDE_ASSIGN_OR_RETURN(c.observations, StringField(b, "observations"));
   ATIENDE_ASSIGN_OR_RETURN(auto expected, ExpectedNoticeVersion(req, b));
-  ATIENDE_ASSIGN_OR_RETURN(Notice n, UpdateNotice(deps_, *req.principal, req.params["number"],
-                                                  expected, std::move(c)));
+  ATIENDE_ASSIGN_OR_RETURN(
+      Notice n, UpdateNotice(deps_, *req.principal, req.params["number"], expected, std::move(c)));
   return NoticeResponse(200, n);
 }
 
 Result<Response> Api::CloseNoticeRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(auto b, BodyObject(req));
   ATIENDE_RETURN_IF_ERROR(OnlyFields(b, {"outcome", "observations", "version"}));
-  ATIENDE_ASSIGN_OR_RETURN(auto outcome_name, StringField(b, "outcome", true));
-  auto outcome = ParseNoticeOutcome(*outcome_name);
+  ATIENDE_ASSIGN_OR_RETURN(std::optional<std::string> outcome_name,
+                           StringField(b, "outcome", true));
+  auto outcome = ParseNoticeOutcome(outcome_name.value_or(""));
   if (!outcome) {
     return Status::InvalidArgument(
         "must be apta (the installation is fit to be supplied) or no_apta", "outcome");

@@ -72,8 +72,8 @@ Result<Notice> NoticeFromDoc(std::string_view doc) {
   n.number = Str(o, "number");
   auto state = ParseNoticeState(Str(o, "state"));
   std::string outcome_name = Str(o, "outcome");
-  auto outcome = outcome_name.empty() ? std::optional(NoticeOutcome::kNone)
-                                      : ParseNoticeOutcome(outcome_name);
+  auto outcome =
+      outcome_name.empty() ? std::optional(NoticeOutcome::kNone) : ParseNoticeOutcome(outcome_name);
   if (!state || !outcome || n.number.empty()) {
     return Status::Internal("stored notice " + n.number + " has no valid state, outcome or number");
   }

@@ -110,14 +110,14 @@ TEST_P(StoreContract, NoticesRoundTripByNumberAndExternalId) {
   EXPECT_EQ(Get(*f.store, "eme0000001").status().code(), Code::kNotFound) << "numbers are exact";
 
   Notice given = Draft(7);
-  given.number = "AV-114/2026";
+  given.number = "AV-114-2026";
   given.visit_day = given.location_ref = given.phone_1 = given.phone_2 = "";
   given = Created(*f.store, given);
-  EXPECT_EQ(Get(*f.store, "AV-114/2026").value(), given);
+  EXPECT_EQ(Get(*f.store, "AV-114-2026").value(), given);
   EXPECT_EQ(Created(*f.store, Draft(8)).number, "EME0000002") << "given numbers use no EME number";
 }
 
-TEST_P(StoreContract, ATakenExternalIdOrNumberIsRefusedAndNamed) {
+TEST_P(StoreContract, ATakenNoticeExternalIdOrNumberIsRefusedAndNamed) {
   Fixture f(GetParam());
   Notice first = Created(*f.store, Draft(7, "WD-1"));
   Notice again = Draft(9, "WD-1");

@@ -41,8 +41,8 @@ Result<Notice> SqliteTx::GetNotice(std::string_view number) {
 
 Result<std::optional<Notice>> SqliteTx::FindNoticeByExternalId(std::string_view external_id) {
   if (external_id.empty()) return std::optional<Notice>();
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare(NOTICE_SELECT "WHERE external_id = ? AND external_id <> ''"));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Prepare(NOTICE_SELECT "WHERE external_id = ? AND external_id <> ''"));
   st->Bind(1, external_id);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return std::optional<Notice>();
@@ -51,8 +51,7 @@ Result<std::optional<Notice>> SqliteTx::FindNoticeByExternalId(std::string_view 
 }
 
 Result<std::vector<Notice>> SqliteTx::ListNotices(const NoticeQuery& q) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st,
-                           c_.Prepare(kListSql[q.customer_id ? 1 : 0][q.state ? 1 : 0]));
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare(kListSql[q.customer_id ? 1 : 0][q.state ? 1 : 0]));
   int i = 0;
   if (q.customer_id) st->Bind(++i, *q.customer_id);
   if (q.state) st->Bind(++i, Name(*q.state));
@@ -74,11 +73,11 @@ Status SqliteTx::InsertNotice(Notice& n) {
   stored.version = 1;
   // A taken external id is skipped, not an error, so it is told apart from a
   // reused number (the only other unique key).
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("INSERT INTO notices(number, external_id, customer_id, state,"
-                          " updated_at, version, doc) VALUES (?,?,?,?,?,1,?)"
-                          " ON CONFLICT(external_id) WHERE external_id <> '' DO NOTHING"
-                          " RETURNING id"));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Prepare("INSERT INTO notices(number, external_id, customer_id, state,"
+                                      " updated_at, version, doc) VALUES (?,?,?,?,?,1,?)"
+                                      " ON CONFLICT(external_id) WHERE external_id <> '' DO NOTHING"
+                                      " RETURNING id"));
   st->Bind(1, n.number).Bind(2, n.external_id).Bind(3, n.customer_id).Bind(4, Name(n.state));
   st->Bind(5, Us(n.updated_at)).Bind(6, json::NoticeDoc(stored));
   auto row = st->Step();

@@ -84,10 +84,9 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 2);
   auto again = SqliteStore::Open({dir.file("m.db")}).value();
-  EXPECT_EQ(
-      again->AppliedMigrations().value(),
-      (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
-                                "0005_notices"}));
+  EXPECT_EQ(again->AppliedMigrations().value(),
+            (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
+                                      "0005_notices"}));
 }
 
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {
