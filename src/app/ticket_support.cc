@@ -106,9 +106,12 @@ Status SaveTicket(WriteTx& tx, const Deps& d, const Principal& actor, std::strin
                TicketAuditJson(before), TicketAuditJson(after));
 }
 
-Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event) {
+Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event,
+                         const std::string* customer_email) {
   std::string to = t.caller.email;
-  if (to.empty()) {
+  if (to.empty() && customer_email) {
+    to = *customer_email;
+  } else if (to.empty()) {
     auto c = tx.GetCustomer(t.customer_id);
     if (c.ok()) to = c->email;
   }

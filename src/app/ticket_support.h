@@ -36,7 +36,10 @@ boost::json::array DiffTicketJson(std::string_view before, std::string_view afte
 
 // Queues `event` ("ticket.opened", "ticket.resolved") to the ticket's contact:
 // the caller's e-mail, else the customer's. No address: no mail, no error.
-Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event);
+// customer_email: the customer's address when the caller already read it
+// (nullptr: read here).
+Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event,
+                         const std::string* customer_email = nullptr);
 
 // The author name shown on journal lines.
 inline std::string AuthorOf(const Principal& p) {

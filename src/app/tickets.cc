@@ -27,7 +27,8 @@ Status Blocked(const Ticket& existing) {
 
 // Fills what the customer master knows and checks references. Runs in the
 // transaction so it sees the customer as it is committed with.
-Status Prepare(ReadTx& tx, const Deps& d, const OpenTicketInput& in, Ticket& t) {
+Status Prepare(ReadTx& tx, const Deps& d, const OpenTicketInput& in, Ticket& t,
+               std::string& customer_email) {
   auto customer = tx.GetCustomer(in.customer_id);
   if (!customer.ok()) {
     if (customer.status().code() != Status::Code::kNotFound) return customer.status();
@@ -35,6 +36,7 @@ Status Prepare(ReadTx& tx, const Deps& d, const OpenTicketInput& in, Ticket& t) 
                                    "customer_id");
   }
   t.customer_name = customer->legal_name;
+  customer_email = customer->email;
   t.critical = customer->critical();
   if (!t.service_id.empty() && !customer->services.empty()) {
     auto it = std::find_if(customer->services.begin(), customer->services.end(),
@@ -89,7 +91,7 @@ Interaction CallOf(const OpenTicketInput& in, const Principal& actor, TimePoint 
 }
 
 Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Interaction& call,
-              const std::vector<std::string>& items) {
+              const std::vector<std::string>& items, const std::string& customer_email) {
   bool incident = t.kind == TicketKind::kIncident;
   ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.NextNumber(incident ? kSeriesIncident : kSeriesRequest));
   t.number = FormatTicketNumber(incident ? kSeriesIncident : kSeriesRequest, n);
@@ -108,7 +110,7 @@ Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Int
   ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(call));
   ATIENDE_RETURN_IF_ERROR(Audit(tx, t.created_at, actor, "ticket.open", "ticket", t.number, nullptr,
                                 TicketAuditJson(t)));
-  return MailTicketContact(tx, d, t, "ticket.opened");
+  return MailTicketContact(tx, d, t, "ticket.opened", &customer_email);
 }
 
 }  // namespace
@@ -144,7 +146,8 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
     blocked = Status::Ok();
     Status st = d.store.Write([&](WriteTx& tx) {
       Ticket draft = t;
-      ATIENDE_RETURN_IF_ERROR(Prepare(tx, d, in, draft));
+      std::string customer_email;
+      ATIENDE_RETURN_IF_ERROR(Prepare(tx, d, in, draft, customer_email));
       if (!draft.service_id.empty()) {
         ATIENDE_ASSIGN_OR_RETURN(auto existing,
                                  tx.FindUnclosedTicket(draft.customer_id, draft.service_id));
@@ -159,7 +162,7 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
         }
       }
       Interaction c = call;
-      ATIENDE_RETURN_IF_ERROR(Insert(tx, d, actor, draft, c, items));
+      ATIENDE_RETURN_IF_ERROR(Insert(tx, d, actor, draft, c, items, customer_email));
       out = {std::move(draft), std::move(c)};
       return Status::Ok();
     });

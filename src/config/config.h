@@ -6,7 +6,7 @@
 //   listen          ATIENDE_LISTEN          default "127.0.0.1:8080"
 //   data_dir        ATIENDE_DATA_DIR        default "./var"
 //   log_level       ATIENDE_LOG_LEVEL       default "info" (debug|info|warn|error)
-//   workers         ATIENDE_WORKERS         default 16 handler threads
+//   workers         ATIENDE_WORKERS         default 32 handler threads
 //   io_threads      ATIENDE_IO_THREADS      default 2 network threads
 //   time_zone       ATIENDE_TIME_ZONE       default "America/Bogota" (the desk's)
 //   secure_cookies  ATIENDE_SECURE_COOKIES  default false (set true behind TLS)
@@ -40,7 +40,7 @@ struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./var";
   std::string log_level = "info";
-  int workers = 16;
+  int workers = 32;
   int io_threads = 2;
   std::string time_zone = "America/Bogota";
   std::string business_hours = "mon-fri 08:00-18:00";  // the desk's working hours (SLA)

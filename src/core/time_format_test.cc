@@ -41,3 +41,24 @@ TEST(TimeFormat, Durations) {
 
 }  // namespace
 }  // namespace atiende
+
+namespace atiende {
+namespace {
+
+TEST(TimeFormat, FormatsByHandWhatTheParserReadsBack) {
+  EXPECT_EQ(FormatInstant(TimePoint{}), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatInstant(TimePoint{} - Micros(500'000)), "1969-12-31T23:59:59.500000Z");
+  EXPECT_EQ(FormatInstant(*ParseInstant("2028-02-29T23:59:59.000001Z")),
+            "2028-02-29T23:59:59.000001Z");
+  // A spread of instants across centuries round-trips exactly.
+  for (int64_t us = -2'000'000'000'000'000LL; us < 8'000'000'000'000'000LL;
+       us += 123'456'789'012'345LL) {
+    TimePoint t{Micros(us)};
+    auto back = ParseInstant(FormatInstant(t));
+    ASSERT_TRUE(back.ok()) << FormatInstant(t);
+    EXPECT_EQ(*back, t) << FormatInstant(t);
+  }
+}
+
+}  // namespace
+}  // namespace atiende

@@ -20,7 +20,7 @@ namespace atiende::http {
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
   int io_threads = 2;                     // network threads (default 2)
-  int workers = 16;                       // handler threads (default 16)
+  int workers = 32;                       // handler threads (default 32)
   int read_timeout_seconds = 30;          // per read of a request (default 30)
   int idle_timeout_seconds = 60;          // keep-alive idle time (default 60)
   // Run Api::IsQuick requests on the network thread (default false). Worth it

@@ -72,9 +72,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   std::unique_ptr<Connection> c(new Connection(db));
   sqlite3_busy_timeout(db, 5000);
   sqlite3_extended_result_codes(db, 1);
-  ATIENDE_RETURN_IF_ERROR(c->Exec(read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
-                                            : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                              " PRAGMA foreign_keys=ON;"));
+  ATIENDE_RETURN_IF_ERROR(c->Exec(read_only
+                                      ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                                      : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                        " PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"));
   return c;
 }
 
