@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -97,6 +98,12 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   http::ServerOptions srv_opt;
   srv_opt.listen = cfg->listen;
   srv_opt.workers = cfg->workers;
+  if ((*rt)->store->backend() == "postgresql") {
+    // Handlers beyond the pool's connections only queue for one; in the ticket
+    // benchmark 32 workers on a pool of 16 gave multi-second stalls and failed
+    // connects at start-up, 16 none (docs/BENCHMARKS.md).
+    srv_opt.workers = std::min(cfg->workers, cfg->database_pool);
+  }
   srv_opt.io_threads = cfg->io_threads;
   srv_opt.quick_inline = (*rt)->store->backend() == "sqlite";
   http::Server server(api, srv_opt);

@@ -6,7 +6,8 @@
 //   listen          ATIENDE_LISTEN          default "127.0.0.1:8080"
 //   data_dir        ATIENDE_DATA_DIR        default "./var"
 //   log_level       ATIENDE_LOG_LEVEL       default "info" (debug|info|warn|error)
-//   workers         ATIENDE_WORKERS         default 32 handler threads
+//   workers         ATIENDE_WORKERS         default 32 handler threads (PostgreSQL:
+//                                           at most database_pool)
 //   io_threads      ATIENDE_IO_THREADS      default 2 network threads
 //   time_zone       ATIENDE_TIME_ZONE       default "America/Bogota" (the desk's)
 //   secure_cookies  ATIENDE_SECURE_COOKIES  default false (set true behind TLS)
