@@ -28,10 +28,10 @@ std::vector<std::string_view> Segments(std::string_view path) {
   return out;
 }
 
-// Matches a pattern against a path; fills params on success.
-bool MatchPattern(std::string_view pattern, std::string_view path,
-                  std::map<std::string, std::string>* params) {
-  auto ps = Segments(pattern), xs = Segments(path);
+// Matches split pattern segments against split path segments; fills params
+// on success.
+bool MatchSegments(const std::vector<std::string_view>& ps, const std::vector<std::string_view>& xs,
+                   std::map<std::string, std::string>* params) {
   if (ps.size() != xs.size()) return false;
   for (size_t i = 0; i < ps.size(); ++i) {
     if (ps[i].size() > 2 && ps[i].front() == '{') {
@@ -41,6 +41,12 @@ bool MatchPattern(std::string_view pattern, std::string_view path,
     }
   }
   return true;
+}
+
+// Matches a pattern against a path; fills params on success.
+bool MatchPattern(std::string_view pattern, std::string_view path,
+                  std::map<std::string, std::string>* params) {
+  return MatchSegments(Segments(pattern), Segments(path), params);
 }
 
 std::string CookieValue(std::string_view header, std::string_view name) {
@@ -66,7 +72,10 @@ Api::Api(Deps& deps, ApiOptions options)
       options_(std::move(options)),
       routes_(BuildRoutes(options_.virtual_clock != nullptr)) {
   std::vector<std::string> labels;
-  for (const auto& r : routes_) labels.push_back(std::string(r.method) + " " + r.pattern);
+  for (const auto& r : routes_) {
+    labels.push_back(std::string(r.method) + " " + r.pattern);
+    segments_.push_back(Segments(r.pattern));  // views of string literals
+  }
   metrics_ = std::make_unique<Metrics>(std::move(labels));
 }
 
@@ -74,11 +83,12 @@ Api::~Api() = default;
 
 size_t Api::Match(Request& req, bool& method_mismatch) const {
   method_mismatch = false;
+  auto path = Segments(req.path);
   for (size_t i = 0; i < routes_.size(); ++i) {
-    if (!MatchPattern(routes_[i].pattern, req.path, nullptr)) continue;
+    if (!MatchSegments(segments_[i], path, nullptr)) continue;
     if (req.method == routes_[i].method ||
         (req.method == "HEAD" && std::string_view(routes_[i].method) == "GET")) {
-      MatchPattern(routes_[i].pattern, req.path, &req.params);
+      MatchSegments(segments_[i], path, &req.params);
       return i;
     }
     method_mismatch = true;
@@ -86,18 +96,24 @@ size_t Api::Match(Request& req, bool& method_mismatch) const {
   return routes_.size();
 }
 
-size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
-  for (const auto& r : routes_) {
-    if (method == r.method && MatchPattern(r.pattern, path, nullptr)) return r.body_limit;
+const Api::Route* Api::Find(std::string_view method, std::string_view path) const {
+  auto xs = Segments(path);
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (method == routes_[i].method && MatchSegments(segments_[i], xs, nullptr)) {
+      return &routes_[i];
+    }
   }
-  return 1 << 20;
+  return nullptr;
+}
+
+size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
+  const Route* r = Find(method, path);
+  return r ? r->body_limit : 1 << 20;
 }
 
 bool Api::IsQuick(std::string_view method, std::string_view path) const {
-  for (const auto& r : routes_) {
-    if (method == r.method && MatchPattern(r.pattern, path, nullptr)) return r.quick;
-  }
-  return false;
+  const Route* r = Find(method, path);
+  return r && r->quick;
 }
 
 size_t Api::MaxBodyLimit() const {

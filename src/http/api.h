@@ -60,6 +60,8 @@ class Api {
 
  private:
   static std::vector<Route> BuildRoutes(bool virtual_clock);
+  // The route serving method + path exactly, or nullptr.
+  const Route* Find(std::string_view method, std::string_view path) const;
   // Index of the route, routes_.size() for none; sets `method_mismatch` when
   // only the method differs.
   size_t Match(Request& req, bool& method_mismatch) const;
@@ -120,6 +122,7 @@ class Api {
   Deps& deps_;
   ApiOptions options_;
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string_view>> segments_;  // each route's pattern, split once
   std::unique_ptr<Metrics> metrics_;
   std::atomic<bool> draining_{false};
 };
