@@ -12,9 +12,10 @@ namespace atiende {
 namespace {
 
 std::string DefaultOutcome(const CallInput& in) {
-  if (in.type == "follow_up") return "follow_up_given";  // the ticket names the customer
+  if (in.type == "follow_up") return "follow_up_given";
   if (in.type == "service_info") return "information_given";
-  if (!in.customer_id) return "derived_assurance";
+  // A ticket names its customer: only a caller with neither is not in the master.
+  if (!in.customer_id && in.ticket_number.empty()) return "derived_assurance";
   return "other";
 }
 
@@ -86,6 +87,13 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
         if (c.customer_id && *c.customer_id != t.customer_id) {
           return Status::InvalidArgument(t.number + " belongs to another customer", "ticket");
         }
+        if (c.outcome == "derived_assurance") {
+          return Status::InvalidArgument(
+              "derived_assurance is for callers not in the customer "
+              "master, and " +
+                  t.number + " belongs to a customer of it",
+              "outcome");
+        }
         c.customer_id = t.customer_id;
         c.ticket_number = t.number;
         r.ticket = std::move(t);
@@ -117,6 +125,10 @@ Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q_in
   q.limit = std::clamp(q.limit, 1, 500);
   std::vector<Interaction> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    if (q.ticket_number.rfind(kSeriesItem, 0) == 0) {  // calls are kept under the request
+      auto t = tx.GetTicket(q.ticket_number);
+      if (t.ok()) q.ticket_number = t->number;
+    }
     ATIENDE_ASSIGN_OR_RETURN(out, tx.ListInteractions(q));
     return Status::Ok();
   }));

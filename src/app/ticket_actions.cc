@@ -103,8 +103,14 @@ Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view nu
     if (c.assigned_engineer) t.assigned_engineer = *c.assigned_engineer;
     if (c.assigned_group) t.assigned_group = *c.assigned_group;
     if (c.subject) t.subject = *c.subject;
-    if (c.work_note) Journal(t, actor, now, "work_note", *c.work_note);
-    if (c.comment) Journal(t, actor, now, "comment", *c.comment);
+    if (c.work_note) {
+      ATIENDE_RETURN_IF_ERROR(CheckJournalRoom(t, c.work_note->size()));
+      Journal(t, actor, now, "work_note", *c.work_note);
+    }
+    if (c.comment) {
+      ATIENDE_RETURN_IF_ERROR(CheckJournalRoom(t, c.comment->size()));
+      Journal(t, actor, now, "comment", *c.comment);
+    }
     return Status::Ok();
   });
 }
@@ -192,6 +198,7 @@ Result<Ticket> CommentTicket(Deps& d, const Principal& actor, std::string_view n
                               "; comments go on open tickets")
           .WithSubject(t.number);
     }
+    ATIENDE_RETURN_IF_ERROR(CheckJournalRoom(t, text.size()));
     Journal(t, actor, now, kind, text);
     return Status::Ok();
   });

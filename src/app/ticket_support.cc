@@ -29,7 +29,10 @@ void DiffInto(const boost::json::object& b, const boost::json::object& a, const 
     if (!b.contains(kv.key())) keys.emplace_back(kv.key());
   }
   for (const auto& k : keys) {
-    if (prefix.empty() && (k == "updated_at" || k == "version" || k == "updates")) continue;
+    if (prefix.empty() &&
+        (k == "updated_at" || k == "version" || k == "updates" || k == "updates_added")) {
+      continue;
+    }
     const auto* bv = b.if_contains(k);
     const auto* av = a.if_contains(k);
     const auto& x = bv ? *bv : kNull;
@@ -50,15 +53,20 @@ boost::json::array DiffTicketJson(std::string_view before, std::string_view afte
   auto a = ObjectOf(after);
   boost::json::array out;
   DiffInto(b, a, "", out);
+  auto line = [&](const boost::json::value& v) {
+    out.push_back(boost::json::object{{"field", "updates"}, {"before", nullptr}, {"after", v}});
+  };
+  if (const auto* added = a.if_contains("updates_added"); added && added->is_array()) {
+    for (const auto& v : added->as_array()) line(v);
+    return out;
+  }
+  // Rows written before audits kept only the added lines carry whole journals.
   const auto* bu = b.if_contains("updates");
   const auto* au = a.if_contains("updates");
   size_t seen = bu && bu->is_array() ? bu->as_array().size() : 0;
   if (au && au->is_array()) {
     const auto& lines = au->as_array();
-    for (size_t i = seen; i < lines.size(); ++i) {
-      out.push_back(
-          boost::json::object{{"field", "updates"}, {"before", nullptr}, {"after", lines[i]}});
-    }
+    for (size_t i = seen; i < lines.size(); ++i) line(lines[i]);
   }
   return out;
 }
@@ -86,24 +94,42 @@ Status CheckTicketVersion(const Ticket& t, std::optional<int64_t> expected) {
       .WithSubject(t.number);
 }
 
-boost::json::object TicketAuditJson(const Ticket& t) {
+boost::json::object TicketAuditJson(const Ticket& t, size_t journal_from) {
   auto o = json::ToJson(t, t.updated_at);
   o.erase("actions");
+  boost::json::array added;
+  const auto& lines = o["updates"].as_array();
+  for (size_t i = journal_from; i < lines.size(); ++i) added.push_back(lines[i]);
+  o.erase("updates");
+  o["updates_added"] = std::move(added);
   return o;
+}
+
+Status CheckJournalRoom(const Ticket& t, size_t adding_bytes) {
+  size_t bytes = adding_bytes;
+  for (const auto& u : t.updates) bytes += u.text.size();
+  if (t.updates.size() + 1 > kMaxUpdates || bytes > kMaxJournalBytes) {
+    return Status::Conflict("the journal of " + t.number + " is full (" +
+                            std::to_string(t.updates.size()) + " lines, " +
+                            std::to_string(bytes - adding_bytes) +
+                            " bytes); it can still be resolved, closed or reopened, and a new "
+                            "ticket can carry on the conversation")
+        .WithReason("journal_full")
+        .WithSubject(t.number);
+  }
+  return Status::Ok();
 }
 
 Status SaveTicket(WriteTx& tx, const Deps& d, const Principal& actor, std::string action,
                   const Ticket& before, Ticket& after) {
-  if (after.updates.size() > kMaxUpdates) {
-    return Status::Conflict("ticket " + after.number + " has reached " +
-                            std::to_string(kMaxUpdates) + " journal lines; open a new ticket")
-        .WithSubject(after.number);
-  }
   after.version = before.version + 1;
   after.updated_at = d.clock.Now();
   ATIENDE_RETURN_IF_ERROR(tx.UpdateTicket(after));
+  // Only the journal lines this change added: a whole journal per row would
+  // make a ticket's audit grow with the square of its length.
+  size_t from = before.updates.size();
   return Audit(tx, after.updated_at, actor, std::move(action), "ticket", after.number,
-               TicketAuditJson(before), TicketAuditJson(after));
+               TicketAuditJson(before, from), TicketAuditJson(after, from));
 }
 
 Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event,

@@ -26,8 +26,16 @@ Status CheckTicketVersion(const Ticket& t, std::optional<int64_t> expected);
 Status SaveTicket(WriteTx& tx, const Deps& d, const Principal& actor, std::string action,
                   const Ticket& before, Ticket& after);
 
-// The JSON kept in audit rows for a ticket (the staff view at its last change).
-boost::json::object TicketAuditJson(const Ticket& t);
+// The JSON kept in audit rows for a ticket: the staff view at its last change,
+// with the journal lines from `journal_from` on as "updates_added" instead of
+// the whole journal.
+boost::json::object TicketAuditJson(const Ticket& t, size_t journal_from);
+
+// kConflict (reason "journal_full") when adding a line of `adding_bytes`
+// would pass kMaxUpdates lines or kMaxJournalBytes. Checked where people add
+// comments and notes; the system's own state lines always fit, so a full
+// journal never keeps a ticket from being resolved or closed.
+Status CheckJournalRoom(const Ticket& t, size_t adding_bytes);
 
 // The fields that differ between two audit JSON texts of a ticket ("" for
 // none): [{field, before, after}], nested objects one level deep

@@ -109,7 +109,7 @@ Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Int
   call.ticket_number = t.number;
   ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(call));
   ATIENDE_RETURN_IF_ERROR(Audit(tx, t.created_at, actor, "ticket.open", "ticket", t.number, nullptr,
-                                TicketAuditJson(t)));
+                                TicketAuditJson(t, 0)));
   return MailTicketContact(tx, d, t, "ticket.opened", &customer_email);
 }
 
@@ -152,7 +152,18 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
         ATIENDE_ASSIGN_OR_RETURN(auto existing,
                                  tx.FindUnclosedTicket(draft.customer_id, draft.service_id));
         if (existing && existing->state == TicketState::kResolved &&
-            existing->number == draft.linked_to) {
+            existing->number == draft.linked_to && existing->resolved_at &&
+            d.sla->calendar.SameLocalDay(*existing->resolved_at, draft.created_at)) {
+          // Resolved today: NM-9 says reopen it, not open another.
+          return Status::Conflict(existing->number +
+                                  " was resolved today: reopen it (POST /api/v1/tickets/" +
+                                  existing->number +
+                                  "/reopen with the reason) instead of "
+                                  "opening a new ticket")
+              .WithReason("reopen_instead")
+              .WithSubject(existing->number);
+        } else if (existing && existing->state == TicketState::kResolved &&
+                   existing->number == draft.linked_to) {
           // NM-9 sends the agent here: the problem came back after the day it
           // was resolved, so the new ticket follows the old one, which closes.
           ATIENDE_RETURN_IF_ERROR(CloseSuperseded(tx, d, actor, *existing));

@@ -301,6 +301,66 @@ TEST_F(TicketsTest, AutoCloseWorksThroughABacklogLargerThanOneBatch) {
   EXPECT_TRUE(ListQueue(*env.deps, agent, resolved)->empty());
 }
 
+// Regression (review): comments could grow a ticket without bound, each audit
+// row kept two whole journals, and a full journal kept the ticket from closing.
+TEST_F(TicketsTest, AFullJournalRefusesCommentsButNotClosing) {
+  Ticket t = Open(Incident(critical));
+  Principal customer{9, "cliente", Role::kCustomer, critical.id};
+  std::string text(16 << 10, 'x');
+  Status refused;
+  int accepted = 0;
+  for (int i = 0; i < 40 && refused.ok(); ++i) {
+    auto r = CommentTicket(*env.deps, customer, t.number, "comment", text);
+    if (r.ok()) ++accepted;
+    refused = r.status();
+  }
+  EXPECT_EQ(refused.reason(), "journal_full");
+  EXPECT_EQ(accepted, static_cast<int>(kMaxJournalBytes / text.size()));
+  ASSERT_TRUE(ResolveTicket(*env.deps, agent, t.number, "ok", {}).ok());
+  ASSERT_TRUE(CloseTicket(*env.deps, customer, t.number, {}).ok());
+  // Each comment's history entry carries its own line only.
+  auto history = TicketHistory(*env.deps, agent, t.number).value();
+  ASSERT_GT(history.size(), 2u);
+  EXPECT_EQ(history[1].action, "ticket.comment");
+  ASSERT_EQ(history[1].changes.size(), 1u);
+  EXPECT_EQ(history[1].changes[0].as_object().at("field"), "updates");
+  std::vector<AuditEntry> rows;
+  ASSERT_TRUE(env.store
+                  ->Read([&](ReadTx& tx) {
+                    ATIENDE_ASSIGN_OR_RETURN(rows, tx.ListAudit("ticket", t.number, 100));
+                    return Status::Ok();
+                  })
+                  .ok());
+  for (const auto& row : rows) EXPECT_LT(row.after.size(), 40u << 10) << row.action;
+}
+
+TEST_F(TicketsTest, ALinkedOpeningTheDayItWasResolvedIsAReopen) {
+  Ticket t = Open(Incident(plain));
+  ASSERT_TRUE(ResolveTicket(*env.deps, agent, t.number, "ok", {}).ok());
+  OpenTicketInput in = Incident(plain);
+  in.linked_to = t.number;
+  EXPECT_EQ(OpenTicket(*env.deps, agent, in).status().reason(), "reopen_instead");
+  EXPECT_EQ(GetTicket(*env.deps, agent, t.number)->state, TicketState::kResolved);
+}
+
+TEST_F(TicketsTest, ACallAboutATicketIsNeverHandedToAssurance) {
+  Ticket t = Open(Incident(critical));
+  CallInput in;
+  in.caller = {"Ana", "", "", ""};
+  in.type = "other";
+  in.ticket_number = t.number;
+  auto r = RecordCall(*env.deps, agent, in);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->call.outcome, "other");
+  EXPECT_EQ(r->call.customer_id, critical.id);
+  EXPECT_FALSE(r->handed_off);
+  in.outcome = "derived_assurance";
+  EXPECT_EQ(RecordCall(*env.deps, agent, in).status().field(), "outcome");
+  InteractionQuery by_item;
+  by_item.ticket_number = t.number;
+  EXPECT_EQ(ListCalls(*env.deps, by_item)->size(), 2u);  // the opening and this call
+}
+
 TEST_F(TicketsTest, OpenAndResolveMailTheContact) {
   OpenTicketInput in = Incident(critical);
   in.caller.email = "ana@saludtotal.example";

@@ -137,8 +137,9 @@ struct Ticket {
 
 // Field size limits (bytes) and counts.
 inline constexpr size_t kMaxSubjectBytes = 200;
-inline constexpr size_t kMaxTextBytes = 16 << 10;  // description, notes, resolution
-inline constexpr size_t kMaxUpdates = 1000;
+inline constexpr size_t kMaxTextBytes = 16 << 10;      // description, notes, resolution
+inline constexpr size_t kMaxUpdates = 1000;            // journal lines people add
+inline constexpr size_t kMaxJournalBytes = 512 << 10;  // their text, all lines together
 inline constexpr size_t kMaxItems = 50;
 
 // Trims and validates what an agent typed into a new ticket: kind's category,

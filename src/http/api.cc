@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "app/sessions.h"
 #include "http/problem.h"
@@ -224,7 +225,7 @@ Result<int64_t> IntParam(const std::map<std::string, std::string>& m, const std:
   }
   int64_t v = 0;
   for (char c : it->second) {
-    if (c < '0' || c > '9' || v > 1'000'000'000'000'000LL) {
+    if (c < '0' || c > '9' || v > (std::numeric_limits<int64_t>::max() - (c - '0')) / 10) {
       return Status::InvalidArgument("must be a non-negative whole number", name);
     }
     v = v * 10 + (c - '0');
