@@ -84,9 +84,13 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
     smtp.from_address = ParseMailFrom(config.mail_from);
     ATIENDE_ASSIGN_OR_RETURN(rt->transport, mail::SmtpTransport::Create(smtp));
   }
-  rt->deps = std::make_unique<Deps>(Deps{
-      *rt->store, *rt->clock, *rt->throttle, {config.time_zone, "es"}, rt->templates.get(), {}});
-  rt->deps->desk.autoclose_days = config.autoclose_days;
+  rt->deps = std::make_unique<Deps>(Deps{*rt->store,
+                                         *rt->clock,
+                                         *rt->throttle,
+                                         {config.time_zone, "es", config.autoclose_days},
+                                         rt->templates.get(),
+                                         {},
+                                         nullptr});
   ATIENDE_ASSIGN_OR_RETURN(
       auto calendar,
       BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
