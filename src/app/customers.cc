@@ -1,6 +1,7 @@
 #include "app/customers.h"
 
 #include "app/audit.h"
+#include "app/ticket_support.h"
 #include "core/text.h"
 #include "json/customer_json.h"
 
@@ -43,8 +44,9 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
     after.updated_at = d.clock.Now();
     ATIENDE_RETURN_IF_ERROR(tx.UpdateCustomer(after));
     out = after;
-    return Audit(tx, after.updated_at, actor, "customer.update", "customer", std::to_string(id),
-                 json::ToJson(before), json::ToJson(after));
+    ATIENDE_RETURN_IF_ERROR(Audit(tx, after.updated_at, actor, "customer.update", "customer",
+                                  std::to_string(id), json::ToJson(before), json::ToJson(after)));
+    return RefreshTicketRank(tx, d, actor, before, after);
   }));
   return out;
 }

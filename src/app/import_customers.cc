@@ -3,6 +3,7 @@
 #include <map>
 
 #include "app/audit.h"
+#include "app/ticket_support.h"
 #include "core/customer.h"
 #include "import/table.h"
 #include "json/customer_json.h"
@@ -222,6 +223,7 @@ Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::strin
           Audit(tx, now, actor, existing ? "customer.update" : "customer.create", "customer",
                 std::to_string(c.id),
                 existing ? boost::json::value(json::ToJson(*existing)) : nullptr, json::ToJson(c)));
+      if (existing) ATIENDE_RETURN_IF_ERROR(RefreshTicketRank(tx, d, actor, *existing, c));
     }
     if (options.strict && !report.rejected.empty()) {
       return Status::InvalidArgument(std::to_string(report.rejected.size()) +

@@ -132,6 +132,28 @@ Status SaveTicket(WriteTx& tx, const Deps& d, const Principal& actor, std::strin
                TicketAuditJson(before, from), TicketAuditJson(after, from));
 }
 
+Status RefreshTicketRank(WriteTx& tx, const Deps& d, const Principal& actor, const Customer& before,
+                         const Customer& after) {
+  if (before.critical() == after.critical()) return Status::Ok();
+  TicketQuery q;
+  q.customer_id = after.id;
+  q.states = {TicketState::kNew, TicketState::kInProgress, TicketState::kOnHold,
+              TicketState::kResolved};
+  q.limit = 500;
+  for (q.offset = 0;; q.offset += q.limit) {
+    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.ListTickets(q));
+    for (const auto& t : tickets) {
+      Ticket ranked = t;
+      ranked.critical = after.critical();
+      ranked.updates.push_back({d.clock.Now(), AuthorOf(actor), "state",
+                                after.critical() ? "the customer is now Prioritario"
+                                                 : "the customer is no longer Prioritario"});
+      ATIENDE_RETURN_IF_ERROR(SaveTicket(tx, d, actor, "ticket.rank", t, ranked));
+    }
+    if (tickets.size() < static_cast<size_t>(q.limit)) return Status::Ok();
+  }
+}
+
 Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event,
                          const std::string* customer_email) {
   std::string to = t.caller.email;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/deps.h"
+#include "core/customer.h"
 #include "core/ticket.h"
 #include "core/user.h"
 #include "store/store.h"
@@ -48,6 +49,13 @@ boost::json::array DiffTicketJson(std::string_view before, std::string_view afte
 // (nullptr: read here).
 Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std::string& event,
                          const std::string* customer_email = nullptr);
+
+// NM-4 "critical customers first in every queue": when a customer's
+// criticality changed (the master was edited or re-imported), its unclosed
+// tickets take the new rank, each with its audit row. Priorities stay as
+// they are (an agent may have chosen them). Call in the customer's transaction.
+Status RefreshTicketRank(WriteTx& tx, const Deps& d, const Principal& actor, const Customer& before,
+                         const Customer& after);
 
 // The author name shown on journal lines.
 inline std::string AuthorOf(const Principal& p) {

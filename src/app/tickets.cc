@@ -27,8 +27,7 @@ Status Blocked(const Ticket& existing) {
 
 // Fills what the customer master knows and checks references. Runs in the
 // transaction so it sees the customer as it is committed with.
-Status Prepare(ReadTx& tx, const Deps& d, const OpenTicketInput& in, Ticket& t,
-               std::string& customer_email) {
+Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& customer_email) {
   auto customer = tx.GetCustomer(in.customer_id);
   if (!customer.ok()) {
     if (customer.status().code() != Status::Code::kNotFound) return customer.status();
@@ -147,7 +146,7 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
     Status st = d.store.Write([&](WriteTx& tx) {
       Ticket draft = t;
       std::string customer_email;
-      ATIENDE_RETURN_IF_ERROR(Prepare(tx, d, in, draft, customer_email));
+      ATIENDE_RETURN_IF_ERROR(Prepare(tx, in, draft, customer_email));
       if (!draft.service_id.empty()) {
         ATIENDE_ASSIGN_OR_RETURN(auto existing,
                                  tx.FindUnclosedTicket(draft.customer_id, draft.service_id));

@@ -263,6 +263,24 @@ TEST_F(TicketsTest, QueuesPutCriticalCustomersFirstThenDueTime) {
   EXPECT_EQ(ListQueue(*env.deps, agent, breached)->size(), 3u);
 }
 
+// Regression (review): tickets kept the rank of their customer when opened.
+TEST_F(TicketsTest, ACustomerMadePrioritarioMovesItsOpenTicketsUp) {
+  Ticket c = Open(Incident(critical));
+  Ticket p = Open(Incident(plain, "A"));
+  ASSERT_EQ(ListQueue(*env.deps, agent, {})->back().number, p.number);
+  auto made = UpdateCustomer(*env.deps, Admin(), plain.id, std::nullopt, [](Customer& x) {
+    x.criticality = "Prioritario";
+    return Status::Ok();
+  });
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  auto q = ListQueue(*env.deps, agent, {}).value();
+  ASSERT_EQ(q.size(), 2u);
+  EXPECT_TRUE(q[0].critical && q[1].critical) << "both customers are Prioritario now";
+  auto history = TicketHistory(*env.deps, agent, p.number).value();
+  EXPECT_EQ(history.back().action, "ticket.rank");
+  (void)c;
+}
+
 TEST_F(TicketsTest, ResolvedTicketsCloseOnTheirOwnAfterTheConfiguredDays) {
   Ticket t = Open(Incident(plain));
   ASSERT_TRUE(ResolveTicket(*env.deps, agent, t.number, "ok", {}).ok());
