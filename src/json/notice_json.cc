@@ -1,6 +1,7 @@
 #include "json/notice_json.h"
 
 #include "core/time_format.h"
+#include "json/doc_fields.h"
 #include "store/time_columns.h"
 
 namespace atiende::json {
@@ -10,16 +11,6 @@ namespace bj = boost::json;
 namespace {
 
 bj::value OrNull(const std::string& s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
-
-std::string Str(const bj::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-int64_t Int(const bj::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
 
 }  // namespace
 
@@ -68,10 +59,10 @@ Result<Notice> NoticeFromDoc(std::string_view doc) {
   if (ec || !v.is_object()) return Status::Internal("a stored notice is not a JSON object");
   const auto& o = v.as_object();
   Notice n;
-  n.id = Int(o, "id");
-  n.number = Str(o, "number");
-  auto state = ParseNoticeState(Str(o, "state"));
-  std::string outcome_name = Str(o, "outcome");
+  n.id = DocInt(o, "id");
+  n.number = DocStr(o, "number");
+  auto state = ParseNoticeState(DocStr(o, "state"));
+  std::string outcome_name = DocStr(o, "outcome");
   auto outcome =
       outcome_name.empty() ? std::optional(NoticeOutcome::kNone) : ParseNoticeOutcome(outcome_name);
   if (!state || !outcome || n.number.empty()) {
@@ -79,17 +70,17 @@ Result<Notice> NoticeFromDoc(std::string_view doc) {
   }
   n.state = *state;
   n.outcome = *outcome;
-  n.external_id = Str(o, "external_id");
-  n.customer_id = Int(o, "customer_id");
-  n.visit_day = Str(o, "visit_day");
-  n.location_ref = Str(o, "location_ref");
-  n.phone_1 = Str(o, "phone_1");
-  n.phone_2 = Str(o, "phone_2");
-  n.observations = Str(o, "observations");
-  n.technician_observations = Str(o, "technician_observations");
-  n.version = Int(o, "version");
-  n.created_at = At(Int(o, "created_at"));
-  n.updated_at = At(Int(o, "updated_at"));
+  n.external_id = DocStr(o, "external_id");
+  n.customer_id = DocInt(o, "customer_id");
+  n.visit_day = DocStr(o, "visit_day");
+  n.location_ref = DocStr(o, "location_ref");
+  n.phone_1 = DocStr(o, "phone_1");
+  n.phone_2 = DocStr(o, "phone_2");
+  n.observations = DocStr(o, "observations");
+  n.technician_observations = DocStr(o, "technician_observations");
+  n.version = DocInt(o, "version");
+  n.created_at = At(DocInt(o, "created_at"));
+  n.updated_at = At(DocInt(o, "updated_at"));
   if (auto* c = o.if_contains("closed_at"); c && c->is_int64()) n.closed_at = At(c->as_int64());
   return n;
 }

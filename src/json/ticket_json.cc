@@ -1,6 +1,7 @@
 #include "json/ticket_json.h"
 
 #include "core/time_format.h"
+#include "json/doc_fields.h"
 #include "store/time_columns.h"
 
 namespace atiende::json {
@@ -17,30 +18,14 @@ bj::value Us(const std::optional<TimePoint>& t) {
   return t ? bj::value(atiende::Us(*t)) : bj::value(nullptr);
 }
 
-std::optional<TimePoint> OptAt(const bj::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  if (!v || !v->is_int64()) return std::nullopt;
-  return At(v->as_int64());
-}
-
-std::string Str(const bj::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-int64_t Int(const bj::object& o, std::string_view key) {
-  auto* v = o.if_contains(key);
-  return v && v->is_int64() ? v->as_int64() : 0;
-}
-
 Caller CallerFrom(const bj::value* v) {
   Caller c;
   if (!v || !v->is_object()) return c;
   const auto& o = v->as_object();
-  c.name = Str(o, "name");
-  c.phone = Str(o, "phone");
-  c.company = Str(o, "company");
-  c.email = Str(o, "email");
+  c.name = DocStr(o, "name");
+  c.phone = DocStr(o, "phone");
+  c.company = DocStr(o, "company");
+  c.email = DocStr(o, "email");
   return c;
 }
 
@@ -182,31 +167,31 @@ Result<Ticket> TicketFromDoc(std::string_view doc) {
   if (ec || !v.is_object()) return Status::Internal("a stored ticket is not a JSON object");
   const auto& o = v.as_object();
   Ticket t;
-  t.id = Int(o, "id");
-  t.number = Str(o, "number");
-  auto kind = ParseTicketKind(Str(o, "kind"));
-  auto state = ParseTicketState(Str(o, "state"));
+  t.id = DocInt(o, "id");
+  t.number = DocStr(o, "number");
+  auto kind = ParseTicketKind(DocStr(o, "kind"));
+  auto state = ParseTicketState(DocStr(o, "state"));
   if (!kind || !state || t.number.empty()) {
     return Status::Internal("stored ticket " + t.number + " has no valid kind, state or number");
   }
   t.kind = *kind;
   t.state = *state;
-  t.category = Str(o, "category");
-  t.priority = static_cast<int>(Int(o, "priority"));
-  t.customer_id = Int(o, "customer_id");
-  t.customer_name = Str(o, "customer_name");
+  t.category = DocStr(o, "category");
+  t.priority = static_cast<int>(DocInt(o, "priority"));
+  t.customer_id = DocInt(o, "customer_id");
+  t.customer_name = DocStr(o, "customer_name");
   auto* crit = o.if_contains("critical");
   t.critical = crit && crit->is_bool() && crit->as_bool();
-  t.service_id = Str(o, "service_id");
-  t.circuit = Str(o, "circuit");
-  t.subject = Str(o, "subject");
-  t.description = Str(o, "description");
+  t.service_id = DocStr(o, "service_id");
+  t.circuit = DocStr(o, "circuit");
+  t.subject = DocStr(o, "subject");
+  t.description = DocStr(o, "description");
   t.caller = CallerFrom(o.if_contains("caller"));
-  t.assigned_engineer = Str(o, "assigned_engineer");
-  t.assigned_group = Str(o, "assigned_group");
-  t.resolution = Str(o, "resolution");
-  t.reopen_count = static_cast<int>(Int(o, "reopen_count"));
-  t.linked_to = Str(o, "linked_to");
+  t.assigned_engineer = DocStr(o, "assigned_engineer");
+  t.assigned_group = DocStr(o, "assigned_group");
+  t.resolution = DocStr(o, "resolution");
+  t.reopen_count = static_cast<int>(DocInt(o, "reopen_count"));
+  t.linked_to = DocStr(o, "linked_to");
   if (auto* a = o.if_contains("items"); a && a->is_array()) {
     for (const auto& e : a->as_array()) {
       if (!e.is_array() || e.as_array().size() != 2) continue;
@@ -226,14 +211,14 @@ Result<Ticket> TicketFromDoc(std::string_view doc) {
                            std::string(r[2].as_string()), std::string(r[3].as_string())});
     }
   }
-  t.response_due = At(Int(o, "response_due"));
-  t.resolution_due = At(Int(o, "resolution_due"));
-  t.responded_at = OptAt(o, "responded_at");
-  t.resolved_at = OptAt(o, "resolved_at");
-  t.closed_at = OptAt(o, "closed_at");
-  t.version = Int(o, "version");
-  t.created_at = At(Int(o, "created_at"));
-  t.updated_at = At(Int(o, "updated_at"));
+  t.response_due = At(DocInt(o, "response_due"));
+  t.resolution_due = At(DocInt(o, "resolution_due"));
+  t.responded_at = DocAt(o, "responded_at");
+  t.resolved_at = DocAt(o, "resolved_at");
+  t.closed_at = DocAt(o, "closed_at");
+  t.version = DocInt(o, "version");
+  t.created_at = At(DocInt(o, "created_at"));
+  t.updated_at = At(DocInt(o, "updated_at"));
   return t;
 }
 
