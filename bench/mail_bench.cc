@@ -114,7 +114,7 @@ Status OpenEnv(Env& e, const std::string& backend, const std::string& where) {
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
   e.deps = std::make_unique<Deps>(
-      Deps{*e.store, e.clock, e.throttle, {}, e.templates.get(), {}, nullptr});
+      Deps{*e.store, e.clock, e.throttle, {}, e.templates.get(), {}, nullptr, nullptr});
   const Principal admin{0, "bench", Role::kAdmin, std::nullopt};
   return PutDirectoryList(*e.deps, admin, kList,
                           {"mesa@cliente.example", "cc@cliente.example", "jefe@cliente.example"})

@@ -4,6 +4,7 @@
 
 #include "app/directory.h"
 #include "app/mail_delivery.h"
+#include "app/procedures.h"
 #include "core/sla.h"
 #include "core/time_format.h"
 #include "log/log.h"
@@ -90,11 +91,14 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
                                          {config.time_zone, "es", config.autoclose_days},
                                          rt->templates.get(),
                                          {},
+                                         nullptr,
                                          nullptr});
   ATIENDE_ASSIGN_OR_RETURN(
       auto calendar,
       BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
   rt->deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar)));
+  ATIENDE_ASSIGN_OR_RETURN(rt->deps->procedures,
+                           ProcedureSet::Load(*rt->templates, config.procedures_dir));
   rt->deps->mail.from = config.mail_from;
   rt->deps->mail.rate_cap_per_hour = config.mail_rate_cap;
   ATIENDE_RETURN_IF_ERROR(SeedDirectory(*rt->deps, config.directory_file));

@@ -13,6 +13,7 @@
 namespace atiende {
 
 class LoginThrottle;
+class ProcedureSet;
 struct SlaPolicy;
 namespace mail {
 class TemplateSet;
@@ -42,6 +43,8 @@ struct Deps {
   // SLA targets on the desk's business calendar (NM-4); set by the composition
   // root. Its calendar's zone is desk.time_zone.
   std::shared_ptr<const SlaPolicy> sla;
+  // The procedures cases run (procedures/*.yaml); set by the composition root.
+  std::shared_ptr<const ProcedureSet> procedures;
 };
 
 }  // namespace atiende

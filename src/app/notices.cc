@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "app/audit.h"
+#include "app/cases.h"
 #include "core/field.h"
 #include "core/sla.h"
 #include "json/notice_json.h"
@@ -57,44 +58,55 @@ Status CheckCustomer(ReadTx& tx, int64_t customer_id) {
 }
 
 // Loads the notice, checks the expected version, lets `change` edit a copy,
-// then saves it with its audit row, in one transaction. Without an expected
-// version, a concurrent change between read and write (PostgreSQL) is
-// reapplied on the new version rather than refused.
+// then saves it with its audit row, in the caller's transaction. `changed` is
+// false when the change changed nothing (no new version, no update for ZB-7).
+Result<Notice> MutateIn(WriteTx& tx, const Principal& actor, std::string_view number,
+                        std::optional<int64_t> expected, TimePoint now, const std::string& action,
+                        const std::function<Status(const Notice&, Notice&)>& change,
+                        bool& changed) {
+  changed = false;
+  ATIENDE_ASSIGN_OR_RETURN(Notice before, LoadNotice(tx, number));
+  if (expected && *expected != before.version) {
+    return Status::Conflict("notice " + before.number + " is at version " +
+                            std::to_string(before.version) + ", not " + std::to_string(*expected) +
+                            "; reload and try again")
+        .WithReason("version_conflict")
+        .WithSubject(before.number);
+  }
+  Notice after = before;
+  ATIENDE_RETURN_IF_ERROR(change(before, after));
+  if (after == before) return before;
+  after.version = before.version + 1;
+  after.updated_at = now;
+  ATIENDE_RETURN_IF_ERROR(tx.UpdateNotice(after));
+  ATIENDE_RETURN_IF_ERROR(Audit(tx, after.updated_at, actor, action, "notice", after.number,
+                                json::ToJson(before), json::ToJson(after)));
+  changed = true;
+  return after;
+}
+
+// MutateIn in a transaction of its own; the cases following the notice hear
+// of the change in it. Without an expected version, a concurrent change
+// between read and write (PostgreSQL) is reapplied on the new version rather
+// than refused.
 Result<Notice> Mutate(Deps& d, const Principal& actor, std::string_view number,
                       std::optional<int64_t> expected, TimePoint now, std::string action,
                       const std::function<Status(const Notice&, Notice&)>& change) {
   Notice out;
   bool stored_version_moved = false;
   auto attempt = [&](WriteTx& tx) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(Notice before, LoadNotice(tx, number));
-    if (expected && *expected != before.version) {
-      return Status::Conflict("notice " + before.number + " is at version " +
-                              std::to_string(before.version) + ", not " +
-                              std::to_string(*expected) + "; reload and try again")
-          .WithReason("version_conflict")
-          .WithSubject(before.number);
-    }
-    Notice after = before;
-    ATIENDE_RETURN_IF_ERROR(change(before, after));
-    if (after == before) {  // nothing changed: no new version, no update for ZB-7
-      out = std::move(before);
-      return Status::Ok();
-    }
-    after.version = before.version + 1;
-    after.updated_at = now;
-    Status saved = tx.UpdateNotice(after);
-    stored_version_moved = saved.reason() == "version_conflict";
-    ATIENDE_RETURN_IF_ERROR(saved);
-    ATIENDE_RETURN_IF_ERROR(Audit(tx, after.updated_at, actor, std::move(action), "notice",
-                                  after.number, json::ToJson(before), json::ToJson(after)));
-    out = std::move(after);
-    return Status::Ok();
+    bool changed = false;
+    auto n = MutateIn(tx, actor, number, expected, now, action, change, changed);
+    stored_version_moved = n.status().reason() == "version_conflict" && !expected;
+    ATIENDE_RETURN_IF_ERROR(n.status());
+    out = std::move(*n);
+    return changed ? NotifyCasesOfNotice(tx, d, actor, out, now) : Status::Ok();
   };
   for (int tries = 0;; ++tries) {
     stored_version_moved = false;
     Status st = d.store.Write(attempt);
     if (st.ok()) return out;
-    if (!stored_version_moved || expected || tries == 4) return st;
+    if (!stored_version_moved || tries == 4) return st;
   }
 }
 
@@ -105,7 +117,47 @@ Status RefuseClosed(const Notice& n) {
       .WithSubject(n.number);
 }
 
+// The edit UpdateNotice makes: the visit and observations of an open notice.
+std::function<Status(const Notice&, Notice&)> VisitChange(const Deps& d, NoticeChange c,
+                                                          TimePoint now) {
+  return [&d, c = std::move(c), now](const Notice& before, Notice& n) -> Status {
+    if (n.state == NoticeState::kClosed) return RefuseClosed(n);
+    if (c.visit_day) n.visit_day = *c.visit_day;
+    if (c.location_ref) n.location_ref = *c.location_ref;
+    if (c.phone_1) n.phone_1 = *c.phone_1;
+    if (c.phone_2) n.phone_2 = *c.phone_2;
+    if (c.observations) n.observations = *c.observations;
+    ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n));
+    if (!n.visit_day.empty() && n.visit_day != before.visit_day) {
+      return CheckNotPast(d, n.visit_day, now);
+    }
+    return Status::Ok();
+  };
+}
+
 }  // namespace
+
+Result<Notice> InsertNotice(WriteTx& tx, const Deps& d, const Principal& actor, Notice n,
+                            TimePoint now) {
+  if (!n.visit_day.empty()) ATIENDE_RETURN_IF_ERROR(CheckNotPast(d, n.visit_day, now));
+  ATIENDE_RETURN_IF_ERROR(CheckCustomer(tx, n.customer_id));
+  if (n.number.empty()) {
+    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesNotice));
+    n.number = FormatNoticeNumber(k);
+  }
+  n.created_at = n.updated_at = now;
+  ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(n));
+  ATIENDE_RETURN_IF_ERROR(
+      Audit(tx, now, actor, "notice.create", "notice", n.number, nullptr, json::ToJson(n)));
+  return n;
+}
+
+Result<Notice> ChangeNotice(WriteTx& tx, const Deps& d, const Principal& actor,
+                            std::string_view number, const NoticeChange& c, TimePoint now) {
+  bool changed = false;
+  return MutateIn(tx, actor, number, std::nullopt, now, "notice.update", VisitChange(d, c, now),
+                  changed);
+}
 
 Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInput in) {
   TimePoint now = d.clock.Now();
@@ -134,17 +186,8 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
   Status st = d.store.Write([&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.FindNoticeByExternalId(n.external_id));
     if (existing) return Retried(*existing, n, out);
-    if (!n.visit_day.empty()) ATIENDE_RETURN_IF_ERROR(CheckNotPast(d, n.visit_day, now));
-    ATIENDE_RETURN_IF_ERROR(CheckCustomer(tx, n.customer_id));
-    Notice draft = n;
-    if (draft.number.empty()) {
-      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesNotice));
-      draft.number = FormatNoticeNumber(k);
-    }
-    ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(draft));
-    ATIENDE_RETURN_IF_ERROR(Audit(tx, now, actor, "notice.create", "notice", draft.number, nullptr,
-                                  json::ToJson(draft)));
-    out = {std::move(draft), true};
+    ATIENDE_ASSIGN_OR_RETURN(Notice made, InsertNotice(tx, d, actor, n, now));
+    out = {std::move(made), true};
     return Status::Ok();
   });
   if (st.code() == Status::Code::kAlreadyExists && st.field() == "external_id") {
@@ -172,20 +215,7 @@ Result<Notice> GetNotice(Deps& d, std::string_view number) {
 Result<Notice> UpdateNotice(Deps& d, const Principal& actor, std::string_view number,
                             std::optional<int64_t> expected_version, NoticeChange c) {
   TimePoint now = d.clock.Now();
-  auto change = [&](const Notice& before, Notice& n) -> Status {
-    if (n.state == NoticeState::kClosed) return RefuseClosed(n);
-    if (c.visit_day) n.visit_day = *c.visit_day;
-    if (c.location_ref) n.location_ref = *c.location_ref;
-    if (c.phone_1) n.phone_1 = *c.phone_1;
-    if (c.phone_2) n.phone_2 = *c.phone_2;
-    if (c.observations) n.observations = *c.observations;
-    ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n));
-    if (!n.visit_day.empty() && n.visit_day != before.visit_day) {
-      return CheckNotPast(d, n.visit_day, now);
-    }
-    return Status::Ok();
-  };
-  return Mutate(d, actor, number, expected_version, now, "notice.update", change);
+  return Mutate(d, actor, number, expected_version, now, "notice.update", VisitChange(d, c, now));
 }
 
 Result<Notice> CloseNotice(Deps& d, const Principal& actor, std::string_view number,

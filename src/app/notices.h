@@ -63,6 +63,8 @@ struct NoticeChange {
   std::optional<std::string> phone_2;
   std::optional<std::string> observations;
 };
+// UpdateNotice and CloseNotice tell the cases following the notice
+// (app/cases.h NotifyCasesOfNotice) in the same transaction.
 // Only an open notice changes (kConflict reason "notice_closed"). A change
 // that changes nothing keeps the version and updated_at. kConflict reason
 // "version_conflict" when expected_version is set and stale.
@@ -75,6 +77,16 @@ Result<Notice> UpdateNotice(Deps& d, const Principal& actor, std::string_view nu
 Result<Notice> CloseNotice(Deps& d, const Principal& actor, std::string_view number,
                            NoticeOutcome outcome, std::string technician_observations,
                            std::optional<int64_t> expected_version);
+
+// In the caller's transaction (a procedure's create_notice / update_notice
+// actions; the cases are not notified, the caller is the case):
+// InsertNotice stores n — normalised, complete — numbering it from the EME
+// series when it has no number, after checking its visit day and customer.
+Result<Notice> InsertNotice(WriteTx& tx, const Deps& d, const Principal& actor, Notice n,
+                            TimePoint now);
+// ChangeNotice applies `change` as UpdateNotice does.
+Result<Notice> ChangeNotice(WriteTx& tx, const Deps& d, const Principal& actor,
+                            std::string_view number, const NoticeChange& change, TimePoint now);
 
 // Newest first. REQUIRES: q.limit 1..500.
 Result<std::vector<Notice>> ListNotices(Deps& d, const NoticeQuery& q);

@@ -37,11 +37,23 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
       auto s = pg::PgStore::Open({pg::testing::FreshDatabase()});
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       pg_store = std::move(s).value();
-      deps = std::make_unique<Deps>(Deps{
-          *pg_store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}, nullptr});
+      deps = std::make_unique<Deps>(Deps{*pg_store,
+                                         env.clock,
+                                         env.throttle,
+                                         env.deps->desk,
+                                         env.templates.get(),
+                                         {},
+                                         nullptr,
+                                         nullptr});
     } else {
-      deps = std::make_unique<Deps>(Deps{
-          *env.store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}, nullptr});
+      deps = std::make_unique<Deps>(Deps{*env.store,
+                                         env.clock,
+                                         env.throttle,
+                                         env.deps->desk,
+                                         env.templates.get(),
+                                         {},
+                                         nullptr,
+                                         nullptr});
     }
     UseZone("America/Santiago");
     Customer c;

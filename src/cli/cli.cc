@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/case_timers.h"
 #include "app/housekeeping.h"
 #include "app/import_customers.h"
 #include "app/mail_delivery.h"
@@ -89,11 +90,15 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   api_opt.on_mail_queued = [&delivery] { delivery.Wake(); };
   delivery.Start();
   Housekeeping housekeeping(*(*rt)->deps);
-  api_opt.on_clock_changed = [&delivery, &housekeeping] {
+  // Cases' timers (ZB-7) fire from the database on the injected clock.
+  CaseTimers timers(*(*rt)->deps, NodeName(), [&delivery] { delivery.Wake(); });
+  api_opt.on_clock_changed = [&delivery, &housekeeping, &timers] {
     delivery.Wake();
     housekeeping.Wake();
+    timers.Wake();
   };
   housekeeping.Start();
+  timers.Start();
   http::Api api(*(*rt)->deps, api_opt);
   http::ServerOptions srv_opt;
   srv_opt.listen = cfg->listen;
@@ -114,6 +119,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
                             {"virtual_clock", cfg->virtual_clock},
                             {"version", ATIENDE_VERSION}});
   server.Run();
+  timers.Stop();
   housekeeping.Stop();
   delivery.Stop();
   log::Info("shutdown.done");

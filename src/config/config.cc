@@ -137,6 +137,11 @@ const std::map<std::string, Setter>& Setters() {
          c.templates_dir = v;
          return Status::Ok();
        }},
+      {"procedures_dir",
+       [](Config& c, auto& v, auto&) {
+         c.procedures_dir = v;
+         return Status::Ok();
+       }},
       {"directory_file",
        [](Config& c, auto& v, auto&) {
          c.directory_file = v;

@@ -25,6 +25,8 @@
 //   mail_rate_cap   ATIENDE_MAIL_RATE_CAP   default 60 mails per address per hour
 //   templates_dir   ATIENDE_TEMPLATES_DIR   default "" (the shipped templates);
 //                   files <lang>/<event>.subject|txt|html there override them
+//   procedures_dir  ATIENDE_PROCEDURES_DIR  default "" (the shipped procedures/);
+//                   *.yaml there add procedures or replace shipped ones by id
 //   directory_file  ATIENDE_DIRECTORY_FILE  default "": YAML `list: [addresses]`
 //                   filling lists that have no addresses yet
 // Thread-safety: a value.
@@ -59,6 +61,7 @@ struct Config {
   std::string mail_from = "Atiende <atiende@atiende.localhost>";
   int mail_rate_cap = 60;
   std::string templates_dir;
+  std::string procedures_dir;
   std::string directory_file;
 
   std::string database_path() const { return data_dir + "/atiende.db"; }

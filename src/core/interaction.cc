@@ -17,15 +17,25 @@ Status OneOf(const std::string& v, const std::vector<std::string_view>& allowed,
 }  // namespace
 
 const std::vector<std::string_view>& InteractionTypes() {
-  static const std::vector<std::string_view> v = {"opening", "follow_up", "service_info", "other"};
+  static const std::vector<std::string_view> v = {"opening", "follow_up", "service_info", "case",
+                                                  "other"};
   return v;
 }
 
 const std::vector<std::string_view>& InteractionOutcomes() {
-  static const std::vector<std::string_view> v = {
-      "ticket_opened",     "ticket_reopened",   "blocked_by_unclosed_ticket",
-      "follow_up_given",   "information_given", "contacts_updated",
-      "derived_assurance", "ticket_closed",     "other"};
+  static const std::vector<std::string_view> v = {"ticket_opened",
+                                                  "ticket_reopened",
+                                                  "blocked_by_unclosed_ticket",
+                                                  "follow_up_given",
+                                                  "information_given",
+                                                  "contacts_updated",
+                                                  "derived_assurance",
+                                                  "ticket_closed",
+                                                  "case_opened",
+                                                  "case_intake_added",
+                                                  "contacted",
+                                                  "no_contact",
+                                                  "other"};
   return v;
 }
 

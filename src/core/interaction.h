@@ -17,11 +17,13 @@
 
 namespace atiende {
 
-// Types: "opening", "follow_up", "service_info", "other".
+// Types: "opening", "follow_up", "service_info", "case" (a call of a
+// procedure's case: its intake or an attempt to reach the customer), "other".
 const std::vector<std::string_view>& InteractionTypes();
 // Outcomes: "ticket_opened", "ticket_reopened", "blocked_by_unclosed_ticket",
 // "follow_up_given", "information_given", "contacts_updated",
-// "derived_assurance", "ticket_closed", "other".
+// "derived_assurance", "ticket_closed", "case_opened", "case_intake_added",
+// "contacted", "no_contact", "other".
 const std::vector<std::string_view>& InteractionOutcomes();
 
 struct Interaction {
@@ -31,7 +33,7 @@ struct Interaction {
   std::string type;
   std::string outcome;
   std::string notes;
-  std::string ticket_number;  // the ticket the call concerned, or ""
+  std::string ticket_number;  // the ticket (or case: ZB0000001) the call concerned, or ""
   std::string agent;          // username of who took the call
   TimePoint started_at{};
   TimePoint ended_at{};

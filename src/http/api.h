@@ -113,6 +113,11 @@ class Api {
   Result<Response> PatchNoticeRoute(Request& req);
   Result<Response> CloseNoticeRoute(Request& req);
   Result<Response> ListNoticesRoute(Request& req);
+  Result<Response> OpenCaseRoute(Request& req);
+  Result<Response> GetCaseRoute(Request& req);
+  Result<Response> SubmitCaseStepRoute(Request& req);
+  Result<Response> ListCasesRoute(Request& req);
+  Result<Response> ListProceduresRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {

@@ -79,6 +79,16 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"POST", "/api/v1/notices/{number}/close", false, kNoticeWriters, &Api::CloseNoticeRoute,
        64 << 10},
 
+      // Cases of procedures (ZB): agents and supervisors open them from a call;
+      // every staff role reads them and answers the steps meant for its role
+      // (the procedure file names each step's role; checked by the use case).
+      {"GET", "/api/v1/procedures", false, kStaff, &Api::ListProceduresRoute},
+      {"GET", "/api/v1/cases", false, kStaff, &Api::ListCasesRoute},
+      {"POST", "/api/v1/cases", false, kCallTakers, &Api::OpenCaseRoute, 16 << 10},
+      {"GET", "/api/v1/cases/{number}", false, kStaff, &Api::GetCaseRoute},
+      {"POST", "/api/v1/cases/{number}/steps/{step}", false, kStaff, &Api::SubmitCaseStepRoute,
+       16 << 10},
+
       {"GET", "/api/v1/directory", false, kMailReaders, &Api::GetDirectory},
       {"PUT", "/api/v1/directory/{list}", false, kAdmin, &Api::PutDirectory, 64 << 10},
       {"POST", "/api/v1/directory/{list}/test", false, kAdmin, &Api::TestDirectory},

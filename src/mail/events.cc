@@ -26,7 +26,44 @@ const std::vector<MailEvent>& Events() {
   return events;
 }
 
+const MailEvent& CaseEvent() {
+  static const MailEvent event = {
+      "case.*",
+      "A mail a procedure sends (procedures/*.yaml, action email: <template>): its case, "
+      "customer, intake and notice",
+      {"case_number",
+       "procedure_title",
+       "step_title",
+       "customer_code",
+       "customer_name",
+       "customer_region",
+       "customer_phone",
+       "customer_email",
+       "caller",
+       "phones",
+       "comment",
+       "has_notice",
+       "notice_number",
+       "visit_day",
+       "location_ref",
+       "phone_1",
+       "phone_2",
+       "notice_observations",
+       "technician_observations",
+       "notice_outcome",
+       "notice_updated_at",
+       "followups",
+       "call_attempts",
+       "actor",
+       "at",
+       "desk_time_zone"}};
+  return event;
+}
+
 const MailEvent* FindEvent(std::string_view name) {
+  if (name.starts_with(kCaseEventPrefix) && name.size() > sizeof(kCaseEventPrefix) - 1) {
+    return &CaseEvent();
+  }
   for (const auto& e : Events()) {
     if (e.name == name) return &e;
   }

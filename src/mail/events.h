@@ -18,7 +18,12 @@ struct MailEvent {
 };
 
 const std::vector<MailEvent>& Events();
-// nullptr for an unknown event.
+// Procedure mails (core/procedure.h, action `email: <template>`) are events
+// "case.<template>"; they all share the variables of CaseEvent(), and only the
+// templates a procedure names are required (checked when it loads).
+inline constexpr char kCaseEventPrefix[] = "case.";
+const MailEvent& CaseEvent();
+// nullptr for an unknown event; CaseEvent() for any "case.<name>".
 const MailEvent* FindEvent(std::string_view name);
 
 // Languages every event ships in.

@@ -186,6 +186,14 @@ Status TemplateSet::Check(std::vector<std::string>* problems) const {
   return Status::Ok();
 }
 
+bool TemplateSet::Has(std::string_view event) const {
+  for (const auto& lang : Languages()) {
+    std::string base = lang + "/" + std::string(event) + ".";
+    if (!files_.count(base + "subject") || !files_.count(base + "txt")) return false;
+  }
+  return FindEvent(event) != nullptr;
+}
+
 Result<Rendered> TemplateSet::Render(std::string_view event, std::string_view lang,
                                      const boost::json::object& vars) const {
   const MailEvent* e = FindEvent(event);
@@ -196,11 +204,11 @@ Result<Rendered> TemplateSet::Render(std::string_view event, std::string_view la
       return Status::InvalidArgument("event " + e->name + " needs variable " + top, "vars");
     }
   }
-  std::string base = std::string(lang) + "/" + e->name + ".";
+  std::string base = std::string(lang) + "/" + std::string(event) + ".";
   auto subject = files_.find(base + "subject");
   auto txt = files_.find(base + "txt");
   if (subject == files_.end() || txt == files_.end()) {
-    return Status::NotFound("no " + std::string(lang) + " templates for " + e->name);
+    return Status::NotFound("no " + std::string(lang) + " templates for " + std::string(event));
   }
   mu::data data = ToData(vars);
   Rendered r;

@@ -35,6 +35,9 @@ class TemplateSet {
   // problem; `problems` (when given) receives all of them.
   Status Check(std::vector<std::string>* problems = nullptr) const;
 
+  // Whether `event` is known and has a subject and a text in every language.
+  bool Has(std::string_view event) const;
+
   // kNotFound for an unknown event or language; kInvalidArgument when a
   // variable the event declares is missing from `vars` (never a silent blank).
   Result<Rendered> Render(std::string_view event, std::string_view lang,

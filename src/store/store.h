@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/case.h"
 #include "core/clock.h"
 #include "core/customer.h"
 #include "core/interaction.h"
@@ -139,6 +140,18 @@ struct NoticeQuery {
   int offset = 0;
 };
 
+// Cases of procedures (queues): overdue first — by the moment the current
+// step's first timer falls due, cases without a timer after — then by id.
+// Empty filters match everything.
+struct CaseQuery {
+  std::string procedure;  // "" for any
+  std::optional<CaseState> state;
+  std::string role;  // cases whose current step is for this role; "" for any
+  std::optional<int64_t> customer_id;
+  int limit = 50;  // REQUIRES: 1..500
+  int offset = 0;
+};
+
 class ReadTx {
  public:
   virtual ~ReadTx() = default;
@@ -202,6 +215,16 @@ class ReadTx {
   virtual Result<std::optional<Notice>> FindNoticeByExternalId(std::string_view external_id) = 0;
   virtual Result<std::vector<Notice>> ListNotices(const NoticeQuery& q) = 0;
 
+  // The case numbered `number` (exact, upper case). kNotFound when none has it.
+  virtual Result<Case> GetCase(std::string_view number) = 0;
+  virtual Result<Case> GetCaseById(int64_t id) = 0;
+  // The open case of this procedure for this customer, if any (ZB-1: at most one).
+  virtual Result<std::optional<Case>> FindOpenCase(std::string_view procedure,
+                                                   int64_t customer_id) = 0;
+  // Open cases following the notice numbered `notice_number`, by id.
+  virtual Result<std::vector<Case>> ListOpenCasesByNotice(std::string_view notice_number) = 0;
+  virtual Result<std::vector<Case>> ListCases(const CaseQuery& q) = 0;
+
   // Newest first; entity/entity_id filter when non-empty.
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
                                                     std::string_view entity_id, int limit) = 0;
@@ -264,6 +287,16 @@ class WriteTx : public ReadTx {
   // kNotFound when absent; kConflict (reason "version_conflict") when the
   // version moved.
   virtual Status UpdateNotice(const Notice& n) = 0;
+
+  // Stores a new case; sets c.id and c.version = 1. kAlreadyExists with field
+  // "customer_id" when the customer has an open case of the same procedure —
+  // the store enforces it, so concurrent intakes cannot both pass — field
+  // "number" for a reused number.
+  virtual Status InsertCase(Case& c) = 0;
+  // Writes c over the stored case with the same id when its stored version is
+  // c.version - 1. kNotFound when absent; kConflict (reason
+  // "version_conflict") when the version moved.
+  virtual Status UpdateCase(const Case& c) = 0;
 
   // Adds an item of background work; sets w.id.
   virtual Status EnqueueWork(WorkItem& w) = 0;

@@ -53,7 +53,8 @@ struct TestEnv {
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     store = std::move(s).value();
     templates = std::make_unique<mail::TemplateSet>(mail::TemplateSet::Load().value());
-    deps = std::make_unique<Deps>(Deps{*store, clock, throttle, {}, templates.get(), {}, nullptr});
+    deps = std::make_unique<Deps>(
+        Deps{*store, clock, throttle, {}, templates.get(), {}, nullptr, nullptr});
     deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(
         BusinessCalendar::Parse(deps->desk.time_zone, "mon-fri 08:00-18:00", {}).value()));
   }

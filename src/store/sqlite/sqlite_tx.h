@@ -65,6 +65,14 @@ class SqliteTx final : public WriteTx {
   Result<std::vector<Notice>> ListNotices(const NoticeQuery& q) override;
   Status InsertNotice(Notice& n) override;
   Status UpdateNotice(const Notice& n) override;
+  Result<Case> GetCase(std::string_view number) override;
+  Result<Case> GetCaseById(int64_t id) override;
+  Result<std::optional<Case>> FindOpenCase(std::string_view procedure,
+                                           int64_t customer_id) override;
+  Result<std::vector<Case>> ListOpenCasesByNotice(std::string_view notice_number) override;
+  Result<std::vector<Case>> ListCases(const CaseQuery& q) override;
+  Status InsertCase(Case& c) override;
+  Status UpdateCase(const Case& c) override;
   Status EnqueueWork(WorkItem& w) override;
   Result<std::optional<TimePoint>> NextDueWork(std::string_view kind) override;
   Result<std::vector<WorkItem>> ClaimWork(std::string_view kind, std::string_view owner,

@@ -1,0 +1,45 @@
+#include "core/case.h"
+
+#include <cstdio>
+
+#include "core/field.h"
+#include "core/phone.h"
+
+namespace atiende {
+
+std::string_view Name(CaseState s) { return s == CaseState::kOpen ? "open" : "closed"; }
+
+std::optional<CaseState> ParseCaseState(std::string_view s) {
+  if (s == "open") return CaseState::kOpen;
+  if (s == "closed") return CaseState::kClosed;
+  return std::nullopt;
+}
+
+std::optional<TimePoint> Case::overdue_at() const {
+  if (timers.empty()) return std::nullopt;
+  return timers.front().first_due;
+}
+
+std::string FormatCaseNumber(std::string_view prefix, int64_t n) {
+  char digits[24];
+  std::snprintf(digits, sizeof digits, "%07lld", static_cast<long long>(n));
+  return std::string(prefix) + digits;
+}
+
+Status NormalizeIntake(CaseIntake& in) {
+  ATIENDE_RETURN_IF_ERROR(CheckText(in.caller, "intake.caller", 200));
+  if (in.caller.empty())
+    return Status::InvalidArgument("is required: who is calling", "intake.caller");
+  ATIENDE_RETURN_IF_ERROR(CheckText(in.comment, "intake.comment", 4096));
+  if (in.phones.empty()) {
+    return Status::InvalidArgument("is required: at least one callback number", "intake.phones");
+  }
+  if (in.phones.size() > 3) return Status::InvalidArgument("at most 3 numbers", "intake.phones");
+  for (size_t i = 0; i < in.phones.size(); ++i) {
+    std::string field = "intake.phones[" + std::to_string(i) + "]";
+    ATIENDE_ASSIGN_OR_RETURN(in.phones[i], NormalizePhone(in.phones[i], field));
+  }
+  return Status::Ok();
+}
+
+}  // namespace atiende

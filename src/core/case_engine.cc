@@ -1,0 +1,426 @@
+#include "core/case_engine.h"
+
+#include <algorithm>
+
+#include "core/procedure_registry.h"
+#include "core/time_format.h"
+
+namespace atiende {
+
+namespace {
+
+constexpr int kMaxSteps = 64;  // transitions in one change (decisions cannot loop: checked at load)
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::string CustomerAddress(const Customer& c) {
+  if (!c.email.empty()) return c.email;
+  for (const auto& k : c.contacts) {
+    if (!k.email.empty()) return k.email;
+  }
+  return "";
+}
+
+Status StepNotCurrent(const Case& c, std::string_view step) {
+  return Status::Conflict("case " + c.number + " is at step " + c.step + ", not " +
+                          std::string(step) + "; reload it")
+      .WithReason("step_not_current")
+      .WithSubject(c.number);
+}
+
+}  // namespace
+
+std::string DescribeVisit(const Notice& n) {
+  if (!n.has_visit()) return "no coordinated visit";
+  return "visit " + n.visit_day + ", " + n.location_ref + ", phones " + n.phone_1 + " / " +
+         n.phone_2;
+}
+
+void CaseEngine::Log(Case& c, std::string kind, std::string text,
+                     std::map<std::string, std::string> data) {
+  c.timeline.push_back({m_.now, m_.actor, std::move(kind), std::move(text), std::move(data)});
+  if (c.timeline.size() > kMaxCaseTimeline) {
+    c.timeline.erase(c.timeline.begin(),
+                     c.timeline.begin() + static_cast<long>(c.timeline.size() - kMaxCaseTimeline));
+  }
+}
+
+TimePoint CaseEngine::Plus(TimePoint t, Micros d, TimerClock clock) const {
+  return clock == TimerClock::kBusiness ? m_.calendar->Add(t, d) : t + d;
+}
+
+std::string CaseEngine::Read(const Case& c, const CaseFacts& f, std::string_view path) const {
+  const auto& n = f.notice;
+  if (path == "notice.exists") return n ? "true" : "false";
+  if (path == "notice.has_visit") return n && n->has_visit() ? "true" : "false";
+  if (path == "notice.state") return n ? std::string(Name(n->state)) : "";
+  if (path == "notice.outcome") return n ? std::string(Name(n->outcome)) : "";
+  if (path == "customer.region") return f.customer.region;
+  if (path == "customer.segment") return f.customer.segment;
+  if (path == "customer.email") return CustomerAddress(f.customer);
+  if (path == "customer.code") return f.customer.code;
+  if (path == "case.call_attempts") return std::to_string(c.call_attempts);
+  if (path == "case.followups") return std::to_string(c.followups);
+  if (path.starts_with("case.fields.")) {
+    auto it = c.fields.find(std::string(path.substr(12)));
+    return it == c.fields.end() ? "" : it->second;
+  }
+  return "";
+}
+
+Status CaseEngine::Start(Case& c, CaseFacts& f) {
+  c.procedure = p_.id;
+  c.state = CaseState::kOpen;
+  c.created_at = c.updated_at = m_.now;
+  std::map<std::string, std::string> data = {{"caller", c.intake.caller},
+                                             {"phones", Join(c.intake.phones)}};
+  if (!c.intake.comment.empty()) data["comment"] = c.intake.comment;
+  Log(c, "intake", "Case opened: " + p_.title + " (" + c.intake.caller + " called)", data);
+  ATIENDE_RETURN_IF_ERROR(Run(c, f, p_.on_start));
+  return Enter(c, f, p_.start, 0);
+}
+
+void CaseEngine::AddIntake(Case& c, const CaseIntake& in) {
+  std::map<std::string, std::string> data = {{"caller", in.caller}, {"phones", Join(in.phones)}};
+  if (!in.comment.empty()) data["comment"] = in.comment;
+  for (const auto& p : in.phones) {
+    if (std::find(c.intake.phones.begin(), c.intake.phones.end(), p) == c.intake.phones.end() &&
+        c.intake.phones.size() < 6) {
+      c.intake.phones.push_back(p);
+    }
+  }
+  Log(c, "intake", "Customer called again (" + in.caller + "); added to the open case", data);
+  c.updated_at = m_.now;
+}
+
+Status CaseEngine::Enter(Case& c, CaseFacts& f, const std::string& step_id, int depth) {
+  if (depth > kMaxSteps) return Status::Internal("procedure " + p_.id + " does not stop moving");
+  const Step* s = p_.FindStep(step_id);
+  if (!s) return Status::Internal("procedure " + p_.id + " has no step " + step_id);
+  c.step = s->id;
+  c.step_entered_at = m_.now;
+  c.step_roles = Join(s->roles);
+  c.timers.clear();
+  Log(c, "step", s->title, {{"step", s->id}});
+  switch (s->kind) {
+    case StepKind::kForm:
+      return Status::Ok();
+    case StepKind::kDecide:
+      for (const auto& b : s->decide) {
+        if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
+          return Take(c, f, b, depth + 1);
+        }
+      }
+      return Status::Internal("step " + s->id + " decided nothing");  // the last branch has no when
+    case StepKind::kWait:
+      ArmTimers(c, f, *s);
+      if (f.notice && f.notice->state == NoticeState::kClosed && s->on.count("notice_closed")) {
+        return NoticeChanged(c, f);  // closed before the case got here
+      }
+      return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+Status CaseEngine::Take(Case& c, CaseFacts& f, const Branch& b, int depth) {
+  ATIENDE_RETURN_IF_ERROR(Run(c, f, b.actions));
+  if (c.state == CaseState::kClosed || b.next.empty()) return Status::Ok();
+  return Enter(c, f, b.next, depth);
+}
+
+void CaseEngine::ArmTimers(Case& c, const CaseFacts& f, const Step& s) {
+  c.timers.clear();
+  for (const auto& t : s.timers) {
+    CaseTimer ct;
+    ct.id = t.id;
+    ct.since = t.since == "notice.updated_at" && f.notice ? f.notice->updated_at : m_.now;
+    ct.first_due = ct.due_at = Plus(ct.since, t.after, t.clock);
+    if (t.warn_after > Micros(0)) ct.warn_at = Plus(ct.since, t.warn_after, t.clock);
+    ct.generation = ++c.timer_generation;
+    c.timers.push_back(ct);
+    armed_.push_back(ct);
+  }
+}
+
+Status CaseEngine::Run(Case& c, CaseFacts& f, const std::vector<Action>& actions) {
+  for (const auto& a : actions) {
+    ATIENDE_RETURN_IF_ERROR(RunOne(c, f, a));
+    if (c.state == CaseState::kClosed) break;
+  }
+  return Status::Ok();
+}
+
+Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
+  if (a.name == "email") return Mail(c, f, a);
+  if (a.name == "link_notice") {
+    ATIENDE_ASSIGN_OR_RETURN(f.notice, fx_.FindOpenNotice(f));
+    if (!f.notice) {
+      c.notice_number.clear();
+      Log(c, "notice", "Dispatch holds no open notice for the customer");
+      return Status::Ok();
+    }
+    c.notice_number = f.notice->number;
+    Log(c, "notice",
+        "Dispatch holds notice " + f.notice->number + " (" + DescribeVisit(*f.notice) + ")",
+        {{"notice", f.notice->number}});
+    return Status::Ok();
+  }
+  if (a.name == "create_notice" || a.name == "update_notice") {
+    bool exists = f.notice.has_value();
+    if (a.name == "update_notice" && !exists) {
+      return Status::Conflict("case " + c.number + " follows no notice to update")
+          .WithReason("no_notice")
+          .WithSubject(c.number);
+    }
+    const std::string& obs = a.Param("observations");
+    ATIENDE_ASSIGN_OR_RETURN(Notice n,
+                             exists ? fx_.UpdateNotice(c, f, obs) : fx_.CreateNotice(c, f, obs));
+    f.notice = n;
+    c.notice_number = n.number;
+    Log(c, "notice",
+        (exists ? "Visit written onto notice " : "Notice created: ") + n.number + " (" +
+            DescribeVisit(n) + ")",
+        {{"notice", n.number},
+         {"visit_day", n.visit_day},
+         {"location_ref", n.location_ref},
+         {"phone_1", n.phone_1},
+         {"phone_2", n.phone_2}});
+    return Status::Ok();
+  }
+  if (a.name == "set_block" || a.name == "lift_block") {
+    bool on = a.name == "set_block";
+    const std::string& block = a.Param("block");
+    ATIENDE_RETURN_IF_ERROR(fx_.SetBlock(f, block, on));
+    Log(c, "block",
+        (on ? "Block " + block + " put on customer "
+            : "Block " + block + " lifted from customer ") +
+            f.customer.code,
+        {{"block", block}, {"change", on ? "set" : "lifted"}});
+    return Status::Ok();
+  }
+  if (a.name == "record_call") {
+    const std::string& result = a.Param("result");
+    c.call_attempts++;
+    ATIENDE_RETURN_IF_ERROR(fx_.RecordCall(c, f, result, a.Param("notes")));
+    Log(c, "call",
+        "Call to the customer #" + std::to_string(c.call_attempts) + ": " +
+            (result == "contacted" ? "contacted" : "no contact"),
+        {{"result", result}, {"attempt", std::to_string(c.call_attempts)}});
+    return Status::Ok();
+  }
+  if (a.name == "end") {
+    End(c, a.Param("result"), a.Param("label"));
+    return Status::Ok();
+  }
+  return Status::Internal("no action " + a.name + " in the registry");
+}
+
+Status CaseEngine::Mail(Case& c, CaseFacts& f, const Action& a) {
+  std::vector<std::string> to, cc;
+  std::string skipped;
+  for (auto [from, into] : {std::pair{&a.List("to"), &to}, std::pair{&a.List("cc"), &cc}}) {
+    for (const auto& r : *from) {
+      if (r != kCustomerRecipient) {
+        into->push_back(r);
+      } else if (std::string addr = CustomerAddress(f.customer); !addr.empty()) {
+        into->push_back(addr);
+      } else {
+        skipped = "the customer has no e-mail on file";
+      }
+    }
+  }
+  const std::string event = "case." + a.Param("template");
+  if (to.empty() && cc.empty()) {
+    Log(c, "mail", "Mail " + event + " not sent: " + skipped,
+        {{"event", event}, {"status", "skipped"}});
+    return Status::Ok();
+  }
+  ATIENDE_ASSIGN_OR_RETURN(auto m, fx_.Mail(c, f, event, to, cc));
+  std::map<std::string, std::string> data = {
+      {"event", event},       {"mail_id", std::to_string(m.id)},
+      {"to", Join(m.to)},     {"cc", Join(m.cc)},
+      {"subject", m.subject}, {"status", m.status}};
+  if (!skipped.empty()) data["skipped"] = skipped;
+  Log(c, "mail",
+      "Mail \"" + m.subject + "\" to " + Join(m.to) +
+          (m.cc.empty() ? "" : " (cc " + Join(m.cc) + ")"),
+      std::move(data));
+  return Status::Ok();
+}
+
+void CaseEngine::End(Case& c, const std::string& result, const std::string& label) {
+  c.state = CaseState::kClosed;
+  c.result = result;
+  c.result_label = label;
+  c.closed_at = m_.now;
+  c.step.clear();
+  c.step_roles.clear();
+  c.timers.clear();
+  Log(c, "end", "Case closed: " + label, {{"result", result}});
+}
+
+Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
+  if (c.state == CaseState::kClosed) {
+    return Status::Conflict("case " + c.number + " is closed (" + c.result_label + ")")
+        .WithReason("case_closed")
+        .WithSubject(c.number);
+  }
+  if (ans.step != c.step) return StepNotCurrent(c, ans.step);
+  const Step* s = p_.FindStep(c.step);
+  if (!s) return Status::Internal("procedure " + p_.id + " has no step " + c.step);
+  if (s->kind != StepKind::kForm) {
+    return Status::Conflict(
+               "step " + s->id + " (" + s->title + ") waits for " +
+               (s->kind == StepKind::kWait ? "dispatch to close the notice" : "nothing") +
+               "; nobody answers it")
+        .WithReason("step_not_a_form")
+        .WithSubject(c.number);
+  }
+  if (ans.role && *ans.role != Role::kAdmin &&
+      std::find(s->roles.begin(), s->roles.end(), RoleName(*ans.role)) == s->roles.end()) {
+    return Status::PermissionDenied("step " + s->id + " is for " + Join(s->roles) + ", not " +
+                                    std::string(RoleName(*ans.role)));
+  }
+  const Outcome* o = s->FindOutcome(ans.outcome);
+  if (!o) {
+    std::vector<std::string> ids;
+    for (const auto& x : s->outcomes) ids.push_back(x.id);
+    return Status::InvalidArgument("must be one of: " + Join(ids), "outcome");
+  }
+  for (auto& [name, value] : ans.fields) {
+    const FormField* ff = s->Field(name);
+    if (!ff)
+      return Status::InvalidArgument("step " + s->id + " has no field " + name, "fields." + name);
+    FormField named = *ff;
+    named.name = "fields." + name;
+    ATIENDE_RETURN_IF_ERROR(CheckFieldValue(named, value, m_.today));
+  }
+  for (const auto& req : o->required) {
+    auto it = ans.fields.find(req);
+    if (it == ans.fields.end() || it->second.empty()) {
+      return Status::InvalidArgument("is required for " + o->id + " (" + s->Field(req)->label + ")",
+                                     "fields." + req);
+    }
+  }
+  for (const auto& ff : s->form) {
+    if (ff.distinct_from.empty()) continue;
+    auto a = ans.fields.find(ff.name), b = ans.fields.find(ff.distinct_from);
+    if (a != ans.fields.end() && b != ans.fields.end() && !a->second.empty() &&
+        a->second == b->second) {
+      return Status::InvalidArgument(
+          "must differ from " + ff.distinct_from + " (both are " + a->second + ")",
+          "fields." + ff.name);
+    }
+  }
+  std::map<std::string, std::string> data = {{"step", s->id}, {"outcome", o->id}};
+  for (const auto& [k, v] : ans.fields) {
+    if (!v.empty()) {
+      c.fields[k] = v;
+      data["fields." + k] = v;
+    }
+  }
+  c.updated_at = m_.now;
+  Log(c, "step", s->title + ": " + o->label, std::move(data));
+  return Take(c, f, o->then, 0);
+}
+
+Status CaseEngine::NoticeChanged(Case& c, CaseFacts& f) {
+  if (c.state == CaseState::kClosed || !f.notice) return Status::Ok();
+  const Notice& n = *f.notice;
+  c.updated_at = m_.now;
+  bool closed = n.state == NoticeState::kClosed;
+  std::map<std::string, std::string> data = {{"notice", n.number}};
+  if (closed) {
+    data["outcome"] = std::string(Name(n.outcome));
+    if (!n.technician_observations.empty()) data["observations"] = n.technician_observations;
+  }
+  Log(c, "notice",
+      closed ? "Notice " + n.number + " closed: " + std::string(Name(n.outcome))
+             : "Notice " + n.number + " updated (" + DescribeVisit(n) + ")",
+      std::move(data));
+  const Step* s = p_.FindStep(c.step);
+  if (!s || s->kind != StepKind::kWait) return Status::Ok();
+  // A change restarts timers measured from the notice's last update (ZB-7).
+  bool restarted = false;
+  for (size_t i = 0; i < s->timers.size() && i < c.timers.size(); ++i) {
+    if (s->timers[i].since == "notice.updated_at" && c.timers[i].since != n.updated_at)
+      restarted = true;
+  }
+  if (restarted) ArmTimers(c, f, *s);
+  auto it = s->on.find(closed ? "notice_closed" : "notice_updated");
+  if (it == s->on.end()) return Status::Ok();
+  for (const auto& b : it->second) {
+    if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
+      return Take(c, f, b, 0);
+    }
+  }
+  return Status::Ok();
+}
+
+Status CaseEngine::FireTimer(Case& c, CaseFacts& f, const std::string& timer, int64_t generation,
+                             bool& fired) {
+  fired = false;
+  if (c.state == CaseState::kClosed) return Status::Ok();
+  const Step* s = p_.FindStep(c.step);
+  if (!s) return Status::Ok();
+  for (size_t i = 0; i < c.timers.size() && i < s->timers.size(); ++i) {
+    CaseTimer& ct = c.timers[i];
+    const Timer& t = s->timers[i];
+    if (ct.id != timer || ct.generation != generation) continue;
+    if (ct.fired > 0 && t.every == Micros(0)) return Status::Ok();  // fired once already
+    fired = true;
+    ct.fired++;
+    c.followups++;
+    c.updated_at = m_.now;
+    Log(c, "timer",
+        t.label + " (" + std::to_string(ct.fired) +
+            (ct.fired == 1   ? "st"
+             : ct.fired == 2 ? "nd"
+             : ct.fired == 3 ? "rd"
+                             : "th") +
+            " time)",
+        {{"timer", t.id},
+         {"count", std::to_string(ct.fired)},
+         {"due_at", FormatInstant(ct.due_at)}});
+    ATIENDE_RETURN_IF_ERROR(Run(c, f, t.actions));
+    if (t.every > Micros(0) && c.state == CaseState::kOpen) {
+      // The next firing; firings missed while the server was down are not
+      // repeated: a timer due during an outage fires once.
+      TimePoint next = Plus(ct.due_at, t.every, t.clock);
+      while (next <= m_.now) next = Plus(next, t.every, t.clock);
+      // Run() may have re-armed timers (a notice action); only a still-armed one moves on.
+      for (auto& cur : c.timers) {
+        if (cur.id == t.id && cur.generation == generation) {
+          cur.due_at = next;
+          armed_.push_back(cur);
+        }
+      }
+    }
+    return Status::Ok();
+  }
+  return Status::Ok();
+}
+
+CaseTimerView ViewTimers(const Case& c, const Procedure& p, TimePoint now) {
+  CaseTimerView v;
+  v.fired = c.followups;
+  if (c.timers.empty()) return v;
+  const CaseTimer& t = c.timers.front();
+  v.warn_at = t.warn_at;
+  v.due_at = t.first_due;
+  const Step* s = p.FindStep(c.step);
+  bool repeats = s && !s->timers.empty() && s->timers.front().every > Micros(0);
+  if (t.fired == 0 || repeats) v.next_at = t.due_at;
+  if (now >= t.first_due) {
+    v.state = "overdue";
+  } else if (t.warn_at && now >= *t.warn_at) {
+    v.state = "warning";
+  }
+  return v;
+}
+
+}  // namespace atiende

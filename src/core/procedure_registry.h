@@ -1,0 +1,89 @@
+// The procedure registry (STYLE.md §10): every field type, condition
+// operator, condition path and action a procedure file may name, each an entry
+// of an explicit table. The parser (procedure.cc) checks files against these
+// tables; the engine (case_engine.cc) evaluates through them. Adding an
+// operator or an action is adding one entry here.
+// Thread-safety: read-only tables and pure functions.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/procedure.h"
+#include "core/status.h"
+
+namespace atiende {
+
+// --- Field types ----------------------------------------------------------
+
+struct FieldTypeEntry {
+  const char*
+      name;  // as written in a file: "text", "long_text", "date", "phone", "choice", "email"
+  FieldType type;
+  size_t default_max_bytes;
+};
+const std::vector<FieldTypeEntry>& FieldTypes();
+const FieldTypeEntry* FindFieldType(std::string_view name);
+std::string_view Name(FieldType t);
+
+// Validates one submitted value and normalises it in place (trimmed; phones
+// to E.164; dates checked against the field's bounds from `today`,
+// "YYYY-MM-DD" in the desk's zone). kInvalidArgument naming the field.
+Status CheckFieldValue(const FormField& f, std::string& value, std::string_view today);
+
+// --- Condition paths and operators ---------------------------------------
+
+// What a condition may read. Values are strings: booleans "true"/"false",
+// numbers in decimal, absent values "".
+enum class PathType { kBool, kNumber, kText };
+struct PathEntry {
+  const char* path;  // "notice.exists"; "case.fields." paths are checked against the forms
+  PathType type;
+  const char* description;
+};
+const std::vector<PathEntry>& ConditionPaths();
+// The entry for `path`, or for "case.fields.*" a text entry; nullptr when unknown.
+const PathEntry* FindConditionPath(std::string_view path);
+
+struct OperatorEntry {
+  const char* name;  // "eq", "ne", "in", "not_in", "present", "gte", "lt"
+  bool list;         // takes a list of values ("in", "not_in")
+  bool numeric;      // compares numbers ("gte", "lt")
+  // Whether `value` (from the facts) satisfies the operator with `operands`.
+  // Text compares folded (case, accents and punctuation ignored).
+  bool (*holds)(const std::string& value, const std::vector<std::string>& operands);
+};
+const std::vector<OperatorEntry>& ConditionOperators();
+const OperatorEntry* FindOperator(std::string_view name);
+
+// Reads a path's value from the facts of a running case.
+using PathReader = std::function<std::string(std::string_view path)>;
+// Evaluates a checked condition.
+bool Evaluate(const Condition& c, const PathReader& read);
+
+// --- Actions -----------------------------------------------------------------
+
+// An action's parameters: the value written after its name goes to `primary`
+// ("email: zb_intake" → template); other keys must be listed in `keys`.
+struct ActionEntry {
+  const char* name;
+  const char* primary;                // "" when the action takes no value
+  std::vector<std::string> keys;      // other allowed keys
+  std::vector<std::string> required;  // keys (primary included) that must be present
+  const char* description;
+  // Further checks at load: templates, lists, enumerations. Errors are messages.
+  std::function<std::optional<std::string>(const Action&, const ProcedureContext&)> check;
+};
+const std::vector<ActionEntry>& Actions();
+const ActionEntry* FindAction(std::string_view name);
+
+// The recipient that means the case's customer (its e-mail on file).
+inline constexpr char kCustomerRecipient[] = "customer";
+// Results record_call accepts.
+const std::vector<std::string>& CallResults();
+
+}  // namespace atiende
