@@ -57,7 +57,10 @@ Result<std::shared_ptr<const ProcedureSet>> ProcedureSet::Load(const mail::Templ
   auto set = std::make_shared<ProcedureSet>();
   ProcedureContext ctx = Context(templates);
   for (const auto& [path, text] : EmbeddedFiles()) {
-    if (!path.starts_with(kShipped) || !path.ends_with(".yaml")) continue;
+    if (!path.starts_with(kShipped) || !path.ends_with(".yaml") ||
+        path.find('/', sizeof(kShipped) - 1) != std::string::npos) {
+      continue;  // procedures/*.yaml only (not procedures/scenarios/)
+    }
     ATIENDE_ASSIGN_OR_RETURN(Procedure p,
                              ParseProcedure(text, path.substr(3), ctx));  // "procedures/x.yaml"
     ATIENDE_RETURN_IF_ERROR(Add(set->procedures_, std::move(p)));
@@ -79,6 +82,12 @@ Result<std::shared_ptr<const ProcedureSet>> ProcedureSet::Load(const mail::Templ
     }
   }
   return std::shared_ptr<const ProcedureSet>(std::move(set));
+}
+
+std::shared_ptr<const ProcedureSet> ProcedureSet::Of(std::vector<Procedure> procedures) {
+  auto set = std::make_shared<ProcedureSet>();
+  set->procedures_ = std::move(procedures);
+  return set;
 }
 
 const Procedure* ProcedureSet::Find(std::string_view id) const {

@@ -28,6 +28,9 @@ class ProcedureSet {
   // The context files are checked against.
   static ProcedureContext Context(const mail::TemplateSet& templates);
 
+  // A set of these procedures (simulations, tests).
+  static std::shared_ptr<const ProcedureSet> Of(std::vector<Procedure> procedures);
+
   // nullptr when no procedure has this id.
   const Procedure* Find(std::string_view id) const;
   const std::vector<Procedure>& all() const { return procedures_; }

@@ -16,6 +16,7 @@
 #include "app/users.h"
 #include "cli/demo.h"
 #include "cli/exit_code.h"
+#include "cli/procedure_cmd.h"
 #include "cli/ticket_cmd.h"
 #include "http/server.h"
 #include "log/log.h"
@@ -225,6 +226,7 @@ int Main(int argc, char** argv) {
   mail_check->add_option("--templates-dir", templates_dir, "override directory to check");
 
   TicketCommands tickets(app, [&common](CLI::App* c) { AddCommon(c, common); });
+  ProcedureCommands procedures(app, [&common](CLI::App* c) { AddCommon(c, common); });
 
   app.add_subcommand("version", "Print the version");
 
@@ -251,6 +253,7 @@ int Main(int argc, char** argv) {
         " and every variable is known\n");
     return 0;
   }
+  if (procedures.parsed()) return procedures.Run(*cfg);
   if (cfg->log_level == "info") cfg->log_level = "warn";  // keep tool output clean
   auto rt = BuildRuntime(*cfg);
   if (!rt.ok()) return Fail(rt.status());

@@ -1,5 +1,6 @@
 #include "core/case.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/field.h"
@@ -39,6 +40,12 @@ Status NormalizeIntake(CaseIntake& in) {
     std::string field = "intake.phones[" + std::to_string(i) + "]";
     ATIENDE_ASSIGN_OR_RETURN(in.phones[i], NormalizePhone(in.phones[i], field));
   }
+  // One number written two ways is one number.
+  std::vector<std::string> distinct;
+  for (auto& p : in.phones) {
+    if (std::find(distinct.begin(), distinct.end(), p) == distinct.end()) distinct.push_back(p);
+  }
+  in.phones.swap(distinct);
   return Status::Ok();
 }
 

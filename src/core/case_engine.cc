@@ -133,6 +133,7 @@ Status CaseEngine::Take(Case& c, CaseFacts& f, const Branch& b, int depth) {
 }
 
 void CaseEngine::ArmTimers(Case& c, const CaseFacts& f, const Step& s) {
+  // REQUIRES: s is c's current step.
   c.timers.clear();
   for (const auto& t : s.timers) {
     CaseTimer ct;
@@ -143,6 +144,10 @@ void CaseEngine::ArmTimers(Case& c, const CaseFacts& f, const Step& s) {
     ct.generation = ++c.timer_generation;
     c.timers.push_back(ct);
     armed_.push_back(ct);
+    std::map<std::string, std::string> data = {
+        {"timer", t.id}, {"armed", "true"}, {"due_at", FormatInstant(ct.due_at)}};
+    if (ct.warn_at) data["warn_at"] = FormatInstant(*ct.warn_at);
+    Log(c, "timer", t.label + ": armed", std::move(data));
   }
 }
 
@@ -170,11 +175,29 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
     return Status::Ok();
   }
   if (a.name == "create_notice" || a.name == "update_notice") {
+    if (!f.notice && a.name == "create_notice") {
+      // Dispatch may have opened one since the intake: write onto it, never a second notice.
+      ATIENDE_ASSIGN_OR_RETURN(f.notice, fx_.FindOpenNotice(f));
+      if (f.notice) {
+        c.notice_number = f.notice->number;
+        Log(c, "notice",
+            "Dispatch opened notice " + f.notice->number + " meanwhile; the visit goes onto it",
+            {{"notice", f.notice->number}});
+      }
+    }
     bool exists = f.notice.has_value();
     if (a.name == "update_notice" && !exists) {
       return Status::Conflict("case " + c.number + " follows no notice to update")
           .WithReason("no_notice")
           .WithSubject(c.number);
+    }
+    if (exists && f.notice->state == NoticeState::kClosed) {
+      // The technician went already: the closing decides, not this visit.
+      Log(c, "notice",
+          "Notice " + f.notice->number + " is already closed (" +
+              std::string(Name(f.notice->outcome)) + "); the visit is not written onto it",
+          {{"notice", f.notice->number}});
+      return Status::Ok();
     }
     const std::string& obs = a.Param("observations");
     ATIENDE_ASSIGN_OR_RETURN(Notice n,
@@ -344,18 +367,19 @@ Status CaseEngine::NoticeChanged(Case& c, CaseFacts& f) {
       std::move(data));
   const Step* s = p_.FindStep(c.step);
   if (!s || s->kind != StepKind::kWait) return Status::Ok();
-  // A change restarts timers measured from the notice's last update (ZB-7).
-  bool restarted = false;
-  for (size_t i = 0; i < s->timers.size() && i < c.timers.size(); ++i) {
-    if (s->timers[i].since == "notice.updated_at" && c.timers[i].since != n.updated_at)
-      restarted = true;
-  }
-  if (restarted) ArmTimers(c, f, *s);
   auto it = s->on.find(closed ? "notice_closed" : "notice_updated");
-  if (it == s->on.end()) return Status::Ok();
-  for (const auto& b : it->second) {
-    if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
-      return Take(c, f, b, 0);
+  if (it != s->on.end()) {
+    for (const auto& b : it->second) {
+      if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
+        return Take(c, f, b, 0);
+      }
+    }
+  }
+  // Still waiting: a change restarts timers measured from the notice's last update (ZB-7).
+  for (size_t i = 0; i < s->timers.size() && i < c.timers.size(); ++i) {
+    if (s->timers[i].since == "notice.updated_at" && c.timers[i].since != n.updated_at) {
+      ArmTimers(c, f, *s);
+      break;
     }
   }
   return Status::Ok();

@@ -80,7 +80,7 @@ Result<YAML::Node> Parser::Resolve(const YAML::Node& n) const {
   const std::string& s = n.Scalar();
   if (s.empty() || s[0] != '$') return n;
   std::string name = s.substr(1);
-  if (!settings_ || !settings_[name]) return Err(n, "unknown setting \"" + s + "\"");
+  if (!settings_.IsMap() || !settings_[name]) return Err(n, "unknown setting \"" + s + "\"");
   return settings_[name];
 }
 
@@ -134,9 +134,11 @@ Result<Procedure> Parser::Parse(const YAML::Node& root) {
   ATIENDE_RETURN_IF_ERROR(Keys(root, "procedure",
                                {"procedure", "title", "number_prefix", "requires_block", "settings",
                                 "on_start", "start", "steps"}));
-  settings_ = root["settings"];
-  if (settings_ && !settings_.IsMap()) return Err(settings_, "settings: must be a mapping");
-  if (settings_) {
+  if (root["settings"]) {  // (assigning an undefined node throws)
+    settings_ = root["settings"];
+    if (!settings_.IsMap()) return Err(settings_, "settings: must be a mapping");
+  }
+  if (settings_.IsMap()) {
     for (const auto& kv : settings_) {
       ATIENDE_ASSIGN_OR_RETURN(p.settings[kv.first.Scalar()],
                                Strings(kv.second, "setting " + kv.first.Scalar()));
@@ -383,6 +385,7 @@ Status Parser::ParseBranch(const YAML::Node& n, bool conditional, Branch& b) {
   }
   if (n["next"]) {
     ATIENDE_ASSIGN_OR_RETURN(b.next, Scalar(n["next"], "next"));
+    b.next_pos = Pos(n["next"]);
   }
   if (b.next.empty() == !b.Ends()) {
     return Err(n, b.next.empty()
@@ -590,7 +593,7 @@ Status Parser::CheckGraph(Procedure& p) const {
   auto link = [&](const Step& s, const Branch& b) -> Status {
     if (b.next.empty()) return Status::Ok();
     if (!ids.count(b.next))
-      return err(b.pos, "step " + s.id + ": next: no step \"" + b.next + "\"");
+      return err(b.next_pos, "step " + s.id + ": next: no step \"" + b.next + "\"");
     edges[s.id].push_back(b.next);
     return Status::Ok();
   };

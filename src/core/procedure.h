@@ -78,7 +78,8 @@ struct Branch {
   std::vector<Action> actions;
   std::string next;
   SourcePos pos;
-  bool Ends() const;  // an `end` action is among the actions
+  SourcePos next_pos;  // where `next` is written
+  bool Ends() const;   // an `end` action is among the actions
 };
 
 // An outcome a person picks on a form step, with the fields it requires.
