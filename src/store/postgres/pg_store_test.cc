@@ -30,7 +30,7 @@ TEST(PgStore, MigrationsAreRecordedAndAppliedOnceByConcurrentNodes) {
   EXPECT_EQ(ok.load(), 3);
   auto applied = PgStore::Open({url}).value()->AppliedMigrations().value();
   EXPECT_EQ(applied, (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail",
-                                               "0004_tickets", "0005_notices"}));
+                                               "0004_tickets", "0005_notices", "0006_cases"}));
 }
 
 TEST(PgStore, UnreachableServerFailsFastAsUnavailable) {
