@@ -41,7 +41,7 @@ Result<TimerRef> ParsePayload(const WorkItem& w) {
 CaseTimers::CaseTimers(Deps& deps, std::string owner, std::function<void()> on_fired)
     : deps_(deps), owner_(std::move(owner)), on_fired_(std::move(on_fired)) {}
 
-CaseTimers::~CaseTimers() { Stop(); }
+CaseTimers::~CaseTimers() { loop_.Stop(); }
 
 Status CaseTimers::FireBatch(int limit, int& fired) {
   fired = 0;
@@ -83,11 +83,7 @@ void CaseTimers::PutAside(const Status& why) {
 
 int CaseTimers::RunOnce() {
   int total = 0;
-  while (true) {
-    {
-      std::lock_guard lock(mu_);
-      if (stop_) break;
-    }
+  while (!loop_.stopping()) {
     int fired = 0;
     Status s = FireBatch(kBatch, fired);
     if (s.code() == Status::Code::kNotFound) break;
@@ -114,45 +110,21 @@ int CaseTimers::RunOnce() {
 }
 
 void CaseTimers::Start(std::chrono::milliseconds poll) {
-  thread_ = std::thread([this, poll] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      RunOnce();
-      // Sleep until the next timer falls due (real clock), at most `poll`.
-      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(poll);
-      std::optional<TimePoint> next;
-      Status s = deps_.store.Read([&](ReadTx& tx) -> Status {
-        ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
-        return Status::Ok();
-      });
-      if (s.ok() && next && !deps_.clock.IsVirtual()) {
-        auto until =
-            std::chrono::duration_cast<std::chrono::milliseconds>(*next - deps_.clock.Now());
-        wait = std::clamp(until, std::chrono::milliseconds(10), wait);
-      }
-      lock.lock();
-      cv_.wait_for(lock, wait, [this] { return stop_ || woken_; });
-      woken_ = false;
+  loop_.Start([this, poll] {
+    RunOnce();
+    // Until the next timer falls due (real clock), at most `poll`.
+    auto wait = poll;
+    std::optional<TimePoint> next;
+    Status s = deps_.store.Read([&](ReadTx& tx) -> Status {
+      ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
+      return Status::Ok();
+    });
+    if (s.ok() && next && !deps_.clock.IsVirtual()) {
+      auto until = std::chrono::duration_cast<std::chrono::milliseconds>(*next - deps_.clock.Now());
+      wait = std::clamp(until, std::chrono::milliseconds(10), poll);
     }
+    return wait;
   });
-}
-
-void CaseTimers::Wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-void CaseTimers::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace atiende

@@ -15,14 +15,11 @@
 // Thread-safety: RunOnce() from any thread; Start()/Stop() from one.
 #pragma once
 
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 
+#include "app/background_loop.h"
 #include "app/deps.h"
 
 namespace atiende {
@@ -42,8 +39,8 @@ class CaseTimers {
   // A thread running RunOnce() whenever a timer is due, checking the store's
   // next due time at least every `poll` (another node may have armed one).
   void Start(std::chrono::milliseconds poll = std::chrono::seconds(1));
-  void Wake();
-  void Stop();
+  void Wake() { loop_.Wake(); }
+  void Stop() { loop_.Stop(); }
 
  private:
   // One transaction: claims up to `limit` due items and fires them. kNotFound
@@ -55,11 +52,7 @@ class CaseTimers {
   Deps& deps_;
   std::string owner_;
   std::function<void()> on_fired_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
+  BackgroundLoop loop_;
 };
 
 }  // namespace atiende

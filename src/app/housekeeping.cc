@@ -16,33 +16,10 @@ bool Housekeeping::RunOnce() {
 }
 
 void Housekeeping::Start(std::chrono::milliseconds period) {
-  thread_ = std::thread([this, period] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      RunOnce();
-      lock.lock();
-      cv_.wait_for(lock, period, [this] { return stop_ || woken_; });
-      woken_ = false;
-    }
+  loop_.Start([this, period] {
+    RunOnce();
+    return period;
   });
-}
-
-void Housekeeping::Wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-void Housekeeping::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace atiende

@@ -8,10 +8,8 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
+#include "app/background_loop.h"
 #include "app/deps.h"
 
 namespace atiende {
@@ -26,16 +24,12 @@ class Housekeeping {
   // period: how often jobs run without being woken (default 1 s: one indexed
   // query each, so cheap; short enough for virtual-clock tests).
   void Start(std::chrono::milliseconds period = std::chrono::seconds(1));
-  void Wake();
-  void Stop();
+  void Wake() { loop_.Wake(); }
+  void Stop() { loop_.Stop(); }
 
  private:
   Deps& deps_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  bool woken_ = false;
+  BackgroundLoop loop_;
 };
 
 }  // namespace atiende

@@ -19,11 +19,11 @@ constexpr int kBatch = 20;
 MailDelivery::MailDelivery(Deps& deps, mail::Transport& transport, std::string owner)
     : deps_(deps), transport_(transport), owner_(std::move(owner)) {}
 
-MailDelivery::~MailDelivery() { Stop(); }
+MailDelivery::~MailDelivery() { loop_.Stop(); }
 
 int MailDelivery::RunOnce() {
   int handled = 0;
-  while (!stopping_) {
+  while (!loop_.stopping()) {
     // One commit claims a batch and marks its mails "sending"; each mail's
     // outcome is then recorded on its own, right after the transport answers,
     // so a crash can repeat at most the one mail in flight.
@@ -57,7 +57,7 @@ int MailDelivery::RunOnce() {
     }
     handled += claimed;
     size_t next = 0;
-    for (; next < batch.size() && !stopping_; ++next)
+    for (; next < batch.size() && !loop_.stopping(); ++next)
       Deliver(batch[next].first, batch[next].second);
     if (next < batch.size()) GiveBack(batch, next);
   }
@@ -120,37 +120,15 @@ void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
 }
 
 void MailDelivery::Start(std::chrono::milliseconds poll) {
-  thread_ = std::thread([this, poll] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      lock.unlock();
-      std::optional<TimePoint> next;
-      Status s = deps_.store.Read([&](ReadTx& tx) {
-        ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
-        return Status::Ok();
-      });
-      if (s.ok() && next && *next <= deps_.clock.Now()) RunOnce();
-      lock.lock();
-      cv_.wait_for(lock, poll, [this] { return stop_ || woken_; });
-      woken_ = false;
-    }
+  loop_.Start([this, poll] {
+    std::optional<TimePoint> next;
+    Status s = deps_.store.Read([&](ReadTx& tx) {
+      ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
+      return Status::Ok();
+    });
+    if (s.ok() && next && *next <= deps_.clock.Now()) RunOnce();
+    return poll;
   });
-}
-
-void MailDelivery::Wake() {
-  std::lock_guard lock(mu_);
-  woken_ = true;
-  cv_.notify_all();
-}
-
-void MailDelivery::Stop() {
-  stopping_ = true;
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
 }
 
 mail::Address ParseAddress(const std::string& s) {

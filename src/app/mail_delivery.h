@@ -12,13 +12,10 @@
 // Thread-safety: RunOnce() may be called from any thread; Start()/Stop() from one.
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "app/background_loop.h"
 #include "app/deps.h"
 #include "mail/message.h"
 #include "mail/transport.h"
@@ -36,8 +33,8 @@ class MailDelivery {
   // A thread that runs RunOnce() whenever a mail is due (polls the store's
   // next due time at most every `poll`; Wake() cuts the wait short).
   void Start(std::chrono::milliseconds poll = std::chrono::milliseconds(500));
-  void Wake();
-  void Stop();
+  void Wake() { loop_.Wake(); }
+  void Stop() { loop_.Stop(); }
 
  private:
   // Sends one claimed mail and records the outcome in its own transaction.
@@ -48,12 +45,7 @@ class MailDelivery {
   Deps& deps_;
   mail::Transport& transport_;
   std::string owner_;
-  std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::atomic<bool> stopping_{false};  // Stop() called: RunOnce() returns after the mail in flight
-  bool woken_ = false;
+  BackgroundLoop loop_;  // stopping(): RunOnce() returns after the mail in flight
 };
 
 // "Atiende <atiende@host>" → {"Atiende", "atiende@host"}; a bare address → {"", address}.

@@ -27,7 +27,8 @@ struct MailRequest {
 // unknown list, a list with no addresses, a malformed address or no recipient
 // at all (field "to"), a template problem. A recipient over the rate cap does
 // not fail the change: the mail is kept as "failed" with the reason, and no
-// delivery is scheduled.
+// delivery is scheduled. The cap (loop protection) applies to addresses given
+// as such (callers, customers), not to the directory's lists.
 Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r);
 
 // Formats an instant in the desk's time zone for mail bodies: "24-11-2026 09:00".

@@ -111,6 +111,12 @@ TEST_F(MailQueueTest, TheRateCapStopsALoop) {
   EXPECT_EQ(Queue(Test({"cc@abastible.cl"})).value().status, "queued");
 }
 
+TEST_F(MailQueueTest, TheDirectorysListsAreNotRateCapped) {
+  // 100 ZB cases overdue in one hour all write to C.C. Emergencia: work, not a loop.
+  env.deps->mail.rate_cap_per_hour = 3;
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(Queue(Test({"mesa_clientes"})).value().status, "queued");
+}
+
 TEST(LocalTime, UsesTheDesksZoneAcrossDaylightSaving) {
   // Santiago: UTC-3 in summer (November), UTC-4 in winter (June).
   EXPECT_EQ(LocalTime(testing::T("2026-11-24T12:00:00Z"), "America/Santiago"), "24-11-2026 09:00");

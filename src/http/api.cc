@@ -279,4 +279,20 @@ Result<std::optional<int64_t>> IntField(const boost::json::object& o, std::strin
   return Status::InvalidArgument("must be a whole number", std::string(name));
 }
 
+Result<Page> PageParams(const std::map<std::string, std::string>& query) {
+  ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(query, "limit", 50));
+  if (limit < 1 || limit > 500) return Status::InvalidArgument("must be from 1 to 500", "limit");
+  ATIENDE_ASSIGN_OR_RETURN(int64_t offset, IntParam(query, "offset", 0));
+  if (offset > 100000) return Status::InvalidArgument("must be at most 100000", "offset");
+  return Page{static_cast<int>(limit), static_cast<int>(offset)};
+}
+
+boost::json::object PageJson(boost::json::array items, const Page& page) {
+  bool full = items.size() == static_cast<size_t>(page.limit);
+  boost::json::object out{{"count", items.size()}, {"items", std::move(items)}};
+  out["next_offset"] =
+      full ? boost::json::value(page.offset + page.limit) : boost::json::value(nullptr);
+  return out;
+}
+
 }  // namespace atiende::http

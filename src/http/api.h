@@ -152,4 +152,14 @@ Result<std::optional<int64_t>> IntField(const boost::json::object& o, std::strin
 Result<int64_t> IntParam(const std::map<std::string, std::string>& m, const std::string& name,
                          std::optional<int64_t> fallback = std::nullopt);
 
+// A page of a list route: ?limit= (1..500, default 50) and ?offset=
+// (0..100000). kInvalidArgument naming the parameter.
+struct Page {
+  int limit = 50;
+  int offset = 0;
+};
+Result<Page> PageParams(const std::map<std::string, std::string>& query);
+// {"count", "items", "next_offset"}: next_offset is null on the last page.
+boost::json::object PageJson(boost::json::array items, const Page& page);
+
 }  // namespace atiende::http

@@ -128,20 +128,14 @@ Result<Response> Api::ListCasesRoute(Request& req) {
     ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.query, "customer_id"));
     q.customer_id = id;
   }
-  ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
-  if (limit < 1 || limit > 500) return Status::InvalidArgument("must be from 1 to 500", "limit");
-  ATIENDE_ASSIGN_OR_RETURN(int64_t offset, IntParam(req.query, "offset", 0));
-  if (offset > 100000) return Status::InvalidArgument("must be at most 100000", "offset");
-  q.limit = static_cast<int>(limit);
-  q.offset = static_cast<int>(offset);
+  ATIENDE_ASSIGN_OR_RETURN(Page page, PageParams(req.query));
+  q.limit = page.limit;
+  q.offset = page.offset;
   ATIENDE_ASSIGN_OR_RETURN(auto list, ListCases(deps_, q));
   TimePoint now = deps_.clock.Now();
   bj::array items;
   for (const auto& d : list) items.push_back(View(d, now, false));
-  bj::object out{{"count", items.size()}, {"items", std::move(items)}};
-  out["next_offset"] =
-      list.size() == static_cast<size_t>(limit) ? bj::value(offset + limit) : bj::value(nullptr);
-  return Json(200, out);
+  return Json(200, PageJson(std::move(items), page));
 }
 
 Result<Response> Api::ListProceduresRoute(Request&) {

@@ -104,19 +104,13 @@ Result<Response> Api::ListNoticesRoute(Request& req) {
     q.state = ParseNoticeState(it->second);
     if (!q.state) return Status::InvalidArgument("must be open or closed", "state");
   }
-  ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
-  if (limit < 1 || limit > 500) return Status::InvalidArgument("must be from 1 to 500", "limit");
-  ATIENDE_ASSIGN_OR_RETURN(int64_t offset, IntParam(req.query, "offset", 0));
-  if (offset > 100000) return Status::InvalidArgument("must be at most 100000", "offset");
-  q.limit = static_cast<int>(limit);
-  q.offset = static_cast<int>(offset);
+  ATIENDE_ASSIGN_OR_RETURN(Page page, PageParams(req.query));
+  q.limit = page.limit;
+  q.offset = page.offset;
   ATIENDE_ASSIGN_OR_RETURN(auto list, ListNotices(deps_, q));
   bj::array items;
   for (const auto& n : list) items.push_back(json::ToJson(n));
-  bj::object out{{"count", items.size()}, {"items", std::move(items)}};
-  out["next_offset"] =
-      list.size() == static_cast<size_t>(limit) ? bj::value(offset + limit) : bj::value(nullptr);
-  return Json(200, out);
+  return Json(200, PageJson(std::move(items), page));
 }
 
 }  // namespace atiende::http

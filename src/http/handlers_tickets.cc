@@ -235,20 +235,14 @@ Result<Response> Api::ListTickets(Request& req) {
   if (auto it = req.query.find("breached"); it != req.query.end()) {
     f.breached = it->second != "false" && it->second != "0";
   }
-  ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
-  if (limit < 1 || limit > 500) return Status::InvalidArgument("must be from 1 to 500", "limit");
-  ATIENDE_ASSIGN_OR_RETURN(int64_t offset, IntParam(req.query, "offset", 0));
-  if (offset > 100000) return Status::InvalidArgument("must be at most 100000", "offset");
-  f.limit = static_cast<int>(limit);
-  f.offset = static_cast<int>(offset);
+  ATIENDE_ASSIGN_OR_RETURN(Page page, PageParams(req.query));
+  f.limit = page.limit;
+  f.offset = page.offset;
   ATIENDE_ASSIGN_OR_RETURN(auto list, ListQueue(deps_, *req.principal, f));
   TimePoint now = deps_.clock.Now();
   bj::array items;
   for (const auto& t : list) items.push_back(json::ToJson(t, now, CustomerView(req)));
-  bj::object out{{"count", items.size()}, {"items", std::move(items)}};
-  out["next_offset"] =
-      list.size() == static_cast<size_t>(limit) ? bj::value(offset + limit) : bj::value(nullptr);
-  return Json(200, out);
+  return Json(200, PageJson(std::move(items), page));
 }
 
 Result<Response> Api::TicketHistoryRoute(Request& req) {

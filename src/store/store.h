@@ -188,8 +188,9 @@ class ReadTx {
   // Message-IDs of a thread's first mail and its 9 most recent, oldest first
   // (enough for In-Reply-To and References; constant cost however long the thread).
   virtual Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) = 0;
-  // Mails queued to `address` (To or Cc) at or after `since`.
-  virtual Result<int64_t> CountMailTo(std::string_view address, TimePoint since) = 0;
+  // Mails queued to `address` (To or Cc) at or after `since`, counted up to
+  // `limit` (the answer is min(count, limit); the cost is bounded by limit).
+  virtual Result<int64_t> CountMailTo(std::string_view address, TimePoint since, int64_t limit) = 0;
 
   // The earliest time an item of `kind` can next be claimed (its due time, or
   // its lease's end while claimed); nullopt when none is pending.

@@ -462,8 +462,9 @@ TEST_P(StoreContract, OutboxKeepsMailsThreadsAndRecipients) {
             EXPECT_EQ(got.sent_at, b.sent_at);
             EXPECT_EQ(tx.ListMail({"queued", "", 0, 10}).value().size(), 2u);
             EXPECT_EQ(tx.ListMail({"", "case:1", 0, 10}).value().front().message_id, "<b@atiende>");
-            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T11:00:00Z")).value(), 3);
-            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T13:00:00Z")).value(), 0);
+            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 100).value(), 3);
+            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 2).value(), 2);
+            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T13:00:00Z"), 100).value(), 0);
             return Status::Ok();
           })
           .ok());

@@ -93,10 +93,11 @@ Result<std::vector<std::string>> PgTx::ThreadMessageIds(std::string_view thread_
   return out;
 }
 
-Result<int64_t> PgTx::CountMailTo(std::string_view address, TimePoint since) {
-  ATIENDE_ASSIGN_OR_RETURN(auto r, c_.Exec("SELECT count(*) FROM mail_recipients"
-                                           " WHERE address = $1 AND created_at >= $2",
-                                           {P(address), P(Us(since))}));
+Result<int64_t> PgTx::CountMailTo(std::string_view address, TimePoint since, int64_t limit) {
+  ATIENDE_ASSIGN_OR_RETURN(auto r,
+                           c_.Exec("SELECT count(*) FROM (SELECT 1 FROM mail_recipients"
+                                   " WHERE address = $1 AND created_at >= $2 LIMIT $3) AS r",
+                                   {P(address), P(Us(since)), P(limit)}));
   return r.Int(0, 0);
 }
 

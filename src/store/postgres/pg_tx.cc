@@ -348,8 +348,11 @@ Status PgTx::EnqueueWork(WorkItem& w) {
 
 Result<std::optional<TimePoint>> PgTx::NextDueWork(std::string_view kind) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto r, c_.Exec("SELECT MIN(GREATEST(due_at, COALESCE(claimed_until, 0))) FROM work_items"
-                      " WHERE kind = $1 AND done_at IS NULL",
+      auto r, c_.Exec("SELECT MIN(t) FROM ((SELECT due_at AS t FROM work_items"
+                      " WHERE kind = $1 AND done_at IS NULL AND claimed_until IS NULL"
+                      " ORDER BY due_at LIMIT 1)"
+                      " UNION ALL SELECT MIN(GREATEST(due_at, claimed_until)) FROM work_items"
+                      " WHERE kind = $1 AND done_at IS NULL AND claimed_until IS NOT NULL) AS n",
                       {P(kind)}));
   if (r.rows() == 0 || r.IsNull(0, 0)) return std::optional<TimePoint>();
   return std::optional<TimePoint>(At(r.Int(0, 0)));

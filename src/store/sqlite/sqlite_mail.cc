@@ -106,10 +106,10 @@ Result<std::vector<std::string>> SqliteTx::ThreadMessageIds(std::string_view thr
   return out;
 }
 
-Result<int64_t> SqliteTx::CountMailTo(std::string_view address, TimePoint since) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT count(*) FROM mail_recipients"
-                                               " WHERE address = ? AND created_at >= ?"));
-  st->Bind(1, address).Bind(2, Us(since));
+Result<int64_t> SqliteTx::CountMailTo(std::string_view address, TimePoint since, int64_t limit) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT count(*) FROM (SELECT 1 FROM mail_recipients"
+                                               " WHERE address = ? AND created_at >= ? LIMIT ?)"));
+  st->Bind(1, address).Bind(2, Us(since)).Bind(3, limit);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   return row ? st->Int(0) : 0;
 }

@@ -86,7 +86,7 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
   auto again = SqliteStore::Open({dir.file("m.db")}).value();
   EXPECT_EQ(again->AppliedMigrations().value(),
             (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
-                                      "0005_notices", "0006_cases"}));
+                                      "0005_notices", "0006_cases", "0007_work_claimed"}));
 }
 
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {

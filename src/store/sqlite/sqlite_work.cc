@@ -20,8 +20,11 @@ Status SqliteTx::EnqueueWork(WorkItem& w) {
 
 Result<std::optional<TimePoint>> SqliteTx::NextDueWork(std::string_view kind) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("SELECT MIN(MAX(due_at, COALESCE(claimed_until, 0))) FROM work_items"
-                          " WHERE kind = ? AND done_at IS NULL"));
+      auto st, c_.Prepare("SELECT MIN(t) FROM (SELECT * FROM (SELECT due_at AS t FROM work_items"
+                          " WHERE kind = ?1 AND done_at IS NULL AND claimed_until IS NULL"
+                          " ORDER BY due_at LIMIT 1)"
+                          " UNION ALL SELECT MIN(MAX(due_at, claimed_until)) FROM work_items"
+                          " WHERE kind = ?1 AND done_at IS NULL AND claimed_until IS NOT NULL)"));
   st->Bind(1, kind);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row || st->IsNull(0)) return std::optional<TimePoint>();
