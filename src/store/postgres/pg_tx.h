@@ -42,8 +42,7 @@ class PgTx final : public WriteTx {
   Result<OutboxMail> GetMail(int64_t id) override;
   Result<std::vector<OutboxMail>> ListMail(const MailFilter& f) override;
   Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) override;
-  Result<int64_t> CountMailTo(std::string_view address, TimePoint since,
-                              int64_t limit) override;
+  Result<int64_t> CountMailTo(std::string_view address, TimePoint since, int64_t limit) override;
   Status PutDirectoryList(const DirectoryList& l) override;
   Status InsertMail(OutboxMail& m) override;
   Status UpdateMailStatus(const OutboxMail& m) override;
