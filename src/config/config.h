@@ -27,6 +27,9 @@
 //                   files <lang>/<event>.subject|txt|html there override them
 //   directory_file  ATIENDE_DIRECTORY_FILE  default "": YAML `list: [addresses]`
 //                   filling lists that have no addresses yet
+//   web_dir         ATIENDE_WEB_DIR         default "": the console and portal built into
+//                   the binary; a directory (web/'s Vite output) serves those files
+//                   instead, read on every request (development)
 // Thread-safety: a value.
 #pragma once
 
@@ -60,6 +63,7 @@ struct Config {
   int mail_rate_cap = 60;
   std::string templates_dir;
   std::string directory_file;
+  std::string web_dir;
 
   std::string database_path() const { return data_dir + "/atiende.db"; }
 };
