@@ -71,6 +71,10 @@ function App() {
     return () => window.removeEventListener('atiende:signed-out', out);
   }, []);
 
+  useEffect(() => {
+    // The first useful paint (sign-in form or screen), for bench/web_speed.mjs.
+    if (session !== undefined && !performance.getEntriesByName('atiende:ready').length) performance.mark('atiende:ready');
+  }, [session]);
   if (session === undefined) return <p class="loading">{t('common.loading')}</p>;
   if (session === null) return <Login title={t('app.console')} onSignedIn={adopt} />;
 
