@@ -70,6 +70,7 @@ export interface CallOptions {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   raw?: boolean; // return the body as text
+  onStatus?: (status: number) => void; // e.g. 201 created vs 200 existing
 }
 
 export async function call<T = any>(
@@ -95,6 +96,7 @@ export async function call<T = any>(
     throw new ApiError({ status: 0, code: 'network', detail: String(e) }, true);
   }
   setOnline(true);
+  opt.onStatus?.(r.status);
   const text = await r.text();
   if (!r.ok) {
     let p: Problem;
@@ -199,7 +201,8 @@ export interface FormField {
   name: string;
   type: 'date' | 'text' | 'phone' | 'choice' | 'textarea';
   label: string;
-  min?: string;
+  min?: string; // "today", "today+2"
+  max?: string;
   distinct_from?: string;
   options?: (string | { id: string; label: string })[];
   required?: boolean;
@@ -215,13 +218,13 @@ export interface Case {
     id: string;
     title: string;
     role: string;
-    kind: 'form' | 'wait' | 'end';
+    kind: 'form' | 'decide' | 'wait' | 'end';
     form: FormField[];
     outcomes: { id: string; label: string; requires?: string[] }[];
   } | null;
   notice: Notice | null;
   overdue: { state: 'none' | 'warning' | 'overdue'; warn_at?: string; due_at?: string; followups_sent?: number };
-  timeline: { at: string; actor: string; kind: string; text: string; data?: unknown }[];
+  timeline?: { at: string; actor: string; kind: string; text: string; data?: unknown }[]; // not in lists
   version: number;
   created_at: string;
   updated_at: string;
@@ -280,8 +283,12 @@ export const api = {
   cases: (params: Record<string, string | number | undefined>) =>
     call<{ count: number; items: Case[] }>('GET', '/api/v1/cases' + q({ procedure: 'zb-unblock', ...params })),
   case: (n: string) => call<Case>('GET', `/api/v1/cases/${enc(n)}`),
-  openCase: (customer_id: number, intake: { caller: string; phones: string[]; comment: string }) =>
-    call<Case>('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id, intake }),
+  // 201: a new case; 200: the customer's open case, the intake added to it (ZB-1).
+  openCase: async (customer_id: number, intake: { caller: string; phones: string[]; comment: string }) => {
+    let status = 0;
+    const c = await call<Case>('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id, intake }, { onStatus: (s) => (status = s) });
+    return { case: c, created: status === 201 };
+  },
   caseStep: (n: string, step: string, outcome: string, fields: Record<string, string>) =>
     call<Case>('POST', `/api/v1/cases/${enc(n)}/steps/${enc(step)}`, { outcome, fields }),
 };

@@ -424,13 +424,12 @@ export function ZbIntake(props: { customer: Customer; call: CallState; setCaller
     e.preventDefault();
     setError(undefined);
     try {
-      const c = await api.openCase(props.customer.id, {
+      const r = await api.openCase(props.customer.id, {
         caller: props.call.caller.name,
         phones: [phone1, phone2].map((p) => p.trim()).filter(Boolean),
         comment,
       });
-      const intakes = c.timeline.filter((x) => x.kind === 'intake').length;
-      const msg = intakes > 1 ? t('zb.added', { number: c.number }) : t('zb.opened', { number: c.number });
+      const msg = r.created ? t('zb.opened', { number: r.case.number }) : t('zb.added', { number: r.case.number });
       setOpened(msg);
       props.onLogged(msg);
     } catch (err) {

@@ -4,7 +4,7 @@
 // the back office's queue of unblocks waiting for confirmation.
 import { useState } from 'preact/hooks';
 import { ApiError, api, type Case, type FormField } from '../api';
-import { deskToday, fmtDate, fmtTime, t } from '../i18n';
+import { deskToday, fmtDate, fmtTime, t, type Key } from '../i18n';
 import { linkProps } from '../router';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
 
@@ -101,6 +101,14 @@ export function UnblockQueue() {
   );
 }
 
+// "today", "today+2", "today-1" (the desk's today) or a date, as a date input's bound.
+function relDay(v?: string) {
+  if (!v) return undefined;
+  const m = /^today([+-]\d+)?$/.exec(v);
+  if (!m) return v;
+  return deskToday(new Date(Date.now() + Number(m[1] ?? 0) * 86400000));
+}
+
 // One input of a step's form, as the procedure file declares it.
 function StepField(props: { f: FormField; value: string; onInput: (v: string) => void; error?: string; required: boolean }) {
   const { f } = props;
@@ -123,7 +131,7 @@ function StepField(props: { f: FormField; value: string; onInput: (v: string) =>
               })}
             </select>
           );
-        if (f.type === 'date') return <input {...common} type="date" min={f.min === 'today' ? deskToday() : f.min} />;
+        if (f.type === 'date') return <input {...common} type="date" min={relDay(f.min)} max={relDay(f.max)} />;
         if (f.type === 'phone') return <input {...common} type="tel" autoComplete="off" />;
         return <input {...common} autoComplete="off" />;
       }}
@@ -187,12 +195,14 @@ function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
   );
 }
 
+const TL_KINDS = ['intake', 'step', 'call', 'mail', 'timer', 'notice', 'end'];
+
 function Timeline({ c }: { c: Case }) {
   return (
     <ol class="timeline" data-testid="timeline">
-      {c.timeline.map((e, i) => (
+      {(c.timeline ?? []).map((e, i) => (
         <li key={i} class={'tl-' + e.kind}>
-          <time>{fmtTime(e.at)}</time> <Badge>{t(('tl.' + e.kind) as any) || e.kind}</Badge> <strong>{e.actor}</strong> {e.text}
+          <time>{fmtTime(e.at)}</time> <Badge>{TL_KINDS.includes(e.kind) ? t(('tl.' + e.kind) as Key) : e.kind}</Badge> <strong>{e.actor}</strong> {e.text}
         </li>
       ))}
     </ol>
@@ -223,7 +233,7 @@ function CaseCard({ initial }: { initial: Case }) {
           }}
         />
       )}
-      {c.state === 'open' && c.step?.kind === 'wait' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
+      {c.state === 'open' && c.step && c.step.kind !== 'form' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
       <details>
         <summary>{t('cases.timeline')}</summary>
         <Timeline c={c} />
@@ -299,7 +309,7 @@ export function CaseView({ number }: { number: string }) {
                 }}
               />
             )}
-            {c.state === 'open' && c.step?.kind === 'wait' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
+            {c.state === 'open' && c.step && c.step.kind !== 'form' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
             {c.state === 'closed' && <Notice>{t('cases.result', { result: c.result?.label ?? '—' })}</Notice>}
           </div>
           <div class="card">
