@@ -254,6 +254,7 @@ test('dispatch: open notices, visit details with errors next to fields, close no
   await page.waitForURL('**/notices');
   const list = page.getByTestId('notice-list');
   await list.getByText(n.number).waitFor();
+  await list.getByText(/Agrícola Los Robles/).waitFor(); // the notice's customer by name
   await check(page, 'dispatch-notices');
   await list.getByRole('link', { name: new RegExp(n.number) }).click();
   const ed = page.getByTestId('notice-editor');

@@ -12,6 +12,7 @@ export function NoticeList({ selected }: { selected: string }) {
   const [items, setItems] = useState<NoticeT[]>();
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);
+  const names = useCustomerNames(items?.map((n) => n.customer_id) ?? []);
   usePoll(
     () => {
       api.notices({ state, limit: 200 }).then(
@@ -43,7 +44,7 @@ export function NoticeList({ selected }: { selected: string }) {
           {items?.map((n) => (
             <li key={n.number} class={n.number === selected ? 'selected' : ''}>
               <a {...linkProps('/notices/' + n.number)} aria-current={n.number === selected ? 'true' : undefined}>
-                <strong>{n.number}</strong> · {String((n as any).customer_name ?? t('notices.customer_id', { id: n.customer_id }))}
+                <strong>{n.number}</strong> · {names[n.customer_id] ?? t('notices.customer_id', { id: n.customer_id })}
               </a>{' '}
               {n.visit_day ? <span>{t('notices.visit_on', { day: fmtDate(n.visit_day) })}</span> : <Badge kind="warn">{t('notices.no_visit')}</Badge>}
               {n.outcome && <Badge kind={n.outcome === 'apta' ? 'ok' : 'breached'}>{t(n.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta')}</Badge>}
@@ -54,6 +55,26 @@ export function NoticeList({ selected }: { selected: string }) {
       {selected && <NoticeEditor key={selected} number={selected} onChanged={() => setTick((x) => x + 1)} />}
     </div>
   );
+}
+
+// Legal names of the notices' customers (a notice carries only the id).
+const nameCache: Record<number, string> = {};
+function useCustomerNames(ids: number[]) {
+  const [, setN] = useState(0);
+  const key = [...new Set(ids)].sort().join(',');
+  useEffect(() => {
+    const missing = [...new Set(ids)].filter((id) => !(id in nameCache));
+    if (!missing.length) return;
+    Promise.all(
+      missing.map((id) =>
+        api.customer(id).then(
+          (c) => (nameCache[id] = `${c.legal_name} (${c.code})`),
+          () => undefined,
+        ),
+      ),
+    ).then(() => setN((x) => x + 1));
+  }, [key]);
+  return nameCache;
 }
 
 function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => void }) {

@@ -22,11 +22,12 @@ export function SlaCell({ tk }: { tk: Ticket }) {
 
 export function TicketQueue() {
   const [onlyBreached, setOnlyBreached] = useState(false);
+  const [kind, setKind] = useState('');
   const [items, setItems] = useState<Ticket[]>();
   const [error, setError] = useState<string>();
   usePoll(
     () => {
-      api.tickets({ breached: onlyBreached || undefined, limit: 200 }).then(
+      api.tickets({ breached: onlyBreached || undefined, kind: kind || undefined, limit: 200 }).then(
         (r) => {
           setItems(r.items);
           setError(undefined);
@@ -35,12 +36,20 @@ export function TicketQueue() {
       );
     },
     5000,
-    [onlyBreached],
+    [onlyBreached, kind],
   );
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title">{t('queue.title')}</h1>
       <p class="hint">{t('queue.hint')}</p>
+      <div class="row filters">
+        <label for="queue-kind">{t('ticket.kind')}</label>
+        <select id="queue-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+          <option value="">{t('mail.all')}</option>
+          <option value="incident">{t('kind.incident')}</option>
+          <option value="requirement">{t('kind.requirement')}</option>
+        </select>
+      </div>
       <label class="check">
         <input type="checkbox" checked={onlyBreached} onChange={(e) => setOnlyBreached(e.currentTarget.checked)} /> {t('queue.only_breached')}
       </label>
