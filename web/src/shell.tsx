@@ -1,5 +1,5 @@
 // The frame around every screen: skip link, header with the user, language
-// switch and sign-out, the role's navigation (Alt+1…9), the connection banner.
+// switch and sign-out, the role's navigation (Alt+Shift+1…9), the connection banner.
 import type { ComponentChildren } from 'preact';
 import { api, type Session } from './api';
 import { getLang, setLang, t, useLang, type Lang } from './i18n';
@@ -35,7 +35,8 @@ export function Shell(props: {
   useLang();
   const keys: Record<string, () => void> = {};
   props.nav.forEach((n, i) => {
-    keys[String(i + 1)] = () => linkProps(n.path).onClick(new MouseEvent('click'));
+    // Alt+Shift+N: Alt+N alone switches browser tabs in Chrome on Linux.
+    keys['shift+' + (i + 1)] = () => linkProps(n.path).onClick(new MouseEvent('click'));
   });
   useAltKeys(keys, [props.nav.map((n) => n.path).join()]);
   const signOut = async () => {
@@ -57,8 +58,8 @@ export function Shell(props: {
           <ul>
             {props.nav.map((n, i) => (
               <li key={n.path}>
-                <a {...linkProps(n.path)} aria-current={n.current ? 'page' : undefined} aria-keyshortcuts={`Alt+${i + 1}`}>
-                  {n.label} <kbd>Alt+{i + 1}</kbd>
+                <a {...linkProps(n.path)} aria-current={n.current ? 'page' : undefined} aria-keyshortcuts={`Alt+Shift+${i + 1}`}>
+                  {n.label} <kbd>Alt+Shift+{i + 1}</kbd>
                 </a>
               </li>
             ))}

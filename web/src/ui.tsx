@@ -156,12 +156,14 @@ export function ShortcutList({ items }: { items: Shortcut[] }) {
   );
 }
 
-// Alt+<key> handlers while mounted. `keys` maps e.key (lower case) to an action.
+// Alt+<key> handlers while mounted. `keys` maps the key (lower case, by its
+// physical position so layouts agree; "shift+2" with Shift) to an action.
 export function useAltKeys(keys: Record<string, () => void>, deps: unknown[]) {
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const k = (e.code.startsWith('Key') ? e.code.slice(3) : e.code.startsWith('Digit') ? e.code.slice(5) : e.key).toLowerCase();
+      const base = (e.code.startsWith('Key') ? e.code.slice(3) : e.code.startsWith('Digit') ? e.code.slice(5) : e.key).toLowerCase();
+      const k = (e.shiftKey ? 'shift+' : '') + base;
       const f = keys[k];
       if (f) {
         e.preventDefault();

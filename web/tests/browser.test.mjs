@@ -220,7 +220,7 @@ test('supervisor: ticket queue, critical first, SLA breaches; work a ticket', as
   await admin.must('POST', '/api/v1/clock', { advance: 'PT72H' });
   await signIn(page, server.url, 'supervisor');
   await page.waitForURL('**/call');
-  await page.keyboard.press('Alt+2');
+  await page.keyboard.press('Alt+Shift+2');
   await page.waitForURL('**/tickets');
   const queue = page.getByTestId('ticket-queue');
   await queue.waitFor();
@@ -298,7 +298,7 @@ test('admin: users, directory, import report row by row, mail outbox', async ({ 
   await page.getByText('Usuario nueva agregado.').waitFor();
   await check(page, 'admin-users');
 
-  await page.keyboard.press('Alt+2');
+  await page.keyboard.press('Alt+Shift+2');
   await page.waitForURL('**/admin/directory');
   const box = page.getByLabel(/Direcciones de «assurance»/);
   await box.waitFor();
@@ -310,7 +310,7 @@ test('admin: users, directory, import report row by row, mail outbox', async ({ 
   await page.getByText('Lista «assurance» guardada.').waitFor();
   await check(page, 'admin-directory');
 
-  await page.keyboard.press('Alt+3');
+  await page.keyboard.press('Alt+Shift+3');
   await page.waitForURL('**/admin/import');
   const tsv = 'GRUPO ECONOMICO\tCLIENTES\tCRÍTICO\tTECNOLOGIA\nGRUPO NUEVO\tEmpresa Nueva S.A.S.\tPrioritario\tSDWAN con Out Vipt\n\t\tPrioritario\tLegacy\n';
   await page.getByLabel(/Archivo/).setInputFiles({ name: 'maestra.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(tsv) });
@@ -326,7 +326,7 @@ test('admin: users, directory, import report row by row, mail outbox', async ({ 
 
   const admin = await server.api('admin');
   await admin.must('POST', '/api/v1/directory/assurance/test', {});
-  await page.keyboard.press('Alt+4');
+  await page.keyboard.press('Alt+Shift+4');
   await page.waitForURL('**/admin/mail');
   const outbox = page.getByTestId('outbox');
   await outbox.locator('tbody tr').first().waitFor();

@@ -208,7 +208,7 @@ export function CallWorkspace() {
           { keys: 'Alt+Z', label: t('call.zb') },
           { keys: 'Enter', label: t('call.k_submit') },
           { keys: 'Alt+T', label: t('call.end') },
-          { keys: 'Alt+1…9', label: t('shortcuts.screens') },
+          { keys: 'Alt+Shift+1…9', label: t('shortcuts.screens') },
         ]}
       />
     </div>
