@@ -417,7 +417,6 @@ export function ZbIntake(props: { customer: Customer; call: CallState; setCaller
   const [phone2, setPhone2] = useState('');
   const [comment, setComment] = useState('');
   const [error, setError] = useState<unknown>();
-  const [opened, setOpened] = useState<string>();
   const form = useRef<HTMLFormElement>(null);
   useFirstEmpty(form);
   const submit = async (e: Event) => {
@@ -430,8 +429,7 @@ export function ZbIntake(props: { customer: Customer; call: CallState; setCaller
         comment,
       });
       const msg = r.created ? t('zb.opened', { number: r.case.number }) : t('zb.added', { number: r.case.number });
-      setOpened(msg);
-      props.onLogged(msg);
+      props.onLogged(msg); // shown by the workspace
     } catch (err) {
       setError(err);
     }
@@ -458,7 +456,6 @@ export function ZbIntake(props: { customer: Customer; call: CallState; setCaller
         {(a) => <textarea {...a} name="comment" rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
       </Field>
       <ErrorBox error={formError(error, fields)} />
-      {opened && <Notice kind="ok">{opened}</Notice>}
       <button type="submit" class="primary">
         {t('zb.submit')} <kbd>Enter</kbd>
       </button>
