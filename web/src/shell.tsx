@@ -38,7 +38,7 @@ export function Shell(props: {
     // Alt+Shift+N: Alt+N alone switches browser tabs in Chrome on Linux.
     keys['shift+' + (i + 1)] = () => linkProps(n.path).onClick(new MouseEvent('click'));
   });
-  useAltKeys(keys, [props.nav.map((n) => n.path).join()]);
+  useAltKeys(keys);
   const signOut = async () => {
     try {
       await api.logout();

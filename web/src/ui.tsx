@@ -158,13 +158,17 @@ export function ShortcutList({ items }: { items: Shortcut[] }) {
 
 // Alt+<key> handlers while mounted. `keys` maps the key (lower case, by its
 // physical position so layouts agree; "shift+2" with Shift) to an action.
-export function useAltKeys(keys: Record<string, () => void>, deps: unknown[]) {
+// The listener reads the handlers of the latest render (a ref), so a key
+// pressed right after a change already sees it — an effect re-registering
+// the listener would run only after the next paint.
+export function useAltKeys(keys: Record<string, () => void>) {
+  const latest = useRef(keys);
+  latest.current = keys;
   useEffect(() => {
     const on = (e: KeyboardEvent) => {
       if (!e.altKey || e.ctrlKey || e.metaKey) return;
       const base = (e.code.startsWith('Key') ? e.code.slice(3) : e.code.startsWith('Digit') ? e.code.slice(5) : e.key).toLowerCase();
-      const k = (e.shiftKey ? 'shift+' : '') + base;
-      const f = keys[k];
+      const f = latest.current[(e.shiftKey ? 'shift+' : '') + base];
       if (f) {
         e.preventDefault();
         f();
@@ -172,7 +176,7 @@ export function useAltKeys(keys: Record<string, () => void>, deps: unknown[]) {
     };
     window.addEventListener('keydown', on);
     return () => window.removeEventListener('keydown', on);
-  }, deps);
+  }, []);
 }
 
 export function stateLabel(state: string) {

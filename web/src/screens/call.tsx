@@ -108,18 +108,15 @@ export function CallWorkspace() {
     }, (e) => setError(problemText(e)));
   };
 
-  useAltKeys(
-    {
-      b: () => document.getElementById('customer-search')?.focus(),
-      i: () => start('incident'),
-      r: () => start('requirement'),
-      s: () => start('follow'),
-      v: () => start('info'),
-      z: () => start('zb'),
-      t: () => void endCall(),
-    },
-    [customer, call],
-  );
+  useAltKeys({
+    b: () => document.getElementById('customer-search')?.focus(),
+    i: () => start('incident'),
+    r: () => start('requirement'),
+    s: () => start('follow'),
+    v: () => start('info'),
+    z: () => start('zb'),
+    t: () => void endCall(),
+  });
 
   const setCaller = (caller: Caller) => setCall((c) => ({ ...c, caller }));
   const zb = customer?.blocks.includes('ZB');

@@ -101,7 +101,7 @@ export function CustomerSearch(props: {
       setBusy(false);
     }
   };
-  useAltKeys({ a: () => void derive() }, [res, props.call]);
+  useAltKeys({ a: () => void derive() });
 
   const onKey = (e: KeyboardEvent) => {
     const n = res?.items.length ?? 0;
