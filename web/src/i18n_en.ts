@@ -14,6 +14,7 @@ export const en: Record<Key, string> = {
   'login.username': 'Username',
   'login.password': 'Password',
   'login.submit': 'Sign in',
+  'login.failed': 'Wrong username or password.',
 
   'shell.skip': 'Skip to content',
   'shell.nav': 'Screens',
@@ -50,6 +51,7 @@ export const en: Record<Key, string> = {
   'err.reopen_not_allowed': 'Ticket {subject} cannot be reopened.',
   'err.reopen_instead': 'Ticket {subject} was resolved today: reopen it.',
   'err.field': 'Check the field “{field}”.',
+  'err.required': 'This is required.',
   'err.generic': 'The server answered with an error ({status}).',
   'err.server_says': 'Detail:',
 

@@ -13,6 +13,7 @@ export const es = {
   'login.username': 'Usuario',
   'login.password': 'Contraseña',
   'login.submit': 'Entrar',
+  'login.failed': 'Usuario o contraseña incorrectos.',
 
   'shell.skip': 'Ir al contenido',
   'shell.nav': 'Pantallas',
@@ -49,6 +50,7 @@ export const es = {
   'err.reopen_not_allowed': 'El ticket {subject} no se puede reabrir.',
   'err.reopen_instead': 'El ticket {subject} se resolvió hoy: corresponde reabrirlo.',
   'err.field': 'Revise el campo «{field}».',
+  'err.required': 'Este dato es obligatorio.',
   'err.generic': 'El servidor respondió con un error ({status}).',
   'err.server_says': 'Detalle:',
 

@@ -1,6 +1,6 @@
 // The sign-in form, shared by the console and the portal.
 import { useState } from 'preact/hooks';
-import { api, type Session } from './api';
+import { ApiError, api, type Session } from './api';
 import { LangSwitch } from './shell';
 import { t } from './i18n';
 import { ErrorBox, Field, problemText } from './ui';
@@ -17,7 +17,7 @@ export function Login({ onSignedIn, title }: { onSignedIn: (s: Session) => void;
     try {
       onSignedIn(await api.login(username.trim(), password));
     } catch (err) {
-      setError(problemText(err));
+      setError(err instanceof ApiError && err.status === 401 ? t('login.failed') : problemText(err));
     } finally {
       setBusy(false);
     }

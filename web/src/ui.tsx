@@ -31,8 +31,10 @@ export function problemText(e: unknown): string {
 // The error for one field: the API names it in problem.field ("caller.name",
 // "phone_2", "visit_day").
 export function fieldError(e: unknown, ...names: string[]): string | undefined {
-  if (e instanceof ApiError && e.field && names.includes(e.field)) return problemText(e);
-  return undefined;
+  if (!(e instanceof ApiError) || !e.field || !names.includes(e.field)) return undefined;
+  // The commonest case in the user's words; the rest with the server's detail.
+  if (/(^|: )is required\b/.test(e.problem.detail)) return t('err.required');
+  return problemText(e);
 }
 // An error not tied to any of `fields` (shown at the form's foot).
 export function formError(e: unknown, fields: string[]): string | undefined {

@@ -60,6 +60,26 @@ test('agent: known customer → incident opened by keyboard in ≤ 8 actions', a
   assert.equal(calls.items[0].outcome, 'ticket_opened', 'the call is logged with the opening');
 });
 
+test('errors: a wrong password and a missing field say so next to them', async ({ page, server }) => {
+  await page.goto(server.url + '/');
+  await page.getByLabel(/Usuario/).fill('agente');
+  await page.getByLabel(/Contraseña/).fill('no-es-la-clave');
+  await page.keyboard.press('Enter');
+  await page.getByText('Usuario o contraseña incorrectos.').waitFor();
+  assert.equal(await page.getByLabel(/Usuario/).inputValue(), 'agente', 'the username is kept');
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'rcn');
+  await keys.press('Enter');
+  await page.getByRole('textbox', { name: 'Nombre de quien llama', exact: true }).fill('Jorge');
+  await page.keyboard.press('Enter'); // no subject
+  const subject = page.getByRole('textbox', { name: 'Asunto', exact: true });
+  await page.locator('input[name=subject][aria-invalid=true]').waitFor();
+  const described = await subject.getAttribute('aria-describedby');
+  assert.match(await page.locator('#' + described.split(' ').pop()).innerText(), /Este dato es obligatorio/);
+  await check(page, 'agent-missing-subject');
+});
+
 test('agent: blocked creation shows the ticket and the next step', async ({ page, server }) => {
   await signIn(page, server.url, 'agente', '/call');
   const keys = new Keys(page);
