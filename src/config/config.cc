@@ -147,6 +147,11 @@ const std::map<std::string, Setter>& Setters() {
          c.directory_file = v;
          return Status::Ok();
        }},
+      {"web_dir",
+       [](Config& c, auto& v, auto&) {
+         c.web_dir = v;
+         return Status::Ok();
+       }},
       {"virtual_clock_start",
        [](Config& c, auto& v, auto&) {
          c.virtual_clock_start = v;

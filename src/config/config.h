@@ -29,6 +29,9 @@
 //                   *.yaml there add procedures or replace shipped ones by id
 //   directory_file  ATIENDE_DIRECTORY_FILE  default "": YAML `list: [addresses]`
 //                   filling lists that have no addresses yet
+//   web_dir         ATIENDE_WEB_DIR         default "": the console and portal built into
+//                   the binary; a directory (web/'s Vite output) serves those files
+//                   instead, read on every request (development)
 // Thread-safety: a value.
 #pragma once
 
@@ -63,6 +66,7 @@ struct Config {
   std::string templates_dir;
   std::string procedures_dir;
   std::string directory_file;
+  std::string web_dir;
 
   std::string database_path() const { return data_dir + "/atiende.db"; }
 };

@@ -191,7 +191,10 @@ Response Api::Handle(Request& req) {
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_->Record(idx, resp.status, secs);
-  resp.headers.emplace_back("Cache-Control", "no-store");
+  // API answers are never cached; the console's files say their own policy.
+  bool has_cache_control = std::any_of(resp.headers.begin(), resp.headers.end(),
+                                       [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!has_cache_control) resp.headers.emplace_back("Cache-Control", "no-store");
   resp.headers.emplace_back("X-Content-Type-Options", "nosniff");
   log::Debug(
       "http.request",

@@ -24,7 +24,7 @@ namespace atiende::http {
 struct ApiOptions {
   bool secure_cookies = false;             // add "Secure" to the session cookie (behind TLS)
   VirtualClock* virtual_clock = nullptr;   // set in training/test mode: enables /api/v1/clock
-  std::string static_dir;                  // built console files; "" serves a placeholder page
+  std::string static_dir;                  // the console files from here; "" = embedded
   std::function<void()> on_mail_queued;    // wakes the mail delivery worker (optional)
   std::function<void()> on_clock_changed;  // wakes background work after POST /clock (optional)
 };
@@ -72,7 +72,7 @@ class Api {
   Result<Response> Healthz(Request& req);
   Result<Response> MetricsText(Request& req);
   Result<Response> OpenApi(Request& req);
-  Result<Response> ConsolePage(Request& req);
+  Result<Response> WebPage(Request& req);
   Result<Response> Login(Request& req);
   Result<Response> Logout(Request& req);
   Result<Response> WhoAmI(Request& req);

@@ -14,6 +14,9 @@ boost::json::object PrincipalJson(const Principal& p) {
   return o;
 }
 
+// What the console needs to show times as the desk sees them (G-4).
+boost::json::object DeskJson(const DeskSettings& d) { return {{"time_zone", d.time_zone}}; }
+
 Result<std::string> StringMember(const boost::json::object& o, const char* name) {
   auto* v = o.if_contains(name);
   if (!v) return Status::InvalidArgument("is required", name);
@@ -29,8 +32,9 @@ Result<Response> Api::Login(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(std::string password, StringMember(body, "password"));
   ATIENDE_ASSIGN_OR_RETURN(SessionGrant g,
                            atiende::Login(deps_, username, password, req.remote_address));
-  Response r = Json(
-      200, {{"user", PrincipalJson(g.principal)}, {"expires_at", FormatInstant(g.expires_at)}});
+  Response r = Json(200, {{"user", PrincipalJson(g.principal)},
+                          {"expires_at", FormatInstant(g.expires_at)},
+                          {"desk", DeskJson(deps_.desk)}});
   std::string cookie = "atiende_session=" + g.token +
                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                        std::to_string(std::chrono::seconds(kSessionLifetime).count());
@@ -50,7 +54,7 @@ Result<Response> Api::Logout(Request& req) {
 }
 
 Result<Response> Api::WhoAmI(Request& req) {
-  return Json(200, {{"user", PrincipalJson(*req.principal)}});
+  return Json(200, {{"user", PrincipalJson(*req.principal)}, {"desk", DeskJson(deps_.desk)}});
 }
 
 Result<Response> Api::ListUsers(Request&) {

@@ -1,4 +1,4 @@
-// Handlers: health, metrics, the OpenAPI document, the console page, the clock.
+// Handlers: health, metrics, the OpenAPI document, the clock.
 #include "core/embedded.h"
 #include "core/time_format.h"
 #include "http/api.h"
@@ -26,16 +26,6 @@ Result<Response> Api::OpenApi(Request&) {
   if (it == EmbeddedFiles().end()) return Status::Internal("openapi.json not embedded");
   Response r;
   r.body = std::string(it->second);
-  return r;
-}
-
-Result<Response> Api::ConsolePage(Request&) {
-  Response r;
-  r.content_type = "text/html; charset=utf-8";
-  r.body =
-      "<!doctype html><html lang=\"es-419\"><meta charset=\"utf-8\"><title>Atiende</title>"
-      "<h1>Atiende</h1><p>La API está disponible en <a href=\"/api/v1/openapi.json\">"
-      "/api/v1/openapi.json</a>.</p></html>";
   return r;
 }
 

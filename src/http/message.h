@@ -24,6 +24,7 @@ struct Request {
   std::string authorization;
   std::string cookie;
   std::string if_match;
+  std::string accept_encoding;  // "gzip, br": the console's files are sent gzipped when asked
   std::string remote_address;
   std::optional<Principal> principal;  // set by Api::Handle after authentication
   std::string credential;              // the token the principal signed in with

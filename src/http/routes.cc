@@ -32,7 +32,12 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"GET", "/healthz", true, {}, &Api::Healthz, 1 << 20, kQuick},
       {"GET", "/metrics", true, {}, &Api::MetricsText},
       {"GET", "/api/v1/openapi.json", true, {}, &Api::OpenApi},
-      {"GET", "/", true, {}, &Api::ConsolePage},
+      // The console and the portal (handlers_web.cc): their files, and every
+      // other path of one or two segments outside /api as a deep link into
+      // them (/portal/… → the portal, the rest → the console).
+      {"GET", "/", true, {}, &Api::WebPage},
+      {"GET", "/{page}", true, {}, &Api::WebPage},
+      {"GET", "/{page}/{item}", true, {}, &Api::WebPage},
 
       {"POST", "/api/v1/session", true, {}, &Api::Login, 16 << 10},
       {"GET", "/api/v1/session", false, kAnyone, &Api::WhoAmI},

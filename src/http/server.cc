@@ -37,6 +37,7 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& m, const std::string
   r.authorization = std::string(m[bhttp::field::authorization]);
   r.cookie = std::string(m[bhttp::field::cookie]);
   r.if_match = std::string(m[bhttp::field::if_match]);
+  r.accept_encoding = std::string(m[bhttp::field::accept_encoding]);
   r.remote_address = remote;
   return r;
 }

@@ -1,0 +1,85 @@
+// The console's words: es-419 (default) and English, chosen on screen and
+// remembered in this browser. Times are shown in the desk's time zone (from
+// GET /api/v1/session), never the browser's.
+import { useEffect, useState } from 'preact/hooks';
+import { es, type Key } from './i18n_es';
+export type { Key };
+import { en } from './i18n_en';
+
+export type Lang = 'es-419' | 'en';
+const catalogues: Record<Lang, Record<Key, string>> = { 'es-419': es, en };
+
+let lang: Lang = (localStorage.getItem('atiende.lang') as Lang) === 'en' ? 'en' : 'es-419';
+let timeZone = 'America/Bogota';
+const listeners = new Set<() => void>();
+
+export function getLang() {
+  return lang;
+}
+export function setLang(l: Lang) {
+  lang = l;
+  localStorage.setItem('atiende.lang', l);
+  document.documentElement.lang = l;
+  formatters.clear();
+  listeners.forEach((f) => f());
+}
+export function setTimeZone(tz: string) {
+  timeZone = tz;
+  formatters.clear();
+  listeners.forEach((f) => f());
+}
+export function getTimeZone() {
+  return timeZone;
+}
+
+// Re-renders the calling component when the language changes.
+export function useLang() {
+  const [, set] = useState(0);
+  useEffect(() => {
+    const f = () => set((n) => n + 1);
+    listeners.add(f);
+    return () => void listeners.delete(f);
+  }, []);
+  return lang;
+}
+
+// t('ticket.opened', {number: 'CS0000001'}) → "Ticket CS0000001 abierto".
+export function t(key: Key, vars?: Record<string, string | number>): string {
+  let s = catalogues[lang][key] ?? key;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split('{' + k + '}').join(String(v));
+  return s;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(kind: 'dt' | 'd') {
+  let f = formatters.get(kind);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      ...(kind === 'dt' ? { hour: '2-digit', minute: '2-digit', hour12: false } : {}),
+    });
+    formatters.set(kind, f);
+  }
+  return f;
+}
+// An instant (ISO 8601) as the desk's local date and time.
+export function fmtTime(iso: string | null | undefined) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return isNaN(d.getTime()) ? iso : formatter('dt').format(d);
+}
+export function fmtDate(iso: string | null | undefined) {
+  if (!iso) return '—';
+  // A local date ("2026-12-10") is shown as is, in the user's language order.
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (m) return lang === 'en' ? iso : `${m[3]}-${m[2]}-${m[1]}`;
+  return formatter('d').format(new Date(iso));
+}
+// Today's date in the desk's time zone, as YYYY-MM-DD (for date inputs' min).
+export function deskToday(now = new Date()) {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return parts;
+}

@@ -1,0 +1,464 @@
+// The call workspace's forms: open a ticket (NM-6), follow one up and reopen
+// it (NM-7, NM-9), service information (NM-8) and the ZB intake (ZB-1). Each
+// keeps its input on any error and shows the error next to its field.
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, type Caller, type Customer, type Ticket } from '../api';
+import { fmtTime, t, type Key } from '../i18n';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel } from '../ui';
+import type { CallState } from './call';
+
+const CATEGORIES = {
+  incident: ['outage', 'degradation', 'packet_loss', 'saturation', 'other'],
+  requirement: ['change', 'rfo', 'other'],
+};
+
+// Focus the first empty required control when a form appears.
+function useFirstEmpty(form: { current: HTMLFormElement | null }) {
+  // A layout effect: the focus moves before the next key press is handled.
+  useLayoutEffect(() => {
+    const f = form.current;
+    if (!f) return;
+    const els = Array.from(f.querySelectorAll<HTMLInputElement>('input, select, textarea'));
+    (els.find((e) => e.required && !e.value) ?? els[0])?.focus();
+  }, []);
+}
+
+function CallerName(props: { call: CallState; setCaller: (c: Caller) => void; error?: unknown }) {
+  return (
+    <Field label={t('call.caller_name')} required error={fieldError(props.error, 'caller.name', 'caller')}>
+      {(a) => (
+        <input
+          {...a}
+          name="caller_name"
+          autoComplete="off"
+          value={props.call.caller.name}
+          onInput={(e) => props.setCaller({ ...props.call.caller, name: e.currentTarget.value })}
+        />
+      )}
+    </Field>
+  );
+}
+
+export function TicketForm(props: {
+  kind: 'incident' | 'requirement';
+  customer: Customer;
+  call: CallState;
+  setCaller: (c: Caller) => void;
+  linkedTo?: string;
+  onOpened: (t: Ticket) => void;
+  onFollow: (number: string) => void;
+}) {
+  const { kind, customer } = props;
+  const [subject, setSubject] = useState('');
+  const [category, setCategory] = useState(CATEGORIES[kind][0]);
+  const [service, setService] = useState(customer.services[0]?.service_id ?? '');
+  const [description, setDescription] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [blocked, setBlocked] = useState<{ number: string; state?: string; code: string }>();
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useFirstEmpty(form);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    setBlocked(undefined);
+    const svc = customer.services.find((s) => s.service_id === service);
+    try {
+      const tk = await api.openTicket({
+        kind,
+        category,
+        customer_id: customer.id,
+        service_id: service || undefined,
+        circuit: svc?.circuit || undefined,
+        subject,
+        description: description || undefined,
+        caller: props.call.caller,
+        linked_to: props.linkedTo,
+        call_started_at: props.call.startedAt,
+      });
+      props.onOpened(tk);
+    } catch (err) {
+      setError(err);
+      if (err instanceof ApiError && (err.code === 'blocked_by_unclosed_ticket' || err.code === 'reopen_instead') && err.problem.subject) {
+        const number = String(err.problem.subject);
+        setBlocked({ number, code: err.code });
+        api.ticket(number).then((tk) => setBlocked({ number, state: tk.state, code: err.code }), () => {});
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+  const fields = ['caller.name', 'caller', 'subject', 'category', 'service_id', 'description', 'caller.phone', 'caller.email'];
+  return (
+    <form ref={form} class="card form" onSubmit={submit} aria-labelledby="ticket-form-title" noValidate>
+      <h2 id="ticket-form-title">{kind === 'incident' ? t('ticket.new_incident') : t('ticket.new_requirement')}</h2>
+      <p class="definition">{kind === 'incident' ? t('def.incident') : t('def.requirement')}</p>
+      {props.linkedTo && <Notice>{t('ticket.linked_to', { number: props.linkedTo })}</Notice>}
+      <CallerName call={props.call} setCaller={props.setCaller} error={error} />
+      <Field label={t('ticket.subject')} required error={fieldError(error, 'subject')}>
+        {(a) => <input {...a} name="subject" maxLength={200} autoComplete="off" value={subject} onInput={(e) => setSubject(e.currentTarget.value)} />}
+      </Field>
+      <div class="row">
+        <Field label={t('ticket.category')} error={fieldError(error, 'category')}>
+          {(a) => (
+            <select {...a} name="category" value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
+              {CATEGORIES[kind].map((c) => (
+                <option key={c} value={c}>
+                  {t(('cat.' + c) as Key)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('ticket.service')} required={kind === 'incident'} error={fieldError(error, 'service_id')}>
+          {(a) => (
+            <select {...a} name="service_id" value={service} onChange={(e) => setService(e.currentTarget.value)}>
+              {kind === 'requirement' && <option value="">{t('ticket.no_service')}</option>}
+              {customer.services.map((s) => (
+                <option key={s.service_id} value={s.service_id}>
+                  {s.service_id}
+                  {s.circuit ? ` · ${s.circuit}` : ''}
+                  {s.description ? ` · ${s.description}` : ''}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+      </div>
+      <Field label={t('ticket.description')} error={fieldError(error, 'description')}>
+        {(a) => <textarea {...a} name="description" rows={3} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('call.caller_phone')} error={fieldError(error, 'caller.phone')}>
+        {(a) => (
+          <input
+            {...a}
+            name="caller_phone"
+            type="tel"
+            autoComplete="off"
+            value={props.call.caller.phone ?? ''}
+            onInput={(e) => props.setCaller({ ...props.call.caller, phone: e.currentTarget.value })}
+          />
+        )}
+      </Field>
+      {blocked ? (
+        <div class="error box" role="alert" data-testid="blocked">
+          <p>
+            {blocked.code === 'reopen_instead'
+              ? t('ticket.reopen_instead', { number: blocked.number })
+              : blocked.state === 'resolved'
+                ? t('ticket.blocked_resolved', { number: blocked.number })
+                : t('ticket.blocked_open', { number: blocked.number, state: blocked.state ? stateLabel(blocked.state) : '…' })}
+          </p>
+          <p class="next">
+            <strong>{t('common.next_step')}:</strong>{' '}
+            {blocked.code === 'reopen_instead'
+              ? t('ticket.next_reopen')
+              : blocked.state === 'resolved'
+                ? t('ticket.next_portal')
+                : t('ticket.next_follow')}
+          </p>
+          <button type="button" onClick={() => props.onFollow(blocked.number)}>
+            {t('ticket.follow_this', { number: blocked.number })}
+          </button>
+        </div>
+      ) : (
+        <ErrorBox error={formError(error, fields)} />
+      )}
+      <button type="submit" class="primary" disabled={busy}>
+        {kind === 'incident' ? t('ticket.open_incident') : t('ticket.open_requirement')} <kbd>Enter</kbd>
+      </button>
+    </form>
+  );
+}
+
+export function TicketDetail({ tk }: { tk: Ticket }) {
+  return (
+    <div class="card ticket" data-testid="ticket-detail">
+      <h3>
+        {tk.number} · {tk.subject} <Badge kind={'state-' + tk.state}>{stateLabel(tk.state)}</Badge>
+        {tk.customer.critical && <Badge kind="critical">{t('customer.critical')}</Badge>}
+      </h3>
+      <dl class="facts">
+        <dt>{t('ticket.customer')}</dt>
+        <dd>{tk.customer.legal_name}</dd>
+        <dt>{t('ticket.kind')}</dt>
+        <dd>
+          {t(('kind.' + tk.kind) as Key)} · {t(('cat.' + tk.category) as Key)} · P{tk.priority}
+        </dd>
+        <dt>{t('ticket.engineer')}</dt>
+        <dd>{tk.assigned_engineer || t('ticket.unassigned')}</dd>
+        <dt>{t('ticket.service')}</dt>
+        <dd>
+          {tk.service.service_id || '—'} {tk.service.circuit && `· ${tk.service.circuit}`}
+        </dd>
+        <dt>{t('ticket.opened_at')}</dt>
+        <dd>{fmtTime(tk.created_at)}</dd>
+        {tk.resolved_at && (
+          <>
+            <dt>{t('ticket.resolved_at')}</dt>
+            <dd>{fmtTime(tk.resolved_at)}</dd>
+          </>
+        )}
+        {tk.resolution && (
+          <>
+            <dt>{t('ticket.resolution')}</dt>
+            <dd>{tk.resolution}</dd>
+          </>
+        )}
+        {tk.linked_to && (
+          <>
+            <dt>{t('ticket.linked')}</dt>
+            <dd>{tk.linked_to}</dd>
+          </>
+        )}
+      </dl>
+      {tk.items.length > 0 && (
+        <p>
+          {t('ticket.items')}: {tk.items.map((i) => i.number).join(', ')}
+        </p>
+      )}
+      <h4>{t('ticket.updates')}</h4>
+      {tk.updates.length === 0 ? (
+        <p class="hint">{t('ticket.no_updates')}</p>
+      ) : (
+        <ol class="updates">
+          {tk.updates.map((u, i) => (
+            <li key={i}>
+              <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {u.kind === 'work_note' && <Badge>{t('ticket.work_note')}</Badge>} {u.text}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+export function FollowUp(props: {
+  call: CallState;
+  setCaller: (c: Caller) => void;
+  customer: Customer | null;
+  onLogged: (m: string) => void;
+  onOpenLinked: (tk: Ticket) => void;
+}) {
+  const [number, setNumber] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [tk, setTk] = useState<Ticket>();
+  const [reason, setReason] = useState('');
+  const [reopenError, setReopenError] = useState<unknown>();
+  const [reopened, setReopened] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  useLayoutEffect(() => form.current?.querySelector<HTMLInputElement>('#follow-number')?.focus(), []);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    setReopenError(undefined);
+    setReopened(false);
+    try {
+      const r = await api.recordCall({
+        type: 'follow_up',
+        ticket: number.trim().toUpperCase(),
+        caller: props.call.caller,
+        customer_id: props.customer?.id,
+        started_at: props.call.startedAt,
+      });
+      setTk(r.ticket_detail);
+      props.onLogged(t('call.follow_logged', { number: r.ticket_detail.number }));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const reopen = async (e: Event) => {
+    e.preventDefault();
+    if (!tk) return;
+    setReopenError(undefined);
+    try {
+      setTk(await api.reopenTicket(tk.number, reason, props.call.caller));
+      setReopened(true);
+      props.onLogged(t('call.reopened', { number: tk.number }));
+    } catch (err) {
+      setReopenError(err);
+    }
+  };
+  const fields = ['ticket', 'caller.name', 'caller', 'customer_id'];
+  const notAllowed = reopenError instanceof ApiError && reopenError.code === 'reopen_not_allowed';
+  return (
+    <div>
+      <form ref={form} class="card form" onSubmit={submit} aria-labelledby="follow-title" noValidate>
+        <h2 id="follow-title">{t('follow.title')}</h2>
+        <Field id="follow-number" label={t('follow.number')} required hint={t('follow.number_hint')} error={fieldError(error, 'ticket') ?? (error instanceof ApiError && error.status === 404 ? problemText(error) : undefined)}>
+          {(a) => <input {...a} name="ticket" autoComplete="off" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />}
+        </Field>
+        <CallerName call={props.call} setCaller={props.setCaller} error={error} />
+        <ErrorBox error={error instanceof ApiError && error.status === 404 ? undefined : formError(error, fields)} />
+        <button type="submit" class="primary">
+          {t('follow.submit')} <kbd>Enter</kbd>
+        </button>
+      </form>
+      {tk && <TicketDetail tk={tk} />}
+      {tk && reopened && <Notice kind="ok">{t('follow.reopened', { number: tk.number })}</Notice>}
+      {tk && !reopened && tk.state === 'resolved' && (
+        <form class="card form" onSubmit={reopen} aria-labelledby="reopen-title" noValidate>
+          <h3 id="reopen-title">{t('follow.reopen_title')}</h3>
+          <p class="hint">{t('follow.reopen_rule')}</p>
+          <Field label={t('follow.reason')} required error={fieldError(reopenError, 'reason')}>
+            {(a) => <input {...a} name="reason" autoComplete="off" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+          </Field>
+          {notAllowed ? (
+            <div class="error box" role="alert" data-testid="reopen-refused">
+              <p>{t('follow.reopen_refused', { number: tk.number })}</p>
+              <p class="next">
+                <strong>{t('common.next_step')}:</strong> {t('follow.next_linked')}
+              </p>
+              <button type="button" onClick={() => props.onOpenLinked(tk)}>
+                {t('follow.open_linked', { number: tk.number })}
+              </button>
+            </div>
+          ) : (
+            <ErrorBox error={formError(reopenError, ['reason'])} />
+          )}
+          <button type="submit">{t('follow.reopen')}</button>
+        </form>
+      )}
+      {tk && tk.state === 'closed' && (
+        <div class="card">
+          <p>{t('follow.closed_next', { number: tk.number })}</p>
+          <button type="button" onClick={() => props.onOpenLinked(tk)}>
+            {t('follow.open_linked', { number: tk.number })}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ServiceInfo(props: { customer: Customer; call: CallState; setCaller: (c: Caller) => void; onLogged: (m: string) => void }) {
+  const [error, setError] = useState<unknown>();
+  const [info, setInfo] = useState<any>();
+  const form = useRef<HTMLFormElement>(null);
+  useFirstEmpty(form);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const r = await api.recordCall({ type: 'service_info', customer_id: props.customer.id, caller: props.call.caller, started_at: props.call.startedAt });
+      setInfo(r.service_info);
+      props.onLogged(t('call.info_logged'));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div>
+      <form ref={form} class="card form" onSubmit={submit} aria-labelledby="info-title" noValidate>
+        <h2 id="info-title">{t('info.title')}</h2>
+        <p class="hint">{t('info.hint')}</p>
+        <CallerName call={props.call} setCaller={props.setCaller} error={error} />
+        <ErrorBox error={formError(error, ['caller.name', 'caller'])} />
+        <button type="submit" class="primary">
+          {t('info.submit')} <kbd>Enter</kbd>
+        </button>
+      </form>
+      {info && (
+        <div class="card" data-testid="service-info">
+          <h3>{t('info.manager')}</h3>
+          <p>
+            {info.service_manager?.name || '—'} {info.service_manager?.contact && `· ${info.service_manager.contact}`}
+          </p>
+          <h3>{t('info.services')}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('info.service_id')}</th>
+                <th scope="col">{t('info.circuit')}</th>
+                <th scope="col">{t('info.description')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {(info.services ?? []).map((s: any) => (
+                <tr key={s.service_id}>
+                  <td>{s.service_id}</td>
+                  <td>{s.circuit}</td>
+                  <td>{s.description}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t('info.contacts')}</h3>
+          <ul>
+            {(info.contacts ?? []).map((c: any, i: number) => (
+              <li key={i}>
+                {c.name} {c.role && `(${c.role})`} {c.phone} {c.email}
+              </li>
+            ))}
+          </ul>
+          <h3>{t('info.open_tickets')}</h3>
+          {(info.open_tickets ?? []).length === 0 ? (
+            <p class="hint">{t('info.no_open')}</p>
+          ) : (
+            <ul>
+              {info.open_tickets.map((o: any) => (
+                <li key={o.number}>
+                  {o.number} · {stateLabel(o.state)} · {o.subject} · {t('ticket.engineer')}: {o.assigned_engineer || t('ticket.unassigned')}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ZbIntake(props: { customer: Customer; call: CallState; setCaller: (c: Caller) => void; onLogged: (m: string) => void }) {
+  const [phone1, setPhone1] = useState(props.call.caller.phone ?? '');
+  const [phone2, setPhone2] = useState('');
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<unknown>();
+  const form = useRef<HTMLFormElement>(null);
+  useFirstEmpty(form);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const r = await api.openCase(props.customer.id, {
+        caller: props.call.caller.name,
+        phones: [phone1, phone2].map((p) => p.trim()).filter(Boolean),
+        comment,
+      });
+      const msg = r.created ? t('zb.opened', { number: r.case.number }) : t('zb.added', { number: r.case.number });
+      props.onLogged(msg); // shown by the workspace
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const fields = ['intake.caller', 'caller', 'intake.phones', 'phones', 'intake.phones[0]', 'intake.phones[1]', 'intake.comment', 'comment'];
+  return (
+    <form ref={form} class="card form" onSubmit={submit} aria-labelledby="zb-title" noValidate>
+      <h2 id="zb-title">{t('zb.intake_title')}</h2>
+      <p class="hint">{t('zb.intake_hint')}</p>
+      <Field label={t('call.caller_name')} required error={fieldError(error, 'intake.caller', 'caller')}>
+        {(a) => (
+          <input {...a} name="caller" autoComplete="off" value={props.call.caller.name} onInput={(e) => props.setCaller({ ...props.call.caller, name: e.currentTarget.value })} />
+        )}
+      </Field>
+      <div class="row">
+        <Field label={t('zb.phone1')} required error={fieldError(error, 'intake.phones', 'phones', 'intake.phones[0]')}>
+          {(a) => <input {...a} name="phone_1" type="tel" autoComplete="off" value={phone1} onInput={(e) => setPhone1(e.currentTarget.value)} />}
+        </Field>
+        <Field label={t('zb.phone2')} error={fieldError(error, 'intake.phones[1]')}>
+          {(a) => <input {...a} name="phone_2" type="tel" autoComplete="off" value={phone2} onInput={(e) => setPhone2(e.currentTarget.value)} />}
+        </Field>
+      </div>
+      <Field label={t('zb.comment')} error={fieldError(error, 'intake.comment', 'comment')}>
+        {(a) => <textarea {...a} name="comment" rows={3} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
+      </Field>
+      <ErrorBox error={formError(error, fields)} />
+      <button type="submit" class="primary">
+        {t('zb.submit')} <kbd>Enter</kbd>
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,323 @@
+// The ZB procedure (issue 6) in the console: the supervisor's queue of cases
+// (overdue first), a case with its current step's form rendered from the
+// procedure file (step.form, step.outcomes), its notice and its timeline;
+// the back office's queue of unblocks waiting for confirmation.
+import { useState } from 'preact/hooks';
+import { ApiError, api, type Case, type FormField } from '../api';
+import { deskToday, fmtDate, fmtTime, t, type Key } from '../i18n';
+import { linkProps } from '../router';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
+
+function OverdueBadge({ c }: { c: Case }) {
+  if (c.state === 'closed') return <Badge kind="ok">{c.result?.label ?? t('cases.closed')}</Badge>;
+  if (c.overdue?.state === 'overdue') return <Badge kind="breached">{t('cases.overdue', { n: c.overdue.followups_sent ?? 0 })}</Badge>;
+  if (c.overdue?.state === 'warning') return <Badge kind="warn">{t('cases.warning')}</Badge>;
+  return null;
+}
+
+function CaseTable({ items, testid }: { items: Case[]; testid: string }) {
+  return (
+    <table data-testid={testid}>
+      <thead>
+        <tr>
+          <th scope="col">{t('cases.number')}</th>
+          <th scope="col">{t('ticket.customer')}</th>
+          <th scope="col">{t('cases.step')}</th>
+          <th scope="col">{t('cases.due')}</th>
+          <th scope="col">{t('queue.state')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((c) => (
+          <tr key={c.number} class={c.overdue?.state === 'overdue' ? 'critical' : ''}>
+            <td>
+              <a {...linkProps('/cases/' + c.number)}>{c.number}</a>
+            </td>
+            <td>
+              {c.customer.legal_name} ({c.customer.code}) {c.customer.regional && <Badge>{t('cases.regional')}</Badge>}
+            </td>
+            <td>{c.step?.title ?? '—'}</td>
+            <td>{fmtTime(c.overdue?.due_at)}</td>
+            <td>
+              <OverdueBadge c={c} />
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function useCases(params: Record<string, string>, deps: unknown[]) {
+  const [items, setItems] = useState<Case[]>();
+  const [error, setError] = useState<string>();
+  usePoll(
+    () => {
+      api.cases(params).then(
+        (r) => {
+          setItems(r.items);
+          setError(undefined);
+        },
+        (e) => setError(e instanceof ApiError && e.status === 404 ? t('cases.unavailable') : problemText(e)),
+      );
+    },
+    5000,
+    deps,
+  );
+  return { items, error };
+}
+
+export function CaseQueue() {
+  const [state, setState] = useState<'open' | 'closed'>('open');
+  const { items, error } = useCases({ state, role: 'supervisor' }, [state]);
+  return (
+    <section aria-labelledby="cases-title">
+      <h1 id="cases-title">{t('cases.title')}</h1>
+      <div role="group" aria-label={t('notices.filter')} class="tabs">
+        <button type="button" aria-pressed={state === 'open'} onClick={() => setState('open')}>
+          {t('cases.open')}
+        </button>
+        <button type="button" aria-pressed={state === 'closed'} onClick={() => setState('closed')}>
+          {t('cases.closed_list')}
+        </button>
+      </div>
+      <ErrorBox error={error} />
+      {items && items.length === 0 && <p>{t('cases.empty')}</p>}
+      {items && items.length > 0 && <CaseTable items={items} testid="case-queue" />}
+    </section>
+  );
+}
+
+export function UnblockQueue() {
+  const { items, error } = useCases({ state: 'open', role: 'back_office' }, []);
+  return (
+    <section aria-labelledby="unblocks-title">
+      <h1 id="unblocks-title">{t('unblocks.title')}</h1>
+      <p class="hint">{t('unblocks.hint')}</p>
+      <ErrorBox error={error} />
+      {items && items.length === 0 && <p>{t('unblocks.empty')}</p>}
+      {items?.map((c) => <CaseCard key={c.number} initial={c} />)}
+    </section>
+  );
+}
+
+// "today", "today+2", "today-1" (the desk's today) or a date, as a date input's bound.
+function relDay(v?: string) {
+  if (!v) return undefined;
+  const m = /^today([+-]\d+)?$/.exec(v);
+  if (!m) return v;
+  return deskToday(new Date(Date.now() + Number(m[1] ?? 0) * 86400000));
+}
+
+// One input of a step's form, as the procedure file declares it.
+function StepField(props: { f: FormField; value: string; onInput: (v: string) => void; error?: string; required: boolean }) {
+  const { f } = props;
+  return (
+    <Field label={f.label} required={props.required} error={props.error}>
+      {(a) => {
+        const common = { ...a, name: f.name, value: props.value, onInput: (e: Event) => props.onInput((e.currentTarget as HTMLInputElement).value) };
+        if (f.type === 'textarea') return <textarea {...common} rows={2} />;
+        if (f.type === 'choice')
+          return (
+            <select {...common} onChange={common.onInput}>
+              <option value="">—</option>
+              {(f.options ?? []).map((o) => {
+                const id = typeof o === 'string' ? o : o.id;
+                return (
+                  <option key={id} value={id}>
+                    {typeof o === 'string' ? o : o.label}
+                  </option>
+                );
+              })}
+            </select>
+          );
+        if (f.type === 'date') return <input {...common} type="date" min={relDay(f.min)} max={relDay(f.max)} />;
+        if (f.type === 'phone') return <input {...common} type="tel" autoComplete="off" />;
+        return <input {...common} autoComplete="off" />;
+      }}
+    </Field>
+  );
+}
+
+function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
+  const step = c.step!;
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const submit = async (outcome: { id: string; requires?: string[] }) => {
+    setError(undefined);
+    // Checked here for a quick answer; the server checks again.
+    const missing: Record<string, string> = {};
+    for (const name of outcome.requires ?? []) if (!values[name]?.trim()) missing[name] = t('cases.required');
+    for (const f of step.form) {
+      if (f.distinct_from && values[f.name] && values[f.name] === values[f.distinct_from]) missing[f.name] = t('cases.distinct', { other: step.form.find((x) => x.name === f.distinct_from)?.label ?? f.distinct_from });
+    }
+    setLocal(missing);
+    if (Object.keys(missing).length) {
+      document.getElementById('step-form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+      return;
+    }
+    const fields: Record<string, string> = {};
+    for (const f of step.form) if (values[f.name]) fields[f.name] = values[f.name];
+    try {
+      onDone(await api.caseStep(c.number, step.id, outcome.id, fields));
+      setValues({});
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const required = new Set(step.outcomes.flatMap((o) => o.requires ?? []));
+  const names = step.form.map((f) => f.name).concat(step.form.map((f) => 'fields.' + f.name));
+  return (
+    <form id="step-form" class="form" onSubmit={(e) => e.preventDefault()} noValidate aria-labelledby="step-title">
+      <h3 id="step-title">
+        {t('cases.current_step')}: {step.title}
+      </h3>
+      {step.form.map((f) => (
+        <StepField
+          key={f.name}
+          f={f}
+          value={values[f.name] ?? ''}
+          required={required.has(f.name)}
+          onInput={(v) => setValues({ ...values, [f.name]: v })}
+          error={local[f.name] ?? fieldError(error, f.name, 'fields.' + f.name)}
+        />
+      ))}
+      <ErrorBox error={formError(error, names)} />
+      <div class="actions">
+        {step.outcomes.map((o) => (
+          <button key={o.id} type="button" class={o === step.outcomes[0] ? 'primary' : ''} onClick={() => submit(o)}>
+            {o.label}
+          </button>
+        ))}
+      </div>
+    </form>
+  );
+}
+
+const TL_KINDS = ['intake', 'step', 'call', 'mail', 'timer', 'notice', 'end'];
+
+function Timeline({ c }: { c: Case }) {
+  return (
+    <ol class="timeline" data-testid="timeline">
+      {(c.timeline ?? []).map((e, i) => (
+        <li key={i} class={'tl-' + e.kind}>
+          <time>{fmtTime(e.at)}</time> <Badge>{TL_KINDS.includes(e.kind) ? t(('tl.' + e.kind) as Key) : e.kind}</Badge> <strong>{e.actor}</strong> {e.text}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+function CaseCard({ initial }: { initial: Case }) {
+  const [c, setC] = useState(initial);
+  const [done, setDone] = useState<string>();
+  return (
+    <article class="card" aria-labelledby={'case-' + c.number} data-testid="case">
+      <h2 id={'case-' + c.number}>
+        {c.number} · {c.customer.legal_name} ({c.customer.code}) <OverdueBadge c={c} />
+      </h2>
+      {c.notice && (
+        <p>
+          {t('cases.notice')}: {c.notice.number} · {c.notice.visit_day ? fmtDate(c.notice.visit_day) : t('notices.no_visit')} · {c.notice.state}
+          {c.notice.outcome ? ` · ${c.notice.outcome}` : ''}
+        </p>
+      )}
+      {done && <Notice kind="ok">{done}</Notice>}
+      {c.state === 'open' && c.step?.kind === 'form' && (
+        <StepForm
+          c={c}
+          onDone={(x) => {
+            setC(x);
+            setDone(t('cases.step_done', { number: x.number }));
+          }}
+        />
+      )}
+      {c.state === 'open' && c.step && c.step.kind !== 'form' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
+      <details>
+        <summary>{t('cases.timeline')}</summary>
+        <Timeline c={c} />
+      </details>
+    </article>
+  );
+}
+
+export function CaseView({ number }: { number: string }) {
+  const [c, setC] = useState<Case>();
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState<string>();
+  usePoll(
+    () => {
+      api.case(number).then(
+        (x) => setC((old) => (old && old.version === x.version ? old : x)),
+        (e) => setError(problemText(e)),
+      );
+    },
+    5000,
+    [number],
+  );
+  return (
+    <section aria-labelledby="case-title">
+      <p>
+        <a {...linkProps('/cases')}>← {t('cases.back')}</a>
+      </p>
+      <h1 id="case-title">{t('cases.case', { number })}</h1>
+      <ErrorBox error={error} />
+      {c && (
+        <div class="split">
+          <div class="card">
+            <h2>
+              {c.procedure_title} · {c.customer.legal_name} ({c.customer.code}) <OverdueBadge c={c} />
+            </h2>
+            <p>
+              {t('cases.region')}: {c.customer.region || '—'} {c.customer.regional && <Badge>{t('cases.regional')}</Badge>}
+            </p>
+            <h3>{t('cases.notice')}</h3>
+            {c.notice ? (
+              <dl class="facts" data-testid="case-notice">
+                <dt>{t('notices.notice', { number: '' })}</dt>
+                <dd>{c.notice.number}</dd>
+                <dt>{t('notices.visit_day')}</dt>
+                <dd>{fmtDate(c.notice.visit_day)}</dd>
+                <dt>{t('notices.location_ref')}</dt>
+                <dd>{c.notice.location_ref || '—'}</dd>
+                <dt>{t('notices.phone_1')}</dt>
+                <dd>{c.notice.phone_1 || '—'}</dd>
+                <dt>{t('notices.phone_2')}</dt>
+                <dd>{c.notice.phone_2 || '—'}</dd>
+                <dt>{t('queue.state')}</dt>
+                <dd>
+                  {c.notice.state} {c.notice.outcome ?? ''}
+                </dd>
+              </dl>
+            ) : (
+              <p>{t('cases.no_notice')}</p>
+            )}
+            {c.overdue && c.overdue.state !== 'none' && (
+              <p>
+                {t('cases.due')}: {fmtTime(c.overdue.due_at)} · {t('cases.followups', { n: c.overdue.followups_sent ?? 0 })}
+              </p>
+            )}
+            {done && <Notice kind="ok">{done}</Notice>}
+            {c.state === 'open' && c.step?.kind === 'form' && (
+              <StepForm
+                key={c.step.id + c.version}
+                c={c}
+                onDone={(x) => {
+                  setC(x);
+                  setDone(t('cases.step_done', { number: x.number }));
+                }}
+              />
+            )}
+            {c.state === 'open' && c.step && c.step.kind !== 'form' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
+            {c.state === 'closed' && <Notice>{t('cases.result', { result: c.result?.label ?? '—' })}</Notice>}
+          </div>
+          <div class="card">
+            <h2>{t('cases.timeline')}</h2>
+            <Timeline c={c} />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,147 @@
+// The supervisor's ticket queue (NM-4): critical customers first, then the
+// next due time, with SLA due times and breaches; a ticket's page to work it.
+import { useState } from 'preact/hooks';
+import { api, type Ticket } from '../api';
+import { fmtTime, t, type Key } from '../i18n';
+import { linkProps, navigate } from '../router';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, usePoll } from '../ui';
+import { TicketDetail } from './call_forms';
+
+export function SlaCell({ tk }: { tk: Ticket }) {
+  if (!tk.sla) return <td>—</td>;
+  const responding = !tk.sla.responded_at;
+  const due = responding ? tk.sla.response_due : tk.sla.resolution_due;
+  const breached = tk.sla.response_breached || tk.sla.resolution_breached;
+  return (
+    <td>
+      {responding ? t('sla.response') : t('sla.resolution')}: <time>{fmtTime(due)}</time>{' '}
+      {breached && <Badge kind="breached">{t('sla.breached')}</Badge>}
+    </td>
+  );
+}
+
+export function TicketQueue() {
+  const [onlyBreached, setOnlyBreached] = useState(false);
+  const [kind, setKind] = useState('');
+  const [items, setItems] = useState<Ticket[]>();
+  const [error, setError] = useState<string>();
+  usePoll(
+    () => {
+      api.tickets({ breached: onlyBreached || undefined, kind: kind || undefined, limit: 200 }).then(
+        (r) => {
+          setItems(r.items);
+          setError(undefined);
+        },
+        (e) => setError(problemText(e)),
+      );
+    },
+    5000,
+    [onlyBreached, kind],
+  );
+  return (
+    <section aria-labelledby="queue-title">
+      <h1 id="queue-title">{t('queue.title')}</h1>
+      <p class="hint">{t('queue.hint')}</p>
+      <div class="row filters">
+        <label for="queue-kind">{t('ticket.kind')}</label>
+        <select id="queue-kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+          <option value="">{t('mail.all')}</option>
+          <option value="incident">{t('kind.incident')}</option>
+          <option value="requirement">{t('kind.requirement')}</option>
+        </select>
+      </div>
+      <label class="check">
+        <input type="checkbox" checked={onlyBreached} onChange={(e) => setOnlyBreached(e.currentTarget.checked)} /> {t('queue.only_breached')}
+      </label>
+      <ErrorBox error={error} />
+      {items && items.length === 0 && <p>{t('queue.empty')}</p>}
+      {items && items.length > 0 && (
+        <table class="queue" data-testid="ticket-queue">
+          <caption class="sr-only">{t('queue.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('queue.priority')}</th>
+              <th scope="col">{t('queue.number')}</th>
+              <th scope="col">{t('ticket.customer')}</th>
+              <th scope="col">{t('ticket.subject')}</th>
+              <th scope="col">{t('queue.state')}</th>
+              <th scope="col">{t('queue.due')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((tk) => (
+              <tr key={tk.number} class={tk.customer.critical ? 'critical' : ''}>
+                <td>P{tk.priority}</td>
+                <td>
+                  <a {...linkProps('/tickets/' + tk.number)}>{tk.number}</a>
+                </td>
+                <td>
+                  {tk.customer.legal_name} {tk.customer.critical && <Badge kind="critical">{t('customer.critical')}</Badge>}
+                </td>
+                <td>{tk.subject}</td>
+                <td>{stateLabel(tk.state)}</td>
+                <SlaCell tk={tk} />
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function TicketView({ number }: { number: string }) {
+  const [tk, setTk] = useState<Ticket>();
+  const [error, setError] = useState<string>();
+  const [resolution, setResolution] = useState('');
+  const [note, setNote] = useState('');
+  const [actionError, setActionError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  usePoll(
+    () => {
+      api.ticket(number).then(setTk, (e) => setError(problemText(e)));
+    },
+    5000,
+    [number],
+  );
+  const act = async (e: Event, f: () => Promise<Ticket>, message: Key) => {
+    e.preventDefault();
+    setActionError(undefined);
+    try {
+      setTk(await f());
+      setDone(t(message, { number }));
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  return (
+    <section aria-labelledby="ticket-title">
+      <p>
+        <a {...linkProps('/tickets')} onClick={(e) => (e.preventDefault(), navigate('/tickets'))}>
+          ← {t('queue.back')}
+        </a>
+      </p>
+      <h1 id="ticket-title">{t('ticket.title', { number })}</h1>
+      <ErrorBox error={error} />
+      {tk && <TicketDetail tk={tk} />}
+      {done && <Notice kind="ok">{done}</Notice>}
+      {tk && tk.actions.some((a) => a.action === 'resolve') && (
+        <form class="card form" onSubmit={(e) => act(e, () => api.resolveTicket(number, resolution), 'ticket.resolved_ok')} noValidate>
+          <Field label={t('ticket.resolution')} required error={fieldError(actionError, 'resolution')}>
+            {(a) => <input {...a} name="resolution" value={resolution} onInput={(e) => setResolution(e.currentTarget.value)} />}
+          </Field>
+          <button type="submit">{t('ticket.resolve')}</button>
+        </form>
+      )}
+      {tk && (
+        <form class="card form" onSubmit={(e) => act(e, () => api.commentTicket(number, note, 'work_note'), 'ticket.noted')} noValidate>
+          <Field label={t('ticket.work_note')} required error={fieldError(actionError, 'text')}>
+            {(a) => <textarea {...a} name="note" rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+          </Field>
+          <button type="submit">{t('ticket.add_note')}</button>
+        </form>
+      )}
+      <ErrorBox error={formError(actionError, ['resolution', 'text'])} />
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+// The frame around every screen: skip link, header with the user, language
+// switch and sign-out, the role's navigation (Alt+Shift+1…9), the connection banner.
+import type { ComponentChildren } from 'preact';
+import { api, type Session } from './api';
+import { getLang, setLang, t, useLang, type Lang } from './i18n';
+import { linkProps } from './router';
+import { ConnectionBanner, useAltKeys } from './ui';
+
+export function LangSwitch() {
+  const lang = useLang();
+  return (
+    <div class="lang">
+      <label for="lang-select">{t('lang.label')}</label>
+      <select id="lang-select" value={lang} onChange={(e) => setLang(e.currentTarget.value as Lang)}>
+        <option value="es-419">Español</option>
+        <option value="en">English</option>
+      </select>
+    </div>
+  );
+}
+
+export interface NavItem {
+  path: string;
+  label: string;
+  current: boolean;
+}
+
+export function Shell(props: {
+  session: Session;
+  nav: NavItem[];
+  onSignOut: () => void;
+  title: string;
+  children: ComponentChildren;
+}) {
+  useLang();
+  const keys: Record<string, () => void> = {};
+  props.nav.forEach((n, i) => {
+    // Alt+Shift+N: Alt+N alone switches browser tabs in Chrome on Linux.
+    keys['shift+' + (i + 1)] = () => linkProps(n.path).onClick(new MouseEvent('click'));
+  });
+  useAltKeys(keys);
+  const signOut = async () => {
+    try {
+      await api.logout();
+    } catch {
+      /* signed out anyway */
+    }
+    props.onSignOut();
+  };
+  return (
+    <div class="shell">
+      <a class="skip" href="#main">
+        {t('shell.skip')}
+      </a>
+      <header class="top">
+        <span class="brand">{props.title}</span>
+        <nav aria-label={t('shell.nav')}>
+          <ul>
+            {props.nav.map((n, i) => (
+              <li key={n.path}>
+                <a {...linkProps(n.path)} aria-current={n.current ? 'page' : undefined} aria-keyshortcuts={`Alt+Shift+${i + 1}`}>
+                  {n.label} <kbd>Alt+Shift+{i + 1}</kbd>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span class="who" data-testid="who">
+          {props.session.user.username} · {t(('role.' + props.session.user.role) as any)} · {props.session.desk.time_zone}
+        </span>
+        <LangSwitch />
+        <button type="button" onClick={signOut}>
+          {t('shell.signout')}
+        </button>
+      </header>
+      <ConnectionBanner />
+      <main id="main" tabIndex={-1} lang={getLang()}>
+        {props.children}
+      </main>
+    </div>
+  );
+}

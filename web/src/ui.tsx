@@ -1,0 +1,186 @@
+// Small building blocks shared by the console's screens and the portal:
+// labelled fields with their error next to them, problem messages in the
+// user's language, badges, polling, the connection banner.
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, isOnline, onConnection } from './api';
+import { t, type Key } from './i18n';
+
+// The readable message for an API failure, in the user's language. The
+// server's own detail follows, since it names the rule or the value at fault.
+export function problemText(e: unknown): string {
+  if (!(e instanceof ApiError)) return String(e);
+  const p = e.problem;
+  const known: Record<string, Key> = {
+    network: 'err.network',
+    unauthenticated: 'err.unauthenticated',
+    permission_denied: 'err.forbidden',
+    not_found: 'err.not_found',
+    version_conflict: 'err.version_conflict',
+    too_many_requests: 'err.too_many',
+    blocked_by_unclosed_ticket: 'err.blocked',
+    reopen_not_allowed: 'err.reopen_not_allowed',
+    reopen_instead: 'err.reopen_instead',
+  };
+  const key = known[p.code];
+  if (p.code === 'network') return t('err.network');
+  const head = key ? t(key, { subject: String(p.subject ?? '') }) : p.field ? t('err.field', { field: p.field }) : t('err.generic', { status: p.status });
+  return p.detail ? `${head} ${t('err.server_says')} ${p.detail}` : head;
+}
+
+// The error for one field: the API names it in problem.field ("caller.name",
+// "phone_2", "visit_day").
+export function fieldError(e: unknown, ...names: string[]): string | undefined {
+  if (!(e instanceof ApiError) || !e.field || !names.includes(e.field)) return undefined;
+  // The commonest case in the user's words; the rest with the server's detail.
+  if (/(^|: )is required\b/.test(e.problem.detail)) return t('err.required');
+  return problemText(e);
+}
+// An error not tied to any of `fields` (shown at the form's foot).
+export function formError(e: unknown, fields: string[]): string | undefined {
+  if (!e) return undefined;
+  if (e instanceof ApiError && e.field && fields.includes(e.field)) return undefined;
+  return problemText(e);
+}
+
+let nextId = 0;
+export function useId(prefix = 'f') {
+  const ref = useRef<string>();
+  if (!ref.current) ref.current = `${prefix}${++nextId}`;
+  return ref.current;
+}
+
+// A labelled control with its hint and error; the control gets the id and the
+// aria attributes through the render prop.
+export function Field(props: {
+  label: string;
+  id?: string; // the control's id when it needs a known one (else generated)
+  error?: string;
+  hint?: string;
+  required?: boolean;
+  children: (a: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean; required?: boolean }) => ComponentChildren;
+}) {
+  const generated = useId();
+  const id = props.id ?? generated;
+  const describedBy = [props.hint ? id + '-hint' : '', props.error ? id + '-err' : ''].filter(Boolean).join(' ');
+  return (
+    <div class={'field' + (props.error ? ' has-error' : '')}>
+      <label for={id}>
+        {props.label}
+        {props.required && <span aria-hidden="true"> *</span>}
+      </label>
+      {props.children({
+        id,
+        'aria-describedby': describedBy || undefined,
+        'aria-invalid': props.error ? true : undefined,
+        required: props.required,
+      })}
+      {props.hint && (
+        <p class="hint" id={id + '-hint'}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p class="error" id={id + '-err'} role="alert">
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function ErrorBox({ error }: { error?: string }) {
+  if (!error) return null;
+  return (
+    <p class="error box" role="alert">
+      {error}
+    </p>
+  );
+}
+
+export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'ok' | 'warn' }) {
+  return (
+    <div class={'notice ' + kind} role="status">
+      {children}
+    </div>
+  );
+}
+
+export function Badge({ children, kind = '' }: { children: ComponentChildren; kind?: string }) {
+  return <span class={'badge ' + kind}>{children}</span>;
+}
+
+// Runs `load` now and every `ms` while mounted (queues stay current without
+// a reload); pauses while the tab is hidden.
+export function usePoll(load: () => void, ms: number, deps: unknown[]) {
+  useEffect(() => {
+    load();
+    const id = window.setInterval(() => {
+      if (!document.hidden) load();
+    }, ms);
+    return () => window.clearInterval(id);
+  }, deps);
+}
+
+export function ConnectionBanner() {
+  const [online, setOnline] = useState(isOnline());
+  useEffect(() => {
+    const off = onConnection(setOnline);
+    return () => void off();
+  }, []);
+  if (online) return null;
+  return (
+    <div class="offline" role="alert">
+      {t('conn.lost')}
+    </div>
+  );
+}
+
+export interface Shortcut {
+  keys: string;
+  label: string;
+}
+export function ShortcutList({ items }: { items: Shortcut[] }) {
+  return (
+    <aside class="shortcuts" aria-label={t('shortcuts.title')}>
+      <h2>{t('shortcuts.title')}</h2>
+      <dl>
+        {items.map((s) => (
+          <div key={s.keys}>
+            <dt>
+              <kbd>{s.keys}</kbd>
+            </dt>
+            <dd>{s.label}</dd>
+          </div>
+        ))}
+      </dl>
+    </aside>
+  );
+}
+
+// Alt+<key> handlers while mounted. `keys` maps the key (lower case, by its
+// physical position so layouts agree; "shift+2" with Shift) to an action.
+// The listener reads the handlers of the latest render (a ref), so a key
+// pressed right after a change already sees it — an effect re-registering
+// the listener would run only after the next paint.
+export function useAltKeys(keys: Record<string, () => void>) {
+  const latest = useRef(keys);
+  latest.current = keys;
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      if (!e.altKey || e.ctrlKey || e.metaKey) return;
+      const base = (e.code.startsWith('Key') ? e.code.slice(3) : e.code.startsWith('Digit') ? e.code.slice(5) : e.key).toLowerCase();
+      const f = latest.current[(e.shiftKey ? 'shift+' : '') + base];
+      if (f) {
+        e.preventDefault();
+        f();
+      }
+    };
+    window.addEventListener('keydown', on);
+    return () => window.removeEventListener('keydown', on);
+  }, []);
+}
+
+export function stateLabel(state: string) {
+  return t(('state.' + state) as Key) || state;
+}

@@ -1,0 +1,560 @@
+// The console and the portal in a real browser (issue 7): each role's main
+// flow end to end against the real binary (SQLite, virtual clock), role
+// isolation, the NM desk's reopen and blocked-creation paths, a lost
+// connection, the language switch; axe-core on each main screen (no serious
+// or critical violations) and a screenshot of each under ATIENDE_ARTIFACTS.
+// Run by ctest (CMakeLists.txt); exits non-zero when any test fails.
+import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { ARTIFACTS, Keys, Server, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
+
+const TIMEOUT = 10000; // every wait is bounded
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+
+async function check(page, name) {
+  await page.screenshot({ path: screenshotPath(name), fullPage: true });
+  const bad = await axe(page);
+  assert.deepEqual(bad, [], `${name}: accessibility violations:\n${JSON.stringify(bad, null, 1)}`);
+}
+
+// Picks a customer with the keyboard from the call workspace.
+async function pickCustomer(page, keys, query) {
+  await page.locator('#customer-search').focus();
+  await keys.type(query);
+  await page.locator('#customer-results [role=option]').first().waitFor();
+  await keys.press('Enter');
+  await page.getByTestId('customer-card').waitFor();
+}
+
+test('agent: known customer → incident opened by keyboard in ≤ 8 actions', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente');
+  await page.waitForURL('**/call');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'customer-search', 'the search has the focus');
+  const keys = new Keys(page);
+  await keys.type('salud total');
+  const first = page.locator('#customer-results [role=option]').first();
+  await first.waitFor();
+  const text = await first.innerText();
+  assert.match(text, /SALUD TOTAL/);
+  assert.match(text, /Prioritario/, 'the Prioritario badge shows');
+  assert.match(text, /Legacy sin Out/, 'the technology shows');
+  await keys.press('Enter');
+  await page.getByTestId('customer-card').waitFor();
+  await keys.press('Enter'); // "Incidente", focused after the pick
+  await page.getByRole('heading', { name: 'Nuevo incidente' }).waitFor();
+  assert.match(await page.locator('.definition').innerText(), /afecta directamente el servicio/);
+  await keys.type('Ana Pérez');
+  await keys.press('Tab');
+  await keys.type('Sin servicio en la sede principal');
+  await check(page, 'agent-incident-form');
+  await keys.press('Enter');
+  await page.getByText(/Ticket CS0000001 abierto/).waitFor();
+  assert.ok(keys.count <= 8, `took ${keys.count} keyboard actions: ${keys.log.join(' ')}`);
+  const sup = await server.api('supervisor');
+  const tk = await sup.must('GET', '/api/v1/tickets/CS0000001');
+  assert.equal(tk.customer.legal_name, 'SALUD TOTAL EPS-S S.A');
+  assert.equal(tk.caller.name, 'Ana Pérez');
+  assert.equal(tk.service.service_id, 'SID-100231');
+  const calls = await sup.must('GET', '/api/v1/interactions?ticket=CS0000001');
+  assert.equal(calls.items[0].outcome, 'ticket_opened', 'the call is logged with the opening');
+});
+
+test('errors: a wrong password and a missing field say so next to them', async ({ page, server }) => {
+  await page.goto(server.url + '/');
+  await page.getByLabel(/Usuario/).fill('agente');
+  await page.getByLabel(/Contraseña/).fill('no-es-la-clave');
+  await page.keyboard.press('Enter');
+  await page.getByText('Usuario o contraseña incorrectos.').waitFor();
+  assert.equal(await page.getByLabel(/Usuario/).inputValue(), 'agente', 'the username is kept');
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'rcn');
+  await keys.press('Enter');
+  await page.getByRole('textbox', { name: 'Nombre de quien llama', exact: true }).fill('Jorge');
+  await page.keyboard.press('Enter'); // no subject
+  const subject = page.getByRole('textbox', { name: 'Asunto', exact: true });
+  await page.locator('input[name=subject][aria-invalid=true]').waitFor();
+  const described = await subject.getAttribute('aria-describedby');
+  assert.match(await page.locator('#' + described.split(' ').pop()).innerText(), /Este dato es obligatorio/);
+  await check(page, 'agent-missing-subject');
+});
+
+test('agent: blocked creation shows the ticket and the next step', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'salud total');
+  await keys.press('Enter');
+  await page.getByLabel(/Nombre de quien llama/).fill('Ana Pérez');
+  await page.getByLabel('Asunto').fill('Sigue sin servicio');
+  await page.keyboard.press('Enter');
+  const blocked = page.getByTestId('blocked');
+  await blocked.waitFor();
+  assert.match(await blocked.innerText(), /CS0000001 \(Nuevo\)/);
+  assert.match(await blocked.innerText(), /seguimiento/i);
+  // Resolved but not closed: the customer can close it in the portal.
+  const sup = await server.api('supervisor');
+  await sup.must('POST', '/api/v1/tickets/CS0000001/resolve', { resolution: 'Se reinició el CPE' });
+  await page.getByRole('button', { name: /Abrir incidente/ }).click();
+  await page.getByText(/resuelto pero no cerrado/).waitFor();
+  assert.match(await blocked.innerText(), /cerrarlo en el portal/);
+  assert.equal(await page.getByLabel('Asunto').inputValue(), 'Sigue sin servicio', 'the input is kept');
+  await check(page, 'agent-blocked-creation');
+});
+
+test('agent: unknown customer → derived to Assurance', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await keys.type('Transportes Inexistentes Zeta');
+  await page.getByText(/Ningún cliente coincide/).waitFor();
+  await keys.press('Enter'); // to the caller's name
+  await keys.type('Pedro Gómez');
+  await keys.press('Enter');
+  await page.getByText(/derivada a Assurance/).waitFor();
+  assert.ok(keys.count <= 4, `took ${keys.count}`);
+  const sup = await server.api('supervisor');
+  const calls = await sup.must('GET', '/api/v1/interactions?limit=5');
+  const c = calls.items.find((x) => x.outcome === 'derived_assurance');
+  assert.ok(c, 'a derived call is logged');
+  assert.equal(c.caller.name, 'Pedro Gómez');
+  assert.equal(c.caller.company, 'Transportes Inexistentes Zeta');
+  await check(page, 'agent-derived');
+});
+
+test('agent: follow-up by number, reopen the same day, refused later → new linked ticket', async ({ page, server }) => {
+  let sup = await server.api('supervisor');
+  // CS0000001 was resolved today (above): reopening is allowed.
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await keys.press('Alt+S');
+  await keys.type('cs0000001');
+  await keys.press('Tab');
+  await keys.type('Ana Pérez');
+  await keys.press('Enter');
+  await page.getByTestId('ticket-detail').waitFor();
+  assert.ok(keys.count <= 5, `follow-up took ${keys.count}`);
+  assert.match(await page.getByTestId('ticket-detail').innerText(), /Resuelto/);
+  await check(page, 'agent-follow-up');
+  await page.getByLabel(/Motivo/).fill('Sigue intermitente');
+  await page.keyboard.press('Enter');
+  await page.getByText(/volvió a «En curso»/).waitFor();
+  assert.equal((await sup.must('GET', '/api/v1/tickets/CS0000001')).state, 'in_progress');
+
+  // Resolved again, and two days pass: the rule refuses and says what to do.
+  await sup.must('POST', '/api/v1/tickets/CS0000001/resolve', { resolution: 'Cambio de puerto' });
+  const admin = await server.api('admin');
+  await admin.must('POST', '/api/v1/clock', { advance: 'PT48H' });
+  await signIn(page, server.url, 'agente', '/call'); // the session aged two days too
+  await page.keyboard.press('Alt+S');
+  await page.locator('#follow-number').fill('CS0000001');
+  await page.getByLabel(/Nombre de quien llama/).fill('Ana Pérez');
+  await page.keyboard.press('Enter');
+  await page.getByLabel(/Motivo/).fill('Volvió a fallar');
+  await page.keyboard.press('Enter');
+  const refused = page.getByTestId('reopen-refused');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), /no se resolvió hoy/);
+  await check(page, 'agent-reopen-refused');
+  await refused.getByRole('button', { name: /vinculado a CS0000001/ }).press('Enter');
+  await page.getByText(/quedará vinculado a CS0000001/).waitFor();
+  await page.getByLabel('Asunto').fill('Falla recurrente');
+  await page.keyboard.press('Enter');
+  await page.getByText(/Ticket CS0000002 abierto/).waitFor();
+  sup = await server.api('supervisor'); // sessions aged two days
+  const tk = await sup.must('GET', '/api/v1/tickets/CS0000002');
+  assert.equal(tk.linked_to, 'CS0000001');
+  assert.equal((await sup.must('GET', '/api/v1/tickets/CS0000001')).state, 'closed');
+});
+
+test('agent: service information without a ticket; end call logs the call', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'alpina');
+  await keys.press('Alt+V');
+  await keys.type('Luis Mora');
+  await keys.press('Enter');
+  const info = page.getByTestId('service-info');
+  await info.waitFor();
+  assert.match(await info.innerText(), /Laura Pineda/);
+  assert.match(await info.innerText(), /SID-300077/);
+  await check(page, 'agent-service-info');
+  await keys.press('Alt+T');
+  await page.getByText(/Llamada terminada/).waitFor();
+  // A call with nothing done is still logged when it ends.
+  await pickCustomer(page, keys, 'yupi');
+  await page.keyboard.press('Alt+T');
+  await page.getByText(/Llamada terminada/).waitFor();
+  const sup = await server.api('supervisor');
+  const calls = (await sup.must('GET', '/api/v1/interactions?limit=10')).items;
+  assert.ok(calls.some((c) => c.type === 'service_info' && c.caller.name === 'Luis Mora'));
+  assert.ok(calls.some((c) => c.type === 'other' && c.outcome === 'other'), JSON.stringify(calls.map((c) => c.outcome)));
+});
+
+test('portal: a customer sees its tickets, comments and closes a resolved one', async ({ page, server }) => {
+  const agent = await server.api('agente');
+  const sup = await server.api('supervisor');
+  const custs = await agent.must('GET', '/api/v1/customers?q=colpatria');
+  const colpatria = custs.items[0];
+  const tk = await agent.must('POST', '/api/v1/tickets', {
+    kind: 'incident', category: 'degradation', customer_id: colpatria.id, service_id: 'SID-400900',
+    subject: 'Lentitud en el enlace', caller: { name: 'María Ruiz' },
+  });
+  await sup.must('POST', `/api/v1/tickets/${tk.number}/comments`, { text: 'Revisando con el proveedor', kind: 'comment' });
+  await sup.must('POST', `/api/v1/tickets/${tk.number}/comments`, { text: 'nota interna secreta', kind: 'work_note' });
+  await sup.must('POST', `/api/v1/tickets/${tk.number}/resolve`, { resolution: 'Se amplió el ancho de banda' });
+  await signIn(page, server.url, 'cliente', '/portal');
+  const list = page.getByTestId('portal-tickets');
+  await list.waitFor();
+  const text = await list.innerText();
+  assert.match(text, new RegExp(tk.number));
+  assert.doesNotMatch(text, /CS0000001/, 'another company’s ticket is not listed');
+  await check(page, 'portal-tickets');
+  await page.getByRole('link', { name: tk.number }).press('Enter');
+  const detail = page.getByTestId('portal-ticket');
+  await detail.waitFor();
+  assert.match(await detail.innerText(), /Revisando con el proveedor/);
+  assert.doesNotMatch(await detail.innerText(), /nota interna/, 'work notes stay internal');
+  await page.getByLabel(/Comentario/).fill('Gracias, ya funciona');
+  await page.getByRole('button', { name: 'Agregar comentario' }).click();
+  await page.getByText('Comentario agregado.').waitFor();
+  await check(page, 'portal-ticket');
+  await page.getByRole('button', { name: 'Cerrar ticket' }).click();
+  await page.getByText(`Ticket ${tk.number} cerrado.`).waitFor();
+  const after = await sup.must('GET', `/api/v1/tickets/${tk.number}`);
+  assert.equal(after.state, 'closed');
+  assert.ok(after.updates.some((u) => u.text === 'Gracias, ya funciona'));
+});
+
+test('supervisor: ticket queue, critical first, SLA breaches; work a ticket', async ({ page, server }) => {
+  const agent = await server.api('agente');
+  const yupi = (await agent.must('GET', '/api/v1/customers?q=yupi')).items[0];
+  const alpina = (await agent.must('GET', '/api/v1/customers?q=alpina')).items[0];
+  await agent.must('POST', '/api/v1/tickets', {
+    kind: 'requirement', category: 'change', customer_id: alpina.id, service_id: 'SID-300077', subject: 'Cambio de ancho de banda', caller: { name: 'Laura' },
+  });
+  await agent.must('POST', '/api/v1/tickets', {
+    kind: 'incident', category: 'degradation', customer_id: yupi.id, service_id: 'SID-500120', subject: 'Lentitud Yupi', caller: { name: 'Rosa' },
+  });
+  // Three days pass before the supervisor signs in (sessions age on the same clock).
+  const admin = await server.api('admin');
+  await admin.must('POST', '/api/v1/clock', { advance: 'PT72H' });
+  await signIn(page, server.url, 'supervisor');
+  await page.waitForURL('**/call');
+  await page.keyboard.press('Alt+Shift+2');
+  await page.waitForURL('**/tickets');
+  const queue = page.getByTestId('ticket-queue');
+  await queue.waitFor();
+  const rows = await queue.locator('tbody tr').allInnerTexts();
+  assert.ok(rows.length >= 2, rows.join('\n'));
+  assert.match(rows[0], /Prioritario/, 'critical customers first: ' + rows[0]);
+  assert.match(rows[rows.length - 1], /PRODUCTOS YUPI/, 'the non-critical ticket last');
+  assert.match(await queue.innerText(), /Vencido/);
+  await check(page, 'supervisor-tickets');
+  await page.getByLabel('Solo vencidos').check();
+  await queue.getByText('Vencido').first().waitFor({ timeout: TIMEOUT });
+  const yupiRow = queue.locator('tr', { hasText: 'PRODUCTOS YUPI' });
+  await yupiRow.getByRole('link').click();
+  await page.getByTestId('ticket-detail').waitFor();
+  await page.getByRole('textbox', { name: 'Solución', exact: true }).fill('Se cambió el equipo');
+  await page.getByRole('button', { name: 'Resolver' }).click();
+  await page.getByText(/resuelto\./).waitFor();
+  await check(page, 'supervisor-ticket');
+});
+
+test('dispatch: open notices, visit details with errors next to fields, close no apta', async ({ page, server }) => {
+  const disp = await server.api('despacho');
+  const agent = await server.api('agente');
+  const robles = (await agent.must('GET', '/api/v1/customers?q=robles')).items[0];
+  const now = new Date((await disp.must('GET', '/api/v1/clock')).now);
+  const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Bogota' }).format(new Date(now.getTime() + d * 86400000));
+  const n = await disp.must('POST', '/api/v1/notices', {
+    customer_id: robles.id, visit_day: day(1), location_ref: 'Casa patronal', phone_1: '+56 9 1111 2222', phone_2: '+56 9 3333 4444', observations: 'Cliente ZB',
+  });
+  await signIn(page, server.url, 'despacho');
+  await page.waitForURL('**/notices');
+  const list = page.getByTestId('notice-list');
+  await list.getByText(n.number).waitFor();
+  await list.getByText(/Agrícola Los Robles/).waitFor(); // the notice's customer by name
+  await check(page, 'dispatch-notices');
+  await list.getByRole('link', { name: new RegExp(n.number) }).click();
+  const ed = page.getByTestId('notice-editor');
+  await ed.waitFor();
+  await ed.getByLabel('Día de la visita').fill(day(3));
+  await ed.getByLabel('Referencia del lugar').fill('Portón verde, camino a Buin km 3');
+  await ed.getByLabel('Teléfono 1').fill('+56 9 8765 4321');
+  await ed.getByLabel('Teléfono 2').fill('12');
+  await ed.getByRole('button', { name: 'Guardar visita' }).click();
+  const phone2 = ed.getByLabel('Teléfono 2');
+  await ed.locator('.field.has-error').first().waitFor();
+  assert.equal(await phone2.getAttribute('aria-invalid'), 'true', 'the error sits on phone 2');
+  await phone2.fill('+56 2 2345 6789');
+  await ed.getByRole('button', { name: 'Guardar visita' }).click();
+  await page.getByText(`Aviso ${n.number} actualizado.`).waitFor();
+  const saved = await disp.must('GET', `/api/v1/notices/${n.number}`);
+  assert.equal(saved.visit_day, day(3));
+  assert.equal(saved.phone_2, '+56223456789');
+  await ed.getByLabel('Instalación no apta').check();
+  await ed.getByRole('button', { name: 'Cerrar aviso' }).click();
+  await ed.locator('textarea[name=tech_observations][aria-invalid=true]').waitFor();
+  await ed.getByLabel(/Observaciones del técnico/).fill('Regulador con fuga');
+  await ed.getByRole('button', { name: 'Cerrar aviso' }).click();
+  await page.getByText(`Aviso ${n.number} cerrado.`).waitFor();
+  const closed = await disp.must('GET', `/api/v1/notices/${n.number}`);
+  assert.equal(closed.state, 'closed');
+  assert.equal(closed.outcome, 'no_apta');
+  await check(page, 'dispatch-notice-closed');
+});
+
+test('admin: users, directory, import report row by row, mail outbox', async ({ page, server }) => {
+  await signIn(page, server.url, 'admin');
+  await page.waitForURL('**/admin/users');
+  await page.getByTestId('users').getByText('agente', { exact: true }).waitFor();
+  await page.getByRole('textbox', { name: 'Usuario', exact: true }).fill('nueva');
+  await page.getByLabel('Contraseña').fill('corta');
+  await page.getByRole('button', { name: 'Agregar', exact: true }).click();
+  await page.locator('input[name=password][aria-invalid=true]').waitFor();
+  await page.getByLabel('Contraseña').fill('una-clave-larga-9');
+  await page.getByRole('button', { name: 'Agregar', exact: true }).click();
+  await page.getByText('Usuario nueva agregado.').waitFor();
+  await check(page, 'admin-users');
+
+  await page.keyboard.press('Alt+Shift+2');
+  await page.waitForURL('**/admin/directory');
+  const box = page.getByLabel(/Direcciones de «assurance»/);
+  await box.waitFor();
+  await box.fill('no-es-correo');
+  await box.locator('xpath=ancestor::form').getByRole('button', { name: 'Guardar' }).click();
+  await box.locator('xpath=ancestor::form').locator('.error').first().waitFor();
+  await box.fill('assurance@cirion.example');
+  await box.locator('xpath=ancestor::form').getByRole('button', { name: 'Guardar' }).click();
+  await page.getByText('Lista «assurance» guardada.').waitFor();
+  await check(page, 'admin-directory');
+
+  await page.keyboard.press('Alt+Shift+3');
+  await page.waitForURL('**/admin/import');
+  const tsv = 'GRUPO ECONOMICO\tCLIENTES\tCRÍTICO\tTECNOLOGIA\nGRUPO NUEVO\tEmpresa Nueva S.A.S.\tPrioritario\tSDWAN con Out Vipt\n\t\tPrioritario\tLegacy\n';
+  await page.getByLabel(/Archivo/).setInputFiles({ name: 'maestra.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(tsv) });
+  await page.getByRole('button', { name: 'Importar' }).click();
+  const report = page.getByTestId('import-report');
+  await report.waitFor();
+  const rt = await report.innerText();
+  assert.match(rt, /no se guardó nada/);
+  assert.match(rt, /1 nuevas/);
+  assert.match(rt, /Filas rechazadas/);
+  assert.match(rt, /\b3\b/, 'the rejected row is numbered: ' + rt);
+  await check(page, 'admin-import');
+
+  const admin = await server.api('admin');
+  await admin.must('POST', '/api/v1/directory/assurance/test', {});
+  await page.keyboard.press('Alt+Shift+4');
+  await page.waitForURL('**/admin/mail');
+  const outbox = page.getByTestId('outbox');
+  await outbox.locator('tbody tr').first().waitFor();
+  await outbox.getByRole('button', { name: /tal como salió/ }).first().click();
+  const raw = page.getByTestId('raw-mail');
+  await raw.waitFor();
+  assert.match(await raw.innerText(), /^Subject: /m);
+  await check(page, 'admin-mail');
+});
+
+test('roles: screens of other roles are neither shown nor reachable, and the API refuses', async ({ browser, server }) => {
+  const cases = [
+    ['despacho', '/call', '/api/v1/tickets', 'POST'],
+    ['agente', '/admin/users', '/api/v1/users', 'GET'],
+    ['mesa', '/tickets', '/api/v1/mail', 'GET'],
+    ['supervisor', '/admin/import', '/api/v1/users', 'GET'],
+  ];
+  for (const [user, screen, api, method] of cases) {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    await signIn(page, server.url, user, screen);
+    await page.getByRole('heading', { name: 'Sin acceso' }).waitFor();
+    const nav = await page.getByRole('navigation').innerText();
+    assert.doesNotMatch(nav, screen === '/call' ? /Llamada/ : screen === '/tickets' ? /Tickets/ : /Usuarios|Importar/, `${user} sees ${screen} in the menu: ${nav}`);
+    const status = await page.evaluate(async ([m, p]) => (await fetch(p, { method: m, headers: { 'Content-Type': 'application/json' }, body: m === 'POST' ? '{}' : undefined })).status, [method, api]);
+    assert.equal(status, 403, `${user} ${method} ${api}`);
+    await ctx.close();
+  }
+  // A customer user lands in the portal, not the console.
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await signIn(page, server.url, 'cliente', '/');
+  await page.waitForURL('**/portal');
+  await ctx.close();
+});
+
+test('errors: a lost connection is shown and the form keeps its input', async ({ page, context, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'rcn');
+  await page.keyboard.press('Alt+I');
+  await page.getByLabel(/Nombre de quien llama/).fill('Jorge');
+  await page.getByLabel('Asunto').fill('Caída del enlace de video');
+  await context.setOffline(true);
+  await page.keyboard.press('Enter');
+  await page.locator('.offline').waitFor();
+  assert.match(await page.locator('.offline').innerText(), /Se perdió la conexión/);
+  assert.equal(await page.getByLabel('Asunto').inputValue(), 'Caída del enlace de video');
+  await check(page, 'agent-offline');
+  await context.setOffline(false);
+  await page.locator('.offline').waitFor({ state: 'detached', timeout: TIMEOUT });
+  await page.getByRole('button', { name: /Abrir incidente/ }).click();
+  await page.getByText(/Ticket CS\d+ abierto/).waitFor();
+});
+
+test('language: English on request; times in the desk’s zone, not the browser’s', async ({ page, server }) => {
+  const sup = await server.api('supervisor');
+  const tk = (await sup.must('GET', '/api/v1/tickets?state=all&limit=1')).items[0];
+  await signIn(page, server.url, 'supervisor', '/tickets/' + tk.number);
+  await page.getByTestId('ticket-detail').waitFor();
+  // The browser runs in Tokyo (see newContext); the desk in Bogotá (UTC-5).
+  const at = (timeZone) => new Intl.DateTimeFormat('es-419', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(tk.created_at));
+  const shown = await page.getByTestId('ticket-detail').innerText();
+  assert.ok(shown.includes(at('America/Bogota')), `${at('America/Bogota')} not in ${shown}`);
+  assert.ok(!shown.includes(at('Asia/Tokyo')), 'a time in the browser’s zone');
+  await page.getByLabel('Idioma').selectOption('en');
+  await page.getByRole('link', { name: /Tickets/ }).waitFor();
+  assert.match(await page.getByRole('navigation').innerText(), /ZB cases/);
+  assert.match(await page.getByTestId('ticket-detail').innerText(), /Assigned engineer/);
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await check(page, 'supervisor-ticket-en');
+  await page.getByLabel('Language').selectOption('es-419');
+});
+
+// The whole ZB protocol through the screens (issue 6's cases API). Skipped,
+// saying so, while the server has no /api/v1/cases route.
+class Skip extends Error {}
+test('ZB: intake → supervisor coordinates the visit → overdue → dispatch apta → back office unblocks', async ({ page, browser, server }) => {
+  const sup0 = await server.api('supervisor');
+  const probe = await sup0.get('/api/v1/cases?procedure=zb-unblock');
+  if (probe.status === 404 && /no such endpoint/.test(JSON.stringify(probe.body))) throw new Skip('this server has no /api/v1/cases yet');
+  // Agent: the blocked bulk customer gets the ZB form.
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'robles');
+  assert.match(await page.getByTestId('customer-card').innerText(), /Bloqueo ZB/);
+  await keys.press('Alt+Z');
+  await page.getByRole('textbox', { name: 'Nombre de quien llama', exact: true }).fill('Juan Soto');
+  await page.getByRole('textbox', { name: 'Teléfono de contacto', exact: true }).fill('+56 9 8765 4321');
+  await page.getByLabel('Comentario').fill('Necesita gas para la calefacción');
+  await check(page, 'agent-zb-intake');
+  await page.getByRole('button', { name: /Guardar y abrir caso/ }).click();
+  const opened = page.getByText(/Caso ZB\d+ abierto/);
+  await opened.waitFor();
+  const number = (await opened.innerText()).match(/ZB\d+/)[0];
+
+  // Supervisor: the case in the queue, its current step's form from the procedure file.
+  const ctx2 = await browser.newContext({ bypassCSP: true });
+  const sp = await ctx2.newPage();
+  sp.setDefaultTimeout(TIMEOUT);
+  await signIn(sp, server.url, 'supervisor', '/cases');
+  await sp.getByTestId('case-queue').getByText(number).waitFor();
+  await check(sp, 'supervisor-cases');
+  await sp.getByRole('link', { name: number }).click();
+  const form = sp.locator('#step-form');
+  await form.waitFor();
+  const c = await sup0.must('GET', '/api/v1/cases/' + number);
+  const now = new Date((await sup0.must('GET', '/api/v1/clock')).now);
+  const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Bogota' }).format(new Date(now.getTime() + d * 86400000));
+  const phones = ['+56 9 1111 2222', '+56 2 2345 6789'];
+  for (const f of c.step.form) {
+    const el = form.locator(`[name="${f.name}"]`);
+    if (f.type === 'date') await el.fill(day(2));
+    else if (f.type === 'phone') await el.fill(phones.shift() ?? '+56 9 5555 6666');
+    else if (f.type === 'choice') await el.selectOption({ index: 1 });
+    else await el.fill('Portón verde, camino a Buin km 3');
+  }
+  await check(sp, 'supervisor-case-step');
+  const outcome = c.step.outcomes.find((o) => o.id === 'contacted') ?? c.step.outcomes[0];
+  await form.getByRole('button', { name: outcome.label }).click();
+  await sp.getByText(/Paso registrado/).waitFor();
+  const after = await sup0.must('GET', '/api/v1/cases/' + number);
+  assert.ok(after.notice, 'the notice is created with the visit');
+  assert.ok(after.timeline.length >= 2, 'the timeline grows');
+  await sp.getByTestId('timeline').getByText(/Juan Soto|intake|Ingreso/).first().waitFor();
+
+  // Three days without a notice update: overdue, shown in the queue.
+  const admin = await server.api('admin');
+  await admin.must('POST', '/api/v1/clock', { advance: 'PT73H' });
+  const sup = await server.api('supervisor');
+  const late = await sup.must('GET', '/api/v1/cases/' + number);
+  assert.equal(late.overdue.state, 'overdue');
+  await ctx2.close();
+
+  // Dispatch: the technician finds the installation fit.
+  const disp = await server.api('despacho');
+  await disp.must('POST', `/api/v1/notices/${after.notice.number}/close`, { outcome: 'apta' });
+
+  // Back office: the unblock waits for confirmation; confirming closes the case.
+  const ctx3 = await browser.newContext({ bypassCSP: true });
+  const bo = await ctx3.newPage();
+  bo.setDefaultTimeout(TIMEOUT);
+  await signIn(bo, server.url, 'mesa', '/unblocks');
+  const card = bo.getByTestId('case').filter({ hasText: number });
+  await card.waitFor();
+  await check(bo, 'back-office-unblocks');
+  await card.getByRole('button', { name: /desbloque|unblock/i }).first().click();
+  await card.getByText(/Paso registrado/).waitFor();
+  const done = await sup.must('GET', '/api/v1/cases/' + number);
+  assert.equal(done.state, 'closed');
+  const robles = (await sup.must('GET', '/api/v1/customers/' + done.customer.id));
+  assert.ok(!robles.blocks.includes('ZB'), 'the ZB block is lifted');
+  await ctx3.close();
+});
+
+// --- Runner --------------------------------------------------------------------
+const only = process.env.ONLY;
+rmSync(ARTIFACTS, { recursive: true, force: true });
+const server = await new Server().start();
+const browser = await launch();
+let failed = 0;
+let ran = 0;
+const report = [];
+try {
+  for (const t of tests) {
+    if (only && !t.name.includes(only)) continue;
+    ran++;
+    const context = await browser.newContext({ bypassCSP: true, timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1280, height: 900 } });
+    context.setDefaultTimeout(TIMEOUT);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const started = Date.now();
+    try {
+      await Promise.race([
+        t.fn({ page, context, browser, server }),
+        sleep(90000).then(() => {
+          throw new Error('test took over 90 s');
+        }),
+      ]);
+      assert.deepEqual(errors, [], 'uncaught errors in the page');
+      console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
+      report.push({ name: t.name, ok: true });
+    } catch (e) {
+      if (e instanceof Skip) {
+        console.log(`skip ${t.name}: ${e.message}`);
+        report.push({ name: t.name, skipped: e.message });
+        ran--;
+        continue;
+      }
+      failed++;
+      console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+      try {
+        await page.screenshot({ path: screenshotPath('FAILED-' + t.name.replace(/[^a-z0-9]+/gi, '-')), fullPage: true });
+      } catch {
+        /* the page may be gone */
+      }
+      report.push({ name: t.name, ok: false, error: String(e) });
+    } finally {
+      await context.close();
+    }
+  }
+} finally {
+  await browser.close();
+  if (failed) console.log('--- server log (tail) ---\n' + server.log().split('\n').slice(-40).join('\n'));
+  await server.stop();
+}
+writeFileSync(screenshotPath('report').replace(/\.png$/, '.json'), JSON.stringify(report, null, 1));
+console.log(`${ran - failed}/${ran} passed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,168 @@
+// Harness for the browser tests and the agent-speed benchmark: starts the real
+// `atiende serve` (SQLite, virtual clock) on a free loopback port in a fresh
+// demo-seeded data directory, talks to its API, and drives Debian's Chromium
+// through playwright-core (never a downloaded browser).
+//
+// Environment: ATIENDE_BIN (the binary), ATIENDE_SOURCE (the repository),
+// ATIENDE_ARTIFACTS (where screenshots go), CHROMIUM (default /usr/bin/chromium).
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, mkdirSync, readFileSync, openSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const SOURCE = process.env.ATIENDE_SOURCE || join(here, '..', '..');
+export const BIN = process.env.ATIENDE_BIN || join(SOURCE, 'build', 'atiende');
+export const ARTIFACTS = process.env.ATIENDE_ARTIFACTS || join(SOURCE, 'build', 'web-artifacts');
+export const PASSWORD = 'atiende-demo';
+export const CLOCK_START = '2026-12-07T15:00:00Z'; // Monday 10:00 in Bogotá
+
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('ATIENDE_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export class Server {
+  constructor({ env = {} } = {}) {
+    this.dir = mkdtempSync(join(tmpdir(), 'atiende-web-'));
+    this.env = env;
+  }
+  cli(args, input) {
+    const r = spawnSync(BIN, [...args, '--data-dir', this.dir], { env: cleanEnv(this.env), input, cwd: this.dir, timeout: 120000 });
+    if (r.status !== 0) throw new Error(`atiende ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return r.stdout.toString();
+  }
+  async start() {
+    this.cli(['demo', 'seed', '--dir', join(SOURCE, 'data', 'demo')]);
+    this.logPath = join(this.dir, 'server.log');
+    const log = openSync(this.logPath, 'a');
+    this.proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dir, '--virtual-clock', '--virtual-clock-start', CLOCK_START], {
+      env: cleanEnv(this.env),
+      cwd: this.dir,
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    const deadline = Date.now() + 15000;
+    while (!this.port) {
+      if (this.proc.exitCode !== null) throw new Error('atiende serve exited: ' + this.log());
+      if (Date.now() > deadline) throw new Error('atiende serve did not listen: ' + this.log());
+      for (const line of this.log().split('\n')) {
+        try {
+          const e = JSON.parse(line);
+          if (e.event === 'http.listen') this.port = Number(e.addr.split(':').pop());
+        } catch {
+          /* not a log line */
+        }
+      }
+      if (!this.port) await sleep(20);
+    }
+    this.url = `http://127.0.0.1:${this.port}`;
+    return this;
+  }
+  log() {
+    try {
+      return readFileSync(this.logPath, 'utf8');
+    } catch {
+      return '';
+    }
+  }
+  async stop() {
+    if (this.proc && this.proc.exitCode === null) {
+      const done = new Promise((r) => this.proc.once('exit', r));
+      this.proc.kill('SIGTERM');
+      const t = setTimeout(() => this.proc.kill('SIGKILL'), 10000);
+      await done;
+      clearTimeout(t);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+  // A JSON API client signed in as `user` (cookie), for setting scenes up.
+  async api(user) {
+    const r = await fetch(this.url + '/api/v1/session', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: user, password: PASSWORD }),
+    });
+    if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${await r.text()}`);
+    const cookie = r.headers.get('set-cookie').split(';')[0];
+    const call = async (method, path, body) => {
+      const res = await fetch(this.url + path, {
+        method,
+        headers: { Cookie: cookie, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    };
+    return {
+      get: (p) => call('GET', p),
+      post: (p, b) => call('POST', p, b ?? {}),
+      patch: (p, b) => call('PATCH', p, b),
+      async must(method, path, body, status) {
+        const r = await call(method, path, body);
+        if (status ? r.status !== status : r.status >= 300) throw new Error(`${method} ${path} → ${r.status} ${JSON.stringify(r.body)}`);
+        return r.body;
+      },
+    };
+  }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+export async function launch() {
+  const args = [];
+  if (process.getuid && process.getuid() === 0) args.push('--no-sandbox'); // root in CI containers
+  return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args, timeout: 30000 });
+}
+
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs axe-core on the page; returns the serious and critical violations.
+export async function axe(page) {
+  await page.addScriptTag({ content: AXE });
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+  });
+  return res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export function screenshotPath(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return join(ARTIFACTS, name + '.png');
+}
+
+// Counts keyboard actions: one per key press (with modifiers) and one per
+// text typed into a field.
+export class Keys {
+  constructor(page) {
+    this.page = page;
+    this.count = 0;
+    this.log = [];
+  }
+  async press(key) {
+    this.count++;
+    this.log.push(key);
+    await this.page.keyboard.press(key);
+  }
+  async type(text) {
+    this.count++;
+    this.log.push(JSON.stringify(text));
+    await this.page.keyboard.type(text);
+  }
+}
+
+// Signs in through the form with the keyboard (not counted as call work).
+export async function signIn(page, url, user, path = '/') {
+  await page.goto(url + path);
+  await page.getByLabel(/Usuario|Username/).fill(user);
+  await page.getByLabel(/Contraseña|Password/).fill(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('header.top');
+}
