@@ -60,6 +60,17 @@ class ProcedureCliTest(unittest.TestCase):
         self.assertNotEqual(r.code, 0, r)
         self.assertIn("cannot read", r.stderr)
 
+    def test_serve_refuses_to_start_with_a_broken_procedures_dir(self):
+        procs = os.path.join(self.tmp, "procs")
+        os.mkdir(procs)
+        with open(os.path.join(procs, "x.yaml"), "w", encoding="utf-8") as f:
+            f.write("procedure: x\ntitle: X\nnumber_prefix: XX\nstart: a\nsteps:\n"
+                    "  a:\n    role: supervisor\n    outcomes:\n      ok: {next: b}\n")
+        r = h.cli(["serve", "--listen", "127.0.0.1:0"], data_dir=os.path.join(self.tmp, "data"),
+                  env={"ATIENDE_PROCEDURES_DIR": procs}, timeout=30)
+        self.assertNotEqual(r.code, 0, r)
+        self.assertIn('x.yaml:9: step a: next: no step "b"', r.stderr)
+
     def test_simulate_prints_the_timeline_with_mails_and_timers_deterministically(self):
         r = h.cli(["procedure", "simulate", ZB, "--scenario", SCENARIO])
         self.assertEqual(r.code, 0, r)
