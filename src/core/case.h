@@ -49,7 +49,12 @@ struct CaseTimer {
 
 // One line of the case's timeline. kind: "intake", "step", "call", "mail",
 // "timer", "notice", "block", "end". `data` holds the details (outcome,
-// fields, recipients, subject, mail id...), lists joined with ", ".
+// fields, recipients, subject, mail id...), lists joined with ", ", and
+// data["what"] the exact event: opened, intake_added, step_entered,
+// step_answered, call, mail_queued, mail_skipped, timer_armed, timer_fired,
+// notice_none, notice_found, notice_linked, notice_created, notice_written,
+// notice_updated, notice_closed, notice_already_closed, block_set,
+// block_lifted, closed. `text` is the same in English, for logs and the CLI.
 struct CaseEvent {
   TimePoint at{};
   std::string actor;  // username, or "system"

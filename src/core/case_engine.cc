@@ -40,8 +40,9 @@ std::string DescribeVisit(const Notice& n) {
          n.phone_2;
 }
 
-void CaseEngine::Log(Case& c, std::string kind, std::string text,
+void CaseEngine::Log(Case& c, std::string kind, std::string what, std::string text,
                      std::map<std::string, std::string> data) {
+  data["what"] = std::move(what);
   c.timeline.push_back({m_.now, m_.actor, std::move(kind), std::move(text), std::move(data)});
   if (c.timeline.size() > kMaxCaseTimeline) {
     c.timeline.erase(c.timeline.begin(),
@@ -79,7 +80,8 @@ Status CaseEngine::Start(Case& c, CaseFacts& f) {
   std::map<std::string, std::string> data = {{"caller", c.intake.caller},
                                              {"phones", Join(c.intake.phones)}};
   if (!c.intake.comment.empty()) data["comment"] = c.intake.comment;
-  Log(c, "intake", "Case opened: " + p_.title + " (" + c.intake.caller + " called)", data);
+  Log(c, "intake", "opened", "Case opened: " + p_.title + " (" + c.intake.caller + " called)",
+      data);
   ATIENDE_RETURN_IF_ERROR(Run(c, f, p_.on_start));
   return Enter(c, f, p_.start, 0);
 }
@@ -93,7 +95,8 @@ void CaseEngine::AddIntake(Case& c, const CaseIntake& in) {
       c.intake.phones.push_back(p);
     }
   }
-  Log(c, "intake", "Customer called again (" + in.caller + "); added to the open case", data);
+  Log(c, "intake", "intake_added",
+      "Customer called again (" + in.caller + "); added to the open case", data);
   c.updated_at = m_.now;
 }
 
@@ -105,7 +108,7 @@ Status CaseEngine::Enter(Case& c, CaseFacts& f, const std::string& step_id, int 
   c.step_entered_at = m_.now;
   c.step_roles = Join(s->roles);
   c.timers.clear();
-  Log(c, "step", s->title, {{"step", s->id}});
+  Log(c, "step", "step_entered", s->title, {{"step", s->id}});
   switch (s->kind) {
     case StepKind::kForm:
       return Status::Ok();
@@ -147,7 +150,7 @@ void CaseEngine::ArmTimers(Case& c, const CaseFacts& f, const Step& s) {
     std::map<std::string, std::string> data = {
         {"timer", t.id}, {"armed", "true"}, {"due_at", FormatInstant(ct.due_at)}};
     if (ct.warn_at) data["warn_at"] = FormatInstant(*ct.warn_at);
-    Log(c, "timer", t.label + ": armed", std::move(data));
+    Log(c, "timer", "timer_armed", t.label + ": armed", std::move(data));
   }
 }
 
@@ -165,11 +168,11 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
     ATIENDE_ASSIGN_OR_RETURN(f.notice, fx_.FindOpenNotice(f));
     if (!f.notice) {
       c.notice_number.clear();
-      Log(c, "notice", "Dispatch holds no open notice for the customer");
+      Log(c, "notice", "notice_none", "Dispatch holds no open notice for the customer");
       return Status::Ok();
     }
     c.notice_number = f.notice->number;
-    Log(c, "notice",
+    Log(c, "notice", "notice_found",
         "Dispatch holds notice " + f.notice->number + " (" + DescribeVisit(*f.notice) + ")",
         {{"notice", f.notice->number}});
     return Status::Ok();
@@ -180,7 +183,7 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
       ATIENDE_ASSIGN_OR_RETURN(f.notice, fx_.FindOpenNotice(f));
       if (f.notice) {
         c.notice_number = f.notice->number;
-        Log(c, "notice",
+        Log(c, "notice", "notice_linked",
             "Dispatch opened notice " + f.notice->number + " meanwhile; the visit goes onto it",
             {{"notice", f.notice->number}});
       }
@@ -193,7 +196,7 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
     }
     if (exists && f.notice->state == NoticeState::kClosed) {
       // The technician went already: the closing decides, not this visit.
-      Log(c, "notice",
+      Log(c, "notice", "notice_already_closed",
           "Notice " + f.notice->number + " is already closed (" +
               std::string(Name(f.notice->outcome)) + "); the visit is not written onto it",
           {{"notice", f.notice->number}});
@@ -204,7 +207,7 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
                              exists ? fx_.UpdateNotice(c, f, obs) : fx_.CreateNotice(c, f, obs));
     f.notice = n;
     c.notice_number = n.number;
-    Log(c, "notice",
+    Log(c, "notice", exists ? "notice_written" : "notice_created",
         (exists ? "Visit written onto notice " : "Notice created: ") + n.number + " (" +
             DescribeVisit(n) + ")",
         {{"notice", n.number},
@@ -218,7 +221,7 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
     bool on = a.name == "set_block";
     const std::string& block = a.Param("block");
     ATIENDE_RETURN_IF_ERROR(fx_.SetBlock(f, block, on));
-    Log(c, "block",
+    Log(c, "block", on ? "block_set" : "block_lifted",
         (on ? "Block " + block + " put on customer "
             : "Block " + block + " lifted from customer ") +
             f.customer.code,
@@ -229,7 +232,7 @@ Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
     const std::string& result = a.Param("result");
     c.call_attempts++;
     ATIENDE_RETURN_IF_ERROR(fx_.RecordCall(c, f, result, a.Param("notes")));
-    Log(c, "call",
+    Log(c, "call", "call",
         "Call to the customer #" + std::to_string(c.call_attempts) + ": " +
             (result == "contacted" ? "contacted" : "no contact"),
         {{"result", result}, {"attempt", std::to_string(c.call_attempts)}});
@@ -258,7 +261,7 @@ Status CaseEngine::Mail(Case& c, CaseFacts& f, const Action& a) {
   }
   const std::string event = "case." + a.Param("template");
   if (to.empty() && cc.empty()) {
-    Log(c, "mail", "Mail " + event + " not sent: " + skipped,
+    Log(c, "mail", "mail_skipped", "Mail " + event + " not sent: " + skipped,
         {{"event", event}, {"status", "skipped"}});
     return Status::Ok();
   }
@@ -268,7 +271,7 @@ Status CaseEngine::Mail(Case& c, CaseFacts& f, const Action& a) {
       {"to", Join(m.to)},     {"cc", Join(m.cc)},
       {"subject", m.subject}, {"status", m.status}};
   if (!skipped.empty()) data["skipped"] = skipped;
-  Log(c, "mail",
+  Log(c, "mail", "mail_queued",
       "Mail \"" + m.subject + "\" to " + Join(m.to) +
           (m.cc.empty() ? "" : " (cc " + Join(m.cc) + ")"),
       std::move(data));
@@ -283,7 +286,7 @@ void CaseEngine::End(Case& c, const std::string& result, const std::string& labe
   c.step.clear();
   c.step_roles.clear();
   c.timers.clear();
-  Log(c, "end", "Case closed: " + label, {{"result", result}});
+  Log(c, "end", "closed", "Case closed: " + label, {{"result", result}});
 }
 
 Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
@@ -347,7 +350,7 @@ Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
     }
   }
   c.updated_at = m_.now;
-  Log(c, "step", s->title + ": " + o->label, std::move(data));
+  Log(c, "step", "step_answered", s->title + ": " + o->label, std::move(data));
   return Take(c, f, o->then, 0);
 }
 
@@ -361,7 +364,7 @@ Status CaseEngine::NoticeChanged(Case& c, CaseFacts& f) {
     data["outcome"] = std::string(Name(n.outcome));
     if (!n.technician_observations.empty()) data["observations"] = n.technician_observations;
   }
-  Log(c, "notice",
+  Log(c, "notice", closed ? "notice_closed" : "notice_updated",
       closed ? "Notice " + n.number + " closed: " + std::string(Name(n.outcome))
              : "Notice " + n.number + " updated (" + DescribeVisit(n) + ")",
       std::move(data));
@@ -400,7 +403,7 @@ Status CaseEngine::FireTimer(Case& c, CaseFacts& f, const std::string& timer, in
     ct.fired++;
     c.followups++;
     c.updated_at = m_.now;
-    Log(c, "timer",
+    Log(c, "timer", "timer_fired",
         t.label + " (" + std::to_string(ct.fired) +
             (ct.fired == 1   ? "st"
              : ct.fired == 2 ? "nd"

@@ -116,7 +116,9 @@ class CaseEngine {
   void ArmTimers(Case& c, const CaseFacts& f, const Step& s);
   TimePoint Plus(TimePoint t, Micros d, TimerClock clock) const;
   std::string Read(const Case& c, const CaseFacts& f, std::string_view path) const;
-  void Log(Case& c, std::string kind, std::string text,
+  // Appends to the timeline; `what` (data["what"]) says exactly what happened
+  // ("notice_created", "timer_fired"...) for a console to word in its language.
+  void Log(Case& c, std::string kind, std::string what, std::string text,
            std::map<std::string, std::string> data = {});
   void End(Case& c, const std::string& result, const std::string& label);
 
