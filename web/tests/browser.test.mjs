@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { ARTIFACTS, Keys, Server, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
 
-const TIMEOUT = 10000; // every wait is bounded
+const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests on the same 2 cores)
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
@@ -473,6 +473,9 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   assert.ok(after.notice, 'the notice is created with the visit');
   assert.ok(after.timeline.length >= 2, 'the timeline grows');
   await sp.getByTestId('timeline').getByText(/Juan Soto|intake|Ingreso/).first().waitFor();
+  // The timeline speaks the console's language, from what happened (data.what).
+  await sp.getByTestId('timeline').getByText(/Aviso creado: EME\d+/).first().waitFor();
+  await sp.getByTestId('timeline').getByText(/Llamada al cliente n\.º 1: contactado/).first().waitFor();
 
   // Three days without a notice update: overdue, shown in the queue.
   const admin = await server.api('admin');

@@ -195,14 +195,28 @@ function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
   );
 }
 
-const TL_KINDS = ['intake', 'step', 'call', 'mail', 'timer', 'notice', 'end'];
+const TL_KINDS = ['intake', 'step', 'call', 'mail', 'timer', 'notice', 'block', 'end'];
+
+// A timeline line in the console's language, from what happened (data.what)
+// and its details; steps and the end keep the procedure's own words.
+function timelineText(e: NonNullable<Case['timeline']>[number]): string {
+  const data = (e.data ?? {}) as Record<string, string>;
+  let what = data.what ?? '';
+  if (what === 'call') what = data.result === 'contacted' ? 'call_contacted' : 'call_no_contact';
+  if (!what) return e.text;
+  const key = ('tlw.' + what) as Key;
+  const vars: Record<string, string> = { ...data };
+  if (vars.due_at) vars.due_at = fmtTime(vars.due_at);
+  const s = t(key, vars);
+  return s === key ? e.text : s; // no wording for it: the server's English line
+}
 
 function Timeline({ c }: { c: Case }) {
   return (
     <ol class="timeline" data-testid="timeline">
       {(c.timeline ?? []).map((e, i) => (
         <li key={i} class={'tl-' + e.kind}>
-          <time>{fmtTime(e.at)}</time> <Badge>{TL_KINDS.includes(e.kind) ? t(('tl.' + e.kind) as Key) : e.kind}</Badge> <strong>{e.actor}</strong> {e.text}
+          <time>{fmtTime(e.at)}</time> <Badge>{TL_KINDS.includes(e.kind) ? t(('tl.' + e.kind) as Key) : e.kind}</Badge> <strong>{e.actor}</strong> {timelineText(e)}
         </li>
       ))}
     </ol>
