@@ -164,8 +164,15 @@ class DeliveryTest(MailTestCase):
         self.assertIn(mail_id, [m["id"] for m in failed])
         retry_sent = self.c.post("/api/v1/mail/%d/retry" % mail_id)
         self.assertEqual(retry_sent.status, 202, retry_sent)
-        again = self.c.post("/api/v1/mail/%d/retry" % mail_id)
-        self.assertProblem(again, 409)
+        # The retry is delivered again (and refused again by the server). Only a
+        # failed mail can be retried: a sent one is refused. (Retrying twice in a
+        # row raced the delivery worker, which may fail the mail again in between.)
+        self.wait_for(lambda: (lambda m: m["status"] == "failed" and m["attempts"] >= 1 and m)(
+            self.mail_status(self.c, mail_id)), "failed again after the retry")
+        self.c.request("PUT", "/api/v1/directory/jefe_servicio", {"addresses": ["jefe@abastible.example"]})
+        sent_id = self.c.post("/api/v1/directory/jefe_servicio/test").json()["id"]
+        self.wait_for(lambda: self.mail_status(self.c, sent_id)["status"] == "sent", "status sent")
+        self.assertProblem(self.c.post("/api/v1/mail/%d/retry" % sent_id), 409)
 
 
 class OutageTest(MailTestCase):
