@@ -32,14 +32,9 @@ boost::json::object MailVars(const Case& c, const CaseFacts& f, const Deps& d,
   auto nv = [&](const std::string& notice_value, const std::string& field) {
     return n && !notice_value.empty() ? notice_value : Field(c, field);
   };
-  const Step* step = nullptr;
-  if (d.procedures) {
-    if (const Procedure* p = d.procedures->Find(c.procedure)) step = p->FindStep(c.step);
-  }
-  std::string title = c.procedure;
-  if (d.procedures) {
-    if (const Procedure* p = d.procedures->Find(c.procedure)) title = p->title;
-  }
+  const Procedure* p = d.procedures ? d.procedures->Find(c.procedure) : nullptr;
+  const Step* step = p ? p->FindStep(c.step) : nullptr;
+  const std::string& title = p ? p->title : c.procedure;
   return {{"case_number", c.number},
           {"procedure_title", title},
           {"step_title", step ? step->title : ""},
@@ -148,14 +143,20 @@ Status TxCaseEffects::SetBlock(CaseFacts& f, const std::string& block, bool on) 
 
 Status TxCaseEffects::RecordCall(const Case& c, const CaseFacts& f, const std::string& result,
                                  const std::string& notes) {
+  return LogCall(c, f.customer, c.intake, result,
+                 notes.empty() ? "Llamada del caso " + c.number : notes);
+}
+
+Status TxCaseEffects::LogCall(const Case& c, const Customer& customer, const CaseIntake& who,
+                              const std::string& outcome, const std::string& notes) {
   Interaction i;
-  i.customer_id = f.customer.id;
-  i.caller.name = c.intake.caller.empty() ? f.customer.legal_name : c.intake.caller;
-  i.caller.phone = c.intake.phones.empty() ? f.customer.phone : c.intake.phones.front();
-  i.caller.company = f.customer.legal_name;
+  i.customer_id = customer.id;
+  i.caller.name = who.caller.empty() ? customer.legal_name : who.caller;
+  i.caller.phone = who.phones.empty() ? customer.phone : who.phones.front();
+  i.caller.company = customer.legal_name;
   i.type = "case";
-  i.outcome = result;
-  i.notes = notes.empty() ? "Llamada del caso " + c.number : notes;
+  i.outcome = outcome;
+  i.notes = notes;
   i.ticket_number = c.number;
   i.agent = actor_.username.empty() ? "system" : actor_.username;
   i.started_at = i.ended_at = now_;

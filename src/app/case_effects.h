@@ -27,6 +27,9 @@ class TxCaseEffects final : public CaseEffects {
   Status SetBlock(CaseFacts& f, const std::string& block, bool on) override;
   Status RecordCall(const Case& c, const CaseFacts& f, const std::string& result,
                     const std::string& notes) override;
+  // Logs a call of the case (an Interaction of type "case"): an attempt, or an intake.
+  Status LogCall(const Case& c, const Customer& customer, const CaseIntake& who,
+                 const std::string& outcome, const std::string& notes);
 
  private:
   WriteTx& tx_;

@@ -87,23 +87,6 @@ Status SaveCase(WriteTx& tx, const Case* before, Case& c, const CaseEngine& engi
   return Audit(tx, now, actor, action, "case", c.number, nullptr, AuditOf(c, from));
 }
 
-Status LogIntakeCall(WriteTx& tx, const Case& c, const Customer& customer, const CaseIntake& in,
-                     const Principal& actor, TimePoint now, bool added) {
-  Interaction i;
-  i.customer_id = customer.id;
-  i.caller.name = in.caller;
-  i.caller.phone = in.phones.empty() ? "" : in.phones.front();
-  i.caller.company = customer.legal_name;
-  i.type = "case";
-  i.outcome = added ? "case_intake_added" : "case_opened";
-  i.notes = in.comment;
-  i.ticket_number = c.number;
-  i.agent = actor.username.empty() ? "system" : actor.username;
-  i.started_at = i.ended_at = now;
-  ATIENDE_RETURN_IF_ERROR(NormalizeInteraction(i));
-  return tx.InsertInteraction(i);
-}
-
 Result<CaseDetail> Detail(ReadTx& tx, const Deps& d, Case c) {
   CaseDetail out;
   out.procedure = FindProcedure(d, c.procedure);
@@ -148,7 +131,8 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
       Case c = *open;
       CaseEngine add(*p, fx, Moment(d, actor, now));
       add.AddIntake(c, intake);
-      ATIENDE_RETURN_IF_ERROR(LogIntakeCall(tx, c, *customer, intake, actor, now, true));
+      ATIENDE_RETURN_IF_ERROR(
+          fx.LogCall(c, *customer, intake, "case_intake_added", intake.comment));
       ATIENDE_RETURN_IF_ERROR(SaveCase(tx, &before, c, add, actor, now, "case.intake"));
       ATIENDE_ASSIGN_OR_RETURN(out.detail, Detail(tx, d, std::move(c)));
       out.created = false;
@@ -170,7 +154,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
     CaseEngine run(*p, fx, Moment(d, actor, now));
     ATIENDE_RETURN_IF_ERROR(run.Start(c, f));
     ATIENDE_RETURN_IF_ERROR(SaveCase(tx, nullptr, c, run, actor, now, "case.open"));
-    ATIENDE_RETURN_IF_ERROR(LogIntakeCall(tx, c, f.customer, intake, actor, now, false));
+    ATIENDE_RETURN_IF_ERROR(fx.LogCall(c, f.customer, intake, "case_opened", intake.comment));
     ATIENDE_ASSIGN_OR_RETURN(out.detail, Detail(tx, d, std::move(c)));
     out.created = true;
     return Status::Ok();
