@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "app/case_timers.h"
+#include "app/change_feed.h"
 #include "app/housekeeping.h"
 #include "app/import_customers.h"
 #include "app/mail_delivery.h"
@@ -101,6 +102,10 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   };
   housekeeping.Start();
   timers.Start();
+  // Live updates for the console (GET /api/v1/events), read from the audit log.
+  ChangeFeed changes((*rt)->deps->store);
+  api_opt.changes = &changes;
+  changes.Start();
   http::Api api(*(*rt)->deps, api_opt);
   http::ServerOptions srv_opt;
   srv_opt.listen = cfg->listen;
@@ -121,6 +126,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
                             {"virtual_clock", cfg->virtual_clock},
                             {"version", ATIENDE_VERSION}});
   server.Run();
+  changes.Stop();
   timers.Stop();
   housekeeping.Stop();
   delivery.Stop();

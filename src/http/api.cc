@@ -184,6 +184,9 @@ Response Api::Handle(Request& req) {
         r = Status::Internal(e.what());
       }
       resp = r.ok() ? std::move(r).value() : Problem(r.status());
+      if (r.ok() && options_.changes && req.method != "GET" && req.method != "HEAD") {
+        options_.changes->Poke();  // open consoles hear of it now, not at the next poll
+      }
       if (!r.ok() && resp.status >= 500) {
         log::Error("http.error", {{"route", route.pattern}, {"error", r.status().ToString()}});
       }

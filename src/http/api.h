@@ -9,11 +9,13 @@
 
 #include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "app/change_feed.h"
 #include "app/deps.h"
 #include "core/role.h"
 #include "http/message.h"
@@ -27,6 +29,12 @@ struct ApiOptions {
   std::string static_dir;                  // the console files from here; "" = embedded
   std::function<void()> on_mail_queued;    // wakes the mail delivery worker (optional)
   std::function<void()> on_clock_changed;  // wakes background work after POST /clock (optional)
+  // What GET /api/v1/events streams (optional: without it the route is 503).
+  // Poked after every successful change made through the API.
+  ChangeFeed* changes = nullptr;
+  // A live stream ends after this long; the browser reconnects at once and
+  // resumes, and the session is checked again (a signed-out user stops hearing).
+  std::chrono::seconds stream_lifetime{600};
 };
 
 class Api {
@@ -118,6 +126,7 @@ class Api {
   Result<Response> SubmitCaseStepRoute(Request& req);
   Result<Response> ListCasesRoute(Request& req);
   Result<Response> ListProceduresRoute(Request& req);
+  Result<Response> EventsRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {

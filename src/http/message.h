@@ -4,7 +4,9 @@
 // Thread-safety: values.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,9 +27,25 @@ struct Request {
   std::string cookie;
   std::string if_match;
   std::string accept_encoding;  // "gzip, br": the console's files are sent gzipped when asked
+  std::string last_event_id;    // an EventSource reconnecting says what it saw last
   std::string remote_address;
   std::optional<Principal> principal;  // set by Api::Handle after authentication
   std::string credential;              // the token the principal signed in with
+};
+
+// A response body written as it comes, for as long as both ends want
+// (text/event-stream). The server sends the Response's headers and `body`,
+// then whatever Next() gives each time it is woken, until Next() says the
+// stream is over, the client goes away or the server stops; then it drops
+// the stream. Start() and Next() run on the connection's network thread.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+  // Called once, before Next(). `wake` may be called from any thread, any
+  // number of times, when Next() has something new.
+  virtual void Start(std::function<void()> wake) = 0;
+  // What to send now ("" when nothing); nullopt ends the response.
+  virtual std::optional<std::string> Next() = 0;
 };
 
 struct Response {
@@ -35,6 +53,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::shared_ptr<ResponseStream> stream;  // set: `body` is only the stream's start
 };
 
 }  // namespace atiende::http

@@ -72,6 +72,9 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
        64 << 10},
       {"GET", "/api/v1/tickets/{number}/history", false, kStaff, &Api::TicketHistoryRoute},
 
+      // Live updates (Server-Sent Events): what changed, for each role what it may read.
+      {"GET", "/api/v1/events", false, kAnyone, &Api::EventsRoute},
+
       {"GET", "/api/v1/interactions", false, kStaff, &Api::ListCallsRoute},
       {"POST", "/api/v1/interactions", false, kCallTakers, &Api::RecordCallRoute, 64 << 10},
 

@@ -5,6 +5,7 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/beast.hpp>
 #include <boost/url.hpp>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -38,6 +39,7 @@ Request ToRequest(const bhttp::request<bhttp::string_body>& m, const std::string
   r.cookie = std::string(m[bhttp::field::cookie]);
   r.if_match = std::string(m[bhttp::field::if_match]);
   r.accept_encoding = std::string(m[bhttp::field::accept_encoding]);
+  r.last_event_id = std::string(m["Last-Event-ID"]).substr(0, 64);
   r.remote_address = remote;
   return r;
 }
@@ -84,10 +86,11 @@ struct Server::Impl {
   asio::signal_set signals{ioc, SIGTERM, SIGINT};
   std::atomic<bool> stopping{false};
 
-  // Open connections, so Stop() can close the idle ones.
+  // Open connections, so Stop() can close the idle ones and end the streams.
   struct Conn {
     beast::tcp_stream* stream;
     bool busy = false;
+    std::function<void()> wake_stream;  // set while the connection streams a response
   };
   std::mutex mu;
   std::set<Conn*> conns;
@@ -95,6 +98,8 @@ struct Server::Impl {
   Impl(Api& a, ServerOptions o) : api(a), opt(std::move(o)), workers(o.workers) {}
 
   asio::awaitable<void> Session(tcp::socket socket);
+  asio::awaitable<void> Stream(beast::tcp_stream& stream, Conn& conn, Response resp,
+                               unsigned version);
   asio::awaitable<void> Accept();
   void CloseIdle();
 };
@@ -107,7 +112,7 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
     if (!ec) remote = ep.address().to_string();
   }
   beast::tcp_stream stream(std::move(socket));
-  Conn conn{&stream};
+  Conn conn{&stream, false, nullptr};
   {
     std::lock_guard lock(mu);
     conns.insert(&conn);
@@ -168,6 +173,10 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
             asio::use_awaitable);
       }
     }
+    if (resp.stream && ok_read) {
+      co_await Stream(stream, conn, std::move(resp), msg.version());
+      break;
+    }
     if (stopping) keep_alive = false;
     auto out =
         ToBeast(std::move(resp), msg.version(), keep_alive, msg.method() == bhttp::verb::head);
@@ -187,6 +196,85 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
 
+// A streamed response (ResponseStream): the headers and the start, then a
+// chunk each time the stream is woken and has something, and a comment line
+// every kHeartbeat so that proxies keep the connection and a client that went
+// away is noticed (the write fails). Ends the connection after.
+asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn, Response resp,
+                                           unsigned version) {
+  constexpr auto kHeartbeat = std::chrono::seconds(15);
+  bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(resp.status), version};
+  head.set(bhttp::field::server, "atiende");
+  head.set(bhttp::field::content_type, resp.content_type);
+  for (auto& [k, v] : resp.headers) head.insert(k, v);
+  head.keep_alive(false);
+  head.chunked(true);
+  bhttp::response_serializer<bhttp::empty_body> sr{head};
+  stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds));
+  auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kNoThrow);
+  if (hec) co_return;
+  // `wake` may come from any thread: it flags and pokes the timer on this
+  // connection's strand; the flag covers a wake that comes while no wait is
+  // pending (during a write).
+  auto timer = std::make_shared<asio::steady_timer>(stream.get_executor());
+  auto woken = std::make_shared<std::atomic<bool>>(false);
+  std::function<void()> wake = [weak = std::weak_ptr(timer), woken] {
+    woken->store(true);
+    if (auto t = weak.lock()) asio::post(t->get_executor(), [t] { t->cancel(); });
+  };
+  {
+    std::lock_guard lock(mu);
+    conn.wake_stream = wake;
+  }
+  // A client that goes away is noticed at once: a read that only ends when
+  // the connection does (what a client sends meanwhile is dropped). It touches
+  // nothing of this frame once it has ended.
+  auto gone = std::make_shared<std::atomic<bool>>(false);
+  asio::co_spawn(
+      stream.get_executor(),
+      [&socket = stream.socket(), gone, wake]() -> asio::awaitable<void> {
+        std::array<char, 512> sink;
+        while (true) {
+          auto [ec, n] = co_await socket.async_read_some(asio::buffer(sink), kNoThrow);
+          if (ec) break;
+        }
+        gone->store(true);
+        wake();
+      },
+      asio::detached);
+  resp.stream->Start(wake);
+  std::string chunk = std::move(resp.body);
+  while (!stopping && !gone->load()) {
+    if (!chunk.empty()) {
+      stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds));
+      auto [wec, wn] =
+          co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(chunk)), kNoThrow);
+      if (wec) break;
+      chunk.clear();
+    }
+    if (!woken->exchange(false)) {
+      timer->expires_after(kHeartbeat);
+      auto [tec] = co_await timer->async_wait(kNoThrow);
+      if (!tec) {
+        chunk = ":\n\n";  // heartbeat
+        continue;
+      }
+      woken->store(false);
+    }
+    if (stopping || gone->load()) break;
+    auto next = resp.stream->Next();
+    if (!next) break;
+    chunk = std::move(*next);
+  }
+  {
+    std::lock_guard lock(mu);
+    conn.wake_stream = nullptr;
+  }
+  resp.stream.reset();
+  stream.expires_after(std::chrono::seconds(5));
+  co_await asio::async_write(stream, bhttp::make_chunk_last(), kNoThrow);
+}
+
 asio::awaitable<void> Server::Impl::Accept() {
   while (!stopping) {
     auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kNoThrow);
@@ -204,7 +292,9 @@ asio::awaitable<void> Server::Impl::Accept() {
 void Server::Impl::CloseIdle() {
   std::lock_guard lock(mu);
   for (Conn* c : conns) {
-    if (!c->busy) {
+    if (c->wake_stream) {
+      c->wake_stream();  // the stream sees `stopping` and ends
+    } else if (!c->busy) {
       // Runs on the connection's strand; wakes its pending read with an error.
       asio::post(c->stream->get_executor(), [s = c->stream, this, c] {
         std::lock_guard l(mu);

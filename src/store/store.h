@@ -42,6 +42,18 @@ struct AuditEntry {
   std::string after;      // JSON text, or "" when deleted
 };
 
+// An audit row as the change feed tells it: what changed, not how.
+struct Change {
+  int64_t id = 0;  // the audit row's id
+  TimePoint at{};
+  std::string action;     // "ticket.comment"
+  std::string entity;     // "ticket"
+  std::string entity_id;  // "CS0000001"
+  // The customer a ticket or case belongs to (the portal sees its own
+  // company's tickets only); nullopt for other entities.
+  std::optional<int64_t> customer_id;
+};
+
 struct CustomerQuery {
   std::string text;  // raw user text; folded and matched by the adapter
   int limit = 20;    // REQUIRES: 1..100
@@ -229,6 +241,12 @@ class ReadTx {
   // Newest first; entity/entity_id filter when non-empty.
   virtual Result<std::vector<AuditEntry>> ListAudit(std::string_view entity,
                                                     std::string_view entity_id, int limit) = 0;
+  // The change feed (app/change_feed.h): audit rows with id > after_id,
+  // oldest first, at most limit. On PostgreSQL ids are taken at insert and
+  // commit in any order, so a smaller id may still appear later.
+  virtual Result<std::vector<Change>> ListChanges(int64_t after_id, int limit) = 0;
+  // The largest audit id, 0 when the log is empty.
+  virtual Result<int64_t> LastAuditId() = 0;
 };
 
 class WriteTx : public ReadTx {

@@ -579,5 +579,49 @@ TEST_P(StoreContract, InteractionsRoundTripAndListNewestFirst) {
   EXPECT_EQ(ids(q), (V{c1.id}));
 }
 
+// The change feed: audit rows after an id, oldest first, each ticket's
+// change naming the ticket's customer (what the portal filters on).
+TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
+  Fixture f(GetParam());
+  int64_t last = -1;
+  ASSERT_TRUE(f.store
+                  ->Read([&](ReadTx& tx) {
+                    ATIENDE_ASSIGN_OR_RETURN(last, tx.LastAuditId());
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(last, 0);
+  Ticket t = Opened(*f.store, Draft(41, "SVC-1"));
+  auto append = [&](std::string action, std::string entity, std::string id) {
+    Status st = f.store->Write([&](WriteTx& tx) {
+      return tx.AppendAudit({0, kBase, "ana", action, entity, id, "", "{\"big\":1}"});
+    });
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  };
+  append("ticket.open", "ticket", t.number);
+  append("customer.update", "customer", "41");
+  append("ticket.comment", "ticket", t.number);
+  std::vector<Change> all, after_first;
+  ASSERT_TRUE(f.store
+                  ->Read([&](ReadTx& tx) {
+                    ATIENDE_ASSIGN_OR_RETURN(all, tx.ListChanges(0, 10));
+                    ATIENDE_ASSIGN_OR_RETURN(last, tx.LastAuditId());
+                    ATIENDE_ASSIGN_OR_RETURN(after_first, tx.ListChanges(all.at(0).id, 1));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].action, "ticket.open");
+  EXPECT_EQ(all[0].entity_id, t.number);
+  EXPECT_EQ(all[0].customer_id, std::optional<int64_t>(41));
+  EXPECT_EQ(all[1].entity, "customer");
+  EXPECT_EQ(all[1].customer_id, std::nullopt);
+  EXPECT_LT(all[0].id, all[1].id);
+  EXPECT_LT(all[1].id, all[2].id);
+  EXPECT_EQ(last, all[2].id);
+  ASSERT_EQ(after_first.size(), 1u);
+  EXPECT_EQ(after_first[0].id, all[1].id);
+}
+
 }  // namespace
 }  // namespace atiende::contract

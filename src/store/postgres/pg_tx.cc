@@ -337,6 +337,28 @@ Result<std::vector<AuditEntry>> PgTx::ListAudit(std::string_view entity, std::st
   return out;
 }
 
+Result<std::vector<Change>> PgTx::ListChanges(int64_t after_id, int limit) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto r, c_.Exec("SELECT a.id, a.at, a.action, a.entity, a.entity_id,"
+                      " COALESCE(t.customer_id, c.customer_id) FROM audit a"
+                      " LEFT JOIN tickets t ON a.entity = 'ticket' AND t.number = a.entity_id"
+                      " LEFT JOIN cases c ON a.entity = 'case' AND c.number = a.entity_id"
+                      " WHERE a.id > $1 ORDER BY a.id LIMIT $2",
+                      {P(after_id), P(int64_t{limit})}));
+  std::vector<Change> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    Change ch{r.Int(i, 0), At(r.Int(i, 1)), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), std::nullopt};
+    if (!r.IsNull(i, 5)) ch.customer_id = r.Int(i, 5);
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+Result<int64_t> PgTx::LastAuditId() {
+  ATIENDE_ASSIGN_OR_RETURN(auto r, c_.Exec("SELECT COALESCE(MAX(id), 0) FROM audit", {}));
+  return r.Int(0, 0);
+}
+
 Status PgTx::EnqueueWork(WorkItem& w) {
   ATIENDE_ASSIGN_OR_RETURN(
       auto r,

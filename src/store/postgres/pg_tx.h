@@ -27,6 +27,8 @@ class PgTx final : public WriteTx {
   Result<Credential> GetCredential(std::string_view token_hash) override;
   Result<std::vector<AuditEntry>> ListAudit(std::string_view entity, std::string_view entity_id,
                                             int limit) override;
+  Result<std::vector<Change>> ListChanges(int64_t after_id, int limit) override;
+  Result<int64_t> LastAuditId() override;
 
   Status InsertCustomer(Customer& c) override;
   Status UpdateCustomer(const Customer& c) override;

@@ -374,4 +374,29 @@ Result<std::vector<AuditEntry>> SqliteTx::ListAudit(std::string_view entity,
   return out;
 }
 
+Result<std::vector<Change>> SqliteTx::ListChanges(int64_t after_id, int limit) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Prepare("SELECT a.id, a.at, a.action, a.entity, a.entity_id,"
+                          " COALESCE(t.customer_id, c.customer_id) FROM audit a"
+                          " LEFT JOIN tickets t ON a.entity = 'ticket' AND t.number = a.entity_id"
+                          " LEFT JOIN cases c ON a.entity = 'case' AND c.number = a.entity_id"
+                          " WHERE a.id > ?1 ORDER BY a.id LIMIT ?2"));
+  st->Bind(1, after_id).Bind(2, int64_t{limit});
+  std::vector<Change> out;
+  while (true) {
+    ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    Change ch{st->Int(0), At(st->Int(1)), st->Text(2), st->Text(3), st->Text(4), std::nullopt};
+    if (!st->IsNull(5)) ch.customer_id = st->Int(5);
+    out.push_back(std::move(ch));
+  }
+  return out;
+}
+
+Result<int64_t> SqliteTx::LastAuditId() {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT COALESCE(MAX(id), 0) FROM audit"));
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
 }  // namespace atiende::sqlite

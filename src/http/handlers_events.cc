@@ -1,0 +1,73 @@
+// GET /api/v1/events: the change feed (app/change_feed.h) as Server-Sent
+// Events, for the console's and the portal's live queues and timelines.
+//
+//   retry: 2000                          reconnect after 2 s
+//   id: 1234                             the audit id; sent back as Last-Event-ID
+//   event: change
+//   data: {"entity":"ticket","id":"CS0000001","action":"ticket.comment","at":"…"}
+//
+//   event: reset                         changes were lost: reload what is shown
+//   data: {}
+//
+// Each principal hears only of what its role may read (ChangeFeed::Visible);
+// the data says what changed, never how, and the client reads it through the
+// API as usual.
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "core/time_format.h"
+#include "http/api.h"
+#include "http/problem.h"
+
+namespace atiende::http {
+
+namespace {
+
+class EventStream : public ResponseStream {
+ public:
+  EventStream(std::shared_ptr<ChangeFeed::Subscription> sub, std::chrono::seconds lifetime)
+      : sub_(std::move(sub)), end_(std::chrono::steady_clock::now() + lifetime) {}
+
+  void Start(std::function<void()> wake) override { sub_->OnReady(std::move(wake)); }
+
+  std::optional<std::string> Next() override {
+    if (std::chrono::steady_clock::now() >= end_) return std::nullopt;
+    auto batch = sub_->Take();
+    std::string out;
+    if (batch.reset) out += "event: reset\ndata: {}\n\n";
+    for (const Change& c : batch.changes) {
+      boost::json::object o{{"entity", c.entity},
+                            {"id", c.entity_id},
+                            {"action", c.action},
+                            {"at", FormatInstant(c.at)}};
+      out += "id: " + std::to_string(c.id) + "\nevent: change\ndata: " + boost::json::serialize(o) +
+             "\n\n";
+    }
+    return out;
+  }
+
+ private:
+  std::shared_ptr<ChangeFeed::Subscription> sub_;
+  std::chrono::steady_clock::time_point end_;
+};
+
+}  // namespace
+
+Result<Response> Api::EventsRoute(Request& req) {
+  if (!options_.changes) return Status::Unavailable("live updates are off on this server");
+  std::optional<int64_t> last_seen;
+  if (!req.last_event_id.empty()) {
+    std::map<std::string, std::string> m{{"Last-Event-ID", req.last_event_id}};
+    ATIENDE_ASSIGN_OR_RETURN(last_seen, IntParam(m, "Last-Event-ID"));
+  }
+  ATIENDE_ASSIGN_OR_RETURN(auto sub, options_.changes->Subscribe(*req.principal, last_seen));
+  Response r;
+  r.content_type = "text/event-stream; charset=utf-8";
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: pass events on at once
+  r.body = "retry: 2000\n\n";
+  r.stream = std::make_shared<EventStream>(std::move(sub), options_.stream_lifetime);
+  return r;
+}
+
+}  // namespace atiende::http
