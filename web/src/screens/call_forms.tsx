@@ -4,7 +4,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Caller, type Customer, type Ticket } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
 import type { CallState } from './call';
 
 const CATEGORIES = {
@@ -185,8 +185,14 @@ export function TicketDetail({ tk }: { tk: Ticket }) {
         <dd>{tk.customer.legal_name}</dd>
         <dt>{t('ticket.kind')}</dt>
         <dd>
-          {t(('kind.' + tk.kind) as Key)} · {t(('cat.' + tk.category) as Key)} · P{tk.priority}
+          {t(('kind.' + tk.kind) as Key)} · {t(('cat.' + tk.category) as Key)} · {priorityLabel(tk.priority)}
         </dd>
+        {tk.assigned_group !== undefined && (
+          <>
+            <dt>{t('ticket.group')}</dt>
+            <dd>{tk.assigned_group || t('ticket.unassigned')}</dd>
+          </>
+        )}
         <dt>{t('ticket.engineer')}</dt>
         <dd>{tk.assigned_engineer || t('ticket.unassigned')}</dd>
         <dt>{t('ticket.service')}</dt>
