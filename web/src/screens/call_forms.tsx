@@ -6,6 +6,7 @@ import { ApiError, api, type Caller, type Customer, type Ticket } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
 import type { CallState } from './call';
+import { ContactsEditor } from './contacts_editor';
 
 const CATEGORIES = {
   incident: ['outage', 'degradation', 'packet_loss', 'saturation', 'other'],
@@ -343,6 +344,7 @@ export function FollowUp(props: {
 export function ServiceInfo(props: { customer: Customer; call: CallState; setCaller: (c: Caller) => void; onLogged: (m: string) => void }) {
   const [error, setError] = useState<unknown>();
   const [info, setInfo] = useState<any>();
+  const [editContacts, setEditContacts] = useState(false); // NM-8: update them on the call
   const form = useRef<HTMLFormElement>(null);
   useFirstEmpty(form);
   const submit = async (e: Event) => {
@@ -393,13 +395,29 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
             </tbody>
           </table>
           <h3>{t('info.contacts')}</h3>
-          <ul>
-            {(info.contacts ?? []).map((c: any, i: number) => (
-              <li key={i}>
-                {c.name} {c.role && `(${c.role})`} {c.phone} {c.email}
-              </li>
-            ))}
-          </ul>
+          {editContacts ? (
+            <ContactsEditor
+              contacts={info.contacts ?? []}
+              caller={props.call.caller}
+              askCaller={!props.call.caller.name.trim()}
+              save={(list, caller) => api.putContacts(props.customer.id, list, caller ?? props.call.caller)}
+              onSaved={(c) => (setInfo({ ...info, contacts: c.contacts }), setEditContacts(false), props.onLogged(t('contacts.saved')))}
+              onCancel={() => setEditContacts(false)}
+            />
+          ) : (
+            <>
+              <ul>
+                {(info.contacts ?? []).map((c: any, i: number) => (
+                  <li key={i}>
+                    {c.name} {c.role && `(${c.role})`} {c.phone} {c.email}
+                  </li>
+                ))}
+              </ul>
+              <button type="button" onClick={() => setEditContacts(true)}>
+                {t('contacts.edit')}
+              </button>
+            </>
+          )}
           <h3>{t('info.open_tickets')}</h3>
           {(info.open_tickets ?? []).length === 0 ? (
             <p class="hint">{t('info.no_open')}</p>
