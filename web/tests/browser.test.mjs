@@ -610,6 +610,31 @@ test('agent: sees the customer page without the master edit; updates contacts fo
   assert.ok(calls.some((x) => x.outcome === 'contacts_updated' && x.caller.name === 'Luis Mora'), 'the update is logged as a call');
 });
 
+test('agent: updates the company’s contacts during a service-information call (NM-8)', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  const keys = new Keys(page);
+  await pickCustomer(page, keys, 'yupi');
+  await keys.press('Alt+V');
+  await keys.type('Rosa Niño');
+  await keys.press('Enter');
+  const info = page.getByTestId('service-info');
+  await info.waitFor();
+  await info.getByRole('button', { name: 'Editar contactos' }).press('Enter');
+  const ed = info.getByTestId('contacts-editor');
+  await ed.waitFor();
+  assert.equal(await ed.getByLabel(/Quién pidió el cambio/).count(), 0, 'the call already says who asks');
+  await ed.locator('#contact-0-phone').fill('+57 602 555 0111');
+  await check(page, 'agent-call-contacts');
+  await ed.getByRole('button', { name: 'Guardar contactos' }).press('Enter');
+  await page.getByText('Contactos guardados.').waitFor();
+  assert.match(await info.innerText(), /\+57 602 555 0111/);
+  const sup = await server.api('supervisor');
+  const yupi = (await sup.must('GET', '/api/v1/customers?q=yupi')).items[0];
+  assert.equal(yupi.contacts[0].phone, '+57 602 555 0111');
+  const calls = (await sup.must('GET', '/api/v1/interactions?limit=5')).items;
+  assert.ok(calls.some((x) => x.outcome === 'contacts_updated' && x.caller.name === 'Rosa Niño'), 'logged with the call’s caller');
+});
+
 // The whole ZB protocol through the screens (issue 6's cases API). Skipped,
 // saying so, while the server has no /api/v1/cases route.
 class Skip extends Error {}
