@@ -146,6 +146,7 @@ export interface Customer {
   group: string;
   criticality: string | null;
   technology: string;
+  tax_id: string;
   blocks: string[];
   region: string;
   segment: string;
@@ -153,8 +154,24 @@ export interface Customer {
   phone: string;
   service_manager: { name: string; contact: string };
   services: { service_id: string; circuit: string; description: string }[];
-  contacts: { name: string; role: string; phone: string; email: string }[];
+  contacts: Contact[];
   version: number;
+}
+export interface Contact {
+  name: string;
+  role: string;
+  phone: string;
+  email: string;
+}
+// The master data PATCH /customers/{id} may change (NM-1).
+export type CustomerPatch = Partial<Omit<Customer, 'id' | 'version' | 'blocks' | 'services'>>;
+// The fields PATCH /tickets/{n} may change; work_note is appended.
+export interface TicketPatch {
+  state?: string;
+  priority?: number;
+  assigned_group?: string;
+  assigned_engineer?: string;
+  work_note?: string;
 }
 export interface Ticket {
   number: string;
@@ -244,6 +261,12 @@ export const api = {
       { signal },
     ),
   customer: (id: number) => call<Customer>('GET', `/api/v1/customers/${id}`),
+  // If-Match: a concurrent edit answers 409 version_conflict, nothing lost.
+  patchCustomer: (id: number, version: number, body: CustomerPatch) =>
+    call<Customer>('PATCH', `/api/v1/customers/${id}`, body, { headers: ifMatch(version) }),
+  // A call taker updates the company's contacts during a call (NM-8); the call is logged.
+  putContacts: (id: number, contacts: Contact[], caller: Caller) =>
+    call<Customer>('PUT', `/api/v1/customers/${id}/contacts`, { contacts, caller }),
   importCustomers: (file: File, dryRun: boolean) =>
     call('POST', '/api/v1/customers/import' + q({ dry_run: dryRun || undefined }), file, {
       headers: { 'Content-Type': importType(file.name) },
@@ -253,6 +276,8 @@ export const api = {
     call<{ items: Ticket[]; count?: number }>('GET', '/api/v1/tickets' + q(params)),
   ticket: (n: string) => call<Ticket>('GET', `/api/v1/tickets/${enc(n)}`),
   openTicket: (body: Record<string, unknown>) => call<{ ticket: Ticket } & Ticket>('POST', '/api/v1/tickets', body),
+  patchTicket: (n: string, version: number, body: TicketPatch) =>
+    call<Ticket>('PATCH', `/api/v1/tickets/${enc(n)}`, body, { headers: ifMatch(version) }),
   resolveTicket: (n: string, resolution: string) =>
     call<Ticket>('POST', `/api/v1/tickets/${enc(n)}/resolve`, { resolution }),
   reopenTicket: (n: string, reason: string, caller?: Caller) =>
@@ -292,6 +317,11 @@ export const api = {
   caseStep: (n: string, step: string, outcome: string, fields: Record<string, string>) =>
     call<Case>('POST', `/api/v1/cases/${enc(n)}/steps/${enc(step)}`, { outcome, fields }),
 };
+
+// The ETag the server sent with the version (`"v7"`), for optimistic concurrency.
+function ifMatch(version: number) {
+  return { 'If-Match': `"v${version}"` };
+}
 
 function importType(name: string) {
   const n = name.toLowerCase();

@@ -12,13 +12,14 @@ import { TicketQueue, TicketView } from './screens/tickets';
 import { NoticeList } from './screens/notices';
 import { AdminDirectory, AdminImport, AdminMail, AdminUsers } from './screens/admin';
 import { CaseQueue, CaseView, UnblockQueue } from './screens/cases';
+import { CustomerFinder, CustomerPage } from './screens/customers';
 import './style.css';
 
 interface Screen {
   path: string; // the nav entry; deep links start with path + '/'
   label: Key;
   roles: Role[];
-  view: (rest: string) => preact.JSX.Element;
+  view: (rest: string, session: Session) => preact.JSX.Element;
 }
 
 const SCREENS: Screen[] = [
@@ -41,6 +42,13 @@ const SCREENS: Screen[] = [
   { path: '/admin/directory', label: 'nav.directory', roles: ['admin'], view: () => <AdminDirectory /> },
   { path: '/admin/import', label: 'nav.import', roles: ['admin'], view: () => <AdminImport /> },
   { path: '/admin/mail', label: 'nav.mail', roles: ['admin'], view: () => <AdminMail /> },
+  // Last, so the other screens keep their Alt+Shift numbers.
+  {
+    path: '/customers',
+    label: 'nav.customers',
+    roles: ['agent', 'supervisor', 'back_office', 'admin'],
+    view: (rest, s) => (rest ? <CustomerPage id={rest} role={s.user.role} /> : <CustomerFinder />),
+  },
 ];
 
 function screenFor(path: string) {
@@ -93,7 +101,7 @@ function App() {
         <p>{t('shell.denied_text')}</p>
       </section>
     );
-  else body = found.screen.view(found.rest);
+  else body = found.screen.view(found.rest, session);
   return (
     <Shell session={session} nav={nav} title={t('app.console')} onSignOut={() => setSession(null)}>
       {body}

@@ -34,6 +34,8 @@ export function fieldError(e: unknown, ...names: string[]): string | undefined {
   if (!(e instanceof ApiError) || !e.field || !names.includes(e.field)) return undefined;
   // The commonest case in the user's words; the rest with the server's detail.
   if (/(^|: )is required\b/.test(e.problem.detail)) return t('err.required');
+  // Beside the field, "check the field «x»" says nothing new: the rule instead.
+  if (/(^|: )is not an e-mail address\b/.test(e.problem.detail)) return `${t('err.email')} ${t('err.server_says')} ${e.problem.detail}`;
   return problemText(e);
 }
 // An error not tied to any of `fields` (shown at the form's foot).
@@ -183,4 +185,9 @@ export function useAltKeys(keys: Record<string, () => void>) {
 
 export function stateLabel(state: string) {
   return t(('state.' + state) as Key) || state;
+}
+
+// Priority 1 (critical) … 4 (low), as the desk numbers them (core/ticket.h).
+export function priorityLabel(p: number) {
+  return `P${p} · ${t(('prio.' + p) as Key)}`;
 }

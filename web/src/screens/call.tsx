@@ -33,6 +33,12 @@ export function CustomerCard({ c }: { c: Customer }) {
       <p>
         {t('customer.group')}: {c.group || '—'} · {t('customer.technology')}: {c.technology || '—'} · {t('customer.code')}: {c.code}
       </p>
+      {/* A new tab: the call in progress stays as it is here. */}
+      <p>
+        <a href={'/customers/' + c.id} target="_blank" rel="noopener">
+          {t('customer.page')}
+        </a>
+      </p>
     </div>
   );
 }

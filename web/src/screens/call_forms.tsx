@@ -4,8 +4,9 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Caller, type Customer, type Ticket } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
 import type { CallState } from './call';
+import { ContactsEditor } from './contacts_editor';
 
 const CATEGORIES = {
   incident: ['outage', 'degradation', 'packet_loss', 'saturation', 'other'],
@@ -185,8 +186,14 @@ export function TicketDetail({ tk }: { tk: Ticket }) {
         <dd>{tk.customer.legal_name}</dd>
         <dt>{t('ticket.kind')}</dt>
         <dd>
-          {t(('kind.' + tk.kind) as Key)} · {t(('cat.' + tk.category) as Key)} · P{tk.priority}
+          {t(('kind.' + tk.kind) as Key)} · {t(('cat.' + tk.category) as Key)} · {priorityLabel(tk.priority)}
         </dd>
+        {tk.assigned_group !== undefined && (
+          <>
+            <dt>{t('ticket.group')}</dt>
+            <dd>{tk.assigned_group || t('ticket.unassigned')}</dd>
+          </>
+        )}
         <dt>{t('ticket.engineer')}</dt>
         <dd>{tk.assigned_engineer || t('ticket.unassigned')}</dd>
         <dt>{t('ticket.service')}</dt>
@@ -337,6 +344,7 @@ export function FollowUp(props: {
 export function ServiceInfo(props: { customer: Customer; call: CallState; setCaller: (c: Caller) => void; onLogged: (m: string) => void }) {
   const [error, setError] = useState<unknown>();
   const [info, setInfo] = useState<any>();
+  const [editContacts, setEditContacts] = useState(false); // NM-8: update them on the call
   const form = useRef<HTMLFormElement>(null);
   useFirstEmpty(form);
   const submit = async (e: Event) => {
@@ -387,13 +395,29 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
             </tbody>
           </table>
           <h3>{t('info.contacts')}</h3>
-          <ul>
-            {(info.contacts ?? []).map((c: any, i: number) => (
-              <li key={i}>
-                {c.name} {c.role && `(${c.role})`} {c.phone} {c.email}
-              </li>
-            ))}
-          </ul>
+          {editContacts ? (
+            <ContactsEditor
+              contacts={info.contacts ?? []}
+              caller={props.call.caller}
+              askCaller={!props.call.caller.name.trim()}
+              save={(list, caller) => api.putContacts(props.customer.id, list, caller ?? props.call.caller)}
+              onSaved={(c) => (setInfo({ ...info, contacts: c.contacts }), setEditContacts(false), props.onLogged(t('contacts.saved')))}
+              onCancel={() => setEditContacts(false)}
+            />
+          ) : (
+            <>
+              <ul>
+                {(info.contacts ?? []).map((c: any, i: number) => (
+                  <li key={i}>
+                    {c.name} {c.role && `(${c.role})`} {c.phone} {c.email}
+                  </li>
+                ))}
+              </ul>
+              <button type="button" onClick={() => setEditContacts(true)}>
+                {t('contacts.edit')}
+              </button>
+            </>
+          )}
           <h3>{t('info.open_tickets')}</h3>
           {(info.open_tickets ?? []).length === 0 ? (
             <p class="hint">{t('info.no_open')}</p>

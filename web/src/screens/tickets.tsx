@@ -1,11 +1,13 @@
 // The supervisor's ticket queue (NM-4): critical customers first, then the
-// next due time, with SLA due times and breaches; a ticket's page to work it.
+// next due time, with SLA due times and breaches; a ticket's page to work it:
+// change state, priority and assignment, add a work note (ticket_edit.tsx), resolve.
 import { useState } from 'preact/hooks';
 import { api, type Ticket } from '../api';
-import { fmtTime, t, type Key } from '../i18n';
+import { fmtTime, t } from '../i18n';
 import { linkProps, navigate } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, usePoll } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel, usePoll } from '../ui';
 import { TicketDetail } from './call_forms';
+import { SlaFacts, TicketEditForm } from './ticket_edit';
 
 export function SlaCell({ tk }: { tk: Ticket }) {
   if (!tk.sla) return <td>—</td>;
@@ -71,7 +73,7 @@ export function TicketQueue() {
           <tbody>
             {items.map((tk) => (
               <tr key={tk.number} class={tk.customer.critical ? 'critical' : ''}>
-                <td>P{tk.priority}</td>
+                <td>{priorityLabel(tk.priority)}</td>
                 <td>
                   <a {...linkProps('/tickets/' + tk.number)}>{tk.number}</a>
                 </td>
@@ -94,26 +96,27 @@ export function TicketView({ number }: { number: string }) {
   const [tk, setTk] = useState<Ticket>();
   const [error, setError] = useState<string>();
   const [resolution, setResolution] = useState('');
-  const [note, setNote] = useState('');
   const [actionError, setActionError] = useState<unknown>();
   const [done, setDone] = useState<string>();
+  const load = () => api.ticket(number).then((x) => (setTk(x), x));
   usePoll(
     () => {
-      api.ticket(number).then(setTk, (e) => setError(problemText(e)));
+      load().catch((e) => setError(problemText(e)));
     },
     5000,
     [number],
   );
-  const act = async (e: Event, f: () => Promise<Ticket>, message: Key) => {
+  const resolve = async (e: Event) => {
     e.preventDefault();
     setActionError(undefined);
     try {
-      setTk(await f());
-      setDone(t(message, { number }));
+      setTk(await api.resolveTicket(number, resolution));
+      setDone(t('ticket.resolved_ok', { number }));
     } catch (err) {
       setActionError(err);
     }
   };
+  const open = tk && tk.state !== 'closed' && tk.state !== 'cancelled';
   return (
     <section aria-labelledby="ticket-title">
       <p>
@@ -124,24 +127,18 @@ export function TicketView({ number }: { number: string }) {
       <h1 id="ticket-title">{t('ticket.title', { number })}</h1>
       <ErrorBox error={error} />
       {tk && <TicketDetail tk={tk} />}
+      {tk && <SlaFacts tk={tk} />}
+      {tk && open && <TicketEditForm tk={tk} onSaved={setTk} onReload={load} />}
       {done && <Notice kind="ok">{done}</Notice>}
       {tk && tk.actions.some((a) => a.action === 'resolve') && (
-        <form class="card form" onSubmit={(e) => act(e, () => api.resolveTicket(number, resolution), 'ticket.resolved_ok')} noValidate>
+        <form class="card form" onSubmit={resolve} noValidate>
           <Field label={t('ticket.resolution')} required error={fieldError(actionError, 'resolution')}>
             {(a) => <input {...a} name="resolution" value={resolution} onInput={(e) => setResolution(e.currentTarget.value)} />}
           </Field>
+          <ErrorBox error={formError(actionError, ['resolution'])} />
           <button type="submit">{t('ticket.resolve')}</button>
         </form>
       )}
-      {tk && (
-        <form class="card form" onSubmit={(e) => act(e, () => api.commentTicket(number, note, 'work_note'), 'ticket.noted')} noValidate>
-          <Field label={t('ticket.work_note')} required error={fieldError(actionError, 'text')}>
-            {(a) => <textarea {...a} name="note" rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
-          </Field>
-          <button type="submit">{t('ticket.add_note')}</button>
-        </form>
-      )}
-      <ErrorBox error={formError(actionError, ['resolution', 'text'])} />
     </section>
   );
 }

@@ -1,0 +1,101 @@
+// Edits a company's contact list (NM-8): add, remove and change rows, then
+// save the whole list. The API names a bad value by its row
+// ("contacts[1].email"); the message shows under that row's field. With
+// `askCaller`, the editor asks who requested the change: a call taker's
+// update is logged as a call (PUT /customers/{id}/contacts).
+import { useState } from 'preact/hooks';
+import type { Caller, Contact, Customer } from '../api';
+import { t } from '../i18n';
+import { ErrorBox, Field, fieldError, formError } from '../ui';
+
+const COLUMNS = ['name', 'role', 'phone', 'email'] as const;
+
+export function ContactsEditor(props: {
+  contacts: Contact[];
+  askCaller?: boolean; // show "who asked" (required by the PUT)
+  caller?: Caller; // known already (the call workspace)
+  save: (contacts: Contact[], caller?: Caller) => Promise<Customer>;
+  onSaved: (c: Customer) => void;
+  onCancel?: () => void;
+}) {
+  const [rows, setRows] = useState<Contact[]>(() => props.contacts.map((k) => ({ ...k })));
+  const [callerName, setCallerName] = useState(props.caller?.name ?? '');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [sent, setSent] = useState<number[]>([]); // the row of each contact sent
+  const edit = (i: number, k: keyof Contact, v: string) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
+  const add = () => {
+    setRows((rs) => [...rs, { name: '', role: '', phone: '', email: '' }]);
+    // The new row's first field takes the focus.
+    setTimeout(() => document.querySelector<HTMLInputElement>(`#contact-${rows.length}-name`)?.focus(), 0);
+  };
+  const remove = (i: number) => setRows((rs) => rs.filter((_, j) => j !== i));
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    setBusy(true);
+    // Rows left wholly empty are dropped, not sent.
+    const kept = rows.map((r, i) => (COLUMNS.some((k) => r[k].trim()) ? i : -1)).filter((i) => i >= 0);
+    setSent(kept);
+    const list = kept.map((i) => rows[i]);
+    try {
+      props.onSaved(await props.save(list, props.askCaller ? { ...props.caller, name: callerName } : props.caller));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  // The API's field for row i's column k ("contacts[0].email"), by what was sent.
+  const apiField = (i: number, k: string) => `contacts[${sent.indexOf(i)}].${k}`;
+  const names = ['contacts', 'caller', 'caller.name', ...rows.flatMap((_, i) => COLUMNS.map((k) => apiField(i, k)))];
+  return (
+    <form class="form" onSubmit={submit} noValidate data-testid="contacts-editor" aria-label={t('contacts.edit')}>
+      {rows.map((r, i) => (
+        <fieldset key={i}>
+          <legend>{t('contacts.row', { n: i + 1 })}</legend>
+          <div class="row">
+            {COLUMNS.map((k) => (
+              <Field key={k} id={`contact-${i}-${k}`} label={t(('contacts.' + k) as 'contacts.name')} error={fieldError(error, apiField(i, k))}>
+                {(a) => (
+                  <input
+                    {...a}
+                    name={`contacts[${i}].${k}`}
+                    type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
+                    autoComplete="off"
+                    value={r[k]}
+                    onInput={(e) => edit(i, k, e.currentTarget.value)}
+                  />
+                )}
+              </Field>
+            ))}
+          </div>
+          <button type="button" onClick={() => remove(i)} aria-label={t('contacts.remove_n', { n: i + 1 })}>
+            {t('contacts.remove')}
+          </button>
+        </fieldset>
+      ))}
+      <p>
+        <button type="button" onClick={add}>
+          {t('contacts.add')}
+        </button>
+      </p>
+      {props.askCaller && (
+        <Field label={t('contacts.asked_by')} required hint={t('contacts.asked_by_hint')} error={fieldError(error, 'caller.name', 'caller')}>
+          {(a) => <input {...a} name="caller_name" autoComplete="off" value={callerName} onInput={(e) => setCallerName(e.currentTarget.value)} />}
+        </Field>
+      )}
+      <ErrorBox error={formError(error, names)} />
+      <div class="row">
+        <button type="submit" class="primary" disabled={busy}>
+          {t('contacts.save')}
+        </button>
+        {props.onCancel && (
+          <button type="button" onClick={props.onCancel}>
+            {t('edit.cancel')}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
