@@ -27,8 +27,7 @@ ChangeFeed::Subscription::Batch ChangeFeed::Subscription::Take() {
   return out;
 }
 
-ChangeFeed::ChangeFeed(Store& store, ChangeFeedOptions options)
-    : store_(store), opt_(options) {}
+ChangeFeed::ChangeFeed(Store& store, ChangeFeedOptions options) : store_(store), opt_(options) {}
 
 ChangeFeed::~ChangeFeed() { Stop(); }
 
@@ -50,7 +49,7 @@ bool ChangeFeed::Visible(const Principal& who, const Change& c) {
       [[fallthrough]];
     default:
       return c.entity == "ticket" || c.entity == "case" || c.entity == "notice" ||
-             c.entity == "customer";
+             c.entity == "customer" || c.entity == "clock";
   }
 }
 

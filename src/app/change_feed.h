@@ -37,15 +37,15 @@
 namespace atiende {
 
 struct ChangeFeedOptions {
-  std::chrono::milliseconds poll{500};      // between reads while anyone listens
+  std::chrono::milliseconds poll{500};        // between reads while anyone listens
   std::chrono::milliseconds gap_wait{10000};  // a missing id is given up after this
   // Reading goes on this long after the last subscriber left, so that a
   // console reconnecting after a blip still resumes instead of reloading.
   std::chrono::milliseconds linger{120000};
-  size_t ring = 4096;                       // changes kept for resuming subscribers
-  size_t max_pending = 1000;                // per subscriber; beyond: reset
-  int max_subscribers = 2000;               // kUnavailable beyond
-  int max_per_user = 16;                    // kTooManyRequests beyond (tabs of one user)
+  size_t ring = 4096;          // changes kept for resuming subscribers
+  size_t max_pending = 1000;   // per subscriber; beyond: reset
+  int max_subscribers = 2000;  // kUnavailable beyond
+  int max_per_user = 16;       // kTooManyRequests beyond (tabs of one user)
 };
 
 class ChangeFeed {
@@ -90,14 +90,15 @@ class ChangeFeed {
   Result<std::shared_ptr<Subscription>> Subscribe(const Principal& who,
                                                   std::optional<int64_t> last_seen);
   // Whether `who` may hear of `c`: customers of their own company's tickets;
-  // staff of tickets, cases, notices and customers; supervisors of the
+  // staff of tickets, cases, notices, customers and the training clock
+  // (what is overdue depends on it); supervisors of the
   // directory and the outbox too; admins of everything.
   static bool Visible(const Principal& who, const Change& c);
 
  private:
   std::chrono::milliseconds Round();
-  Status Anchor();  // REQUIRES: mu_ held
-  void Publish(const Change& c);  // REQUIRES: mu_ held
+  Status Anchor();                                 // REQUIRES: mu_ held
+  void Publish(const Change& c);                   // REQUIRES: mu_ held
   void Deliver(Subscription& s, const Change& c);  // REQUIRES: mu_ held
   void Unsubscribe(Subscription* s);
 
@@ -109,7 +110,7 @@ class ChangeFeed {
   std::vector<Subscription*> subs_;
   bool anchored_ = false;  // floor_ is current (false while nobody listens)
   std::chrono::steady_clock::time_point last_listened_{};  // when subs_ was last non-empty
-  int64_t floor_ = 0;      // every id <= floor_ has been published or given up
+  int64_t floor_ = 0;       // every id <= floor_ has been published or given up
   std::set<int64_t> seen_;  // ids > floor_ already published
   std::optional<std::chrono::steady_clock::time_point> gap_since_;
   std::deque<Change> ring_;  // the last published changes, oldest first

@@ -34,24 +34,24 @@ ChangeFeedOptions Fast() {
   return o;
 }
 
-  // What the subscription receives until `n` changes (or a reset) arrived,
-  // waiting at most 10 s.
+// What the subscription receives until `n` changes (or a reset) arrived,
+// waiting at most 10 s.
 ChangeFeed::Subscription::Batch Collect(ChangeFeed::Subscription& s, size_t n) {
-    ChangeFeed::Subscription::Batch all;
-    auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (all.changes.size() < n && !all.reset && std::chrono::steady_clock::now() < deadline) {
-      auto b = s.Take();
-      all.reset = all.reset || b.reset;
-      for (auto& c : b.changes) all.changes.push_back(std::move(c));
-      std::this_thread::sleep_for(5ms);
-    }
-    return all;
+  ChangeFeed::Subscription::Batch all;
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (all.changes.size() < n && !all.reset && std::chrono::steady_clock::now() < deadline) {
+    auto b = s.Take();
+    all.reset = all.reset || b.reset;
+    for (auto& c : b.changes) all.changes.push_back(std::move(c));
+    std::this_thread::sleep_for(5ms);
   }
+  return all;
+}
 std::vector<std::string> Ids(const std::vector<Change>& cs) {
-    std::vector<std::string> out;
-    for (const auto& c : cs) out.push_back(c.entity + ":" + c.entity_id);
-    return out;
-  }
+  std::vector<std::string> out;
+  for (const auto& c : cs) out.push_back(c.entity + ":" + c.entity_id);
+  return out;
+}
 
 class ChangeFeedTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -73,7 +73,6 @@ class ChangeFeedTest : public ::testing::TestWithParam<Backend> {
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
-
 };
 
 TEST(ChangeFeedVisible, EachRoleHearsOfWhatItMayRead) {
@@ -137,8 +136,8 @@ TEST_P(ChangeFeedTest, ResumingReplaysAfterTheLastSeenIdOrResets) {
   auto resumed = feed.Subscribe(Who(Role::kAgent, 1), seen).value();
   auto got = Collect(*resumed, 3);
   EXPECT_FALSE(got.reset);
-  EXPECT_EQ(Ids(got.changes), (std::vector<std::string>{"ticket:CS0000002", "ticket:CS0000003",
-                                                         "ticket:CS0000004"}));
+  EXPECT_EQ(Ids(got.changes),
+            (std::vector<std::string>{"ticket:CS0000002", "ticket:CS0000003", "ticket:CS0000004"}));
   auto unknown = feed.Subscribe(Who(Role::kAgent, 3), seen - 1000).value();
   EXPECT_TRUE(unknown->Take().reset);
 }

@@ -7,6 +7,10 @@ export const en: Record<Key, string> = {
   'common.loading': 'Loading…',
   'common.close': 'Close',
   'common.next_step': 'Next step',
+  'live.on': '● Live',
+  'live.on_hint': 'Queues and cases update by themselves when something changes.',
+  'live.off': 'Updating every 5 s',
+  'live.off_hint': 'No live connection: the screen is read again every 5 seconds.',
   'conn.lost': 'The connection to the server was lost. What you typed is kept; it retries by itself and you can send again once it is back.',
   'lang.label': 'Language',
 

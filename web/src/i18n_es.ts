@@ -6,6 +6,10 @@ export const es = {
   'common.loading': 'Cargando…',
   'common.close': 'Cerrar',
   'common.next_step': 'Siguiente paso',
+  'live.on': '● En vivo',
+  'live.on_hint': 'Las colas y los casos se actualizan solos cuando algo cambia.',
+  'live.off': 'Actualización cada 5 s',
+  'live.off_hint': 'Sin conexión en vivo: la pantalla se vuelve a leer cada 5 segundos.',
   'conn.lost': 'Se perdió la conexión con el servidor. Lo que escribió se conserva; se reintentará sola y puede volver a enviar cuando vuelva.',
   'lang.label': 'Idioma',
 

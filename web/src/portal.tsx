@@ -8,13 +8,13 @@ import { fmtTime, setTimeZone, t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { linkProps, usePath } from './router';
 import { Shell } from './shell';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, usePoll } from './ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, useLive } from './ui';
 import './style.css';
 
 function TicketList() {
   const [items, setItems] = useState<Ticket[]>();
   const [error, setError] = useState<string>();
-  usePoll(
+  useLive(
     () => {
       api.tickets({ state: 'all', limit: 200 }).then(
         (r) => {
@@ -24,7 +24,7 @@ function TicketList() {
         (e) => setError(problemText(e)),
       );
     },
-    10000,
+    [{ entity: 'ticket' }],
     [],
   );
   return (
@@ -68,9 +68,8 @@ function PortalTicket({ number }: { number: string }) {
   const [text, setText] = useState('');
   const [actionError, setActionError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  useEffect(() => {
-    api.ticket(number).then(setTk, (e) => setError(problemText(e)));
-  }, [number]);
+  // The desk's answers and state changes show up without a reload.
+  useLive(() => void api.ticket(number).then(setTk, (e) => setError(problemText(e))), [{ entity: 'ticket', id: number }], [number]);
   const comment = async (e: Event) => {
     e.preventDefault();
     setActionError(undefined);

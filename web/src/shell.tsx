@@ -4,7 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { api, type Session } from './api';
 import { getLang, setLang, t, useLang, type Lang } from './i18n';
 import { linkProps } from './router';
-import { ConnectionBanner, useAltKeys } from './ui';
+import { ConnectionBanner, LiveBadge, useAltKeys } from './ui';
 
 export function LangSwitch() {
   const lang = useLang();
@@ -68,6 +68,7 @@ export function Shell(props: {
         <span class="who" data-testid="who">
           {props.session.user.username} · {t(('role.' + props.session.user.role) as any)} · {props.session.desk.time_zone}
         </span>
+        <LiveBadge />
         <LangSwitch />
         <button type="button" onClick={signOut}>
           {t('shell.signout')}

@@ -1,10 +1,11 @@
 // Small building blocks shared by the console's screens and the portal:
 // labelled fields with their error next to them, problem messages in the
-// user's language, badges, polling, the connection banner.
+// user's language, badges, live re-reads and polling, the connection banner.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, isOnline, onConnection } from './api';
 import { t, type Key } from './i18n';
+import { isLive, isWatched, onChange, onLiveState } from './live';
 
 // The readable message for an API failure, in the user's language. The
 // server's own detail follows, since it names the rule or the value at fault.
@@ -113,7 +114,8 @@ export function Badge({ children, kind = '' }: { children: ComponentChildren; ki
 }
 
 // Runs `load` now and every `ms` while mounted (queues stay current without
-// a reload); pauses while the tab is hidden.
+// a reload); pauses while the tab is hidden. For what the change feed does not
+// cover (the outbox's delivery states); the rest uses useLive.
 export function usePoll(load: () => void, ms: number, deps: unknown[]) {
   useEffect(() => {
     load();
@@ -122,6 +124,69 @@ export function usePoll(load: () => void, ms: number, deps: unknown[]) {
     }, ms);
     return () => window.clearInterval(id);
   }, deps);
+}
+
+// What a screen shows: changes to these entities (to this id, when given)
+// make it re-read. Time-dependent views also follow the training clock.
+export interface Watch {
+  entity: string;
+  id?: string;
+}
+
+// Runs `load` now, again soon after a change it watches arrives on the live
+// stream (several changes in a burst make one re-read), and when the stream
+// asks for a full re-read. Polls every 5 s while the stream is down, and once
+// a minute anyway; pauses while the tab is hidden and re-reads on return.
+export function useLive(load: () => void, watch: Watch[], deps: unknown[]) {
+  const latest = useRef(load);
+  latest.current = load;
+  useEffect(() => {
+    let pending: number | undefined;
+    let last = Date.now();
+    const run = () => {
+      pending = undefined;
+      last = Date.now();
+      latest.current();
+    };
+    const soon = () => {
+      if (pending === undefined) pending = window.setTimeout(run, 100);
+    };
+    run();
+    const off = onChange((c) => {
+      if (document.hidden) return;
+      if (c === null || c.entity === 'clock' || watch.some((w) => w.entity === c.entity && (!w.id || w.id === c.id))) soon();
+    });
+    const poll = window.setInterval(() => {
+      if (!document.hidden && Date.now() - last >= (isLive() ? 60000 : 5000)) soon();
+    }, 1000);
+    const visible = () => {
+      if (!document.hidden) soon();
+    };
+    document.addEventListener('visibilitychange', visible);
+    return () => {
+      off();
+      window.clearInterval(poll);
+      window.clearTimeout(pending);
+      document.removeEventListener('visibilitychange', visible);
+    };
+  }, deps);
+}
+
+// Tells whether what the screen shows updates live or by polling (shown
+// only on screens that follow changes).
+export function LiveBadge() {
+  const [, redraw] = useState(0);
+  useEffect(() => {
+    const off = onLiveState(() => redraw((n) => n + 1));
+    return () => void off();
+  }, []);
+  if (!isWatched()) return null;
+  const live = isLive();
+  return (
+    <span class={'live ' + (live ? 'on' : 'off')} data-testid="live" data-live={live ? 'on' : 'off'} title={t(live ? 'live.on_hint' : 'live.off_hint')}>
+      {t(live ? 'live.on' : 'live.off')}
+    </span>
+  );
 }
 
 export function ConnectionBanner() {

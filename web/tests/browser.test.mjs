@@ -225,6 +225,49 @@ test('portal: a customer sees its tickets, comments and closes a resolved one', 
   assert.ok(after.updates.some((u) => u.text === 'Gracias, ya funciona'));
 });
 
+test('live: a queue, a ticket page and the portal follow others’ changes without a reload', async ({ page, browser, server }) => {
+  const agent = await server.api('agente');
+  const sup = await server.api('supervisor');
+  const colpatria = (await agent.must('GET', '/api/v1/customers?q=colpatria')).items[0];
+  await signIn(page, server.url, 'supervisor');
+  await page.waitForURL('**/call');
+  await page.keyboard.press('Alt+Shift+2');
+  await page.waitForURL('**/tickets');
+  const queue = page.getByTestId('ticket-queue');
+  await queue.waitFor();
+  // The stream is open (the badge says so), and this document stays the same one.
+  await page.locator('[data-live=on]').waitFor({ timeout: TIMEOUT });
+  await page.evaluate(() => (window.sameDocument = true));
+  const tk = await agent.must('POST', '/api/v1/tickets', {
+    kind: 'incident', category: 'outage', customer_id: colpatria.id, service_id: 'SID-400901',
+    subject: 'Caída del Internet corporativo', caller: { name: 'Pedro Gil' },
+  });
+  // With the stream open, screens poll once a minute only: this row comes from the change.
+  await queue.getByText(tk.number).waitFor({ timeout: TIMEOUT });
+  await queue.getByRole('link', { name: tk.number }).click();
+  const detail = page.getByTestId('ticket-detail');
+  await detail.waitFor();
+  await sup.must('POST', `/api/v1/tickets/${tk.number}/comments`, { text: 'Proveedor confirma corte de fibra', kind: 'comment' });
+  await detail.getByText('Proveedor confirma corte de fibra').waitFor({ timeout: TIMEOUT });
+  assert.equal(await page.evaluate(() => window.sameDocument), true, 'the page was not reloaded');
+
+  // The portal: the customer's open ticket page shows the desk's answer as it comes.
+  const portalContext = await browser.newContext({ bypassCSP: true, timezoneId: 'Asia/Tokyo', locale: 'es-CO' });
+  const portal = await portalContext.newPage();
+  portal.setDefaultTimeout(TIMEOUT);
+  try {
+    await signIn(portal, server.url, 'cliente', `/portal/${tk.number}`);
+    const mine = portal.getByTestId('portal-ticket');
+    await mine.waitFor();
+    await portal.locator('[data-live=on]').waitFor({ timeout: TIMEOUT });
+    await sup.must('POST', `/api/v1/tickets/${tk.number}/resolve`, { resolution: 'Se empalmó la fibra' });
+    await mine.getByText('Se empalmó la fibra').first().waitFor({ timeout: TIMEOUT });
+    await check(portal, 'portal-live');
+  } finally {
+    await portalContext.close();
+  }
+});
+
 test('supervisor: ticket queue, critical first, SLA breaches; work a ticket', async ({ page, server }) => {
   const agent = await server.api('agente');
   const yupi = (await agent.must('GET', '/api/v1/customers?q=yupi')).items[0];

@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, api, type Case, type FormField } from '../api';
 import { deskToday, fmtDate, fmtTime, t, type Key } from '../i18n';
 import { linkProps } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
 
 function OverdueBadge({ c }: { c: Case }) {
   if (c.state === 'closed') return <Badge kind="ok">{c.result?.label ?? t('cases.closed')}</Badge>;
@@ -51,7 +51,7 @@ function CaseTable({ items, testid }: { items: Case[]; testid: string }) {
 function useCases(params: Record<string, string>, deps: unknown[]) {
   const [items, setItems] = useState<Case[]>();
   const [error, setError] = useState<string>();
-  usePoll(
+  useLive(
     () => {
       api.cases(params).then(
         (r) => {
@@ -61,7 +61,7 @@ function useCases(params: Record<string, string>, deps: unknown[]) {
         (e) => setError(e instanceof ApiError && e.status === 404 ? t('cases.unavailable') : problemText(e)),
       );
     },
-    5000,
+    [{ entity: 'case' }],
     deps,
   );
   return { items, error };
@@ -260,14 +260,14 @@ export function CaseView({ number }: { number: string }) {
   const [c, setC] = useState<Case>();
   const [error, setError] = useState<string>();
   const [done, setDone] = useState<string>();
-  usePoll(
+  useLive(
     () => {
       api.case(number).then(
         (x) => setC((old) => (old && old.version === x.version ? old : x)),
         (e) => setError(problemText(e)),
       );
     },
-    5000,
+    [{ entity: 'case', id: number }],
     [number],
   );
   return (

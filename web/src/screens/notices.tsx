@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type Notice as NoticeT } from '../api';
 import { deskToday, fmtDate, fmtTime, t } from '../i18n';
 import { linkProps } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
 
 export function NoticeList({ selected }: { selected: string }) {
   const [state, setState] = useState<'open' | 'closed'>('open');
@@ -13,7 +13,7 @@ export function NoticeList({ selected }: { selected: string }) {
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);
   const names = useCustomerNames(items?.map((n) => n.customer_id) ?? []);
-  usePoll(
+  useLive(
     () => {
       api.notices({ state, limit: 200 }).then(
         (r) => {
@@ -23,7 +23,7 @@ export function NoticeList({ selected }: { selected: string }) {
         (e) => setError(problemText(e)),
       );
     },
-    5000,
+    [{ entity: 'notice' }],
     [state, tick],
   );
   return (

@@ -5,7 +5,7 @@ import { useState } from 'preact/hooks';
 import { api, type Ticket } from '../api';
 import { fmtTime, t } from '../i18n';
 import { linkProps, navigate } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel, usePoll } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel, useLive } from '../ui';
 import { TicketDetail } from './call_forms';
 import { SlaFacts, TicketEditForm } from './ticket_edit';
 
@@ -27,7 +27,7 @@ export function TicketQueue() {
   const [kind, setKind] = useState('');
   const [items, setItems] = useState<Ticket[]>();
   const [error, setError] = useState<string>();
-  usePoll(
+  useLive(
     () => {
       api.tickets({ breached: onlyBreached || undefined, kind: kind || undefined, limit: 200 }).then(
         (r) => {
@@ -37,7 +37,7 @@ export function TicketQueue() {
         (e) => setError(problemText(e)),
       );
     },
-    5000,
+    [{ entity: 'ticket' }],
     [onlyBreached, kind],
   );
   return (
@@ -99,11 +99,11 @@ export function TicketView({ number }: { number: string }) {
   const [actionError, setActionError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const load = () => api.ticket(number).then((x) => (setTk(x), x));
-  usePoll(
+  useLive(
     () => {
       load().catch((e) => setError(problemText(e)));
     },
-    5000,
+    [{ entity: 'ticket', id: number }],
     [number],
   );
   const resolve = async (e: Event) => {

@@ -1,0 +1,99 @@
+// Live updates: one EventSource on /api/v1/events per page, shared by every
+// screen that shows something that can change (queues, a ticket, a case).
+// The server says what changed (entity, id, action), never its content: the
+// screen reads it again through the API. `null` tells listeners to re-read
+// everything — the server could not say what was missed (`reset`), or the
+// stream came back after a break.
+
+export interface Change {
+  entity: string; // "ticket", "case", "notice", "customer", "clock", …
+  id: string;
+  action: string; // "ticket.comment"
+  at: string;
+}
+type Listener = (c: Change | null) => void;
+
+const listeners = new Set<Listener>();
+const watchers = new Set<() => void>(); // the shell's indicator
+let source: EventSource | null = null;
+let connected = false;
+let opened = false; // the stream was open once: a later open is a reconnection
+let retry: number | undefined;
+
+function setConnected(v: boolean) {
+  connected = v;
+  watchers.forEach((w) => w());
+}
+
+function emit(c: Change | null) {
+  listeners.forEach((l) => l(c));
+}
+
+function connect() {
+  if (source || typeof EventSource === 'undefined') return;
+  const es = new EventSource('/api/v1/events');
+  source = es;
+  es.addEventListener('open', () => {
+    setConnected(true);
+    if (opened) emit(null);
+    opened = true;
+  });
+  es.addEventListener('change', (e) => {
+    try {
+      emit(JSON.parse((e as MessageEvent).data) as Change);
+    } catch {
+      emit(null);
+    }
+  });
+  es.addEventListener('reset', () => emit(null));
+  es.addEventListener('error', () => {
+    setConnected(false);
+    // CONNECTING: the browser retries by itself (the server said "retry:
+    // 2000"). CLOSED: it gave up (e.g. 401, 429): try again later while
+    // someone listens; screens poll meanwhile.
+    if (es.readyState === EventSource.CLOSED && source === es) {
+      source = null;
+      if (retry === undefined && listeners.size) {
+        retry = window.setTimeout(() => {
+          retry = undefined;
+          if (listeners.size) connect();
+        }, 15000);
+      }
+    }
+  });
+}
+
+// Whether changes arrive live now (otherwise screens poll).
+export function isLive() {
+  return connected;
+}
+
+// Whether any screen shown listens (the call workspace does not).
+export function isWatched() {
+  return listeners.size > 0;
+}
+
+export function onChange(l: Listener): () => void {
+  listeners.add(l);
+  connect();
+  watchers.forEach((w) => w());
+  return () => {
+    listeners.delete(l);
+    watchers.forEach((w) => w());
+  };
+}
+
+// Calls `w` when isLive() or isWatched() may have changed.
+export function onLiveState(w: () => void): () => void {
+  watchers.add(w);
+  return () => watchers.delete(w);
+}
+
+// Signing out ends the stream (the next sign-in opens a new one).
+export function closeLive() {
+  source?.close();
+  source = null;
+  opened = false;
+  setConnected(false);
+}
+window.addEventListener('atiende:signed-out', closeLive);
