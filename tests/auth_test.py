@@ -231,9 +231,10 @@ class AuthTest(h.TestCase):
             # A missing id, so nothing is changed or deleted; the answer may be 404
             # or 400 (no body), but never 401/403.
             path = concrete(route["path"], 999999)
+            streams = route["path"] == "/api/v1/events"  # answers 200 and never ends
             for role in sorted(route["roles"]):
                 with self.subTest(route=route["method"] + " " + route["path"], role=role):
-                    r = self.clients[role].request(route["method"], path)
+                    r = self.clients[role].request(route["method"], path, read_body=not streams)
                     self.assertNotIn(r.status, (401, 403), r)
                     self.assertLess(r.status, 500, r)
 

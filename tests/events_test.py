@@ -11,6 +11,7 @@ import http.client
 import itertools
 import os
 import queue
+import re
 import socket
 import sys
 import threading
@@ -218,7 +219,12 @@ class EventsTest(h.TestCase):
         readers = [self.listen(client) for _ in range(16)]
         self.assertEqual([r.resp.status for r in readers], [200] * 16)
         extra = EventReader(client)
-        self.assertEqual(extra.resp.status, 429)
+        self.assertProblem(h.Response(extra.resp.status, extra.resp.getheaders(), extra.resp.read()),
+                           429, mentions="live connections")
+        metrics = self.server.client().get("/metrics").text
+        open_now = re.search(r"^atiende_live_streams (\d+)", metrics, re.M)
+        self.assertTrue(open_now and int(open_now.group(1)) >= 16, metrics[-400:])
+        self.assertIn("# TYPE atiende_live_changes_total counter", metrics)
         extra.close()
         readers[0].close()
         # The server notices the closed stream and frees its place.

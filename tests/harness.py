@@ -155,12 +155,13 @@ class Client:
         self.cookies = {}
 
     def request(self, method, path, body=None, headers=None, content_type=None,
-                timeout=HTTP_TIMEOUT, chunked=False, on_sent=None):
+                timeout=HTTP_TIMEOUT, chunked=False, on_sent=None, read_body=True):
         """Sends one request on a fresh connection.
 
         `body`: dict/list → JSON; bytes/str → sent as is. chunked: send the body
         with Transfer-Encoding: chunked instead of Content-Length. on_sent: called
-        once the whole request has been written. Returns a Response.
+        once the whole request has been written. read_body=False: only the status
+        and headers (a stream such as /api/v1/events never ends). Returns a Response.
         """
         hdrs = {}
         data = None
@@ -189,7 +190,7 @@ class Client:
             if on_sent:
                 on_sent()
             resp = conn.getresponse()
-            payload = resp.read()
+            payload = resp.read() if read_body or resp.status != 200 else b""
             result = Response(resp.status, resp.getheaders(), payload)
         finally:
             conn.close()

@@ -61,14 +61,17 @@ Status ChangeFeed::Anchor() {
   }));
   floor_ = last;
   seen_.clear();
-  ring_.clear();
   gap_since_.reset();
   anchored_ = true;
+  std::lock_guard lock(mu_);
+  ring_.clear();  // what it holds is from before the gap in listening
   return Status::Ok();
 }
 
 Result<std::shared_ptr<ChangeFeed::Subscription>> ChangeFeed::Subscribe(
     const Principal& who, std::optional<int64_t> last_seen) {
+  std::lock_guard poll(poll_mu_);
+  if (!anchored_) ATIENDE_RETURN_IF_ERROR(Anchor());
   std::unique_lock lock(mu_);
   if (static_cast<int>(subs_.size()) >= opt_.max_subscribers) {
     return Status::Unavailable("too many live connections on this server; try again later");
@@ -79,7 +82,6 @@ Result<std::shared_ptr<ChangeFeed::Subscription>> ChangeFeed::Subscribe(
     return Status::TooManyRequests("this user has " + std::to_string(mine) +
                                    " live connections open; close some tabs");
   }
-  if (!anchored_) ATIENDE_RETURN_IF_ERROR(Anchor());
   std::shared_ptr<Subscription> sub(new Subscription(*this, who));
   if (last_seen) {
     auto it = std::find_if(ring_.begin(), ring_.end(),
@@ -90,12 +92,18 @@ Result<std::shared_ptr<ChangeFeed::Subscription>> ChangeFeed::Subscribe(
       // Not a change we remember (evicted, another node's, before a restart)
       // nor the log's end: what happened since is unknown.
       sub->pending_.reset = true;
+      resets_++;
     }
   }
   subs_.push_back(sub.get());
   lock.unlock();
   loop_.Wake();  // a first subscriber starts the polling
   return sub;
+}
+
+ChangeFeed::Counters ChangeFeed::Stats() {
+  std::lock_guard lock(mu_);
+  return {subs_.size(), published_, resets_};
 }
 
 void ChangeFeed::Unsubscribe(Subscription* s) {
@@ -109,6 +117,7 @@ void ChangeFeed::Deliver(Subscription& s, const Change& c) {
   if (s.pending_.changes.size() >= opt_.max_pending) {
     // A subscriber that does not keep up reloads instead of buffering forever.
     s.pending_.changes.clear();
+    if (!s.pending_.reset) resets_++;
     s.pending_.reset = true;
   } else {
     s.pending_.changes.push_back(c);
@@ -117,19 +126,25 @@ void ChangeFeed::Deliver(Subscription& s, const Change& c) {
 }
 
 void ChangeFeed::Publish(const Change& c) {
+  published_++;
   ring_.push_back(c);
   if (ring_.size() > opt_.ring) ring_.pop_front();
   for (Subscription* s : subs_) Deliver(*s, c);
 }
 
 std::chrono::milliseconds ChangeFeed::Round() {
-  std::lock_guard lock(mu_);
+  // The log is read under poll_mu_ only: Take() and OnReady() (network
+  // threads) never wait for the database.
+  std::lock_guard poll(poll_mu_);
   auto now = std::chrono::steady_clock::now();
-  if (!subs_.empty()) {
-    last_listened_ = now;
-  } else if (!anchored_ || now - last_listened_ >= opt_.linger) {
-    anchored_ = false;  // re-read the log's end when someone listens again
-    return kIdle;
+  {
+    std::lock_guard lock(mu_);
+    if (!subs_.empty()) {
+      last_listened_ = now;
+    } else if (!anchored_ || now - last_listened_ >= opt_.linger) {
+      anchored_ = false;  // re-read the log's end when someone listens again
+      return kIdle;
+    }
   }
   if (!anchored_) {
     if (Status s = Anchor(); !s.ok()) {
@@ -146,9 +161,12 @@ std::chrono::milliseconds ChangeFeed::Round() {
     log::Warn("changes.read", {{"error", st.ToString()}});
     return opt_.poll;
   }
-  for (const Change& c : rows) {
-    if (c.id <= floor_ || !seen_.insert(c.id).second) continue;
-    Publish(c);
+  {
+    std::lock_guard lock(mu_);
+    for (const Change& c : rows) {
+      if (c.id <= floor_ || !seen_.insert(c.id).second) continue;
+      Publish(c);
+    }
   }
   auto advance = [&] {
     while (!seen_.empty() && *seen_.begin() == floor_ + 1) {

@@ -89,6 +89,13 @@ class ChangeFeed {
   // max_per_user subscriptions open.
   Result<std::shared_ptr<Subscription>> Subscribe(const Principal& who,
                                                   std::optional<int64_t> last_seen);
+  struct Counters {
+    size_t subscribers = 0;  // open now
+    uint64_t published = 0;  // changes read from the log since start
+    uint64_t resets = 0;     // resets sent (unknown resume point, slow subscriber)
+  };
+  Counters Stats();
+
   // Whether `who` may hear of `c`: customers of their own company's tickets;
   // staff of tickets, cases, notices, customers and the training clock
   // (what is overdue depends on it); supervisors of the
@@ -97,7 +104,7 @@ class ChangeFeed {
 
  private:
   std::chrono::milliseconds Round();
-  Status Anchor();                                 // REQUIRES: mu_ held
+  Status Anchor();                                 // REQUIRES: poll_mu_ held, mu_ not
   void Publish(const Change& c);                   // REQUIRES: mu_ held
   void Deliver(Subscription& s, const Change& c);  // REQUIRES: mu_ held
   void Unsubscribe(Subscription* s);
@@ -105,15 +112,21 @@ class ChangeFeed {
   Store& store_;
   const ChangeFeedOptions opt_;
   BackgroundLoop loop_;
-  std::mutex mu_;
-  // Guarded by mu_.
-  std::vector<Subscription*> subs_;
-  bool anchored_ = false;  // floor_ is current (false while nobody listens)
-  std::chrono::steady_clock::time_point last_listened_{};  // when subs_ was last non-empty
+  // Lock order: poll_mu_, then mu_.
+  std::mutex poll_mu_;  // the reading of the log; held while the database is read
+  // Guarded by poll_mu_.
+  bool anchored_ = false;   // floor_ is current (false while nobody listens)
   int64_t floor_ = 0;       // every id <= floor_ has been published or given up
   std::set<int64_t> seen_;  // ids > floor_ already published
   std::optional<std::chrono::steady_clock::time_point> gap_since_;
+
+  std::mutex mu_;  // subscribers and what they are handed; never held across I/O
+  // Guarded by mu_.
+  std::vector<Subscription*> subs_;
+  std::chrono::steady_clock::time_point last_listened_{};  // when subs_ was last non-empty
   std::deque<Change> ring_;  // the last published changes, oldest first
+  uint64_t published_ = 0;
+  uint64_t resets_ = 0;
 };
 
 }  // namespace atiende

@@ -18,7 +18,15 @@ Result<Response> Api::Healthz(Request&) {
 Result<Response> Api::MetricsText(Request&) {
   Response r;
   r.content_type = "text/plain; version=0.0.4";
-  r.body = metrics_->Text({{"atiende_virtual_clock", options_.virtual_clock ? 1.0 : 0.0}});
+  std::map<std::string, double> gauges{
+      {"atiende_virtual_clock", options_.virtual_clock ? 1.0 : 0.0}};
+  if (options_.changes) {
+    auto s = options_.changes->Stats();
+    gauges["atiende_live_streams"] = static_cast<double>(s.subscribers);
+    gauges["atiende_live_changes_total"] = static_cast<double>(s.published);
+    gauges["atiende_live_resets_total"] = static_cast<double>(s.resets);
+  }
+  r.body = metrics_->Text(gauges);
   return r;
 }
 

@@ -49,7 +49,9 @@ std::string Metrics::Text(const std::map<std::string, double>& gauges) const {
                        labels_[i], cumulative);
   }
   for (const auto& [name, value] : gauges) {
-    out += fmt::format("# TYPE {} gauge\n{} {}\n", name, name, value);
+    // By Prometheus' convention a name ending in _total is a counter.
+    bool counter = name.size() > 6 && name.compare(name.size() - 6, 6, "_total") == 0;
+    out += fmt::format("# TYPE {} {}\n{} {}\n", name, counter ? "counter" : "gauge", name, value);
   }
   return out;
 }

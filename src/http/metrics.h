@@ -19,7 +19,8 @@ class Metrics {
   explicit Metrics(std::vector<std::string> routes);
   // route == routes.size() counts requests that matched no route.
   void Record(size_t route, int status, double seconds);
-  // Extra gauges appended to the text (name → value), e.g. from the store.
+  // Extra values appended to the text (name → value), e.g. from the store:
+  // gauges, or counters when the name ends in _total.
   std::string Text(const std::map<std::string, double>& gauges = {}) const;
 
   static constexpr std::array<double, 12> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,

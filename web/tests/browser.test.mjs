@@ -752,6 +752,9 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   await signIn(bo, server.url, 'mesa', '/unblocks');
   const card = bo.getByTestId('case').filter({ hasText: number });
   await card.waitFor();
+  // The card's history is read when opened (queues list cases without it).
+  await card.getByText('Historia del caso').click();
+  await card.getByTestId('timeline').locator('li').nth(3).waitFor();
   await check(bo, 'back-office-unblocks');
   await card.getByRole('button', { name: /desbloque|unblock/i }).first().click();
   await card.getByText(/Paso registrado/).waitFor();

@@ -2,7 +2,7 @@
 // (overdue first), a case with its current step's form rendered from the
 // procedure file (step.form, step.outcomes), its notice and its timeline;
 // the back office's queue of unblocks waiting for confirmation.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type Case, type FormField } from '../api';
 import { deskToday, fmtDate, fmtTime, t, type Key } from '../i18n';
 import { linkProps } from '../router';
@@ -226,6 +226,21 @@ function Timeline({ c }: { c: Case }) {
 function CaseCard({ initial }: { initial: Case }) {
   const [c, setC] = useState(initial);
   const [done, setDone] = useState<string>();
+  // Queues list cases without their timeline: it is read when opened, and
+  // again when the case changes while open.
+  const [open, setOpen] = useState(false);
+  const [full, setFull] = useState<Case>();
+  const [tlError, setTlError] = useState<string>();
+  useEffect(() => {
+    if (initial.version !== c.version) setC(initial); // the queue re-read a newer version
+  }, [initial.version]);
+  useEffect(() => {
+    if (!open) return;
+    api.case(c.number).then(
+      (x) => (setFull(x), setTlError(undefined)),
+      (e) => setTlError(problemText(e)),
+    );
+  }, [open, c.version]);
   return (
     <article class="card" aria-labelledby={'case-' + c.number} data-testid="case">
       <h2 id={'case-' + c.number}>
@@ -248,9 +263,10 @@ function CaseCard({ initial }: { initial: Case }) {
         />
       )}
       {c.state === 'open' && c.step && c.step.kind !== 'form' && <p class="hint">{t('cases.waiting', { step: c.step.title })}</p>}
-      <details>
+      <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
         <summary>{t('cases.timeline')}</summary>
-        <Timeline c={c} />
+        <ErrorBox error={tlError} />
+        <Timeline c={full && full.version >= c.version ? full : c} />
       </details>
     </article>
   );
