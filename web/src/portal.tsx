@@ -8,7 +8,7 @@ import { fmtTime, setTimeZone, t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { linkProps, usePath } from './router';
 import { Shell } from './shell';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, useLive } from './ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, updateText, useLive } from './ui';
 import './style.css';
 
 function TicketList() {
@@ -114,7 +114,7 @@ function PortalTicket({ number }: { number: string }) {
             <ol class="updates">
               {tk.updates.map((u, i) => (
                 <li key={i}>
-                  <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {u.text}
+                  <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {updateText(u)}
                 </li>
               ))}
             </ol>

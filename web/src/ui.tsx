@@ -252,6 +252,13 @@ export function stateLabel(state: string) {
   return t(('state.' + state) as Key) || state;
 }
 
+// A ticket history line. State changes come as "new → resolved: why" (the
+// server's journal, app/ticket_actions.cc): the states in the user's words.
+export function updateText(u: { kind: string; text: string }) {
+  const m = u.kind === 'state' ? /^([a-z_]+) → ([a-z_]+)(: [\s\S]*)?$/.exec(u.text) : null;
+  return m ? `${stateLabel(m[1])} → ${stateLabel(m[2])}${m[3] ?? ''}` : u.text;
+}
+
 // Priority 1 (critical) … 4 (low), as the desk numbers them (core/ticket.h).
 export function priorityLabel(p: number) {
   return `P${p} · ${t(('prio.' + p) as Key)}`;

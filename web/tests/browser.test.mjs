@@ -233,8 +233,8 @@ test('live: a queue, a ticket page and the portal follow others’ changes witho
   await page.waitForURL('**/call');
   await page.keyboard.press('Alt+Shift+2');
   await page.waitForURL('**/tickets');
+  await page.getByRole('heading', { name: 'Cola de tickets' }).waitFor(); // may be empty when run alone
   const queue = page.getByTestId('ticket-queue');
-  await queue.waitFor();
   // The stream is open (the badge says so), and this document stays the same one.
   await page.locator('[data-live=on]').waitFor({ timeout: TIMEOUT });
   await page.evaluate(() => (window.sameDocument = true));
@@ -261,7 +261,8 @@ test('live: a queue, a ticket page and the portal follow others’ changes witho
     await mine.waitFor();
     await portal.locator('[data-live=on]').waitFor({ timeout: TIMEOUT });
     await sup.must('POST', `/api/v1/tickets/${tk.number}/resolve`, { resolution: 'Se empalmó la fibra' });
-    await mine.getByText('Se empalmó la fibra').first().waitFor({ timeout: TIMEOUT });
+    // The history line in the customer's words, not the server's state names.
+    await mine.getByText('Nuevo → Resuelto: Se empalmó la fibra').waitFor({ timeout: TIMEOUT });
     await check(portal, 'portal-live');
   } finally {
     await portalContext.close();

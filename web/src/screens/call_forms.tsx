@@ -4,7 +4,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, type Caller, type Customer, type Ticket } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel, updateText } from '../ui';
 import type { CallState } from './call';
 import { ContactsEditor } from './contacts_editor';
 
@@ -233,7 +233,7 @@ export function TicketDetail({ tk }: { tk: Ticket }) {
         <ol class="updates">
           {tk.updates.map((u, i) => (
             <li key={i}>
-              <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {u.kind === 'work_note' && <Badge>{t('ticket.work_note')}</Badge>} {u.text}
+              <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {u.kind === 'work_note' && <Badge>{t('ticket.work_note')}</Badge>} {updateText(u)}
             </li>
           ))}
         </ol>
