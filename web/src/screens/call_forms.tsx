@@ -376,24 +376,7 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
             {info.service_manager?.name || '—'} {info.service_manager?.contact && `· ${info.service_manager.contact}`}
           </p>
           <h3>{t('info.services')}</h3>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t('info.service_id')}</th>
-                <th scope="col">{t('info.circuit')}</th>
-                <th scope="col">{t('info.description')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(info.services ?? []).map((s: any) => (
-                <tr key={s.service_id}>
-                  <td>{s.service_id}</td>
-                  <td>{s.circuit}</td>
-                  <td>{s.description}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ServicesTable services={info.services ?? []} />
           <h3>{t('info.contacts')}</h3>
           {editContacts ? (
             <ContactsEditor
@@ -484,5 +467,30 @@ export function ZbIntake(props: { customer: Customer; call: CallState; setCaller
         {t('zb.submit')} <kbd>Enter</kbd>
       </button>
     </form>
+  );
+}
+
+// A customer's services: id, circuit, what it is (NM-8's service information).
+export function ServicesTable({ services, caption }: { services: { service_id: string; circuit?: string; description?: string }[]; caption?: string }) {
+  return (
+    <table>
+      {caption && <caption class="sr-only">{caption}</caption>}
+      <thead>
+        <tr>
+          <th scope="col">{t('info.service_id')}</th>
+          <th scope="col">{t('info.circuit')}</th>
+          <th scope="col">{t('info.description')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {services.map((s) => (
+          <tr key={s.service_id}>
+            <td>{s.service_id}</td>
+            <td>{s.circuit}</td>
+            <td>{s.description}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -10,6 +10,7 @@ import { ApiError, api, type Contact, type Customer, type CustomerPatch, type Ro
 import { t } from '../i18n';
 import { linkProps } from '../router';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText } from '../ui';
+import { ServicesTable } from './call_forms';
 import { ContactsEditor } from './contacts_editor';
 
 export const MASTER_EDITORS: Role[] = ['admin', 'supervisor', 'back_office'];
@@ -160,27 +161,7 @@ function CustomerFacts({ c }: { c: Customer }) {
         {row(t('info.manager'), [c.service_manager.name, c.service_manager.contact].filter(Boolean).join(' · '))}
         {row(t('master.blocks'), c.blocks.join(', '))}
       </dl>
-      {c.services.length > 0 && (
-        <table>
-          <caption class="sr-only">{t('info.services')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('info.service_id')}</th>
-              <th scope="col">{t('info.circuit')}</th>
-              <th scope="col">{t('info.description')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.services.map((s) => (
-              <tr key={s.service_id}>
-                <td>{s.service_id}</td>
-                <td>{s.circuit}</td>
-                <td>{s.description}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {c.services.length > 0 && <ServicesTable services={c.services} caption={t('info.services')} />}
     </div>
   );
 }
