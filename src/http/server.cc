@@ -197,12 +197,14 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
 }
 
 // A streamed response (ResponseStream): the headers and the start, then a
-// chunk each time the stream is woken and has something, and a comment line
+// chunk each time the stream is woken and has something (at most one per
+// kGather; what comes meanwhile is gathered), and a comment line
 // every kHeartbeat so that proxies keep the connection and a client that went
 // away is noticed (the write fails). Ends the connection after.
 asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn, Response resp,
                                            unsigned version) {
   constexpr auto kHeartbeat = std::chrono::seconds(15);
+  constexpr auto kGather = std::chrono::milliseconds(50);
   bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(resp.status), version};
   head.set(bhttp::field::server, "atiende");
   head.set(bhttp::field::content_type, resp.content_type);
@@ -219,7 +221,7 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
   auto timer = std::make_shared<asio::steady_timer>(stream.get_executor());
   auto woken = std::make_shared<std::atomic<bool>>(false);
   std::function<void()> wake = [weak = std::weak_ptr(timer), woken] {
-    woken->store(true);
+    if (woken->exchange(true)) return;  // already flagged: the loop has not taken it yet
     if (auto t = weak.lock()) asio::post(t->get_executor(), [t] { t->cancel(); });
   };
   {
@@ -244,6 +246,7 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
       asio::detached);
   resp.stream->Start(wake);
   std::string chunk = std::move(resp.body);
+  std::chrono::steady_clock::time_point last_write{};
   while (!stopping && !gone->load()) {
     if (!chunk.empty()) {
       stream.expires_after(std::chrono::seconds(opt.read_timeout_seconds));
@@ -251,20 +254,29 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
           co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(chunk)), kNoThrow);
       if (wec) break;
       chunk.clear();
+      last_write = std::chrono::steady_clock::now();
     }
+    bool heartbeat = false;
     if (!woken->exchange(false)) {
       timer->expires_after(kHeartbeat);
       auto [tec] = co_await timer->async_wait(kNoThrow);
-      if (!tec) {
-        chunk = ":\n\n";  // heartbeat
-        continue;
+      heartbeat = !tec;
+    }
+    if (!heartbeat) {
+      // What arrives within kGather of the last write leaves in one write:
+      // with many streams open, every write is a system call per stream
+      // (bench/events_bench.py).
+      auto until = last_write + kGather;
+      while (!stopping && !gone->load() && std::chrono::steady_clock::now() < until) {
+        timer->expires_at(until);
+        co_await timer->async_wait(kNoThrow);  // a wake meanwhile adds to what is gathered
       }
       woken->store(false);
     }
     if (stopping || gone->load()) break;
-    auto next = resp.stream->Next();
+    auto next = resp.stream->Next();  // also on a heartbeat: it ends a stream past its lifetime
     if (!next) break;
-    chunk = std::move(*next);
+    chunk = heartbeat && next->empty() ? std::string(":\n\n") : std::move(*next);
   }
   {
     std::lock_guard lock(mu);
