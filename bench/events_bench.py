@@ -500,6 +500,7 @@ class Bench:
             self.reader.wait_for({("ticket", num, "ticket.comment"): c for num, c in done.items()})
         rcpu = self.reader.cpu() - rcpu0
         row = {"label": label, "n": n, "writes": total, "seconds": wall, "per_s": total / wall,
+               "rss_after_mib": rss_mib(self.pid),
                "server_cpu_ms_per_write": 1000 * cpu / total, "reader_cpu_s": rcpu}
         print("writes %s (N=%d): %d comments from %d threads in %.2f s = %.0f/s; server CPU "
               "%.2f ms/write; reader CPU %.1f s" % (label, n, total, w, wall, row["per_s"],
@@ -527,9 +528,11 @@ class Bench:
         w1 = self.writes(0, "after")  # the feed still reads the log (it lingers 120 s)
         fan = [self.fanout(n) for n in a.streams]
         out = self.outside()
-        self.report(rss_start, idle0, idle_n, rss_closed, fan, out, w0, wn, w1)
+        time.sleep(1.0)
+        rss_end = rss_mib(self.pid)
+        self.report(rss_start, idle0, idle_n, rss_closed, rss_end, fan, out, w0, wn, w1)
 
-    def report(self, rss_start, idle0, idle_n, rss_closed, fan, out, w0, wn, w1):
+    def report(self, rss_start, idle0, idle_n, rss_closed, rss_end, fan, out, w0, wn, w1):
         ms = lambda s: "%.1f" % (1000 * s)  # noqa: E731
         print()
         print("## Fan-out: M changes through the API, one at a time; delay from the API "
@@ -555,17 +558,19 @@ class Bench:
         for r in (idle0, idle_n):
             print("| %d | %.2f | %.2f | %.1f |" % (r["n"], r["cpu_s"], r["cpu_pct"], r["rss_mib"]))
         print("RSS: %.1f MiB after setup, %.1f with %d streams open (%.1f KiB per stream), "
-              "%.1f after closing them" % (rss_start, idle_n["rss_mib"], idle_n["n"],
-                                          1024 * (idle_n["rss_mib"] - idle_n["rss_before_mib"]) /
-                                          max(1, idle_n["n"]), rss_closed))
+              "%.1f after closing them, %.1f at the end"
+              % (rss_start, idle_n["rss_mib"], idle_n["n"],
+                 1024 * (idle_n["rss_mib"] - idle_n["rss_before_mib"]) / max(1, idle_n["n"]),
+                 rss_closed, rss_end))
         print()
         print("## Writes: %d comments from %d threads" % (w0["writes"], self.args.writers))
-        print("| open streams | comments/s | server CPU ms/write | ratio to 0 streams (before) |")
-        print("|---:|---:|---:|---:|")
+        print("| open streams | comments/s | server CPU ms/write | ratio to 0 streams (before) "
+              "| reader CPU s | RSS after MiB |")
+        print("|---:|---:|---:|---:|---:|---:|")
         for r in (w0, wn, w1):
-            print("| %d (%s) | %.0f | %.2f | %.2f |" % (r["n"], r["label"], r["per_s"],
-                                                         r["server_cpu_ms_per_write"],
-                                                         r["per_s"] / w0["per_s"]))
+            print("| %d (%s) | %.0f | %.2f | %.2f | %.1f | %.1f |"
+                  % (r["n"], r["label"], r["per_s"], r["server_cpu_ms_per_write"],
+                     r["per_s"] / w0["per_s"], r["reader_cpu_s"], r["rss_after_mib"]))
         print()
         print("load after: %s" % loadavg())
 
