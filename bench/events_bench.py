@@ -604,7 +604,8 @@ def loadavg():
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true",
-                   help="a short run: streams 1,50; 40 changes; 5 s idle; 200 writes; 3 imports")
+                   help="a short run (streams 1,50; 40 changes; 5 s idle; 200 writes; 3 imports) "
+                        "that checks the script and the server; its ratios are noise")
     p.add_argument("--streams", default="1,100,500", help="N for the fan-out (comma-separated)")
     p.add_argument("--changes", type=int, default=200, help="M changes per N")
     p.add_argument("--imports", type=int, default=10)
