@@ -13,7 +13,10 @@
 #    $WRK_LOW_CONNECTIONS (latency without queueing); client- and server-side
 #    latency, req/s; samples RSS;
 # 6. runs bench/search_bench (in-process SearchCustomers per query class) and
-#    bench/term_index_bench (the typo vocabulary).
+#    bench/term_index_bench (the typo vocabulary);
+# 7. runs bench/events_bench.py (live updates: fan-out latency to N streams,
+#    changes found by the poll, idle streams, writes with streams open) on its
+#    own demo-seeded server; EVENTS_BENCH_ARGS=--quick for a short run.
 # Everything is bounded: each step has a timeout and the script goes on after a
 # failed step, reporting it. Logs and the summary are kept in $BENCH_DIR/last/.
 #
@@ -24,6 +27,7 @@
 #   PORT=18089  WRK_THREADS=2  WRK_CONNECTIONS=32  WRK_DURATION=20s
 #   WRK_LOW_CONNECTIONS=2  WRK_LOW_DURATION=10s
 #   WARMUP_BUDGET=60 (s)  SEARCH_BENCH_TIMEOUT=240 (s)  SEARCH_BENCH_PER_CLASS=100  ROUNDS=1
+#   EVENTS_BENCH_ARGS= (e.g. --quick)  EVENTS_BENCH_TIMEOUT=900 (s)
 # The server reads ATIENDE_* variables as usual (e.g. ATIENDE_WORKERS=2).
 set -uo pipefail
 
@@ -47,6 +51,8 @@ WARMUP_BUDGET=${WARMUP_BUDGET:-60}
 SEARCH_BENCH_TIMEOUT=${SEARCH_BENCH_TIMEOUT:-240}
 SEARCH_BENCH_PER_CLASS=${SEARCH_BENCH_PER_CLASS:-100}
 ROUNDS=${ROUNDS:-1}
+EVENTS_BENCH_ARGS=${EVENTS_BENCH_ARGS:-}
+EVENTS_BENCH_TIMEOUT=${EVENTS_BENCH_TIMEOUT:-900}
 PY=/usr/bin/python3
 PROBE="$PY $ROOT/bench/serve_probe.py"
 
@@ -193,6 +199,17 @@ fi
 step "term_index_bench"
 timeout 300 "$BUILD/term_index_bench" 2>&1 | tee "$OUT/term_index_bench.txt"
 grep -E '^BM_' "$OUT/term_index_bench.txt" >>"$SUMMARY"
+
+step "events_bench (timeout ${EVENTS_BENCH_TIMEOUT}s)"
+# shellcheck disable=SC2086  # EVENTS_BENCH_ARGS is a list of flags
+ATIENDE_BIN="$BIN" timeout "$EVENTS_BENCH_TIMEOUT" $PY "$ROOT/bench/events_bench.py" \
+  $EVENTS_BENCH_ARGS 2>&1 | tee "$OUT/events_bench.txt"
+rc=${PIPESTATUS[0]}
+if [[ $rc != 0 ]]; then
+  say "events_bench: FAILED or STOPPED (exit $rc; see $OUT/events_bench.txt)"
+else
+  sed -n '/^## /,$p' "$OUT/events_bench.txt" >>"$SUMMARY"
+fi
 
 echo
 echo "== summary ($SUMMARY)"
