@@ -4,13 +4,18 @@
 // results are painted after a keystroke. Figures go to docs/BENCHMARKS.md.
 //
 //   node bench/web_speed.mjs        (after `make build`; ATIENDE_BIN overrides the binary)
+//
+// RUNS (default 5) runs of each; FIRST_LOAD_ONLY=1 measures the JS and the
+// first load only; WEB_DIR=dir serves that Vite build (with its .gz copies)
+// instead of the embedded one (ATIENDE_WEB_DIR), to compare two builds of
+// the console with one binary, run after run.
 import { Keys, Server, launch, signIn } from '../web/tests/lib.mjs';
 
 const runs = Number(process.env.RUNS || 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
-const server = await new Server().start();
+const server = await new Server({ env: process.env.WEB_DIR ? { ATIENDE_WEB_DIR: process.env.WEB_DIR } : {} }).start();
 const browser = await launch();
 const out = {};
 try {
@@ -25,12 +30,22 @@ try {
         res.on('end', () => resolve(n));
       }).on('error', reject).end();
     });
+  // What the page loads first (the scripts its HTML names), then with every
+  // chunk it may import later (screens, the English words).
   for (const page of ['/', '/portal']) {
     const html = await (await fetch(server.url + page)).text();
-    const scripts = [...html.matchAll(/"(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+    const first = new Set([...html.matchAll(/"(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]));
+    const all = new Set(first);
+    for (const s of all) {
+      const js = await (await fetch(server.url + s)).text();
+      for (const m of js.matchAll(/["'`]\.\/([\w-]+\.js)["'`]/g)) all.add('/assets/' + m[1]);
+    }
     let bytes = 0;
-    for (const s of new Set(scripts)) bytes += await wire(s);
-    out[`js_gzip_bytes ${page}`] = bytes;
+    for (const s of first) bytes += await wire(s);
+    out[`js_gzip_bytes ${page} first load`] = bytes;
+    bytes = 0;
+    for (const s of all) bytes += await wire(s);
+    out[`js_gzip_bytes ${page} with every chunk`] = bytes;
   }
 
   // First load: a fresh browser context (empty cache) to the sign-in form, on
@@ -38,6 +53,7 @@ try {
   // included) and as the page itself measures it.
   const loads = [];
   const ready = []; // navigation start → sign-in form painted, as the page measures it
+  const steps = {}; // where the time goes, from navigation start (Navigation and Resource Timing)
   for (let i = 0; i < runs; i++) {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -45,13 +61,33 @@ try {
     await page.goto(server.url + '/');
     await page.getByLabel(/Usuario/).waitFor();
     loads.push(Date.now() - t0);
-    ready.push(await page.evaluate(() => performance.getEntriesByName('atiende:ready')[0]?.startTime ?? NaN));
+    const m = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const res = performance.getEntriesByType('resource');
+      const end = (re) => Math.max(...res.filter((r) => re.test(r.name)).map((r) => r.responseEnd));
+      return {
+        ready: performance.getEntriesByName('atiende:ready')[0]?.startTime ?? NaN,
+        'HTML received': nav.responseEnd,
+        'GET /api/v1/session answered': end(/\/api\/v1\/session$/),
+        'first scripts and CSS received': end(/\/assets\/(index|style)-/),
+        'scripts run (DOMContentLoaded end)': nav.domContentLoadedEventEnd,
+      };
+    });
+    ready.push(m.ready);
+    for (const [k, v] of Object.entries(m)) if (k !== 'ready') (steps[k] ??= []).push(v);
     await ctx.close();
   }
   out['first_load_ms median'] = median(loads);
   out['first_load_ms max'] = Math.max(...loads);
   out['first_load_ms in page (navigation start → form) median'] = Math.round(median(ready));
   out['first_load_ms in page max'] = Math.round(Math.max(...ready));
+  for (const [k, v] of Object.entries(steps)) out[`first load: ${k}, ms median`] = Math.round(median(v));
+  if (process.env.FIRST_LOAD_ONLY) {
+    await browser.close();
+    await server.stop();
+    for (const [k, v] of Object.entries(out)) console.log(`${k}\t${v}`);
+    process.exit(0);
+  }
 
   const flows = { incident: [], derive: [], follow: [] };
   const actions = {};

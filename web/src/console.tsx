@@ -2,49 +2,73 @@
 // roles' screens are neither listed nor rendered (and the API refuses them).
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Role, type Session } from './api';
+import type { Role, Session } from './api';
 import { setTimeZone, t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { navigate, usePath } from './router';
 import { Shell } from './shell';
-import { CallWorkspace } from './screens/call';
-import { TicketQueue, TicketView } from './screens/tickets';
-import { NoticeList } from './screens/notices';
-import { AdminDirectory, AdminImport, AdminMail, AdminUsers } from './screens/admin';
-import { CaseQueue, CaseView, UnblockQueue } from './screens/cases';
-import { CustomerFinder, CustomerPage } from './screens/customers';
+import { inBackground } from './background';
+import { chunk, lazy, type Chunk } from './lazy';
+import { firstSession } from './start';
 import './style.css';
+
+// Each screens/ module is a chunk of its own, fetched before the screen is
+// shown (see App) or, failing that, when it is: the first load carries only
+// the sign-in form and the shell.
+const callCode = chunk(() => import('./screens/call'));
+const ticketCode = chunk(() => import('./screens/tickets'));
+const noticeCode = chunk(() => import('./screens/notices'));
+const adminCode = chunk(() => import('./screens/admin'));
+const caseCode = chunk(() => import('./screens/cases'));
+const customerCode = chunk(() => import('./screens/customers'));
+const CallWorkspace = lazy(callCode, (m) => m.CallWorkspace);
+const TicketQueue = lazy(ticketCode, (m) => m.TicketQueue);
+const TicketView = lazy(ticketCode, (m) => m.TicketView);
+const NoticeList = lazy(noticeCode, (m) => m.NoticeList);
+const AdminUsers = lazy(adminCode, (m) => m.AdminUsers);
+const AdminDirectory = lazy(adminCode, (m) => m.AdminDirectory);
+const AdminImport = lazy(adminCode, (m) => m.AdminImport);
+const AdminMail = lazy(adminCode, (m) => m.AdminMail);
+const CaseQueue = lazy(caseCode, (m) => m.CaseQueue);
+const CaseView = lazy(caseCode, (m) => m.CaseView);
+const UnblockQueue = lazy(caseCode, (m) => m.UnblockQueue);
+const CustomerFinder = lazy(customerCode, (m) => m.CustomerFinder);
+const CustomerPage = lazy(customerCode, (m) => m.CustomerPage);
 
 interface Screen {
   path: string; // the nav entry; deep links start with path + '/'
   label: Key;
   roles: Role[];
+  code: Chunk<unknown>;
   view: (rest: string, session: Session) => preact.JSX.Element;
 }
 
 const SCREENS: Screen[] = [
-  { path: '/call', label: 'nav.call', roles: ['agent', 'supervisor'], view: () => <CallWorkspace /> },
+  { path: '/call', code: callCode, label: 'nav.call', roles: ['agent', 'supervisor'], view: () => <CallWorkspace /> },
   {
     path: '/tickets',
+    code: ticketCode,
     label: 'nav.tickets',
     roles: ['supervisor'],
     view: (rest) => (rest ? <TicketView number={rest} /> : <TicketQueue />),
   },
   {
     path: '/cases',
+    code: caseCode,
     label: 'nav.cases',
     roles: ['supervisor'],
     view: (rest) => (rest ? <CaseView number={rest} /> : <CaseQueue />),
   },
-  { path: '/notices', label: 'nav.notices', roles: ['dispatch', 'supervisor'], view: (rest) => <NoticeList selected={rest} /> },
-  { path: '/unblocks', label: 'nav.unblocks', roles: ['back_office'], view: () => <UnblockQueue /> },
-  { path: '/admin/users', label: 'nav.users', roles: ['admin'], view: () => <AdminUsers /> },
-  { path: '/admin/directory', label: 'nav.directory', roles: ['admin'], view: () => <AdminDirectory /> },
-  { path: '/admin/import', label: 'nav.import', roles: ['admin'], view: () => <AdminImport /> },
-  { path: '/admin/mail', label: 'nav.mail', roles: ['admin'], view: () => <AdminMail /> },
+  { path: '/notices', code: noticeCode, label: 'nav.notices', roles: ['dispatch', 'supervisor'], view: (rest) => <NoticeList selected={rest} /> },
+  { path: '/unblocks', code: caseCode, label: 'nav.unblocks', roles: ['back_office'], view: () => <UnblockQueue /> },
+  { path: '/admin/users', code: adminCode, label: 'nav.users', roles: ['admin'], view: () => <AdminUsers /> },
+  { path: '/admin/directory', code: adminCode, label: 'nav.directory', roles: ['admin'], view: () => <AdminDirectory /> },
+  { path: '/admin/import', code: adminCode, label: 'nav.import', roles: ['admin'], view: () => <AdminImport /> },
+  { path: '/admin/mail', code: adminCode, label: 'nav.mail', roles: ['admin'], view: () => <AdminMail /> },
   // Last, so the other screens keep their Alt+Shift numbers.
   {
     path: '/customers',
+    code: customerCode,
     label: 'nav.customers',
     roles: ['agent', 'supervisor', 'back_office', 'admin'],
     view: (rest, s) => (rest ? <CustomerPage id={rest} role={s.user.role} /> : <CustomerFinder />),
@@ -59,21 +83,32 @@ function screenFor(path: string) {
   return undefined;
 }
 
-function App() {
+// A customer belongs in the portal; anyone else gets the desk's time zone.
+function welcome(s: Session): boolean {
+  setTimeZone(s.desk?.time_zone || 'America/Bogota');
+  if (s.user.role !== 'customer') return true;
+  location.assign('/portal');
+  return false;
+}
+
+// The code of the screen `s` opens at `path` (the first of the role's screens
+// when the path is none of them), fetched: the shell then appears with the
+// screen in it, ready for what the user types.
+function screenCode(s: Session, path: string): Promise<unknown> {
+  const found = screenFor(path)?.screen;
+  const screen = found?.roles.includes(s.user.role) ? found : SCREENS.find((x) => x.roles.includes(s.user.role));
+  return screen ? screen.code.get().catch(() => {}) : Promise.resolve(); // lazy() shows a failure
+}
+
+function App({ first }: { first: Session | null }) {
   useLang();
   const path = usePath();
-  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [session, setSession] = useState<Session | null>(first);
 
   const adopt = (s: Session) => {
-    setTimeZone(s.desk?.time_zone || 'America/Bogota');
-    if (s.user.role === 'customer') {
-      location.assign('/portal');
-      return;
-    }
-    setSession(s);
+    if (welcome(s)) screenCode(s, location.pathname).then(() => setSession(s));
   };
   useEffect(() => {
-    api.session().then(adopt, () => setSession(null));
     const out = () => setSession(null);
     window.addEventListener('atiende:signed-out', out);
     return () => window.removeEventListener('atiende:signed-out', out);
@@ -81,9 +116,14 @@ function App() {
 
   useEffect(() => {
     // The first useful paint (sign-in form or screen), for bench/web_speed.mjs.
-    if (session !== undefined && !performance.getEntriesByName('atiende:ready').length) performance.mark('atiende:ready');
+    if (!performance.getEntriesByName('atiende:ready').length) performance.mark('atiende:ready');
+    // Then, with the page on screen, the code of the screens this user may
+    // open: all of them while someone signs in.
+    const codes = SCREENS.filter((s) => !session || s.roles.includes(session.user.role)).map((s) => s.code);
+    inBackground(() => {
+      for (const code of new Set(codes)) code.get().catch(() => {}); // lazy() shows a failure
+    });
   }, [session]);
-  if (session === undefined) return <p class="loading">{t('common.loading')}</p>;
   if (session === null) return <Login title={t('app.console')} onSignedIn={adopt} />;
 
   const mine = SCREENS.filter((s) => s.roles.includes(session.user.role));
@@ -109,4 +149,9 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+// The first render waits for who is signed in (start.ts).
+firstSession().then(async (s) => {
+  if (s && !welcome(s)) return;
+  if (s) await screenCode(s, location.pathname);
+  render(<App first={s} />, document.getElementById('app')!);
+});

@@ -2,12 +2,17 @@
 // remembered in this browser. Times are shown in the desk's time zone (from
 // GET /api/v1/session), never the browser's.
 import { useEffect, useState } from 'preact/hooks';
+import { inBackground } from './background';
 import { es, type Key } from './i18n_es';
 export type { Key };
-import { en } from './i18n_en';
 
 export type Lang = 'es-419' | 'en';
-const catalogues: Record<Lang, Record<Key, string>> = { 'es-419': es, en };
+// English is a chunk of its own, fetched when chosen: most users read Spanish.
+const catalogues: Partial<Record<Lang, Record<Key, string>>> = { 'es-419': es };
+function load(l: Lang): Promise<void> {
+  if (catalogues[l]) return Promise.resolve();
+  return import('./i18n_en').then((m) => void (catalogues.en = m.en));
+}
 
 let lang: Lang = (localStorage.getItem('atiende.lang') as Lang) === 'en' ? 'en' : 'es-419';
 let timeZone = 'America/Bogota';
@@ -16,7 +21,27 @@ const listeners = new Set<() => void>();
 export function getLang() {
   return lang;
 }
+// The catalogue of the language in use, before the first render.
+export function langReady(): Promise<void> {
+  return load(lang);
+}
+// The other catalogues, fetched while the language switch is on screen, so
+// that switching is immediate.
+export function preloadLangs() {
+  inBackground(() => {
+    for (const l of ['es-419', 'en'] as Lang[]) load(l).catch(() => {});
+  });
+}
+// At once when the catalogue is here, else once it is; when it cannot be
+// fetched (offline) the language stays, and the switch shows it again.
 export function setLang(l: Lang) {
+  if (!catalogues[l]) {
+    load(l).then(
+      () => setLang(l),
+      () => listeners.forEach((f) => f()),
+    );
+    return;
+  }
   lang = l;
   localStorage.setItem('atiende.lang', l);
   document.documentElement.lang = l;
@@ -45,7 +70,7 @@ export function useLang() {
 
 // t('ticket.opened', {number: 'CS0000001'}) → "Ticket CS0000001 abierto".
 export function t(key: Key, vars?: Record<string, string | number>): string {
-  let s = catalogues[lang][key] ?? key;
+  let s = (catalogues[lang] ?? es)[key] ?? key;
   if (vars) for (const [k, v] of Object.entries(vars)) s = s.split('{' + k + '}').join(String(v));
   return s;
 }

@@ -9,6 +9,7 @@ import { Login } from './login';
 import { linkProps, usePath } from './router';
 import { Shell } from './shell';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, updateText, useLive } from './ui';
+import { firstSession } from './start';
 import './style.css';
 
 function TicketList() {
@@ -143,21 +144,19 @@ function PortalTicket({ number }: { number: string }) {
   );
 }
 
-function Portal() {
+function Portal({ first }: { first: Session | null }) {
   useLang();
   const path = usePath();
-  const [session, setSession] = useState<Session | null | undefined>(undefined);
+  const [session, setSession] = useState<Session | null>(first);
   const adopt = (s: Session) => {
     setTimeZone(s.desk?.time_zone || 'America/Bogota');
     setSession(s);
   };
   useEffect(() => {
-    api.session().then(adopt, () => setSession(null));
     const out = () => setSession(null);
     window.addEventListener('atiende:signed-out', out);
     return () => window.removeEventListener('atiende:signed-out', out);
   }, []);
-  if (session === undefined) return <p class="loading">{t('common.loading')}</p>;
   if (session === null) return <Login title={t('app.portal')} onSignedIn={adopt} />;
   if (session.user.role !== 'customer') {
     return (
@@ -176,4 +175,8 @@ function Portal() {
   );
 }
 
-render(<Portal />, document.getElementById('app')!);
+// The first render waits for who is signed in (start.ts).
+firstSession().then((s) => {
+  if (s) setTimeZone(s.desk?.time_zone || 'America/Bogota');
+  render(<Portal first={s} />, document.getElementById('app')!);
+});

@@ -1,13 +1,15 @@
 // The frame around every screen: skip link, header with the user, language
 // switch and sign-out, the role's navigation (Alt+Shift+1…9), the connection banner.
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { api, type Session } from './api';
-import { getLang, setLang, t, useLang, type Lang } from './i18n';
+import { getLang, preloadLangs, setLang, t, useLang, type Lang } from './i18n';
 import { linkProps } from './router';
 import { ConnectionBanner, LiveBadge, useAltKeys } from './ui';
 
 export function LangSwitch() {
   const lang = useLang();
+  useEffect(preloadLangs, []);
   return (
     <div class="lang">
       <label for="lang-select">{t('lang.label')}</label>
