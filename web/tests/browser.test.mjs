@@ -758,7 +758,9 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   await card.getByTestId('timeline').locator('li').nth(3).waitFor();
   await check(bo, 'back-office-unblocks');
   await card.getByRole('button', { name: /desbloque|unblock/i }).first().click();
-  await card.getByText(/Paso registrado/).waitFor();
+  // The confirmation stays above the queue; the closed case leaves it (live).
+  await bo.getByText(new RegExp(`Paso registrado.*${number}`)).waitFor();
+  await card.waitFor({ state: 'detached', timeout: TIMEOUT });
   const done = await sup.must('GET', '/api/v1/cases/' + number);
   assert.equal(done.state, 'closed');
   const robles = (await sup.must('GET', '/api/v1/customers/' + done.customer.id));

@@ -90,13 +90,17 @@ export function CaseQueue() {
 
 export function UnblockQueue() {
   const { items, error } = useCases({ state: 'open', role: 'back_office' }, []);
+  // Shown above the queue: the confirmed case leaves it at the next re-read,
+  // and its card with it.
+  const [done, setDone] = useState<string>();
   return (
     <section aria-labelledby="unblocks-title">
       <h1 id="unblocks-title">{t('unblocks.title')}</h1>
       <p class="hint">{t('unblocks.hint')}</p>
       <ErrorBox error={error} />
       {items && items.length === 0 && <p>{t('unblocks.empty')}</p>}
-      {items?.map((c) => <CaseCard key={c.number} initial={c} />)}
+      {done && <Notice kind="ok">{done}</Notice>}
+      {items?.map((c) => <CaseCard key={c.number} initial={c} onDone={setDone} />)}
     </section>
   );
 }
@@ -223,9 +227,8 @@ function Timeline({ c }: { c: Case }) {
   );
 }
 
-function CaseCard({ initial }: { initial: Case }) {
+function CaseCard({ initial, onDone }: { initial: Case; onDone: (message: string) => void }) {
   const [c, setC] = useState(initial);
-  const [done, setDone] = useState<string>();
   // Queues list cases without their timeline: it is read when opened, and
   // again when the case changes while open.
   const [open, setOpen] = useState(false);
@@ -252,13 +255,12 @@ function CaseCard({ initial }: { initial: Case }) {
           {c.notice.outcome ? ` · ${c.notice.outcome}` : ''}
         </p>
       )}
-      {done && <Notice kind="ok">{done}</Notice>}
       {c.state === 'open' && c.step?.kind === 'form' && (
         <StepForm
           c={c}
           onDone={(x) => {
             setC(x);
-            setDone(t('cases.step_done', { number: x.number }));
+            onDone(t('cases.step_done', { number: x.number }));
           }}
         />
       )}
