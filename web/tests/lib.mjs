@@ -6,7 +6,7 @@
 // Environment: ATIENDE_BIN (the binary), ATIENDE_SOURCE (the repository),
 // ATIENDE_ARTIFACTS (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, mkdirSync, readFileSync, openSync, closeSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, mkdirSync, readFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,12 @@ function cleanEnv(extra = {}) {
 }
 
 export class Server {
-  constructor({ env = {} } = {}) {
+  // dataDir: start from a copy of that data directory (e.g. a 1M-customer
+  // master for bench/web_speed.mjs), demo-seeded on top (idempotent); the
+  // original is left as it was.
+  constructor({ env = {}, dataDir } = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'atiende-web-'));
+    if (dataDir) cpSync(dataDir, this.dir, { recursive: true });
     this.env = env;
   }
   cli(args, input) {
@@ -39,7 +43,7 @@ export class Server {
   async start() {
     this.cli(['demo', 'seed', '--dir', join(SOURCE, 'data', 'demo')]);
     this.logPath = join(this.dir, 'server.log');
-    const log = openSync(this.logPath, 'a');
+    const log = openSync(this.logPath, 'w'); // a copied data dir: this run's log only
     this.proc = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data-dir', this.dir, '--virtual-clock', '--virtual-clock-start', CLOCK_START], {
       env: cleanEnv(this.env),
       cwd: this.dir,
