@@ -31,11 +31,7 @@ class EventReader:
     """One open GET /api/v1/events; a thread parses events into a queue."""
 
     def __init__(self, client, last_event_id=None):
-        hdrs = {"Accept": "text/event-stream"}
-        if client.cookies:
-            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in client.cookies.items())
-        if client.token:
-            hdrs["Authorization"] = "Bearer " + client.token
+        hdrs = {"Accept": "text/event-stream", **client.credentials()}
         if last_event_id is not None:
             hdrs["Last-Event-ID"] = str(last_event_id)
         self.conn = http.client.HTTPConnection("127.0.0.1", client.server.port, timeout=60)

@@ -175,10 +175,7 @@ class Client:
                 data = bytes(body)
         if content_type is not None:
             hdrs["Content-Type"] = content_type
-        if self.token is not None:
-            hdrs["Authorization"] = "Bearer " + self.token
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        hdrs.update(self.credentials())
         hdrs.update(headers or {})
         conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=timeout)
         try:
@@ -204,6 +201,15 @@ class Client:
             else:
                 self.cookies[name] = val
         return result
+
+    def credentials(self):
+        """The headers that sign this client's requests in (token, session cookie)."""
+        hdrs = {}
+        if self.token is not None:
+            hdrs["Authorization"] = "Bearer " + self.token
+        if self.cookies:
+            hdrs["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        return hdrs
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

@@ -254,7 +254,6 @@ export interface Case {
 // --- Endpoints -----------------------------------------------------------------
 export const api = {
   login: (username: string, password: string) => call<Session>('POST', '/api/v1/session', { username, password }),
-  session: () => call<Session>('GET', '/api/v1/session'),
   // Who is signed in, at start-up: the answer index.html and portal.html
   // preload while the scripts download.
   firstSession: () => call<Session>('GET', '/api/v1/session', undefined, { preloaded: true }),
