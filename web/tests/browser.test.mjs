@@ -12,6 +12,18 @@ const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests o
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
 
+// Waits (bounded) until the locator's text matches: screens fill in parts as
+// their reads answer, so a text read at once can race them on a slow machine.
+async function expectText(locator, re, message) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const text = await locator.innerText();
+    if (re.test(text)) return text;
+    if (Date.now() > deadline) assert.match(text, re, message);
+    await sleep(100);
+  }
+}
+
 async function check(page, name) {
   await page.screenshot({ path: screenshotPath(name), fullPage: true });
   const bad = await axe(page);
@@ -43,7 +55,7 @@ test('agent: known customer → incident opened by keyboard in ≤ 8 actions', a
   await page.getByTestId('customer-card').waitFor();
   await keys.press('Enter'); // "Incidente", focused after the pick
   await page.getByRole('heading', { name: 'Nuevo incidente' }).waitFor();
-  assert.match(await page.locator('.definition').innerText(), /afecta directamente el servicio/);
+  await expectText(page.locator('.definition'), /afecta directamente el servicio/);
   await keys.type('Ana Pérez');
   await keys.press('Tab');
   await keys.type('Sin servicio en la sede principal');
@@ -76,7 +88,7 @@ test('errors: a wrong password and a missing field say so next to them', async (
   const subject = page.getByRole('textbox', { name: 'Asunto', exact: true });
   await page.locator('input[name=subject][aria-invalid=true]').waitFor();
   const described = await subject.getAttribute('aria-describedby');
-  assert.match(await page.locator('#' + described.split(' ').pop()).innerText(), /Este dato es obligatorio/);
+  await expectText(page.locator('#' + described.split(' ').pop()), /Este dato es obligatorio/);
   await check(page, 'agent-missing-subject');
 });
 
@@ -90,14 +102,14 @@ test('agent: blocked creation shows the ticket and the next step', async ({ page
   await page.keyboard.press('Enter');
   const blocked = page.getByTestId('blocked');
   await blocked.waitFor();
-  assert.match(await blocked.innerText(), /CS0000001 \(Nuevo\)/);
-  assert.match(await blocked.innerText(), /seguimiento/i);
+  await expectText(blocked, /CS0000001 \(Nuevo\)/);
+  await expectText(blocked, /seguimiento/i);
   // Resolved but not closed: the customer can close it in the portal.
   const sup = await server.api('supervisor');
   await sup.must('POST', '/api/v1/tickets/CS0000001/resolve', { resolution: 'Se reinició el CPE' });
   await page.getByRole('button', { name: /Abrir incidente/ }).click();
   await page.getByText(/resuelto pero no cerrado/).waitFor();
-  assert.match(await blocked.innerText(), /cerrarlo en el portal/);
+  await expectText(blocked, /cerrarlo en el portal/);
   assert.equal(await page.getByLabel('Asunto').inputValue(), 'Sigue sin servicio', 'the input is kept');
   await check(page, 'agent-blocked-creation');
 });
@@ -133,7 +145,7 @@ test('agent: follow-up by number, reopen the same day, refused later → new lin
   await keys.press('Enter');
   await page.getByTestId('ticket-detail').waitFor();
   assert.ok(keys.count <= 5, `follow-up took ${keys.count}`);
-  assert.match(await page.getByTestId('ticket-detail').innerText(), /Resuelto/);
+  await expectText(page.getByTestId('ticket-detail'), /Resuelto/);
   await check(page, 'agent-follow-up');
   await page.getByLabel(/Motivo/).fill('Sigue intermitente');
   await page.keyboard.press('Enter');
@@ -153,7 +165,7 @@ test('agent: follow-up by number, reopen the same day, refused later → new lin
   await page.keyboard.press('Enter');
   const refused = page.getByTestId('reopen-refused');
   await refused.waitFor();
-  assert.match(await refused.innerText(), /no se resolvió hoy/);
+  await expectText(refused, /no se resolvió hoy/);
   await check(page, 'agent-reopen-refused');
   await refused.getByRole('button', { name: /vinculado a CS0000001/ }).press('Enter');
   await page.getByText(/quedará vinculado a CS0000001/).waitFor();
@@ -175,8 +187,8 @@ test('agent: service information without a ticket; end call logs the call', asyn
   await keys.press('Enter');
   const info = page.getByTestId('service-info');
   await info.waitFor();
-  assert.match(await info.innerText(), /Laura Pineda/);
-  assert.match(await info.innerText(), /SID-300077/);
+  await expectText(info, /Laura Pineda/);
+  await expectText(info, /SID-300077/);
   await check(page, 'agent-service-info');
   await keys.press('Alt+T');
   await page.getByText(/Llamada terminada/).waitFor();
@@ -212,7 +224,7 @@ test('portal: a customer sees its tickets, comments and closes a resolved one', 
   await page.getByRole('link', { name: tk.number }).press('Enter');
   const detail = page.getByTestId('portal-ticket');
   await detail.waitFor();
-  assert.match(await detail.innerText(), /Revisando con el proveedor/);
+  await expectText(detail, /Revisando con el proveedor/);
   assert.doesNotMatch(await detail.innerText(), /nota interna/, 'work notes stay internal');
   await page.getByLabel(/Comentario/).fill('Gracias, ya funciona');
   await page.getByRole('button', { name: 'Agregar comentario' }).click();
@@ -292,7 +304,7 @@ test('supervisor: ticket queue, critical first, SLA breaches; work a ticket', as
   assert.ok(rows.length >= 2, rows.join('\n'));
   assert.match(rows[0], /Prioritario/, 'critical customers first: ' + rows[0]);
   assert.match(rows[rows.length - 1], /PRODUCTOS YUPI/, 'the non-critical ticket last');
-  assert.match(await queue.innerText(), /Vencido/);
+  await expectText(queue, /Vencido/);
   await check(page, 'supervisor-tickets');
   await page.getByLabel('Solo vencidos').check();
   await queue.getByText('Vencido').first().waitFor({ timeout: TIMEOUT });
@@ -397,7 +409,7 @@ test('admin: users, directory, import report row by row, mail outbox', async ({ 
   await outbox.getByRole('button', { name: /tal como salió/ }).first().click();
   const raw = page.getByTestId('raw-mail');
   await raw.waitFor();
-  assert.match(await raw.innerText(), /^Subject: /m);
+  await expectText(raw, /^Subject: /m);
   await check(page, 'admin-mail');
 });
 
@@ -438,7 +450,7 @@ test('errors: a lost connection is shown and the form keeps its input', async ({
   await context.setOffline(true);
   await page.keyboard.press('Enter');
   await page.locator('.offline').waitFor();
-  assert.match(await page.locator('.offline').innerText(), /Se perdió la conexión/);
+  await expectText(page.locator('.offline'), /Se perdió la conexión/);
   assert.equal(await page.getByLabel('Asunto').inputValue(), 'Caída del enlace de video');
   await check(page, 'agent-offline');
   await context.setOffline(false);
@@ -459,8 +471,8 @@ test('language: English on request; times in the desk’s zone, not the browser�
   assert.ok(!shown.includes(at('Asia/Tokyo')), 'a time in the browser’s zone');
   await page.getByLabel('Idioma').selectOption('en');
   await page.getByRole('link', { name: /Tickets/ }).waitFor();
-  assert.match(await page.getByRole('navigation').innerText(), /ZB cases/);
-  assert.match(await page.getByTestId('ticket-detail').innerText(), /Assigned engineer/);
+  await expectText(page.getByRole('navigation'), /ZB cases/);
+  await expectText(page.getByTestId('ticket-detail'), /Assigned engineer/);
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await check(page, 'supervisor-ticket-en');
   await page.getByLabel('Language').selectOption('es-419');
@@ -530,7 +542,7 @@ test('supervisor: ticket priority and group by keyboard; a stale edit says so an
   await form.getByRole('button', { name: 'Guardar cambios' }).click();
   const conflict = page.getByTestId('ticket-conflict');
   await conflict.waitFor();
-  assert.match(await conflict.innerText(), new RegExp(`Otra persona cambió el ticket ${tk.number}`));
+  await expectText(conflict, new RegExp(`Otra persona cambió el ticket ${tk.number}`));
   assert.equal(await form.getByLabel('Ingeniero asignado').inputValue(), 'Ing. Marta Gil', 'the input is kept');
   assert.equal(await form.getByLabel('Estado').inputValue(), 'in_progress', 'the input is kept');
   const untouched = await sup.must('GET', '/api/v1/tickets/' + tk.number);
@@ -567,7 +579,7 @@ test('back office: edits a customer’s master data and contacts; API errors sit
   const email = form.getByLabel('Correo de la empresa');
   await form.locator('input[name=email][aria-invalid=true]').waitFor();
   const described = await email.getAttribute('aria-describedby');
-  assert.match(await page.locator('#' + described.split(' ').pop()).innerText(), /No es una dirección de correo válida\. Detalle: .*is not an e-mail address/, 'the API’s message sits under the field');
+  await expectText(page.locator('#' + described.split(' ').pop()), /No es una dirección de correo válida\. Detalle: .*is not an e-mail address/, 'the API’s message sits under the field');
   assert.equal(await form.getByLabel('Grupo', { exact: true }).inputValue(), 'ORGANIZACION ARDILA LULLE - MEDIOS', 'the input is kept');
   await check(page, 'back-office-master-error');
   await email.fill('noc@rcntv.example');
@@ -590,7 +602,7 @@ test('back office: edits a customer’s master data and contacts; API errors sit
   await ed.locator('#contact-1-email').fill('rosa@');
   await ed.getByRole('button', { name: 'Guardar contactos' }).click();
   await ed.locator('#contact-1-email[aria-invalid=true]').waitFor();
-  assert.match(await page.locator('#contact-1-email-err').innerText(), /No es una dirección de correo válida\. Detalle: contacts\[1\]\.email: is not an e-mail address/);
+  await expectText(page.locator('#contact-1-email-err'), /No es una dirección de correo válida\. Detalle: contacts\[1\]\.email: is not an e-mail address/);
   assert.equal(await ed.locator('#contact-1-name').inputValue(), 'Rosa Marín', 'the input is kept');
   await check(page, 'back-office-contacts-error');
   await ed.locator('#contact-1-email').fill('rosa.marin@rcntv.example');
@@ -602,7 +614,7 @@ test('back office: edits a customer’s master data and contacts; API errors sit
   assert.deepEqual(c.contacts[1], { name: 'Rosa Marín', role: 'Gerente TI', phone: '', email: 'rosa.marin@rcntv.example' });
   await page.reload();
   await contacts.getByText('Rosa Marín').waitFor();
-  assert.match(await page.getByTestId('customer-master').innerText(), /ORGANIZACION ARDILA LULLE - MEDIOS/);
+  await expectText(page.getByTestId('customer-master'), /ORGANIZACION ARDILA LULLE - MEDIOS/);
 
   // A stale master edit: refused, said so, the input kept; reload and save again.
   await page.getByRole('button', { name: 'Editar datos maestros' }).click();
@@ -611,7 +623,7 @@ test('back office: edits a customer’s master data and contacts; API errors sit
   await form.getByRole('button', { name: 'Guardar cambios' }).click();
   const conflict = page.getByTestId('customer-conflict');
   await conflict.waitFor();
-  assert.match(await conflict.innerText(), /Otra persona cambió este cliente/);
+  await expectText(conflict, /Otra persona cambió este cliente/);
   assert.equal(await form.getByLabel('Tecnología').inputValue(), 'SDWAN con Out Fort', 'the input is kept');
   assert.equal((await mesa.must('GET', '/api/v1/customers/' + id)).technology, 'Legacy sin Out');
   await conflict.getByRole('button', { name: /Recargar/ }).click();
@@ -643,7 +655,7 @@ test('agent: sees the customer page without the master edit; updates contacts fo
   await ed.locator('#contact-0-role').fill('NOC 24x7');
   await ed.getByRole('button', { name: 'Guardar contactos' }).click();
   await ed.locator('input[name=caller_name][aria-invalid=true]').waitFor();
-  assert.match(await ed.locator('.field.has-error').innerText(), /Este dato es obligatorio/);
+  await expectText(ed.locator('.field.has-error'), /Este dato es obligatorio/);
   await ed.getByLabel(/Quién pidió el cambio/).fill('Luis Mora');
   await ed.getByRole('button', { name: 'Guardar contactos' }).click();
   await page.getByText('Contactos guardados.').waitFor();
@@ -671,7 +683,7 @@ test('agent: updates the company’s contacts during a service-information call 
   await check(page, 'agent-call-contacts');
   await ed.getByRole('button', { name: 'Guardar contactos' }).press('Enter');
   await page.getByText('Contactos guardados.').waitFor();
-  assert.match(await info.innerText(), /\+57 602 555 0111/);
+  await expectText(info, /\+57 602 555 0111/);
   const sup = await server.api('supervisor');
   const yupi = (await sup.must('GET', '/api/v1/customers?q=yupi')).items[0];
   assert.equal(yupi.contacts[0].phone, '+57 602 555 0111');
@@ -690,7 +702,7 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   await signIn(page, server.url, 'agente', '/call');
   const keys = new Keys(page);
   await pickCustomer(page, keys, 'robles');
-  assert.match(await page.getByTestId('customer-card').innerText(), /Bloqueo ZB/);
+  await expectText(page.getByTestId('customer-card'), /Bloqueo ZB/);
   await keys.press('Alt+Z');
   await page.getByRole('textbox', { name: 'Nombre de quien llama', exact: true }).fill('Juan Soto');
   await page.getByRole('textbox', { name: 'Teléfono de contacto', exact: true }).fill('+56 9 8765 4321');
