@@ -213,6 +213,7 @@ class OutageTest(MailTestCase):
         again = Server(data_dir=server.data_dir, virtual_clock=True,
                        env={"ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % self.port,
                             "ATIENDE_SMTP_STARTTLS": "none"})
+        self.addCleanup(again.cleanup)  # its log; the data directory is the first server's
         again.start()
         self.addCleanup(again.stop)
         c2 = self.admin(again)

@@ -3,6 +3,7 @@ protocol's author checks a file — errors name the file and line, and exit
 non-zero — and sees, deterministically, what it will do against a scenario."""
 
 import os
+import shutil
 import sys
 import tempfile
 import unittest
@@ -17,6 +18,7 @@ SCENARIO = os.path.join(h.SOURCE, "procedures", "scenarios", "zb-regional-fit.ya
 class ProcedureCliTest(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="atiende-proc-")
+        self.addCleanup(shutil.rmtree, self.tmp, ignore_errors=True)
 
     def write(self, name, text):
         path = os.path.join(self.tmp, name)
