@@ -263,6 +263,8 @@ class CallsTest(h.TestCase):
                          ("service_info", "information_given", None))
         info = logged["service_info"]
         self.assertEqual(info["customer"], c["legal_name"])
+        self.assertEqual((info["customer_id"], info["version"]), (c["id"], c["version"]),
+                         "what a contacts edit on this call sends as If-Match")
         self.assertEqual(info["service_manager"], {"name": "Camila Restrepo",
                                                    "contact": "camila.restrepo@cirion.example"})
         self.assertEqual([(s["service_id"], s["circuit"]) for s in info["services"]],
@@ -325,6 +327,35 @@ class CallsTest(h.TestCase):
         self.assertEqual(len(self.calls("customer_id=%d" % c["id"])), 1)
         self.assertProblem(self.server.login("despacho").request(
             "PUT", url + "/contacts", {"contacts": [], "caller": caller()}), 403)
+
+    def test_contacts_edited_from_a_stale_read_are_refused_and_nothing_is_lost(self):
+        c = self.new_customer(contacts=[{"name": "Antiguo", "role": "TI", "phone": "1", "email": ""}])
+        url = "/api/v1/customers/%d" % c["id"]
+        first = [{"name": "Primera", "role": "TI", "phone": "2", "email": ""}]
+        second = [{"name": "Segunda", "role": "NOC", "phone": "3", "email": ""}]
+        # Two agents read version 1; the first saves.
+        r = self.agent.request("PUT", url + "/contacts", {"contacts": first, "caller": caller()},
+                               headers={"If-Match": '"v1"'})
+        self.assertEqual((r.status, r.header("ETag")), (200, '"v2"'), r)
+        # The second saves what it read at version 1: refused, with the version stored.
+        for how in ({"headers": {"If-Match": '"v1"'}}, {"version": 1}):
+            with self.subTest(how=how):
+                body = {"contacts": second, "caller": caller()}
+                if "version" in how:
+                    body["version"] = how["version"]
+                r = self.agent.request("PUT", url + "/contacts", body, headers=how.get("headers"))
+                self.assertProblem(r, 409, mentions="version 2")
+                self.assertEqual(r.json()["code"], "version_conflict")
+        got = self.agent.get(url).json()
+        self.assertEqual((got["contacts"], got["version"]), (first, 2), "the first agent's save stays")
+        self.assertEqual(len(self.calls("customer_id=%d" % c["id"])), 1, "a refused save logs no call")
+        # After reading again, the second agent's save goes through.
+        r = self.agent.request("PUT", url + "/contacts", {"contacts": second, "caller": caller()},
+                               headers={"If-Match": '"v2"'})
+        self.assertEqual((r.status, r.json()["contacts"]), (200, second), r)
+        self.assertProblem(self.agent.request("PUT", url + "/contacts",
+                                              {"contacts": second, "caller": caller()},
+                                              headers={"If-Match": "tres"}), 400, "If-Match")
 
     # The timeline ------------------------------------------------------------------
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/audit.h"
+#include "app/customers.h"
 #include "app/mail_queue.h"
 #include "app/ticket_support.h"
 #include "json/customer_json.h"
@@ -136,6 +137,7 @@ Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q_in
 }
 
 Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t customer_id,
+                                      std::optional<int64_t> expected_version,
                                       std::vector<Contact> contacts, Caller caller,
                                       std::string notes) {
   ATIENDE_RETURN_IF_ERROR(NormalizeCaller(caller));
@@ -144,6 +146,7 @@ Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t c
   Customer out;
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(customer_id));
+    ATIENDE_RETURN_IF_ERROR(CheckCustomerVersion(before, expected_version));
     Customer after = before;
     after.contacts = contacts;
     ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(after));

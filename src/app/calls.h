@@ -52,7 +52,11 @@ Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q);
 
 // Replaces the company's contacts during a call (NM-8) and logs the call
 // (service_info / contacts_updated) with the customer change's audit row.
+// With expected_version, a customer at another version is refused
+// (409 version_conflict) and nothing is written: two agents editing the same
+// list do not silently overwrite each other.
 Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t customer_id,
+                                      std::optional<int64_t> expected_version,
                                       std::vector<Contact> contacts, Caller caller,
                                       std::string notes);
 

@@ -18,18 +18,21 @@ Result<Customer> CreateCustomer(Deps& d, const Principal& actor, Customer in) {
   return in;
 }
 
+Status CheckCustomerVersion(const Customer& stored, std::optional<int64_t> expected_version) {
+  if (!expected_version || *expected_version == stored.version) return Status::Ok();
+  return Status::Conflict("customer " + std::to_string(stored.id) + " is at version " +
+                          std::to_string(stored.version) + ", not " +
+                          std::to_string(*expected_version) + "; reload and try again")
+      .WithReason("version_conflict");
+}
+
 Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
                                 std::optional<int64_t> expected_version,
                                 const std::function<Status(Customer&)>& change) {
   Customer out;
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(id));
-    if (expected_version && *expected_version != before.version) {
-      return Status::Conflict("customer " + std::to_string(id) + " is at version " +
-                              std::to_string(before.version) + ", not " +
-                              std::to_string(*expected_version) + "; reload and try again")
-          .WithReason("version_conflict");
-    }
+    ATIENDE_RETURN_IF_ERROR(CheckCustomerVersion(before, expected_version));
     Customer after = before;
     ATIENDE_RETURN_IF_ERROR(change(after));
     ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(after));

@@ -25,6 +25,10 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
                                 std::optional<int64_t> expected_version,
                                 const std::function<Status(Customer&)>& change);
 
+// Ok unless expected_version is set and is not `stored`'s version: then
+// kConflict (reason version_conflict) saying which version is stored.
+Status CheckCustomerVersion(const Customer& stored, std::optional<int64_t> expected_version);
+
 // kNotFound for an unknown id; kConflict while users still belong to it.
 Status DeleteCustomer(Deps& d, const Principal& actor, int64_t id);
 

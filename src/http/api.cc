@@ -254,6 +254,15 @@ Result<std::optional<int64_t>> IfMatchVersion(const std::string& h) {
   return std::optional<int64_t>(*n);
 }
 
+Result<std::optional<int64_t>> ExpectedVersion(const Request& req,
+                                               const boost::json::object* body) {
+  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> v, IfMatchVersion(req.if_match));
+  if (!v && body) {
+    ATIENDE_ASSIGN_OR_RETURN(v, IntField(*body, "version"));
+  }
+  return v;
+}
+
 Status OnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> known) {
   for (const auto& kv : o) {
     if (std::find(known.begin(), known.end(), kv.key()) == known.end()) {

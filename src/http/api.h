@@ -149,6 +149,9 @@ Result<boost::json::object> BodyObject(const Request& req);
 Response WithEtag(Response r, int64_t version);
 // If-Match: "v3" (or 3) → 3; "" → nullopt. kInvalidArgument otherwise.
 Result<std::optional<int64_t>> IfMatchVersion(const std::string& h);
+// The version a write expects: If-Match, else the body's "version" field
+// (when there is a body); nullopt when neither is given.
+Result<std::optional<int64_t>> ExpectedVersion(const Request& req, const boost::json::object* body);
 // kInvalidArgument naming the first field of `o` not in `known`.
 Status OnlyFields(const boost::json::object& o, std::initializer_list<std::string_view> known);
 // A string field: absent → nullopt (or kInvalidArgument "is required" when

@@ -51,6 +51,8 @@ Result<Response> Api::RecordCallRoute(Request& req) {
     }
     o["service_info"] =
         bj::object{{"customer", r.info->customer.legal_name},
+                   {"customer_id", r.info->customer.id},
+                   {"version", r.info->customer.version},
                    {"service_manager", json::ToJson(r.info->customer.service_manager)},
                    {"services", json::ToJson(r.info->customer.services)},
                    {"contacts", json::ToJson(r.info->customer.contacts)},
@@ -119,7 +121,8 @@ Result<Response> Api::CustomerTimelineRoute(Request& req) {
 Result<Response> Api::PutContactsRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_ASSIGN_OR_RETURN(auto b, BodyObject(req));
-  ATIENDE_RETURN_IF_ERROR(OnlyFields(b, {"contacts", "caller", "notes"}));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(b, {"contacts", "caller", "notes", "version"}));
+  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> expected, ExpectedVersion(req, &b));
   const auto* contacts = b.if_contains("contacts");
   if (!contacts) return Status::InvalidArgument("is required", "contacts");
   ATIENDE_ASSIGN_OR_RETURN(auto list, json::ContactsFromJson(*contacts));
@@ -130,9 +133,9 @@ Result<Response> Api::PutContactsRoute(Request& req) {
     return Status::InvalidArgument("is required: who asked for the change on the call", "caller");
   }
   ATIENDE_ASSIGN_OR_RETURN(auto notes, StringField(b, "notes"));
-  ATIENDE_ASSIGN_OR_RETURN(Customer c,
-                           UpdateContactsOnCall(deps_, *req.principal, id, std::move(list),
-                                                std::move(caller), notes.value_or("")));
+  ATIENDE_ASSIGN_OR_RETURN(
+      Customer c, UpdateContactsOnCall(deps_, *req.principal, id, expected, std::move(list),
+                                       std::move(caller), notes.value_or("")));
   return WithEtag(Json(200, json::ToJson(c)), c.version);
 }
 

@@ -99,10 +99,7 @@ Result<Response> Api::SubmitCaseStepRoute(Request& req) {
       a.fields[std::string(k)] = std::string(v.as_string());
     }
   }
-  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> expected, IfMatchVersion(req.if_match));
-  if (!expected) {
-    ATIENDE_ASSIGN_OR_RETURN(expected, IntField(body, "version"));
-  }
+  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> expected, ExpectedVersion(req, &body));
   ATIENDE_ASSIGN_OR_RETURN(auto detail, SubmitCaseStep(deps_, *req.principal, req.params["number"],
                                                        std::move(a), expected));
   WakeMail();

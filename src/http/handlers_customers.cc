@@ -57,11 +57,7 @@ Result<Response> Api::GetCustomer(Request& req) {
 Result<Response> Api::PatchCustomer(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
-  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> expected, IfMatchVersion(req.if_match));
-  if (auto* v = body.if_contains("version"); v && !expected) {
-    if (!v->is_int64()) return Status::InvalidArgument("must be a whole number", "version");
-    expected = v->as_int64();
-  }
+  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> expected, ExpectedVersion(req, &body));
   ATIENDE_ASSIGN_OR_RETURN(
       Customer c, UpdateCustomer(deps_, *req.principal, id, expected,
                                  [&](Customer& c) { return json::ApplyCustomerJson(body, c); }));

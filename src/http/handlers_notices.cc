@@ -14,15 +14,6 @@ Response NoticeResponse(int status, const Notice& n) {
   return WithEtag(Json(status, json::ToJson(n)), n.version);
 }
 
-// The version to expect: If-Match, else a "version" field of the body.
-Result<std::optional<int64_t>> ExpectedNoticeVersion(const Request& req, const bj::object& body) {
-  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> v, IfMatchVersion(req.if_match));
-  if (!v) {
-    ATIENDE_ASSIGN_OR_RETURN(v, IntField(body, "version"));
-  }
-  return v;
-}
-
 Result<NewNoticeInput> ReadNewNotice(const bj::object& b) {
   ATIENDE_RETURN_IF_ERROR(OnlyFields(b, {"number", "external_id", "customer_id", "visit_day",
                                          "location_ref", "phone_1", "phone_2", "observations"}));
@@ -71,7 +62,7 @@ Result<Response> Api::PatchNoticeRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(c.phone_1, StringField(b, "phone_1"));
   ATIENDE_ASSIGN_OR_RETURN(c.phone_2, StringField(b, "phone_2"));
   ATIENDE_ASSIGN_OR_RETURN(c.observations, StringField(b, "observations"));
-  ATIENDE_ASSIGN_OR_RETURN(auto expected, ExpectedNoticeVersion(req, b));
+  ATIENDE_ASSIGN_OR_RETURN(auto expected, ExpectedVersion(req, &b));
   ATIENDE_ASSIGN_OR_RETURN(
       Notice n, UpdateNotice(deps_, *req.principal, req.params["number"], expected, std::move(c)));
   return NoticeResponse(200, n);
@@ -88,7 +79,7 @@ Result<Response> Api::CloseNoticeRoute(Request& req) {
         "must be apta (the installation is fit to be supplied) or no_apta", "outcome");
   }
   ATIENDE_ASSIGN_OR_RETURN(auto observations, StringField(b, "observations"));
-  ATIENDE_ASSIGN_OR_RETURN(auto expected, ExpectedNoticeVersion(req, b));
+  ATIENDE_ASSIGN_OR_RETURN(auto expected, ExpectedVersion(req, &b));
   ATIENDE_ASSIGN_OR_RETURN(Notice n, CloseNotice(deps_, *req.principal, req.params["number"],
                                                  *outcome, observations.value_or(""), expected));
   return NoticeResponse(200, n);

@@ -17,15 +17,6 @@ Response TicketResponse(int status, const Ticket& t, TimePoint now, bool custome
   return WithEtag(Json(status, json::ToJson(t, now, customer_view)), t.version);
 }
 
-// The version to expect: If-Match, else a "version" field of the body.
-Result<std::optional<int64_t>> ExpectedVersion(const Request& req, const bj::object* body) {
-  ATIENDE_ASSIGN_OR_RETURN(std::optional<int64_t> v, IfMatchVersion(req.if_match));
-  if (!v && body) {
-    ATIENDE_ASSIGN_OR_RETURN(v, IntField(*body, "version"));
-  }
-  return v;
-}
-
 Result<OpenTicketInput> ReadOpenTicket(const bj::object& b) {
   ATIENDE_RETURN_IF_ERROR(
       OnlyFields(b, {"kind", "category", "customer_id", "service_id", "circuit", "subject",

@@ -271,8 +271,9 @@ export const api = {
   patchCustomer: (id: number, version: number, body: CustomerPatch) =>
     call<Customer>('PATCH', `/api/v1/customers/${id}`, body, { headers: ifMatch(version) }),
   // A call taker updates the company's contacts during a call (NM-8); the call is logged.
-  putContacts: (id: number, contacts: Contact[], caller: Caller) =>
-    call<Customer>('PUT', `/api/v1/customers/${id}/contacts`, { contacts, caller }),
+  // If-Match: another's save since `version` was read answers 409 version_conflict.
+  putContacts: (id: number, version: number, contacts: Contact[], caller: Caller) =>
+    call<Customer>('PUT', `/api/v1/customers/${id}/contacts`, { contacts, caller }, { headers: ifMatch(version) }),
   importCustomers: (file: File, dryRun: boolean) =>
     call('POST', '/api/v1/customers/import' + q({ dry_run: dryRun || undefined }), file, {
       headers: { 'Content-Type': importType(file.name) },

@@ -666,7 +666,7 @@ test('agent: sees the customer page without the master edit; updates contacts fo
   assert.ok(calls.some((x) => x.outcome === 'contacts_updated' && x.caller.name === 'Luis Mora'), 'the update is logged as a call');
 });
 
-test('agent: updates the company’s contacts during a service-information call (NM-8)', async ({ page, server }) => {
+test('agent: updates the company’s contacts during a service-information call (NM-8); a concurrent save is not overwritten unseen', async ({ page, server }) => {
   await signIn(page, server.url, 'agente', '/call');
   const keys = new Keys(page);
   await pickCustomer(page, keys, 'yupi');
@@ -681,12 +681,25 @@ test('agent: updates the company’s contacts during a service-information call 
   assert.equal(await ed.getByLabel(/Quién pidió el cambio/).count(), 0, 'the call already says who asks');
   await ed.locator('#contact-0-phone').fill('+57 602 555 0111');
   await check(page, 'agent-call-contacts');
+  // Meanwhile someone else saves the list: this save is refused, nothing is
+  // lost on either side, and the list saved meanwhile is shown after a reload.
+  const sup = await server.api('supervisor');
+  const before = (await sup.must('GET', '/api/v1/customers?q=yupi')).items[0];
+  const other = { name: 'Otro Contacto', role: 'Compras', phone: '+57 602 555 0999', email: '' };
+  await sup.must('PUT', `/api/v1/customers/${before.id}/contacts`, { contacts: [...before.contacts, other], caller: { name: 'Pedro Ríos' } });
+  await ed.getByRole('button', { name: 'Guardar contactos' }).press('Enter');
+  await ed.getByTestId('contacts-conflict').waitFor();
+  assert.equal(await ed.locator('#contact-0-phone').inputValue(), '+57 602 555 0111', 'the input is kept');
+  assert.equal((await sup.must('GET', '/api/v1/customers/' + before.id)).contacts.length, before.contacts.length + 1, 'the other save stays');
+  await ed.getByRole('button', { name: /Recargar y conservar/ }).press('Enter');
+  await expectText(ed.getByTestId('contacts-stored'), /Otro Contacto \(Compras\)/);
+  await check(page, 'agent-contacts-conflict');
   await ed.getByRole('button', { name: 'Guardar contactos' }).press('Enter');
   await page.getByText('Contactos guardados.').waitFor();
   await expectText(info, /\+57 602 555 0111/);
-  const sup = await server.api('supervisor');
   const yupi = (await sup.must('GET', '/api/v1/customers?q=yupi')).items[0];
   assert.equal(yupi.contacts[0].phone, '+57 602 555 0111');
+  assert.equal(yupi.version, before.version + 2, 'saved over the version it was shown');
   const calls = (await sup.must('GET', '/api/v1/interactions?limit=5')).items;
   assert.ok(calls.some((x) => x.outcome === 'contacts_updated' && x.caller.name === 'Rosa Niño'), 'logged with the call’s caller');
 });

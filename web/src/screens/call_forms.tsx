@@ -381,10 +381,12 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
           {editContacts ? (
             <ContactsEditor
               contacts={info.contacts ?? []}
+              version={info.version}
               caller={props.call.caller}
               askCaller={!props.call.caller.name.trim()}
-              save={(list, caller) => api.putContacts(props.customer.id, list, caller ?? props.call.caller)}
-              onSaved={(c) => (setInfo({ ...info, contacts: c.contacts }), setEditContacts(false), props.onLogged(t('contacts.saved')))}
+              save={(list, version, caller) => api.putContacts(props.customer.id, version, list, caller ?? props.call.caller)}
+              reload={() => api.customer(props.customer.id)}
+              onSaved={(c) => (setInfo({ ...info, contacts: c.contacts, version: c.version }), setEditContacts(false), props.onLogged(t('contacts.saved')))}
               onCancel={() => setEditContacts(false)}
             />
           ) : (

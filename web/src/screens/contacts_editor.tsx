@@ -3,8 +3,13 @@
 // ("contacts[1].email"); the message shows under that row's field. With
 // `askCaller`, the editor asks who requested the change: a call taker's
 // update is logged as a call (PUT /customers/{id}/contacts).
+//
+// Saves carry the version the list was read at: when someone else saved in
+// between, nothing is written and the editor says so, keeps what was typed,
+// and offers to read the list again; the list saved meanwhile is shown next
+// to the rows being edited, so the next save replaces it knowingly.
 import { useState } from 'preact/hooks';
-import type { Caller, Contact, Customer } from '../api';
+import { ApiError, type Caller, type Contact, type Customer } from '../api';
 import { t } from '../i18n';
 import { ErrorBox, Field, fieldError, formError } from '../ui';
 
@@ -12,13 +17,17 @@ const COLUMNS = ['name', 'role', 'phone', 'email'] as const;
 
 export function ContactsEditor(props: {
   contacts: Contact[];
+  version: number; // the customer's, as the contacts were read
   askCaller?: boolean; // show "who asked" (required by the PUT)
   caller?: Caller; // known already (the call workspace)
-  save: (contacts: Contact[], caller?: Caller) => Promise<Customer>;
+  save: (contacts: Contact[], version: number, caller?: Caller) => Promise<Customer>;
+  reload: () => Promise<Customer>;
   onSaved: (c: Customer) => void;
   onCancel?: () => void;
 }) {
   const [rows, setRows] = useState<Contact[]>(() => props.contacts.map((k) => ({ ...k })));
+  const [version, setVersion] = useState(props.version);
+  const [stored, setStored] = useState<Contact[]>(); // saved by someone else meanwhile
   const [callerName, setCallerName] = useState(props.caller?.name ?? '');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -39,13 +48,24 @@ export function ContactsEditor(props: {
     setSent(kept);
     const list = kept.map((i) => rows[i]);
     try {
-      props.onSaved(await props.save(list, props.askCaller ? { ...props.caller, name: callerName } : props.caller));
+      props.onSaved(await props.save(list, version, props.askCaller ? { ...props.caller, name: callerName } : props.caller));
     } catch (err) {
       setError(err);
     } finally {
       setBusy(false);
     }
   };
+  const reload = async () => {
+    try {
+      const fresh = await props.reload();
+      setVersion(fresh.version);
+      setStored(fresh.contacts);
+      setError(undefined);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const conflict = error instanceof ApiError && error.code === 'version_conflict';
   // The API's field for row i's column k ("contacts[0].email"), by what was sent.
   const apiField = (i: number, k: string) => `contacts[${sent.indexOf(i)}].${k}`;
   const names = ['contacts', 'caller', 'caller.name', ...rows.flatMap((_, i) => COLUMNS.map((k) => apiField(i, k)))];
@@ -85,7 +105,30 @@ export function ContactsEditor(props: {
           {(a) => <input {...a} name="caller_name" autoComplete="off" value={callerName} onInput={(e) => setCallerName(e.currentTarget.value)} />}
         </Field>
       )}
-      <ErrorBox error={formError(error, names)} />
+      {stored && (
+        <div class="box" data-testid="contacts-stored">
+          <p>{t('contacts.stored_now')}</p>
+          {stored.length ? (
+            <ul>
+              {stored.map((k, i) => (
+                <li key={i}>{[k.name, k.role && `(${k.role})`, k.phone, k.email].filter(Boolean).join(' ')}</li>
+              ))}
+            </ul>
+          ) : (
+            <p class="hint">{t('contacts.none')}</p>
+          )}
+        </div>
+      )}
+      {conflict ? (
+        <div class="error box" role="alert" data-testid="contacts-conflict">
+          <p>{t('contacts.conflict')}</p>
+          <button type="button" onClick={reload}>
+            {t('edit.reload_keep')}
+          </button>
+        </div>
+      ) : (
+        <ErrorBox error={formError(error, names)} />
+      )}
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           {t('contacts.save')}

@@ -93,8 +93,10 @@ export function CustomerPage({ id, role }: { id: string; role: Role }) {
           {editing === 'contacts' ? (
             <ContactsEditor
               contacts={c.contacts}
+              version={c.version}
               askCaller={!master}
-              save={(list, caller) => (master ? api.patchCustomer(c.id, c.version, { contacts: list }) : api.putContacts(c.id, list, caller!))}
+              save={(list, version, caller) => (master ? api.patchCustomer(c.id, version, { contacts: list }) : api.putContacts(c.id, version, list, caller!))}
+              reload={() => api.customer(c.id)}
               onSaved={(x) => saved(x, t('contacts.saved'))}
               onCancel={() => setEditing(null)}
             />
