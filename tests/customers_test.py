@@ -231,6 +231,26 @@ class CrudTest(h.TestCase):
         names = [x["legal_name"] for x in h.search(self.agent, "transportes andinos").json()["items"]]
         self.assertEqual(names[:1], ["Transportes Andinos S.A.S."])
 
+    def test_services_need_an_id_or_a_circuit_and_an_id_is_listed_once(self):
+        c = self.create(legal_name="Servicios Dobles S.A.",
+                        services=[{"service_id": "SID-D1", "circuit": "CIR-D1"}]).json()
+        url = "/api/v1/customers/%d" % c["id"]
+        for services, field in (
+                ([{"service_id": "SID-D1"}, {"service_id": " SID-D1 ", "circuit": "CIR-D2"}],
+                 "services[1].service_id"),
+                ([{"service_id": "", "circuit": "", "description": "sin identificar"}],
+                 "services[0].service_id")):
+            with self.subTest(field=field):
+                self.assertProblem(self.mesa.patch(url, {"services": services}), 400, field)
+        got = self.agent.get(url).json()
+        self.assertEqual((got["version"], got["services"][0]["circuit"]), (1, "CIR-D1"),
+                         "a refused edit changes nothing")
+        ok = self.mesa.patch(url, {"services": [{"service_id": "SID-D1", "circuit": "CIR-D9"},
+                                                {"circuit": "CIR-SOLO"}]})
+        self.assertEqual(ok.status, 200, ok)
+        self.assertEqual([(s["service_id"], s["circuit"]) for s in ok.json()["services"]],
+                         [("SID-D1", "CIR-D9"), ("", "CIR-SOLO")])
+
     def test_create_with_a_taken_code_is_409(self):
         self.create(legal_name="Codigo Unico Uno", code="UNIQ-1")
         r = self.sup.post("/api/v1/customers", {"legal_name": "Codigo Unico Dos", "code": "UNIQ-1"})

@@ -66,6 +66,17 @@ Status NormalizeCustomer(Customer& c) {
     ATIENDE_RETURN_IF_ERROR(CheckText(s.service_id, (f + ".service_id").c_str(), 64));
     ATIENDE_RETURN_IF_ERROR(CheckText(s.circuit, (f + ".circuit").c_str(), 64));
     ATIENDE_RETURN_IF_ERROR(CheckText(s.description, (f + ".description").c_str(), kMaxFieldBytes));
+    // Tickets name a service by its id (or, from the import, its circuit).
+    if (s.service_id.empty() && s.circuit.empty()) {
+      return Status::InvalidArgument("is required (or a circuit)", f + ".service_id");
+    }
+    for (size_t j = 0; j < i && !s.service_id.empty(); ++j) {
+      if (c.services[j].service_id == s.service_id) {
+        return Status::InvalidArgument(
+            "\"" + s.service_id + "\" is already services[" + std::to_string(j) + "]",
+            f + ".service_id");
+      }
+    }
   }
   for (size_t i = 0; i < c.contacts.size(); ++i) {
     auto& k = c.contacts[i];

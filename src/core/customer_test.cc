@@ -66,6 +66,18 @@ TEST(NormalizeCustomer, RejectsBadEmailsAndOversizedAndInvalidUtf8) {
   EXPECT_EQ(NormalizeCustomer(c).field(), "group");
 }
 
+TEST(NormalizeCustomer, AServiceHasAnIdOrACircuitAndIdsAreUnique) {
+  Customer c = Valid();
+  c.services = {{"SID-1", "", "MPLS"}, {"", "CIR-2", ""}};
+  EXPECT_TRUE(NormalizeCustomer(c).ok()) << "a circuit alone names a service (the import)";
+  c.services.push_back({" ", "", "sin identificar"});
+  EXPECT_EQ(NormalizeCustomer(c).field(), "services[2].service_id");
+  c.services[2] = {"SID-1 ", "CIR-3", ""};
+  Status dup = NormalizeCustomer(c);
+  EXPECT_EQ(dup.field(), "services[2].service_id");
+  EXPECT_NE(dup.message().find("services[0]"), std::string::npos) << dup.message();
+}
+
 TEST(Customer, SameDataIgnoresIdentityAndTimes) {
   Customer a = Valid(), b = Valid();
   b.id = 7;

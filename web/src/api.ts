@@ -168,7 +168,7 @@ export interface Contact {
   email: string;
 }
 // The master data PATCH /customers/{id} may change (NM-1).
-export type CustomerPatch = Partial<Omit<Customer, 'id' | 'version' | 'blocks' | 'services'>>;
+export type CustomerPatch = Partial<Omit<Customer, 'id' | 'version' | 'blocks'>>;
 // The fields PATCH /tickets/{n} may change; work_note is appended.
 export interface TicketPatch {
   state?: string;

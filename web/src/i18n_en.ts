@@ -401,6 +401,9 @@ export const en: Record<Key, string> = {
   'contacts.asked_by_hint': 'The change is logged as a call from that person.',
   'contacts.save': 'Save contacts',
   'contacts.saved': 'Contacts saved.',
+  'services.row': 'Service {n}',
+  'services.remove_n': 'Remove service {n}',
+  'services.add': 'Add service',
   'contacts.conflict': 'Someone else saved this customer\'s contacts while you were editing them, and nothing was saved. Reload them: what you typed is kept, and you will see the list that was saved.',
   'contacts.stored_now': 'The list the other person saved (saving replaces it with yours):',
 };

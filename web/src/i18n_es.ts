@@ -400,6 +400,9 @@ export const es = {
   'contacts.asked_by_hint': 'El cambio queda registrado como una llamada de esa persona.',
   'contacts.save': 'Guardar contactos',
   'contacts.saved': 'Contactos guardados.',
+  'services.row': 'Servicio {n}',
+  'services.remove_n': 'Quitar el servicio {n}',
+  'services.add': 'Agregar servicio',
   'contacts.conflict': 'Otra persona guardó los contactos de este cliente mientras usted los editaba, y no se guardó nada. Recárguelos: lo que usted escribió se conserva, y verá la lista que quedó guardada.',
   'contacts.stored_now': 'Lista guardada ahora por la otra persona (al guardar, la suya la reemplaza):',
 };

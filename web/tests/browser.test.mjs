@@ -563,7 +563,7 @@ test('supervisor: ticket priority and group by keyboard; a stale edit says so an
   assert.deepEqual(await form.getByLabel('Estado').locator('option').allInnerTexts(), ['En curso (actual)', 'En espera', 'Cancelado']);
 });
 
-test('back office: edits a customer’s master data and contacts; API errors sit next to the field', async ({ page, server }) => {
+test('back office: edits a customer’s master data, services and contacts; API errors sit next to the field', async ({ page, server }) => {
   await signIn(page, server.url, 'mesa', '/customers');
   await page.getByRole('searchbox', { name: /Buscar cliente/ }).fill('rcn television');
   await page.getByTestId('customer-list').getByRole('link', { name: 'RCN TELEVISION S.A.' }).press('Enter');
@@ -615,6 +615,26 @@ test('back office: edits a customer’s master data and contacts; API errors sit
   await page.reload();
   await contacts.getByText('Rosa Marín').waitFor();
   await expectText(page.getByTestId('customer-master'), /ORGANIZACION ARDILA LULLE - MEDIOS/);
+
+  // Services: a new circuit for the first; a second one under a taken id is
+  // refused under that row's field; with its own id both are saved.
+  const sid = c.services[0].service_id;
+  await page.getByRole('button', { name: 'Editar datos maestros' }).click();
+  await form.locator('#service-0-circuit').fill('CIR-BOG-9000');
+  await form.getByRole('button', { name: 'Agregar servicio' }).press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'service-1-service_id');
+  await page.keyboard.type(sid);
+  await form.locator('#service-1-description').fill('Internet dedicado sede norte');
+  await form.getByRole('button', { name: 'Guardar cambios' }).click();
+  await form.locator('#service-1-service_id[aria-invalid=true]').waitFor();
+  await expectText(page.locator('#service-1-service_id-err'), /services\[1\]\.service_id: .*is already services\[0\]/);
+  assert.equal((await mesa.must('GET', '/api/v1/customers/' + id)).services.length, 1, 'nothing saved');
+  await form.locator('#service-1-service_id').fill('SID-NORTE-1');
+  await form.getByRole('button', { name: 'Guardar cambios' }).click();
+  await page.getByText('Datos maestros guardados.').waitFor();
+  c = await mesa.must('GET', '/api/v1/customers/' + id);
+  assert.deepEqual(c.services.map((s) => [s.service_id, s.circuit]), [[sid, 'CIR-BOG-9000'], ['SID-NORTE-1', '']]);
+  await expectText(page.getByTestId('customer-master'), /SID-NORTE-1/);
 
   // A stale master edit: refused, said so, the input kept; reload and save again.
   await page.getByRole('button', { name: 'Editar datos maestros' }).click();

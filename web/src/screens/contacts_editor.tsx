@@ -12,8 +12,14 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Caller, type Contact, type Customer } from '../api';
 import { t } from '../i18n';
 import { ErrorBox, Field, fieldError, formError } from '../ui';
+import { RowsFields, useRows, type RowColumn } from './rows_editor';
 
-const COLUMNS = ['name', 'role', 'phone', 'email'] as const;
+const columns = (): RowColumn<keyof Contact>[] => [
+  { key: 'name', label: t('contacts.name') },
+  { key: 'role', label: t('contacts.role') },
+  { key: 'phone', label: t('contacts.phone'), type: 'tel' },
+  { key: 'email', label: t('contacts.email'), type: 'email' },
+];
 
 export function ContactsEditor(props: {
   contacts: Contact[];
@@ -25,28 +31,18 @@ export function ContactsEditor(props: {
   onSaved: (c: Customer) => void;
   onCancel?: () => void;
 }) {
-  const [rows, setRows] = useState<Contact[]>(() => props.contacts.map((k) => ({ ...k })));
+  const cols = columns();
+  const rows = useRows('contacts', cols, props.contacts);
   const [version, setVersion] = useState(props.version);
   const [stored, setStored] = useState<Contact[]>(); // saved by someone else meanwhile
   const [callerName, setCallerName] = useState(props.caller?.name ?? '');
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const [sent, setSent] = useState<number[]>([]); // the row of each contact sent
-  const edit = (i: number, k: keyof Contact, v: string) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
-  const add = () => {
-    setRows((rs) => [...rs, { name: '', role: '', phone: '', email: '' }]);
-    // The new row's first field takes the focus.
-    setTimeout(() => document.querySelector<HTMLInputElement>(`#contact-${rows.length}-name`)?.focus(), 0);
-  };
-  const remove = (i: number) => setRows((rs) => rs.filter((_, j) => j !== i));
   const submit = async (e: Event) => {
     e.preventDefault();
     setError(undefined);
     setBusy(true);
-    // Rows left wholly empty are dropped, not sent.
-    const kept = rows.map((r, i) => (COLUMNS.some((k) => r[k].trim()) ? i : -1)).filter((i) => i >= 0);
-    setSent(kept);
-    const list = kept.map((i) => rows[i]);
+    const list = rows.take();
     try {
       props.onSaved(await props.save(list, version, props.askCaller ? { ...props.caller, name: callerName } : props.caller));
     } catch (err) {
@@ -66,40 +62,18 @@ export function ContactsEditor(props: {
     }
   };
   const conflict = error instanceof ApiError && error.code === 'version_conflict';
-  // The API's field for row i's column k ("contacts[0].email"), by what was sent.
-  const apiField = (i: number, k: string) => `contacts[${sent.indexOf(i)}].${k}`;
-  const names = ['contacts', 'caller', 'caller.name', ...rows.flatMap((_, i) => COLUMNS.map((k) => apiField(i, k)))];
+  const names = ['caller', 'caller.name', ...rows.names()];
   return (
     <form class="form" onSubmit={submit} noValidate data-testid="contacts-editor" aria-label={t('contacts.edit')}>
-      {rows.map((r, i) => (
-        <fieldset key={i}>
-          <legend>{t('contacts.row', { n: i + 1 })}</legend>
-          <div class="row">
-            {COLUMNS.map((k) => (
-              <Field key={k} id={`contact-${i}-${k}`} label={t(('contacts.' + k) as 'contacts.name')} error={fieldError(error, apiField(i, k))}>
-                {(a) => (
-                  <input
-                    {...a}
-                    name={`contacts[${i}].${k}`}
-                    type={k === 'email' ? 'email' : k === 'phone' ? 'tel' : 'text'}
-                    autoComplete="off"
-                    value={r[k]}
-                    onInput={(e) => edit(i, k, e.currentTarget.value)}
-                  />
-                )}
-              </Field>
-            ))}
-          </div>
-          <button type="button" onClick={() => remove(i)} aria-label={t('contacts.remove_n', { n: i + 1 })}>
-            {t('contacts.remove')}
-          </button>
-        </fieldset>
-      ))}
-      <p>
-        <button type="button" onClick={add}>
-          {t('contacts.add')}
-        </button>
-      </p>
+      <RowsFields
+        rows={rows}
+        columns={cols}
+        idPrefix="contact"
+        legend={(n) => t('contacts.row', { n })}
+        removeLabel={(n) => t('contacts.remove_n', { n })}
+        addLabel={t('contacts.add')}
+        error={error}
+      />
       {props.askCaller && (
         <Field label={t('contacts.asked_by')} required hint={t('contacts.asked_by_hint')} error={fieldError(error, 'caller.name', 'caller')}>
           {(a) => <input {...a} name="caller_name" autoComplete="off" value={callerName} onInput={(e) => setCallerName(e.currentTarget.value)} />}

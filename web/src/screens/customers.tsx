@@ -1,7 +1,7 @@
 // The customer master in the console (NM-1, NM-8): find a customer
 // (/customers), its page (/customers/{id}) with the master data, services and
 // contacts. Master editors (admin, supervisor, back office — kMasterEditors in
-// src/http/routes.cc) edit the master data and contacts (PATCH with If-Match);
+// src/http/routes.cc) edit the master data, services and contacts (PATCH with If-Match);
 // other call takers update the contacts on behalf of a caller (PUT
 // /customers/{id}/contacts, which logs the call). Roles that may not edit do
 // not see the controls; the API refuses them anyway (403).
@@ -12,6 +12,7 @@ import { linkProps } from '../router';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText } from '../ui';
 import { ServicesTable } from './call_forms';
 import { ContactsEditor } from './contacts_editor';
+import { RowsFields, useRows, type RowColumn } from './rows_editor';
 
 export const MASTER_EDITORS: Role[] = ['admin', 'supervisor', 'back_office'];
 
@@ -197,9 +198,20 @@ function draftOf(c: Customer): Draft {
   };
 }
 
+type Service = Customer['services'][number];
+const serviceColumns = (): RowColumn<keyof Service>[] => [
+  { key: 'service_id', label: t('info.service_id') },
+  { key: 'circuit', label: t('info.circuit') },
+  { key: 'description', label: t('info.description') },
+];
+const sameServices = (a: Service[], b: Service[]) =>
+  a.length === b.length && a.every((s, i) => s.service_id === b[i].service_id && s.circuit === b[i].circuit && s.description === b[i].description);
+
 function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCancel: () => void; onReload: () => Promise<Customer> }) {
   const [base, setBase] = useState(props.c);
   const [d, setD] = useState<Draft>(() => draftOf(props.c));
+  const svcCols = serviceColumns();
+  const services = useRows('services', svcCols, props.c.services);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft, v: string) => setD((x) => ({ ...x, [k]: v }));
@@ -213,6 +225,8 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
     if (d.manager_name !== before.manager_name || d.manager_contact !== before.manager_contact) {
       body.service_manager = { name: d.manager_name, contact: d.manager_contact };
     }
+    const list = services.take();
+    if (!sameServices(list, base.services)) body.services = list;
     setBusy(true);
     try {
       props.onSaved(await api.patchCustomer(base.id, base.version, body));
@@ -234,6 +248,8 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
         for (const k of Object.keys(x) as (keyof Draft)[]) if (x[k] === was[k]) out[k] = now[k];
         return out;
       });
+      // The services as a whole: untouched, they take the current list.
+      if (sameServices(services.rows, base.services)) services.setRows(fresh.services.map((s) => ({ ...s })));
       setBase(fresh);
       setError(undefined);
     } catch (err) {
@@ -241,7 +257,7 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
     }
   };
   const conflict = error instanceof ApiError && error.code === 'version_conflict';
-  const names = [...TEXT_FIELDS.map(([k]) => k), 'criticality', 'service_manager', 'service_manager.name', 'service_manager.contact'];
+  const names = [...TEXT_FIELDS.map(([k]) => k), 'criticality', 'service_manager', 'service_manager.name', 'service_manager.contact', ...services.names()];
   return (
     <form class="card form" onSubmit={submit} aria-labelledby="master-title" noValidate data-testid="master-form">
       <h2 id="master-title">{t('customers.edit_master')}</h2>
@@ -266,6 +282,16 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
           {(a) => <input {...a} name="manager_contact" autoComplete="off" value={d.manager_contact} onInput={(e) => set('manager_contact', e.currentTarget.value)} />}
         </Field>
       </div>
+      <h3>{t('info.services')}</h3>
+      <RowsFields
+        rows={services}
+        columns={svcCols}
+        idPrefix="service"
+        legend={(n) => t('services.row', { n })}
+        removeLabel={(n) => t('services.remove_n', { n })}
+        addLabel={t('services.add')}
+        error={error}
+      />
       {conflict ? (
         <div class="error box" role="alert" data-testid="customer-conflict">
           <p>{t('customers.conflict')}</p>
