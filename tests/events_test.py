@@ -235,6 +235,53 @@ class EventsTest(h.TestCase):
         self.assertEqual(retry.resp.status, 200)
 
 
+class LifetimeTest(h.TestCase):
+    """live_stream_seconds: a stream ends at its lifetime even when nothing
+    happens (not at the next 15 s heartbeat); the client resumes where it left
+    off, and a signed-out session hears nothing more."""
+
+    def test_a_stream_ends_at_its_lifetime_and_the_next_one_resumes(self):
+        server = h.Server(seed=True, env={"ATIENDE_LIVE_STREAM_SECONDS": "2"})
+        server.start()
+        readers = []
+        try:
+            sup = server.login("supervisor")
+            customer = new_customer(sup, "Vida Util S.A.S.", services=services("VU-1"))
+            ev = EventReader(sup)
+            readers.append(ev)
+            self.assertEqual(ev.resp.status, 200)
+            r = sup.post("/api/v1/tickets", ticket_body(customer["id"], "VU-1"))
+            self.assertEqual(r.status, 201, r)
+            number = r.json()["number"]
+            seen = ev.next_change("ticket", number)["id"]
+            # Well before the first heartbeat (15 s): the lifetime, not a
+            # heartbeat, ends an idle stream.
+            self.assertTrue(ev.ended.wait(12), "the stream outlived its 2 s lifetime")
+            r = sup.post("/api/v1/tickets/%s/comments" % number, {"text": "Mientras tanto"})
+            self.assertIn(r.status, (200, 201), r)
+            again = EventReader(sup, last_event_id=seen)
+            readers.append(again)
+            self.assertEqual(again.next_change("ticket", number)["data"]["action"], "ticket.comment")
+            self.assertTrue(again.ended.wait(12))
+            self.assertEqual(sup.request("DELETE", "/api/v1/session").status, 204)
+            gone = EventReader(sup, last_event_id=seen)
+            readers.append(gone)
+            self.assertEqual(gone.resp.status, 401, "a signed-out session is not streamed to")
+        finally:
+            for r in readers:
+                r.close()
+            server.cleanup()
+
+    def test_a_bad_lifetime_setting_is_refused_at_start(self):
+        server = h.Server(env={"ATIENDE_LIVE_STREAM_SECONDS": "0"})
+        try:
+            with self.assertRaises(AssertionError) as e:
+                server.start()
+            self.assertIn("ATIENDE_LIVE_STREAM_SECONDS", str(e.exception))
+        finally:
+            server.cleanup()
+
+
 class StopTest(h.TestCase):
     def test_sigterm_ends_open_streams_and_exits_cleanly(self):
         server = h.Server(seed=True)

@@ -88,6 +88,7 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   api_opt.secure_cookies = cfg->secure_cookies;
   api_opt.virtual_clock = (*rt)->virtual_clock;
   api_opt.static_dir = cfg->web_dir;
+  api_opt.stream_lifetime = std::chrono::seconds(cfg->live_stream_seconds);
   // Mail goes out after the transaction that queued it commits (G-2).
   MailDelivery delivery(*(*rt)->deps, *(*rt)->transport, NodeName());
   api_opt.on_mail_queued = [&delivery] { delivery.Wake(); };

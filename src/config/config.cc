@@ -130,6 +130,8 @@ const std::map<std::string, Setter>& Setters() {
          c.mail_from = v;
          return Status::Ok();
        }},
+      {"live_stream_seconds",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.live_stream_seconds, v, k, 1, 86400); }},
       {"mail_rate_cap",
        [](Config& c, auto& v, auto& k) { return SetInt(c.mail_rate_cap, v, k, 1, 100000); }},
       {"templates_dir",

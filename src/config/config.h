@@ -29,6 +29,9 @@
 //                   *.yaml there add procedures or replace shipped ones by id
 //   directory_file  ATIENDE_DIRECTORY_FILE  default "": YAML `list: [addresses]`
 //                   filling lists that have no addresses yet
+//   live_stream_seconds ATIENDE_LIVE_STREAM_SECONDS  default 600: a live-updates
+//                   stream (GET /api/v1/events) ends after this long; the browser
+//                   reconnects at once, resumes, and its session is checked again
 //   web_dir         ATIENDE_WEB_DIR         default "": the console and portal built into
 //                   the binary; a directory (web/'s Vite output) serves those files
 //                   instead, read on every request (development)
@@ -67,6 +70,7 @@ struct Config {
   std::string procedures_dir;
   std::string directory_file;
   std::string web_dir;
+  int live_stream_seconds = 600;
 
   std::string database_path() const { return data_dir + "/atiende.db"; }
 };

@@ -30,6 +30,8 @@ class EventStream : public ResponseStream {
 
   void Start(std::function<void()> wake) override { sub_->OnReady(std::move(wake)); }
 
+  std::chrono::steady_clock::time_point Deadline() const override { return end_; }
+
   std::optional<std::string> Next() override {
     if (std::chrono::steady_clock::now() >= end_) return std::nullopt;
     auto batch = sub_->Take();

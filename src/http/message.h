@@ -4,6 +4,7 @@
 // Thread-safety: values.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -46,6 +47,11 @@ class ResponseStream {
   virtual void Start(std::function<void()> wake) = 0;
   // What to send now ("" when nothing); nullopt ends the response.
   virtual std::optional<std::string> Next() = 0;
+  // When the server should call Next() even if not woken (the stream may end
+  // then); by default never.
+  virtual std::chrono::steady_clock::time_point Deadline() const {
+    return std::chrono::steady_clock::time_point::max();
+  }
 };
 
 struct Response {

@@ -200,7 +200,8 @@ asio::awaitable<void> Server::Impl::Session(tcp::socket socket) {
 // chunk each time the stream is woken and has something (at most one per
 // kGather; what comes meanwhile is gathered), and a comment line
 // every kHeartbeat so that proxies keep the connection and a client that went
-// away is noticed (the write fails). Ends the connection after.
+// away is noticed (the write fails); at the stream's Deadline() it is asked
+// once more (and may end). Ends the connection after.
 asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn, Response resp,
                                            unsigned version) {
   constexpr auto kHeartbeat = std::chrono::seconds(15);
@@ -258,7 +259,8 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
     }
     bool heartbeat = false;
     if (!woken->exchange(false)) {
-      timer->expires_after(kHeartbeat);
+      timer->expires_at(std::min(std::chrono::steady_clock::now() + kHeartbeat,
+                                 resp.stream->Deadline()));
       auto [tec] = co_await timer->async_wait(kNoThrow);
       heartbeat = !tec;
     }
@@ -274,7 +276,7 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
       woken->store(false);
     }
     if (stopping || gone->load()) break;
-    auto next = resp.stream->Next();  // also on a heartbeat: it ends a stream past its lifetime
+    auto next = resp.stream->Next();  // also on a heartbeat or at the deadline: it may end
     if (!next) break;
     chunk = heartbeat && next->empty() ? std::string(":\n\n") : std::move(*next);
   }
