@@ -9,6 +9,7 @@ namespace atiende {
 
 Result<Customer> CreateCustomer(Deps& d, const Principal& actor, Customer in) {
   ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(in));
+  ATIENDE_RETURN_IF_ERROR(CheckServiceIds(in));
   in.created_at = in.updated_at = d.clock.Now();
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
     ATIENDE_RETURN_IF_ERROR(tx.InsertCustomer(in));
@@ -36,6 +37,7 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
     Customer after = before;
     ATIENDE_RETURN_IF_ERROR(change(after));
     ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(after));
+    if (after.services != before.services) ATIENDE_RETURN_IF_ERROR(CheckServiceIds(after));
     after.id = before.id;
     after.created_at = before.created_at;
     if (after.code.empty()) after.code = before.code;

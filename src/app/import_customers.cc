@@ -1,5 +1,6 @@
 #include "app/import_customers.h"
 
+#include <algorithm>
 #include <map>
 
 #include "app/audit.h"
@@ -80,6 +81,29 @@ std::vector<std::string> SplitList(const std::string& s) {
     }
   }
   return out;
+}
+
+bool IsServiceField(Field f) { return f == Field::kServiceId || f == Field::kCircuit; }
+
+// A row's service (one per row) into the customer's list. A customer with one
+// service or none has it filled or replaced, as the master file keeps it; one
+// with several (edited in the console) has the matching service — by id, else
+// by circuit — updated, or the row's service added: none is dropped or doubled.
+void MergeService(const CustomerService& in, Customer& c) {
+  if (c.services.size() <= 1) {
+    if (c.services.empty()) c.services.emplace_back();
+    if (!in.service_id.empty()) c.services[0].service_id = in.service_id;
+    if (!in.circuit.empty()) c.services[0].circuit = in.circuit;
+    return;
+  }
+  auto it = std::find_if(c.services.begin(), c.services.end(), [&](const CustomerService& s) {
+    return in.service_id.empty() ? s.circuit == in.circuit : s.service_id == in.service_id;
+  });
+  if (it == c.services.end()) {
+    c.services.push_back(in);
+  } else if (!in.circuit.empty()) {
+    it->circuit = in.circuit;
+  }
 }
 
 void Apply(Field f, const std::string& v, Customer& c) {
@@ -195,8 +219,13 @@ Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::strin
       ATIENDE_ASSIGN_OR_RETURN(
           auto existing, tx.FindCustomerByKey(incoming.code, incoming.tax_id, incoming.legal_name));
       Customer c = existing ? *existing : Customer{};
-      for (size_t i = 0; i < row.size(); ++i) Apply(fields[i], row[i], c);
-      if (Status v = NormalizeCustomer(c); !v.ok()) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        if (!IsServiceField(fields[i])) Apply(fields[i], row[i], c);
+      }
+      if (!incoming.services.empty()) MergeService(incoming.services[0], c);
+      Status v = NormalizeCustomer(c);
+      if (v.ok() && (!existing || c.services != existing->services)) v = CheckServiceIds(c);
+      if (!v.ok()) {
         report.rejected.push_back({line, v.field(), v.message()});
         continue;
       }

@@ -137,5 +137,47 @@ TEST(ImportCustomers, OptionalColumnsFillTheRecord) {
                   .ok());
 }
 
+// A customer given several services in the console keeps them all when the
+// master file is imported again: the row's service updates its match (by id)
+// or is added; a customer with one service has it replaced, as before.
+TEST(ImportCustomers, ARowsServiceUpdatesItsMatchAmongSeveral) {
+  testing::TestEnv env;
+  const std::string head = "CODIGO\tCLIENTES\tService ID\tCircuito\n";
+  ASSERT_TRUE(
+      ImportCustomers(*env.deps, Admin(), head + "200\tVarios Servicios S.A.\tS-1\tC-1\n", {})
+          .ok());
+  auto services = [&] {
+    std::vector<CustomerService> out;
+    EXPECT_TRUE(env.store
+                    ->Read([&](ReadTx& tx) {
+                      out = tx.GetCustomerByCode("200").value().services;
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  };
+  // One service: the master file's row replaces it.
+  ASSERT_TRUE(
+      ImportCustomers(*env.deps, Admin(), head + "200\tVarios Servicios S.A.\tS-2\tC-2\n", {})
+          .ok());
+  EXPECT_EQ(services(), (std::vector<CustomerService>{{"S-2", "C-2", ""}}));
+  int64_t id = SearchCustomers(*env.deps, "varios servicios", 1).value().hits.at(0).first.id;
+  ASSERT_TRUE(UpdateCustomer(*env.deps, Admin(), id, std::nullopt, [](Customer& c) {
+                c.services.push_back({"S-3", "C-3", "Sede norte"});
+                return Status::Ok();
+              }).ok());
+  // Several: the row naming S-3 updates S-3's circuit; S-2 stays.
+  auto r = ImportCustomers(*env.deps, Admin(), head + "200\tVarios Servicios S.A.\tS-3\tC-9\n", {})
+               .value();
+  EXPECT_TRUE(r.rejected.empty()) << r.rejected.at(0).reason;
+  EXPECT_EQ(services(),
+            (std::vector<CustomerService>{{"S-2", "C-2", ""}, {"S-3", "C-9", "Sede norte"}}));
+  // A new id among several is added, not written over the first.
+  ASSERT_TRUE(
+      ImportCustomers(*env.deps, Admin(), head + "200\tVarios Servicios S.A.\tS-4\t\n", {}).ok());
+  EXPECT_EQ(services().size(), 3u);
+  EXPECT_EQ(services().at(2).service_id, "S-4");
+}
+
 }  // namespace
 }  // namespace atiende

@@ -66,17 +66,6 @@ Status NormalizeCustomer(Customer& c) {
     ATIENDE_RETURN_IF_ERROR(CheckText(s.service_id, (f + ".service_id").c_str(), 64));
     ATIENDE_RETURN_IF_ERROR(CheckText(s.circuit, (f + ".circuit").c_str(), 64));
     ATIENDE_RETURN_IF_ERROR(CheckText(s.description, (f + ".description").c_str(), kMaxFieldBytes));
-    // Tickets name a service by its id (or, from the import, its circuit).
-    if (s.service_id.empty() && s.circuit.empty()) {
-      return Status::InvalidArgument("is required (or a circuit)", f + ".service_id");
-    }
-    for (size_t j = 0; j < i && !s.service_id.empty(); ++j) {
-      if (c.services[j].service_id == s.service_id) {
-        return Status::InvalidArgument(
-            "\"" + s.service_id + "\" is already services[" + std::to_string(j) + "]",
-            f + ".service_id");
-      }
-    }
   }
   for (size_t i = 0; i < c.contacts.size(); ++i) {
     auto& k = c.contacts[i];
@@ -87,6 +76,24 @@ Status NormalizeCustomer(Customer& c) {
     ATIENDE_RETURN_IF_ERROR(CheckText(k.email, (f + ".email").c_str(), kMaxFieldBytes));
     if (!k.email.empty() && !LooksLikeEmail(k.email)) {
       return Status::InvalidArgument("is not an e-mail address", f + ".email");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckServiceIds(const Customer& c) {
+  for (size_t i = 0; i < c.services.size(); ++i) {
+    const auto& s = c.services[i];
+    std::string f = "services[" + std::to_string(i) + "].service_id";
+    // Tickets name a service by its id (or, from the import, its circuit).
+    if (s.service_id.empty() && s.circuit.empty()) {
+      return Status::InvalidArgument("is required (or a circuit)", f);
+    }
+    for (size_t j = 0; j < i && !s.service_id.empty(); ++j) {
+      if (c.services[j].service_id == s.service_id) {
+        return Status::InvalidArgument(
+            "\"" + s.service_id + "\" is already services[" + std::to_string(j) + "]", f);
+      }
     }
   }
   return Status::Ok();

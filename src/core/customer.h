@@ -77,4 +77,11 @@ inline constexpr size_t kMaxListItems = 200;
 // is not an upper-case word.
 Status NormalizeCustomer(Customer& c);
 
+// A normalised customer's services each have an id or a circuit, and no id is
+// listed twice; kInvalidArgument naming services[i].service_id otherwise.
+// Checked where the services are written (create, an edit or import that
+// changes them), not on every write: data stored before the rule still takes
+// a contacts update or a block.
+Status CheckServiceIds(const Customer& c);
+
 }  // namespace atiende

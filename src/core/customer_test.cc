@@ -66,14 +66,17 @@ TEST(NormalizeCustomer, RejectsBadEmailsAndOversizedAndInvalidUtf8) {
   EXPECT_EQ(NormalizeCustomer(c).field(), "group");
 }
 
-TEST(NormalizeCustomer, AServiceHasAnIdOrACircuitAndIdsAreUnique) {
+TEST(CheckServiceIds, AServiceHasAnIdOrACircuitAndIdsAreUnique) {
   Customer c = Valid();
   c.services = {{"SID-1", "", "MPLS"}, {"", "CIR-2", ""}};
-  EXPECT_TRUE(NormalizeCustomer(c).ok()) << "a circuit alone names a service (the import)";
+  ASSERT_TRUE(NormalizeCustomer(c).ok());
+  EXPECT_TRUE(CheckServiceIds(c).ok()) << "a circuit alone names a service (the import)";
   c.services.push_back({" ", "", "sin identificar"});
-  EXPECT_EQ(NormalizeCustomer(c).field(), "services[2].service_id");
+  ASSERT_TRUE(NormalizeCustomer(c).ok()) << "normalising alone does not refuse stored data";
+  EXPECT_EQ(CheckServiceIds(c).field(), "services[2].service_id");
   c.services[2] = {"SID-1 ", "CIR-3", ""};
-  Status dup = NormalizeCustomer(c);
+  ASSERT_TRUE(NormalizeCustomer(c).ok());
+  Status dup = CheckServiceIds(c);
   EXPECT_EQ(dup.field(), "services[2].service_id");
   EXPECT_NE(dup.message().find("services[0]"), std::string::npos) << dup.message();
 }

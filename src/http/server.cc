@@ -259,8 +259,9 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
     }
     bool heartbeat = false;
     if (!woken->exchange(false)) {
-      timer->expires_at(std::min(std::chrono::steady_clock::now() + kHeartbeat,
-                                 resp.stream->Deadline()));
+      auto now = std::chrono::steady_clock::now();
+      auto deadline = resp.stream->Deadline();  // past: asked already, back to heartbeats
+      timer->expires_at(deadline > now ? std::min(now + kHeartbeat, deadline) : now + kHeartbeat);
       auto [tec] = co_await timer->async_wait(kNoThrow);
       heartbeat = !tec;
     }

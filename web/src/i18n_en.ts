@@ -404,6 +404,8 @@ export const en: Record<Key, string> = {
   'services.row': 'Service {n}',
   'services.remove_n': 'Remove service {n}',
   'services.add': 'Add service',
-  'contacts.conflict': 'Someone else saved this customer\'s contacts while you were editing them, and nothing was saved. Reload them: what you typed is kept, and you will see the list that was saved.',
-  'contacts.stored_now': 'The list the other person saved (saving replaces it with yours):',
+  'contacts.conflict': 'Someone else changed this customer while you were editing the contacts, and nothing was saved. Reload it: what you typed is kept and, if the contacts changed, you will see the list that was saved.',
+  'contacts.stored_now': 'Contacts someone else saved meanwhile (saving replaces them with your list):',
+  'services.stored_now': 'Services someone else saved meanwhile (saving replaces them with your list):',
+  'rows.none': 'None.',
 };

@@ -403,7 +403,9 @@ export const es = {
   'services.row': 'Servicio {n}',
   'services.remove_n': 'Quitar el servicio {n}',
   'services.add': 'Agregar servicio',
-  'contacts.conflict': 'Otra persona guardó los contactos de este cliente mientras usted los editaba, y no se guardó nada. Recárguelos: lo que usted escribió se conserva, y verá la lista que quedó guardada.',
-  'contacts.stored_now': 'Lista guardada ahora por la otra persona (al guardar, la suya la reemplaza):',
+  'contacts.conflict': 'Otra persona cambió este cliente mientras usted editaba los contactos, y no se guardó nada. Recárguelo: lo que usted escribió se conserva y, si cambiaron los contactos, verá la lista que quedó guardada.',
+  'contacts.stored_now': 'Contactos guardados ahora por otra persona (al guardar, su lista los reemplaza):',
+  'services.stored_now': 'Servicios guardados ahora por otra persona (al guardar, su lista los reemplaza):',
+  'rows.none': 'Ninguno.',
 };
 export type Key = keyof typeof es;

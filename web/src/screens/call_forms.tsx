@@ -385,7 +385,7 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
               caller={props.call.caller}
               askCaller={!props.call.caller.name.trim()}
               save={(list, version, caller) => api.putContacts(props.customer.id, version, list, caller ?? props.call.caller)}
-              reload={() => api.customer(props.customer.id)}
+              reload={() => api.customer(props.customer.id).then((c) => (setInfo((i: any) => ({ ...i, contacts: c.contacts, version: c.version })), c))}
               onSaved={(c) => (setInfo({ ...info, contacts: c.contacts, version: c.version }), setEditContacts(false), props.onLogged(t('contacts.saved')))}
               onCancel={() => setEditContacts(false)}
             />

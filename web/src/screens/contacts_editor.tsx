@@ -12,7 +12,7 @@ import { useState } from 'preact/hooks';
 import { ApiError, type Caller, type Contact, type Customer } from '../api';
 import { t } from '../i18n';
 import { ErrorBox, Field, fieldError, formError } from '../ui';
-import { RowsFields, useRows, type RowColumn } from './rows_editor';
+import { RowsFields, StoredRows, sameRows, useRows, type RowColumn } from './rows_editor';
 
 const columns = (): RowColumn<keyof Contact>[] => [
   { key: 'name', label: t('contacts.name') },
@@ -34,6 +34,7 @@ export function ContactsEditor(props: {
   const cols = columns();
   const rows = useRows('contacts', cols, props.contacts);
   const [version, setVersion] = useState(props.version);
+  const [read, setRead] = useState(props.contacts); // the list as last read
   const [stored, setStored] = useState<Contact[]>(); // saved by someone else meanwhile
   const [callerName, setCallerName] = useState(props.caller?.name ?? '');
   const [error, setError] = useState<unknown>();
@@ -55,7 +56,10 @@ export function ContactsEditor(props: {
     try {
       const fresh = await props.reload();
       setVersion(fresh.version);
-      setStored(fresh.contacts);
+      // The version is the customer's: another change (master data, a block)
+      // conflicts too; the saved list is shown only when the contacts changed.
+      setStored(sameRows(fresh.contacts, read, ['name', 'role', 'phone', 'email']) ? undefined : fresh.contacts);
+      setRead(fresh.contacts);
       setError(undefined);
     } catch (err) {
       setError(err);
@@ -80,18 +84,11 @@ export function ContactsEditor(props: {
         </Field>
       )}
       {stored && (
-        <div class="box" data-testid="contacts-stored">
-          <p>{t('contacts.stored_now')}</p>
-          {stored.length ? (
-            <ul>
-              {stored.map((k, i) => (
-                <li key={i}>{[k.name, k.role && `(${k.role})`, k.phone, k.email].filter(Boolean).join(' ')}</li>
-              ))}
-            </ul>
-          ) : (
-            <p class="hint">{t('contacts.none')}</p>
-          )}
-        </div>
+        <StoredRows
+          testId="contacts-stored"
+          title={t('contacts.stored_now')}
+          lines={stored.map((k) => [k.name, k.role && `(${k.role})`, k.phone, k.email].filter(Boolean).join(' '))}
+        />
       )}
       {conflict ? (
         <div class="error box" role="alert" data-testid="contacts-conflict">

@@ -12,7 +12,7 @@ import { linkProps } from '../router';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText } from '../ui';
 import { ServicesTable } from './call_forms';
 import { ContactsEditor } from './contacts_editor';
-import { RowsFields, useRows, type RowColumn } from './rows_editor';
+import { RowsFields, StoredRows, sameRows, useRows, type RowColumn } from './rows_editor';
 
 export const MASTER_EDITORS: Role[] = ['admin', 'supervisor', 'back_office'];
 
@@ -204,14 +204,14 @@ const serviceColumns = (): RowColumn<keyof Service>[] => [
   { key: 'circuit', label: t('info.circuit') },
   { key: 'description', label: t('info.description') },
 ];
-const sameServices = (a: Service[], b: Service[]) =>
-  a.length === b.length && a.every((s, i) => s.service_id === b[i].service_id && s.circuit === b[i].circuit && s.description === b[i].description);
+const sameServices = (a: Service[], b: Service[]) => sameRows(a, b, ['service_id', 'circuit', 'description']);
 
 function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCancel: () => void; onReload: () => Promise<Customer> }) {
   const [base, setBase] = useState(props.c);
   const [d, setD] = useState<Draft>(() => draftOf(props.c));
   const svcCols = serviceColumns();
   const services = useRows('services', svcCols, props.c.services);
+  const [storedServices, setStoredServices] = useState<Service[]>(); // saved by someone else meanwhile
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const set = (k: keyof Draft, v: string) => setD((x) => ({ ...x, [k]: v }));
@@ -248,8 +248,11 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
         for (const k of Object.keys(x) as (keyof Draft)[]) if (x[k] === was[k]) out[k] = now[k];
         return out;
       });
-      // The services as a whole: untouched, they take the current list.
-      if (sameServices(services.rows, base.services)) services.setRows(fresh.services.map((s) => ({ ...s })));
+      // The services as a whole: untouched, they take the current list;
+      // changed here and there, the list saved meanwhile is shown.
+      const mine = sameServices(services.filled(), base.services);
+      if (mine) services.setRows(fresh.services.map((s) => ({ ...s })));
+      setStoredServices(!mine && !sameServices(fresh.services, base.services) ? fresh.services : undefined);
       setBase(fresh);
       setError(undefined);
     } catch (err) {
@@ -292,6 +295,9 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
         addLabel={t('services.add')}
         error={error}
       />
+      {storedServices && (
+        <StoredRows testId="services-stored" title={t('services.stored_now')} lines={storedServices.map((s) => [s.service_id, s.circuit, s.description].filter(Boolean).join(' · '))} />
+      )}
       {conflict ? (
         <div class="error box" role="alert" data-testid="customer-conflict">
           <p>{t('customers.conflict')}</p>

@@ -14,20 +14,52 @@ export interface RowColumn<K extends string> {
   required?: boolean;
 }
 
+// Whether two lists hold the same records, in the same order (by `keys`).
+export function sameRows<T>(a: readonly T[], b: readonly T[], keys: readonly (keyof T)[]) {
+  return a.length === b.length && a.every((r, i) => keys.every((k) => r[k] === b[i][k]));
+}
+
+// A list saved by someone else while this one was being edited: shown next to
+// the rows after a conflict's reload, so the next save replaces it knowingly.
+export function StoredRows(props: { testId: string; title: string; lines: string[] }) {
+  return (
+    <div class="box" data-testid={props.testId}>
+      <p>{props.title}</p>
+      {props.lines.length ? (
+        <ul>
+          {props.lines.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      ) : (
+        <p class="hint">{t('rows.none')}</p>
+      )}
+    </div>
+  );
+}
+
 export function useRows<K extends string>(name: string, columns: readonly RowColumn<K>[], initial: Record<K, string>[]) {
   const [rows, setRows] = useState(() => initial.map((r) => ({ ...r })));
   const [sent, setSent] = useState<number[]>([]); // the row of each record sent
   const blank = () => Object.fromEntries(columns.map((c) => [c.key, ''])) as Record<K, string>;
+  const keptRows = () => rows.map((r, i) => (columns.some((c) => r[c.key].trim()) ? i : -1)).filter((i) => i >= 0);
+  const filled = () => keptRows().map((i) => rows[i]);
   return {
     name,
     rows,
     setRows,
     edit: (i: number, k: K, v: string) => setRows((rs) => rs.map((r, j) => (j === i ? { ...r, [k]: v } : r))),
     add: () => setRows((rs) => [...rs, blank()]),
-    remove: (i: number) => setRows((rs) => rs.filter((_, j) => j !== i)),
-    // What to send: the rows with something in them; remembers which is which.
+    remove: (i: number) => {
+      setRows((rs) => rs.filter((_, j) => j !== i));
+      // The rows below move up: an error the API gave for them follows them.
+      setSent((s) => s.map((x) => (x === i ? -1 : x > i ? x - 1 : x)));
+    },
+    // The rows with something in them (what a save sends).
+    filled: () => filled(),
+    // What to send; remembers which row is which for the API's errors.
     take: () => {
-      const kept = rows.map((r, i) => (columns.some((c) => r[c.key].trim()) ? i : -1)).filter((i) => i >= 0);
+      const kept = keptRows();
       setSent(kept);
       return kept.map((i) => rows[i]);
     },
