@@ -4,7 +4,10 @@
 // CLIENTES, CRÍTICO, TECNOLOGIA — matched ignoring case and accents, and may
 // have the optional columns listed in kImportColumns. Each row is an upsert
 // keyed by code, else tax id, else folded legal name; only the columns in the
-// file are written. The whole import is one transaction.
+// file are written. A row's service (Service ID / Circuito) fills or replaces
+// the customer's only service; a customer with several (edited in the console)
+// has the one with that id (else that circuit) updated, or the row's added.
+// The whole import is one transaction.
 // Thread-safety: stateless functions over thread-safe Deps.
 #pragma once
 
