@@ -114,6 +114,25 @@ test('agent: blocked creation shows the ticket and the next step', async ({ page
   await check(page, 'agent-blocked-creation');
 });
 
+// A fast typist presses Enter before the results of the whole name arrive:
+// the pick is from those, not from the results of the first letter still on
+// screen ("a" lists Agrícola Los Robles first). The answers for anything but
+// "a" are held back to make that moment last.
+test('agent: Enter pressed before the results of what is typed waits for them', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  await page.route('**/api/v1/customers?*', async (route) => {
+    if (new URL(route.request().url()).searchParams.get('q') !== 'a') await sleep(1500);
+    await route.continue().catch(() => {}); // the console may have cancelled it meanwhile
+  });
+  await page.locator('#customer-search').focus();
+  await page.keyboard.type('a');
+  await expectText(page.locator('#customer-results [role=option]').first(), /Agrícola Los Robles/);
+  await page.keyboard.type('lpina');
+  await page.keyboard.press('Enter');
+  await expectText(page.getByTestId('customer-card'), /ALPINA PRODUCTOS ALIMENTICIOS/);
+  await page.unroute('**/api/v1/customers?*');
+});
+
 test('agent: unknown customer → derived to Assurance', async ({ page, server }) => {
   await signIn(page, server.url, 'agente', '/call');
   const keys = new Keys(page);

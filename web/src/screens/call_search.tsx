@@ -1,6 +1,9 @@
 // Search-as-you-type over the customer master (NM-2) as an ARIA combobox:
 // ↑/↓ move, Enter picks; every keystroke asks the server (the previous
 // request is cancelled). No match offers the derivation to Assurance (NM-3).
+// Enter acts on the results of what is typed: pressed while they are on their
+// way (a fast typist), it waits for them instead of picking from the results
+// of a few letters ago.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type Caller, type Customer } from '../api';
 import { t } from '../i18n';
@@ -37,6 +40,7 @@ export function CustomerSearch(props: {
   const [busy, setBusy] = useState(false);
   const [nameMissing, setNameMissing] = useState(false);
   const ctrl = useRef<AbortController>();
+  const enterPending = useRef(false); // Enter came before the results of what is typed
   const input = useRef<HTMLInputElement>(null);
 
   useLayoutEffect(() => input.current?.focus(), []);
@@ -51,6 +55,7 @@ export function CustomerSearch(props: {
     setQ(v);
     keystrokeAt = performance.now();
     ctrl.current?.abort();
+    enterPending.current = false; // typing on after Enter: it meant something else
     setError(undefined);
     if (!v.trim()) {
       setRes(null);
@@ -61,11 +66,18 @@ export function CustomerSearch(props: {
     api.searchCustomers(v, c.signal).then(
       (r) => {
         if (c.signal.aborted) return;
-        setRes({ query: v, count: r.count ?? r.items.length, items: r.items, derive_to: r.derive_to });
+        const got = { query: v, count: r.count ?? r.items.length, items: r.items, derive_to: r.derive_to };
+        setRes(got);
         setActive(0);
+        if (enterPending.current) {
+          enterPending.current = false;
+          enter(got, 0);
+        }
       },
       (e) => {
-        if ((e as Error).name !== 'AbortError') setError(problemText(e));
+        if ((e as Error).name === 'AbortError') return;
+        enterPending.current = false;
+        setError(problemText(e));
       },
     );
   };
@@ -74,8 +86,8 @@ export function CustomerSearch(props: {
     setRes(null);
     props.onChoose(c);
   };
-  const derive = async () => {
-    if (!res || res.count > 0) return;
+  const derive = async (from: Results | null = res) => {
+    if (!from || from.count > 0) return;
     const caller = props.call.caller;
     if (!caller.name.trim()) {
       setNameMissing(true);
@@ -90,7 +102,7 @@ export function CustomerSearch(props: {
         customer_id: null,
         type: 'other',
         outcome: 'derived_assurance',
-        caller: { ...caller, company: caller.company || res.query },
+        caller: { ...caller, company: caller.company || from.query },
         started_at: props.call.startedAt,
       });
       const notSent = r?.handoff?.status === 'not_sent';
@@ -102,6 +114,13 @@ export function CustomerSearch(props: {
     }
   };
   useAltKeys({ a: () => void derive() });
+  // Enter on these results: pick the active one, or with none derive (the
+  // caller's name first).
+  const enter = (r: Results, index: number) => {
+    if (r.items.length) pick(r.items[index] ?? r.items[0]);
+    else if (props.call.caller.name.trim()) void derive(r);
+    else document.getElementById('derive-caller')?.focus();
+  };
 
   const onKey = (e: KeyboardEvent) => {
     const n = res?.items.length ?? 0;
@@ -113,11 +132,8 @@ export function CustomerSearch(props: {
       setActive((a) => (a - 1 + n) % n);
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      if (n) pick(res!.items[active]);
-      else if (res) {
-        if (props.call.caller.name.trim()) void derive();
-        else document.getElementById('derive-caller')?.focus();
-      }
+      if (res && res.query === q) enter(res, active);
+      else if (q.trim()) enterPending.current = true;
     } else if (e.key === 'Escape') {
       setRes(null);
     }
@@ -196,7 +212,7 @@ export function CustomerSearch(props: {
             )}
           </Field>
           <ErrorBox error={formError(deriveError, ['caller.name'])} />
-          <button type="button" class="primary" disabled={busy} onClick={derive} aria-keyshortcuts="Alt+A">
+          <button type="button" class="primary" disabled={busy} onClick={() => void derive()} aria-keyshortcuts="Alt+A">
             {t('search.derive')} <kbd>Alt+A</kbd>
           </button>
         </div>
