@@ -133,6 +133,29 @@ test('agent: Enter pressed before the results of what is typed waits for them', 
   await page.unroute('**/api/v1/customers?*');
 });
 
+// The same for the derivation: Alt+A while the answer for the last letters is
+// on its way derives with the whole company name, once no customer matches it.
+test('agent: Alt+A pressed before the results of what is typed derives with the whole name', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  await page.locator('#customer-search').focus();
+  await page.keyboard.type('Zeta Inexistente');
+  await page.getByText(/Ningún cliente coincide/).waitFor();
+  await page.locator('#derive-caller').fill('Inés Ruiz');
+  await page.route('**/api/v1/customers?*', async (route) => {
+    await sleep(1500);
+    await route.continue().catch(() => {});
+  });
+  await page.locator('#customer-search').focus();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' Norte');
+  await page.keyboard.press('Alt+A');
+  await page.getByText(/derivada a Assurance/).waitFor();
+  await page.unroute('**/api/v1/customers?*');
+  const sup = await server.api('supervisor');
+  const c = (await sup.must('GET', '/api/v1/interactions?limit=5')).items.find((x) => x.caller.name === 'Inés Ruiz');
+  assert.equal(c?.caller.company, 'Zeta Inexistente Norte');
+});
+
 test('agent: unknown customer → derived to Assurance', async ({ page, server }) => {
   await signIn(page, server.url, 'agente', '/call');
   const keys = new Keys(page);

@@ -1,9 +1,9 @@
 // Search-as-you-type over the customer master (NM-2) as an ARIA combobox:
 // ↑/↓ move, Enter picks; every keystroke asks the server (the previous
 // request is cancelled). No match offers the derivation to Assurance (NM-3).
-// Enter acts on the results of what is typed: pressed while they are on their
-// way (a fast typist), it waits for them instead of picking from the results
-// of a few letters ago.
+// Enter and the derivation act on the results of what is typed: pressed while
+// they are on their way (a fast typist), they wait for them instead of acting
+// on the results of a few letters ago.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type Caller, type Customer } from '../api';
 import { t } from '../i18n';
@@ -40,7 +40,8 @@ export function CustomerSearch(props: {
   const [busy, setBusy] = useState(false);
   const [nameMissing, setNameMissing] = useState(false);
   const ctrl = useRef<AbortController>();
-  const enterPending = useRef(false); // Enter came before the results of what is typed
+  // Enter or Alt+A came before the results of what is typed.
+  const pending = useRef<'enter' | 'derive' | null>(null);
   const input = useRef<HTMLInputElement>(null);
 
   useLayoutEffect(() => input.current?.focus(), []);
@@ -55,7 +56,7 @@ export function CustomerSearch(props: {
     setQ(v);
     keystrokeAt = performance.now();
     ctrl.current?.abort();
-    enterPending.current = false; // typing on after Enter: it meant something else
+    pending.current = null; // typing on after Enter: it meant something else
     setError(undefined);
     if (!v.trim()) {
       setRes(null);
@@ -69,14 +70,14 @@ export function CustomerSearch(props: {
         const got = { query: v, count: r.count ?? r.items.length, items: r.items, derive_to: r.derive_to };
         setRes(got);
         setActive(0);
-        if (enterPending.current) {
-          enterPending.current = false;
-          enter(got, 0);
-        }
+        const then = pending.current;
+        pending.current = null;
+        if (then === 'enter') enter(got, 0);
+        else if (then === 'derive') void derive(got);
       },
       (e) => {
         if ((e as Error).name === 'AbortError') return;
-        enterPending.current = false;
+        pending.current = null;
         setError(problemText(e));
       },
     );
@@ -87,6 +88,10 @@ export function CustomerSearch(props: {
     props.onChoose(c);
   };
   const derive = async (from: Results | null = res) => {
+    if (from && from === res && from.query !== q) {
+      pending.current = 'derive'; // the current text's results decide
+      return;
+    }
     if (!from || from.count > 0) return;
     const caller = props.call.caller;
     if (!caller.name.trim()) {
@@ -133,7 +138,7 @@ export function CustomerSearch(props: {
     } else if (e.key === 'Enter') {
       e.preventDefault();
       if (res && res.query === q) enter(res, active);
-      else if (q.trim()) enterPending.current = true;
+      else if (q.trim()) pending.current = 'enter';
     } else if (e.key === 'Escape') {
       setRes(null);
     }
