@@ -113,8 +113,9 @@ Status OpenEnv(Env& e, const std::string& backend, const std::string& where) {
   }
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
-  e.deps = std::make_unique<Deps>(
-      Deps{*e.store, e.clock, e.throttle, {}, e.templates.get(), {}, nullptr, nullptr});
+  // In place: a copied temporary makes GCC 12 warn (maybe-uninitialized).
+  e.deps.reset(new Deps{*e.store, e.clock, e.throttle, DeskSettings{}, e.templates.get(),
+                        MailSettings{}, nullptr, nullptr});
   const Principal admin{0, "bench", Role::kAdmin, std::nullopt};
   return PutDirectoryList(*e.deps, admin, kList,
                           {"mesa@cliente.example", "cc@cliente.example", "jefe@cliente.example"})

@@ -217,8 +217,9 @@ Status OpenEnv(Env& e) {
   }
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
-  e.deps = std::make_unique<Deps>(
-      Deps{*e.store, e.clock, e.throttle, {}, e.templates.get(), {}, nullptr, nullptr});
+  // In place: a copied temporary makes GCC 12 warn (maybe-uninitialized).
+  e.deps.reset(new Deps{*e.store, e.clock, e.throttle, DeskSettings{}, e.templates.get(),
+                        MailSettings{}, nullptr, nullptr});
   // Codes given by CreateCustomerWithCode must not collide with an earlier run's.
   serial() = CountCustomers() * 10 + 1000000;
   return Status::Ok();

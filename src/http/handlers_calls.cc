@@ -22,7 +22,7 @@ Result<Response> Api::RecordCallRoute(Request& req) {
     return Status::InvalidArgument("is required: who is calling (name, phone)", "caller");
   }
   ATIENDE_ASSIGN_OR_RETURN(auto type, StringField(b, "type", true));
-  in.type = std::move(*type);
+  in.type = type.value_or("");  // required: always set (value_or keeps GCC 12 quiet)
   ATIENDE_ASSIGN_OR_RETURN(auto outcome, StringField(b, "outcome"));
   in.outcome = outcome.value_or("");
   ATIENDE_ASSIGN_OR_RETURN(auto notes, StringField(b, "notes"));
