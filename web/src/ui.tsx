@@ -92,6 +92,26 @@ export function Field(props: {
   );
 }
 
+// A write refused because someone else changed the record first: 409
+// version_conflict (412 for a stale If-Match).
+export function isVersionConflict(e: unknown) {
+  return e instanceof ApiError && ((e.status === 409 && e.code === 'version_conflict') || e.status === 412);
+}
+
+// The foot of an edit form: a version conflict says so (`conflict`) and offers
+// to reload keeping the input; any other problem shows as `other`.
+export function FormProblem(props: { error: unknown; other?: string; conflict: string; testId: string; onReload: () => void }) {
+  if (!isVersionConflict(props.error)) return <ErrorBox error={props.other} />;
+  return (
+    <div class="error box" role="alert" data-testid={props.testId}>
+      <p>{props.conflict}</p>
+      <button type="button" onClick={props.onReload}>
+        {t('edit.reload_keep')}
+      </button>
+    </div>
+  );
+}
+
 export function ErrorBox({ error }: { error?: string }) {
   if (!error) return null;
   return (

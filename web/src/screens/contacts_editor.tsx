@@ -9,9 +9,9 @@
 // and offers to read the list again; the list saved meanwhile is shown next
 // to the rows being edited, so the next save replaces it knowingly.
 import { useState } from 'preact/hooks';
-import { ApiError, type Caller, type Contact, type Customer } from '../api';
+import type { Caller, Contact, Customer } from '../api';
 import { t } from '../i18n';
-import { ErrorBox, Field, fieldError, formError } from '../ui';
+import { Field, FormProblem, fieldError, formError } from '../ui';
 import { RowsFields, StoredRows, sameRows, useRows, type RowColumn } from './rows_editor';
 
 const columns = (): RowColumn<keyof Contact>[] => [
@@ -65,7 +65,6 @@ export function ContactsEditor(props: {
       setError(err);
     }
   };
-  const conflict = error instanceof ApiError && error.code === 'version_conflict';
   const names = ['caller', 'caller.name', ...rows.names()];
   return (
     <form class="form" onSubmit={submit} noValidate data-testid="contacts-editor" aria-label={t('contacts.edit')}>
@@ -90,16 +89,7 @@ export function ContactsEditor(props: {
           lines={stored.map((k) => [k.name, k.role && `(${k.role})`, k.phone, k.email].filter(Boolean).join(' '))}
         />
       )}
-      {conflict ? (
-        <div class="error box" role="alert" data-testid="contacts-conflict">
-          <p>{t('contacts.conflict')}</p>
-          <button type="button" onClick={reload}>
-            {t('edit.reload_keep')}
-          </button>
-        </div>
-      ) : (
-        <ErrorBox error={formError(error, names)} />
-      )}
+      <FormProblem error={error} other={formError(error, names)} conflict={t('contacts.conflict')} testId="contacts-conflict" onReload={reload} />
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           {t('contacts.save')}

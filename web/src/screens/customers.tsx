@@ -6,10 +6,10 @@
 // /customers/{id}/contacts, which logs the call). Roles that may not edit do
 // not see the controls; the API refuses them anyway (403).
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, api, type Contact, type Customer, type CustomerPatch, type Role } from '../api';
+import { api, type Contact, type Customer, type CustomerPatch, type Role } from '../api';
 import { t } from '../i18n';
 import { linkProps } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText } from '../ui';
+import { Badge, ErrorBox, Field, FormProblem, Notice, fieldError, formError, problemText } from '../ui';
 import { ServicesTable } from './call_forms';
 import { ContactsEditor } from './contacts_editor';
 import { RowsFields, StoredRows, sameRows, useRows, type RowColumn } from './rows_editor';
@@ -259,7 +259,6 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
       setError(err);
     }
   };
-  const conflict = error instanceof ApiError && error.code === 'version_conflict';
   const names = [...TEXT_FIELDS.map(([k]) => k), 'criticality', 'service_manager', 'service_manager.name', 'service_manager.contact', ...services.names()];
   return (
     <form class="card form" onSubmit={submit} aria-labelledby="master-title" noValidate data-testid="master-form">
@@ -298,16 +297,7 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
       {storedServices && (
         <StoredRows testId="services-stored" title={t('services.stored_now')} lines={storedServices.map((s) => [s.service_id, s.circuit, s.description].filter(Boolean).join(' · '))} />
       )}
-      {conflict ? (
-        <div class="error box" role="alert" data-testid="customer-conflict">
-          <p>{t('customers.conflict')}</p>
-          <button type="button" onClick={reload}>
-            {t('edit.reload_keep')}
-          </button>
-        </div>
-      ) : (
-        <ErrorBox error={formError(error, names)} />
-      )}
+      <FormProblem error={error} other={formError(error, names)} conflict={t('customers.conflict')} testId="customer-conflict" onReload={reload} />
       <div class="row">
         <button type="submit" class="primary" disabled={busy}>
           {t('edit.save')}

@@ -43,7 +43,7 @@ export function useRows<K extends string>(name: string, columns: readonly RowCol
   const [sent, setSent] = useState<number[]>([]); // the row of each record sent
   const blank = () => Object.fromEntries(columns.map((c) => [c.key, ''])) as Record<K, string>;
   const keptRows = () => rows.map((r, i) => (columns.some((c) => r[c.key].trim()) ? i : -1)).filter((i) => i >= 0);
-  const filled = () => keptRows().map((i) => rows[i]);
+  const apiField = (i: number, k: string) => `${name}[${sent.indexOf(i)}].${k}`;
   return {
     name,
     rows,
@@ -56,7 +56,7 @@ export function useRows<K extends string>(name: string, columns: readonly RowCol
       setSent((s) => s.map((x) => (x === i ? -1 : x > i ? x - 1 : x)));
     },
     // The rows with something in them (what a save sends).
-    filled: () => filled(),
+    filled: () => keptRows().map((i) => rows[i]),
     // What to send; remembers which row is which for the API's errors.
     take: () => {
       const kept = keptRows();
@@ -64,9 +64,9 @@ export function useRows<K extends string>(name: string, columns: readonly RowCol
       return kept.map((i) => rows[i]);
     },
     // The API's field for row i's column k, by what was sent.
-    apiField: (i: number, k: string) => `${name}[${sent.indexOf(i)}].${k}`,
+    apiField,
     // Every field name the API may report for this list (for formError).
-    names: () => [name, ...rows.flatMap((_, i) => columns.map((c) => `${name}[${sent.indexOf(i)}].${c.key}`))],
+    names: () => [name, ...rows.flatMap((_, i) => columns.map((c) => apiField(i, c.key)))],
   };
 }
 

@@ -11,7 +11,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, type Ticket, type TicketPatch } from '../api';
 import { fmtTime, t } from '../i18n';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
+import { Badge, Field, FormProblem, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
 
 type Name = 'state' | 'priority' | 'assigned_group' | 'assigned_engineer' | 'work_note';
 const FIELDS: Name[] = ['state', 'priority', 'assigned_group', 'assigned_engineer', 'work_note'];
@@ -99,7 +99,6 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
       setError(err);
     }
   };
-  const conflict = error instanceof ApiError && ((error.status === 409 && error.code === 'version_conflict') || error.status === 412);
   const stateError =
     fieldError(error, 'state') ?? (error instanceof ApiError && error.code === 'transition_not_allowed' ? problemText(error) : undefined);
   return (
@@ -143,16 +142,7 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
       <Field label={t('ticket.work_note')} error={fieldError(error, 'work_note')} hint={t('edit.note_hint')}>
         {(a) => <textarea {...a} name="work_note" rows={2} value={value('work_note')} onInput={(e) => set('work_note', e.currentTarget.value)} />}
       </Field>
-      {conflict ? (
-        <div class="error box" role="alert" data-testid="ticket-conflict">
-          <p>{t('edit.conflict', { number: tk.number })}</p>
-          <button type="button" onClick={reload}>
-            {t('edit.reload_keep')}
-          </button>
-        </div>
-      ) : (
-        <ErrorBox error={stateError ? undefined : formError(error, FIELDS)} />
-      )}
+      <FormProblem error={error} other={stateError ? undefined : formError(error, FIELDS)} conflict={t('edit.conflict', { number: tk.number })} testId="ticket-conflict" onReload={reload} />
       {saved && <Notice kind="ok">{saved}</Notice>}
       <button type="submit" class="primary" disabled={busy}>
         {t('edit.save')}
