@@ -156,6 +156,29 @@ test('agent: Alt+A pressed before the results of what is typed derives with the 
   assert.equal(c?.caller.company, 'Zeta Inexistente Norte');
 });
 
+// With no match a few letters ago, Enter asks for the caller's name at once
+// (the agent types it straight on), and the derivation still waits for the
+// answer on its way so the company is logged as typed.
+test('agent: no match yet → Enter asks the caller’s name at once while the last answer is on its way', async ({ page, server }) => {
+  await signIn(page, server.url, 'agente', '/call');
+  await page.locator('#customer-search').focus();
+  await page.keyboard.type('Zeta Inexistente');
+  await page.getByText(/Ningún cliente coincide/).waitFor();
+  await page.route('**/api/v1/customers?*', async (route) => {
+    await sleep(1500);
+    await route.continue().catch(() => {});
+  });
+  await page.keyboard.type(' Norte');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Marta Gil');
+  await page.keyboard.press('Enter');
+  await page.getByText(/derivada a Assurance/).waitFor();
+  await page.unroute('**/api/v1/customers?*');
+  const sup = await server.api('supervisor');
+  const c = (await sup.must('GET', '/api/v1/interactions?limit=5')).items.find((x) => x.caller.name === 'Marta Gil');
+  assert.equal(c?.caller.company, 'Zeta Inexistente Norte');
+});
+
 test('agent: unknown customer → derived to Assurance', async ({ page, server }) => {
   await signIn(page, server.url, 'agente', '/call');
   const keys = new Keys(page);

@@ -42,6 +42,7 @@ export function CustomerSearch(props: {
   const ctrl = useRef<AbortController>();
   // Enter or Alt+A came before the results of what is typed.
   const pending = useRef<'enter' | 'derive' | null>(null);
+  const latest = useRef({ enter: (_r: Results, _i: number) => {}, derive: async (_r: Results) => {} });
   const input = useRef<HTMLInputElement>(null);
 
   useLayoutEffect(() => input.current?.focus(), []);
@@ -72,8 +73,10 @@ export function CustomerSearch(props: {
         setActive(0);
         const then = pending.current;
         pending.current = null;
-        if (then === 'enter') enter(got, 0);
-        else if (then === 'derive') void derive(got);
+        // This render's functions are stale by now (the caller's name may have
+        // been typed meanwhile): the latest ones act.
+        if (then === 'enter') latest.current.enter(got, 0);
+        else if (then === 'derive') void latest.current.derive(got);
       },
       (e) => {
         if ((e as Error).name === 'AbortError') return;
@@ -88,15 +91,15 @@ export function CustomerSearch(props: {
     props.onChoose(c);
   };
   const derive = async (from: Results | null = res) => {
-    if (from && from === res && from.query !== q) {
-      pending.current = 'derive'; // the current text's results decide
-      return;
-    }
     if (!from || from.count > 0) return;
     const caller = props.call.caller;
     if (!caller.name.trim()) {
       setNameMissing(true);
       document.getElementById('derive-caller')?.focus();
+      return;
+    }
+    if (from === res && from.query !== q) {
+      pending.current = 'derive'; // logged with the company as typed, once its results say no match
       return;
     }
     setBusy(true);
@@ -127,6 +130,8 @@ export function CustomerSearch(props: {
     else document.getElementById('derive-caller')?.focus();
   };
 
+  latest.current = { enter, derive };
+
   const onKey = (e: KeyboardEvent) => {
     const n = res?.items.length ?? 0;
     if (e.key === 'ArrowDown' && n) {
@@ -137,7 +142,9 @@ export function CustomerSearch(props: {
       setActive((a) => (a - 1 + n) % n);
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      if (res && res.query === q) enter(res, active);
+      // No match a few letters ago: no match now either (the caller's name is
+      // asked at once, and a derivation still waits for the current text).
+      if (res && (res.query === q || !res.items.length)) enter(res, active);
       else if (q.trim()) pending.current = 'enter';
     } else if (e.key === 'Escape') {
       setRes(null);
