@@ -384,6 +384,7 @@ class OpenApiTest(h.TestCase):
         self.assertIn("paths", doc, "the OpenAPI document has no paths")
         paths = doc["paths"]
         missing = []
+        operation_ids = []
         for route in h.routes():
             op = paths.get(route["path"], {}).get(route["method"].lower())
             if op is None:
@@ -391,10 +392,16 @@ class OpenApiTest(h.TestCase):
                 continue
             with self.subTest(route=route["method"] + " " + route["path"]):
                 self.assertTrue(op.get("responses"), "no responses documented")
+                # The name generated clients (web/src/api.gen.ts) know it by.
+                self.assertRegex(op.get("operationId", ""), r"^[a-z][A-Za-z0-9]*$",
+                                 "no lowerCamelCase operationId")
+                operation_ids.append(op.get("operationId"))
                 if "x-roles" in op and not route["public"]:
                     self.assertEqual(set(op["x-roles"]), route["roles"],
                                      "x-roles disagrees with routes.cc")
         self.assertEqual(missing, [], "routes missing from /api/v1/openapi.json")
+        twice = sorted({i for i in operation_ids if operation_ids.count(i) > 1})
+        self.assertEqual(twice, [], "operationIds used by more than one operation")
         # And nothing documented that the server does not serve.
         served = {(x["method"].lower(), x["path"]) for x in h.routes()}
         documented = {(m, p) for p, ops in paths.items() for m in ops

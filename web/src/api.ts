@@ -4,15 +4,13 @@
 // ApiError with `offline` set and flips the `connection` signal, so screens
 // keep their input and the shell shows a banner until the server answers.
 
-export interface Problem {
-  status: number;
-  code: string;
-  title?: string;
-  detail: string;
-  field?: string;
-  subject?: string; // e.g. the ticket that blocks an opening
-  [k: string]: unknown;
-}
+import type { components, operations } from './api.gen';
+
+type Schemas = components['schemas'];
+
+// The server's problem+json; the client makes its own, without type and
+// title, for a lost connection or an answer that is not one.
+export type Problem = Omit<Schemas['Problem'], 'type' | 'title'> & Partial<Pick<Schemas['Problem'], 'type' | 'title'>>;
 
 export class ApiError extends Error {
   constructor(
@@ -77,7 +75,7 @@ export interface CallOptions {
   preloaded?: boolean;
 }
 
-export async function call<T = any>(
+export async function call<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
@@ -125,204 +123,107 @@ const q = (params: Record<string, string | number | boolean | undefined | null>)
 };
 const enc = encodeURIComponent;
 
-// --- Types (the parts the screens read) --------------------------------------
-export type Role = 'agent' | 'supervisor' | 'dispatch' | 'back_office' | 'admin' | 'customer';
-export interface User {
-  id: number;
-  username: string;
-  role: Role;
-  customer_id: number | null;
-}
-export interface Session {
-  user: User;
-  desk: { time_zone: string };
-}
-export interface Caller {
-  name: string;
-  phone?: string;
-  company?: string;
-  email?: string;
-}
-export interface Customer {
-  id: number;
-  code: string;
-  legal_name: string;
-  group: string;
-  criticality: string | null;
-  technology: string;
-  tax_id: string;
-  blocks: string[];
-  region: string;
-  segment: string;
-  email: string;
-  phone: string;
-  service_manager: { name: string; contact: string };
-  services: { service_id: string; circuit: string; description: string }[];
-  contacts: Contact[];
-  version: number;
-}
-export interface Contact {
-  name: string;
-  role: string;
-  phone: string;
-  email: string;
-}
+// --- Types: the API's own, generated ------------------------------------------
+// api.gen.ts is what `npm run gen:api` makes of the server's OpenAPI document
+// (src/http/openapi.json); these are the names the screens use. Where a shape
+// here is wrong, the document is: fix it there and regenerate.
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type Responses<Op extends keyof operations> = operations[Op]['responses'];
+// What operation `Op` answers with status `S`, the JSON it takes and its query.
+type Answer<Op extends keyof operations, S extends keyof Responses<Op> = 200 & keyof Responses<Op>> = Json<Responses<Op>[S]>;
+type Body<Op extends keyof operations> = Json<NonNullable<operations[Op]['requestBody']>>;
+type Query<Op extends keyof operations> = NonNullable<operations[Op]['parameters']['query']>;
+
+export type Role = Schemas['Role'];
+export type User = Schemas['User'];
+export type UserEntry = Schemas['UserEntry']; // as GET /users lists them
+export type Session = Schemas['Session'];
+export type Caller = Schemas['Caller'];
+export type Customer = Schemas['Customer'];
+export type Contact = Schemas['Contact'];
+export type Ticket = Schemas['Ticket'];
+export type Notice = Schemas['Notice'];
+export type Case = Schemas['Case'];
+export type FormField = Schemas['FormField'];
+export type Mail = Schemas['Mail'];
+export type DirectoryList = Schemas['DirectoryList'];
+export type Change = Schemas['Change'];
+export type CustomerSearch = Answer<'searchCustomers'>;
+export type ImportReport = Answer<'importCustomers'>;
+export type RecordedCall = Answer<'recordCall', 201>;
 // The master data PATCH /customers/{id} may change (NM-1).
-export type CustomerPatch = Partial<Omit<Customer, 'id' | 'version' | 'blocks'>>;
+export type CustomerPatch = Body<'patchCustomer'>;
 // The fields PATCH /tickets/{n} may change; work_note is appended.
-export interface TicketPatch {
-  state?: string;
-  priority?: number;
-  assigned_group?: string;
-  assigned_engineer?: string;
-  work_note?: string;
-}
-export interface Ticket {
-  number: string;
-  kind: 'incident' | 'requirement';
-  state: string;
-  category: string;
-  priority: number;
-  customer: { id: number; legal_name: string; critical: boolean };
-  service: { service_id: string; circuit: string };
-  subject: string;
-  description: string;
-  assigned_engineer: string;
-  assigned_group?: string;
-  resolution: string;
-  linked_to: string | null;
-  items: { number: string; description: string }[];
-  updates: { at: string; author: string; kind: string; text: string }[];
-  actions: { action: string; to: string }[];
-  version: number;
-  created_at: string;
-  resolved_at: string | null;
-  sla?: {
-    response_due: string;
-    resolution_due: string;
-    responded_at: string | null;
-    response_breached: boolean;
-    resolution_breached: boolean;
-  };
-}
-export interface Notice {
-  number: string;
-  customer_id: number;
-  state: 'open' | 'closed';
-  visit_day: string;
-  location_ref: string;
-  phone_1: string;
-  phone_2: string;
-  observations: string;
-  outcome: string | null;
-  version: number;
-  [k: string]: unknown;
-}
-export interface FormField {
-  name: string;
-  type: 'date' | 'text' | 'phone' | 'choice' | 'textarea';
-  label: string;
-  min?: string; // "today", "today+2"
-  max?: string;
-  distinct_from?: string;
-  options?: (string | { id: string; label: string })[];
-  required?: boolean;
-}
-export interface Case {
-  number: string;
-  procedure: string;
-  procedure_title: string;
-  customer: { id: number; code: string; legal_name: string; region: string; regional: boolean };
-  state: 'open' | 'closed';
-  result: null | { code: string; label: string };
-  step: {
-    id: string;
-    title: string;
-    role: string;
-    kind: 'form' | 'decide' | 'wait' | 'end';
-    form: FormField[];
-    outcomes: { id: string; label: string; requires?: string[] }[];
-  } | null;
-  notice: Notice | null;
-  overdue: { state: 'none' | 'warning' | 'overdue'; warn_at?: string; due_at?: string; followups_sent?: number };
-  timeline?: { at: string; actor: string; kind: string; text: string; data?: unknown }[]; // not in lists
-  version: number;
-  created_at: string;
-  updated_at: string;
-}
+export type TicketPatch = Body<'patchTicket'>;
+// A notice's visit (all four fields or none) and observations (ZB-4).
+export type NoticePatch = Body<'patchNotice'>;
 
 // --- Endpoints -----------------------------------------------------------------
 export const api = {
-  login: (username: string, password: string) => call<Session>('POST', '/api/v1/session', { username, password }),
+  login: (username: string, password: string) => call<Answer<'signIn'>>('POST', '/api/v1/session', { username, password } satisfies Body<'signIn'>),
   // Who is signed in, at start-up: the answer index.html and portal.html
   // preload while the scripts download.
-  firstSession: () => call<Session>('GET', '/api/v1/session', undefined, { preloaded: true }),
-  logout: () => call('DELETE', '/api/v1/session'),
+  firstSession: () => call<Answer<'getSession'>>('GET', '/api/v1/session', undefined, { preloaded: true }),
+  logout: () => call<null>('DELETE', '/api/v1/session'),
 
   searchCustomers: (text: string, signal?: AbortSignal) =>
-    call<{ count: number; items: Customer[]; derive_to?: string }>(
-      'GET',
-      '/api/v1/customers' + q({ q: text, limit: 8 }),
-      undefined,
-      { signal },
-    ),
-  customer: (id: number) => call<Customer>('GET', `/api/v1/customers/${id}`),
+    call<CustomerSearch>('GET', '/api/v1/customers' + q({ q: text, limit: 8 } satisfies Query<'searchCustomers'>), undefined, { signal }),
+  customer: (id: number) => call<Answer<'getCustomer'>>('GET', `/api/v1/customers/${id}`),
   // If-Match: a concurrent edit answers 409 version_conflict, nothing lost.
   patchCustomer: (id: number, version: number, body: CustomerPatch) =>
-    call<Customer>('PATCH', `/api/v1/customers/${id}`, body, { headers: ifMatch(version) }),
+    call<Answer<'patchCustomer'>>('PATCH', `/api/v1/customers/${id}`, body, { headers: ifMatch(version) }),
   // A call taker updates the company's contacts during a call (NM-8); the call is logged.
   // If-Match: another's save since `version` was read answers 409 version_conflict.
   putContacts: (id: number, version: number, contacts: Contact[], caller: Caller) =>
-    call<Customer>('PUT', `/api/v1/customers/${id}/contacts`, { contacts, caller }, { headers: ifMatch(version) }),
+    call<Answer<'putCustomerContacts'>>('PUT', `/api/v1/customers/${id}/contacts`, { contacts, caller } satisfies Body<'putCustomerContacts'>, {
+      headers: ifMatch(version),
+    }),
   importCustomers: (file: File, dryRun: boolean) =>
-    call('POST', '/api/v1/customers/import' + q({ dry_run: dryRun || undefined }), file, {
+    call<ImportReport>('POST', '/api/v1/customers/import' + q({ dry_run: dryRun || undefined } satisfies Query<'importCustomers'>), file, {
       headers: { 'Content-Type': importType(file.name) },
     }),
 
-  tickets: (params: Record<string, string | number | boolean | undefined>) =>
-    call<{ items: Ticket[]; count?: number }>('GET', '/api/v1/tickets' + q(params)),
-  ticket: (n: string) => call<Ticket>('GET', `/api/v1/tickets/${enc(n)}`),
-  openTicket: (body: Record<string, unknown>) => call<{ ticket: Ticket } & Ticket>('POST', '/api/v1/tickets', body),
+  tickets: (params: Query<'listTickets'>) => call<Answer<'listTickets'>>('GET', '/api/v1/tickets' + q(params)),
+  ticket: (n: string) => call<Answer<'getTicket'>>('GET', `/api/v1/tickets/${enc(n)}`),
+  openTicket: (body: Body<'openTicket'>) => call<Answer<'openTicket', 201>>('POST', '/api/v1/tickets', body),
   patchTicket: (n: string, version: number, body: TicketPatch) =>
-    call<Ticket>('PATCH', `/api/v1/tickets/${enc(n)}`, body, { headers: ifMatch(version) }),
+    call<Answer<'patchTicket'>>('PATCH', `/api/v1/tickets/${enc(n)}`, body, { headers: ifMatch(version) }),
   resolveTicket: (n: string, resolution: string) =>
-    call<Ticket>('POST', `/api/v1/tickets/${enc(n)}/resolve`, { resolution }),
+    call<Answer<'resolveTicket'>>('POST', `/api/v1/tickets/${enc(n)}/resolve`, { resolution } satisfies Body<'resolveTicket'>),
   reopenTicket: (n: string, reason: string, caller?: Caller) =>
-    call<Ticket>('POST', `/api/v1/tickets/${enc(n)}/reopen`, { reason, caller }),
-  closeTicket: (n: string) => call<Ticket>('POST', `/api/v1/tickets/${enc(n)}/close`, {}),
-  commentTicket: (n: string, text: string, kind?: 'comment' | 'work_note') =>
-    call<Ticket>('POST', `/api/v1/tickets/${enc(n)}/comments`, { text, kind }),
+    call<Answer<'reopenTicket'>>('POST', `/api/v1/tickets/${enc(n)}/reopen`, { reason, caller } satisfies Body<'reopenTicket'>),
+  closeTicket: (n: string) => call<Answer<'closeTicket'>>('POST', `/api/v1/tickets/${enc(n)}/close`, {}),
+  commentTicket: (n: string, text: string, kind?: Body<'commentTicket'>['kind']) =>
+    call<Answer<'commentTicket', 201>>('POST', `/api/v1/tickets/${enc(n)}/comments`, { text, kind } satisfies Body<'commentTicket'>),
 
-  recordCall: (body: Record<string, unknown>) => call<any>('POST', '/api/v1/interactions', body),
+  recordCall: (body: Body<'recordCall'>) => call<RecordedCall>('POST', '/api/v1/interactions', body),
 
-  notices: (params: Record<string, string | number | undefined>) =>
-    call<{ items: Notice[] }>('GET', '/api/v1/notices' + q(params)),
-  notice: (n: string) => call<Notice>('GET', `/api/v1/notices/${enc(n)}`),
-  patchNotice: (n: string, body: Record<string, unknown>) => call<Notice>('PATCH', `/api/v1/notices/${enc(n)}`, body),
-  closeNotice: (n: string, body: Record<string, unknown>) =>
-    call<Notice>('POST', `/api/v1/notices/${enc(n)}/close`, body),
+  notices: (params: Query<'listNotices'>) => call<Answer<'listNotices'>>('GET', '/api/v1/notices' + q(params)),
+  notice: (n: string) => call<Answer<'getNotice'>>('GET', `/api/v1/notices/${enc(n)}`),
+  patchNotice: (n: string, body: NoticePatch) => call<Answer<'patchNotice'>>('PATCH', `/api/v1/notices/${enc(n)}`, body),
+  closeNotice: (n: string, body: Body<'closeNotice'>) => call<Answer<'closeNotice'>>('POST', `/api/v1/notices/${enc(n)}/close`, body),
 
-  users: () => call<{ items: (User & { disabled: boolean; created_at: string })[] }>('GET', '/api/v1/users'),
-  addUser: (body: Record<string, unknown>) => call('POST', '/api/v1/users', body),
-  directory: () => call<any>('GET', '/api/v1/directory'),
+  users: () => call<Answer<'listUsers'>>('GET', '/api/v1/users'),
+  addUser: (body: Body<'addUser'>) => call<Answer<'addUser', 201>>('POST', '/api/v1/users', body),
+  directory: () => call<Answer<'getDirectory'>>('GET', '/api/v1/directory'),
   putDirectory: (list: string, addresses: string[]) =>
-    call('PUT', `/api/v1/directory/${enc(list)}`, { addresses }),
-  mail: (params: Record<string, string | number | undefined>) => call<{ items: any[] }>('GET', '/api/v1/mail' + q(params)),
+    call<Answer<'putDirectoryList'>>('PUT', `/api/v1/directory/${enc(list)}`, { addresses } satisfies Body<'putDirectoryList'>),
+  mail: (params: Query<'listMail'>) => call<Answer<'listMail'>>('GET', '/api/v1/mail' + q(params)),
   mailRaw: (id: number) => call<string>('GET', `/api/v1/mail/${id}/raw`, undefined, { raw: true }),
-  retryMail: (id: number) => call('POST', `/api/v1/mail/${id}/retry`, {}),
+  retryMail: (id: number) => call<Answer<'retryMail', 202>>('POST', `/api/v1/mail/${id}/retry`, {}),
 
   // The ZB procedure (issue 6): cases and their steps.
-  cases: (params: Record<string, string | number | undefined>) =>
-    call<{ count: number; items: Case[] }>('GET', '/api/v1/cases' + q({ procedure: 'zb-unblock', ...params })),
-  case: (n: string) => call<Case>('GET', `/api/v1/cases/${enc(n)}`),
+  cases: (params: Query<'listCases'>) => call<Answer<'listCases'>>('GET', '/api/v1/cases' + q({ procedure: 'zb-unblock', ...params })),
+  case: (n: string) => call<Answer<'getCase'>>('GET', `/api/v1/cases/${enc(n)}`),
   // 201: a new case; 200: the customer's open case, the intake added to it (ZB-1).
-  openCase: async (customer_id: number, intake: { caller: string; phones: string[]; comment: string }) => {
+  openCase: async (customer_id: number, intake: Body<'openCase'>['intake']) => {
     let status = 0;
-    const c = await call<Case>('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id, intake }, { onStatus: (s) => (status = s) });
+    const body: Body<'openCase'> = { procedure: 'zb-unblock', customer_id, intake };
+    const c = await call<Answer<'openCase', 201 | 200>>('POST', '/api/v1/cases', body, { onStatus: (s) => (status = s) });
     return { case: c, created: status === 201 };
   },
   caseStep: (n: string, step: string, outcome: string, fields: Record<string, string>) =>
-    call<Case>('POST', `/api/v1/cases/${enc(n)}/steps/${enc(step)}`, { outcome, fields }),
+    call<Answer<'submitCaseStep'>>('POST', `/api/v1/cases/${enc(n)}/steps/${enc(step)}`, { outcome, fields } satisfies Body<'submitCaseStep'>),
 };
 
 // The ETag the server sent with the version (`"v7"`), for optimistic concurrency.

@@ -4,13 +4,8 @@
 // screen reads it again through the API. `null` tells listeners to re-read
 // everything — the server could not say what was missed (`reset`), or the
 // stream came back after a break.
+import type { Change } from './api';
 
-export interface Change {
-  entity: string; // "ticket", "case", "notice", "customer", "clock", …
-  id: string;
-  action: string; // "ticket.comment"
-  at: string;
-}
 type Listener = (c: Change | null) => void;
 
 const listeners = new Set<Listener>();

@@ -1,16 +1,17 @@
 // Admin: users and roles, the directory of lists and addresses, the customer
 // master import with its report row by row, and the mail outbox.
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Role } from '../api';
+import { api, type DirectoryList as List, type ImportReport, type Mail, type Role, type UserEntry } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'dispatch', 'back_office', 'admin', 'customer'];
+const MAIL_STATUSES: Mail['status'][] = ['queued', 'sending', 'sent', 'failed', 'kept'];
 
 export function AdminUsers() {
-  const [users, setUsers] = useState<any[]>();
+  const [users, setUsers] = useState<UserEntry[]>();
   const [error, setError] = useState<string>();
-  const [form, setForm] = useState({ username: '', role: 'agent', password: '', customer_code: '' });
+  const [form, setForm] = useState({ username: '', role: 'agent' as Role, password: '', customer_code: '' });
   const [addError, setAddError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const load = () => api.users().then((r) => setUsers(r.items), (e) => setError(problemText(e)));
@@ -93,7 +94,7 @@ export function AdminUsers() {
   );
 }
 
-function DirectoryList({ list, onSaved }: { list: { name: string; addresses: string[]; updated_at: string }; onSaved: () => void }) {
+function DirectoryList({ list, onSaved }: { list: List; onSaved: () => void }) {
   const [text, setText] = useState(list.addresses.join('\n'));
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState(false);
@@ -125,7 +126,7 @@ function DirectoryList({ list, onSaved }: { list: { name: string; addresses: str
 }
 
 export function AdminDirectory() {
-  const [lists, setLists] = useState<any[]>();
+  const [lists, setLists] = useState<List[]>();
   const [error, setError] = useState<string>();
   const load = () => api.directory().then((r) => setLists(r.items), (e) => setError(problemText(e)));
   useEffect(() => void load(), []);
@@ -142,7 +143,7 @@ export function AdminDirectory() {
 export function AdminImport() {
   const [file, setFile] = useState<File>();
   const [dryRun, setDryRun] = useState(true);
-  const [report, setReport] = useState<any>();
+  const [report, setReport] = useState<ImportReport>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
@@ -200,7 +201,7 @@ export function AdminImport() {
                 </tr>
               </thead>
               <tbody>
-                {report.rejected.map((r: any, i: number) => (
+                {report.rejected.map((r, i) => (
                   <tr key={i}>
                     <td>{r.row}</td>
                     <td>{r.field || '—'}</td>
@@ -217,8 +218,8 @@ export function AdminImport() {
 }
 
 export function AdminMail() {
-  const [status, setStatus] = useState('');
-  const [items, setItems] = useState<any[]>();
+  const [status, setStatus] = useState<Mail['status'] | ''>('');
+  const [items, setItems] = useState<Mail[]>();
   const [error, setError] = useState<string>();
   const [raw, setRaw] = useState<{ id: number; text: string }>();
   const [rowError, setRowError] = useState<{ id: number; text: string }>();
@@ -253,9 +254,9 @@ export function AdminMail() {
       <h1 id="mail-title">{t('mail.title')}</h1>
       <Field label={t('mail.status')}>
         {(a) => (
-          <select {...a} value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <select {...a} value={status} onChange={(e) => setStatus(e.currentTarget.value as Mail['status'] | '')}>
             <option value="">{t('mail.all')}</option>
-            {['queued', 'sending', 'sent', 'failed', 'kept'].map((s) => (
+            {MAIL_STATUSES.map((s) => (
               <option key={s} value={s}>
                 {t(('mail.s_' + s) as Key)}
               </option>

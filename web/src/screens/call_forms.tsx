@@ -2,7 +2,7 @@
 // it (NM-7, NM-9), service information (NM-8) and the ZB intake (ZB-1). Each
 // keeps its input on any error and shows the error next to its field.
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, api, type Caller, type Customer, type Ticket } from '../api';
+import { ApiError, api, type Caller, type Customer, type RecordedCall, type Ticket } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, problemText, stateLabel, updateText } from '../ui';
 import type { CallState } from './call';
@@ -271,8 +271,9 @@ export function FollowUp(props: {
         customer_id: props.customer?.id,
         started_at: props.call.startedAt,
       });
-      setTk(r.ticket_detail);
-      props.onLogged(t('call.follow_logged', { number: r.ticket_detail.number }));
+      const found = r.ticket_detail!; // a follow-up call answers with its ticket
+      setTk(found);
+      props.onLogged(t('call.follow_logged', { number: found.number }));
     } catch (err) {
       setError(err);
     }
@@ -343,7 +344,7 @@ export function FollowUp(props: {
 
 export function ServiceInfo(props: { customer: Customer; call: CallState; setCaller: (c: Caller) => void; onLogged: (m: string) => void }) {
   const [error, setError] = useState<unknown>();
-  const [info, setInfo] = useState<any>();
+  const [info, setInfo] = useState<RecordedCall['service_info']>();
   const [editContacts, setEditContacts] = useState(false); // NM-8: update them on the call
   const form = useRef<HTMLFormElement>(null);
   useFirstEmpty(form);
@@ -373,26 +374,26 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
         <div class="card" data-testid="service-info">
           <h3>{t('info.manager')}</h3>
           <p>
-            {info.service_manager?.name || '—'} {info.service_manager?.contact && `· ${info.service_manager.contact}`}
+            {info.service_manager.name || '—'} {info.service_manager.contact && `· ${info.service_manager.contact}`}
           </p>
           <h3>{t('info.services')}</h3>
-          <ServicesTable services={info.services ?? []} />
+          <ServicesTable services={info.services} />
           <h3>{t('info.contacts')}</h3>
           {editContacts ? (
             <ContactsEditor
-              contacts={info.contacts ?? []}
+              contacts={info.contacts}
               version={info.version}
               caller={props.call.caller}
               askCaller={!props.call.caller.name.trim()}
               save={(list, version, caller) => api.putContacts(props.customer.id, version, list, caller ?? props.call.caller)}
-              reload={() => api.customer(props.customer.id).then((c) => (setInfo((i: any) => ({ ...i, contacts: c.contacts, version: c.version })), c))}
+              reload={() => api.customer(props.customer.id).then((c) => (setInfo((i) => i && { ...i, contacts: c.contacts, version: c.version }), c))}
               onSaved={(c) => (setInfo({ ...info, contacts: c.contacts, version: c.version }), setEditContacts(false), props.onLogged(t('contacts.saved')))}
               onCancel={() => setEditContacts(false)}
             />
           ) : (
             <>
               <ul>
-                {(info.contacts ?? []).map((c: any, i: number) => (
+                {info.contacts.map((c, i) => (
                   <li key={i}>
                     {c.name} {c.role && `(${c.role})`} {c.phone} {c.email}
                   </li>
@@ -404,11 +405,11 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
             </>
           )}
           <h3>{t('info.open_tickets')}</h3>
-          {(info.open_tickets ?? []).length === 0 ? (
+          {info.open_tickets.length === 0 ? (
             <p class="hint">{t('info.no_open')}</p>
           ) : (
             <ul>
-              {info.open_tickets.map((o: any) => (
+              {info.open_tickets.map((o) => (
                 <li key={o.number}>
                   {o.number} · {stateLabel(o.state)} · {o.subject} · {t('ticket.engineer')}: {o.assigned_engineer || t('ticket.unassigned')}
                 </li>
@@ -473,7 +474,7 @@ export function ZbIntake(props: { customer: Customer; call: CallState; setCaller
 }
 
 // A customer's services: id, circuit, what it is (NM-8's service information).
-export function ServicesTable({ services, caption }: { services: { service_id: string; circuit?: string; description?: string }[]; caption?: string }) {
+export function ServicesTable({ services, caption }: { services: Customer['services']; caption?: string }) {
   return (
     <table>
       {caption && <caption class="sr-only">{caption}</caption>}

@@ -5,16 +5,17 @@
 // they are on their way (a fast typist), they wait for them instead of acting
 // on the results of a few letters ago.
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, type Caller, type Customer } from '../api';
+import { api, type Caller, type Customer, type CustomerSearch } from '../api';
 import { t } from '../i18n';
 import { Badge, ErrorBox, Field, fieldError, formError, problemText, useAltKeys } from '../ui';
 import type { CallState } from './call';
 
+// The answer to what was typed (`query`).
 interface Results {
   query: string;
   count: number;
   items: Customer[];
-  derive_to?: string;
+  derive_to?: CustomerSearch['derive_to'];
 }
 
 // When the last keystroke happened, to measure results painted after it

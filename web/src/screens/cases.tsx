@@ -15,6 +15,11 @@ function OverdueBadge({ c }: { c: Case }) {
   return null;
 }
 
+// "LEGAL NAME (CODE)"; a case whose customer was deleted shows its id.
+function customerLabel(c: Case) {
+  return c.customer ? `${c.customer.legal_name} (${c.customer.code})` : t('notices.customer_id', { id: c.customer_id });
+}
+
 function CaseTable({ items, testid }: { items: Case[]; testid: string }) {
   return (
     <table data-testid={testid}>
@@ -34,7 +39,7 @@ function CaseTable({ items, testid }: { items: Case[]; testid: string }) {
               <a {...linkProps('/cases/' + c.number)}>{c.number}</a>
             </td>
             <td>
-              {c.customer.legal_name} ({c.customer.code}) {c.customer.regional && <Badge>{t('cases.regional')}</Badge>}
+              {customerLabel(c)} {c.customer?.regional && <Badge>{t('cases.regional')}</Badge>}
             </td>
             <td>{c.step?.title ?? '—'}</td>
             <td>{fmtTime(c.overdue?.due_at)}</td>
@@ -120,19 +125,16 @@ function StepField(props: { f: FormField; value: string; onInput: (v: string) =>
     <Field label={f.label} required={props.required} error={props.error}>
       {(a) => {
         const common = { ...a, name: f.name, value: props.value, onInput: (e: Event) => props.onInput((e.currentTarget as HTMLInputElement).value) };
-        if (f.type === 'textarea') return <textarea {...common} rows={2} />;
+        if (f.type === 'long_text') return <textarea {...common} rows={2} />;
         if (f.type === 'choice')
           return (
             <select {...common} onChange={common.onInput}>
               <option value="">—</option>
-              {(f.options ?? []).map((o) => {
-                const id = typeof o === 'string' ? o : o.id;
-                return (
-                  <option key={id} value={id}>
-                    {typeof o === 'string' ? o : o.label}
-                  </option>
-                );
-              })}
+              {(f.options ?? []).map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
             </select>
           );
         if (f.type === 'date') return <input {...common} type="date" min={relDay(f.min)} max={relDay(f.max)} />;
@@ -247,7 +249,7 @@ function CaseCard({ initial, onDone }: { initial: Case; onDone: (message: string
   return (
     <article class="card" aria-labelledby={'case-' + c.number} data-testid="case">
       <h2 id={'case-' + c.number}>
-        {c.number} · {c.customer.legal_name} ({c.customer.code}) <OverdueBadge c={c} />
+        {c.number} · {customerLabel(c)} <OverdueBadge c={c} />
       </h2>
       {c.notice && (
         <p>
@@ -299,10 +301,10 @@ export function CaseView({ number }: { number: string }) {
         <div class="split">
           <div class="card">
             <h2>
-              {c.procedure_title} · {c.customer.legal_name} ({c.customer.code}) <OverdueBadge c={c} />
+              {c.procedure_title} · {customerLabel(c)} <OverdueBadge c={c} />
             </h2>
             <p>
-              {t('cases.region')}: {c.customer.region || '—'} {c.customer.regional && <Badge>{t('cases.regional')}</Badge>}
+              {t('cases.region')}: {c.customer?.region || '—'} {c.customer?.regional && <Badge>{t('cases.regional')}</Badge>}
             </p>
             <h3>{t('cases.notice')}</h3>
             {c.notice ? (

@@ -221,7 +221,7 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
     const before = draftOf(base);
     const body: CustomerPatch = {};
     for (const [k] of TEXT_FIELDS) if (d[k] !== before[k]) body[k] = d[k];
-    if (d.criticality !== before.criticality) body.criticality = d.criticality || null;
+    if (d.criticality !== before.criticality) body.criticality = d.criticality === 'Prioritario' ? d.criticality : null;
     if (d.manager_name !== before.manager_name || d.manager_contact !== before.manager_contact) {
       body.service_manager = { name: d.manager_name, contact: d.manager_contact };
     }

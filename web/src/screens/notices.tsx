@@ -2,7 +2,7 @@
 // two phones — ZB-3/4), observations, and the closing verdict apta / no apta
 // with the technician's observations (ZB-8/9).
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Notice as NoticeT } from '../api';
+import { api, type Notice as NoticeT, type NoticePatch } from '../api';
 import { deskToday, fmtDate, fmtTime, t } from '../i18n';
 import { linkProps } from '../router';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
@@ -97,7 +97,7 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
     if (!n) return;
     setError(undefined);
     setDone(undefined);
-    const body: Record<string, unknown> = { version: n.version, observations: visit.observations };
+    const body: NoticePatch = { version: n.version, observations: visit.observations };
     const anyVisit = visit.visit_day || visit.location_ref || visit.phone_1 || visit.phone_2;
     if (anyVisit) Object.assign(body, { visit_day: visit.visit_day, location_ref: visit.location_ref, phone_1: visit.phone_1, phone_2: visit.phone_2 });
     try {
@@ -129,7 +129,7 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
         {t('notices.notice', { number })} <Badge kind={n.state === 'open' ? 'warn' : 'ok'}>{t(n.state === 'open' ? 'notices.state_open' : 'notices.state_closed')}</Badge>
       </h2>
       <p class="hint">
-        {t('notices.created')}: {fmtTime(n.created_at as string)}
+        {t('notices.created')}: {fmtTime(n.created_at)}
         {n.outcome && ` · ${t(n.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta')}`}
       </p>
       {done && <Notice kind="ok">{done}</Notice>}
@@ -182,7 +182,7 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
       )}
       {n.state === 'closed' && !!n.technician_observations && (
         <p>
-          {t('notices.tech_observations')}: {String(n.technician_observations)}
+          {t('notices.tech_observations')}: {n.technician_observations}
         </p>
       )}
     </section>

@@ -69,6 +69,7 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
         if (v.trim()) body.work_note = v;
       } else if (v !== current(tk, n) || draft!.version !== tk.version) {
         if (n === 'priority') body.priority = Number(v);
+        else if (n === 'state') body.state = v as NonNullable<TicketPatch['state']>; // one of `moves`
         else body[n] = v;
       }
     }
