@@ -1,10 +1,11 @@
-// Changes to an existing ticket: PATCH, resolve, close, reopen, comments, and
-// the auto-close of resolved tickets. See tickets.h for the contracts.
+#include "app/ticket_actions.h"
+
 #include <algorithm>
+#include <functional>
 
 #include "app/ticket_support.h"
-#include "app/tickets.h"
 #include "core/calendar.h"
+#include "core/interaction.h"
 #include "core/sla.h"
 #include "json/ticket_json.h"
 

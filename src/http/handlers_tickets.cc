@@ -1,5 +1,6 @@
 // Handlers: tickets (NM-6 … NM-10) — open, follow up by number, change,
 // resolve, close, reopen, comment, queues and history.
+#include "app/ticket_actions.h"
 #include "app/tickets.h"
 #include "core/time_format.h"
 #include "http/api.h"
