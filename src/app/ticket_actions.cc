@@ -96,7 +96,7 @@ Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view nu
     }
     if (c.priority && *c.priority != t.priority) {
       // A new priority moves the targets, measured from when the ticket was opened.
-      t.priority = *c.priority;
+      t.priority = PriorityFromInput(*c.priority);
       SlaDue due = ComputeDue(*d.sla, t.priority, t.created_at);
       t.response_due = due.response;
       t.resolution_due = due.resolution;

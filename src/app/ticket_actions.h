@@ -21,7 +21,7 @@ namespace atiende {
 // The fields PATCH may change; nullopt leaves a field alone.
 struct TicketChange {
   std::optional<TicketState> state;  // only by the "update" and "cancel" actions
-  std::optional<int> priority;
+  std::optional<int64_t> priority;   // as typed; 1..4 or refused
   std::optional<std::string> assigned_engineer;
   std::optional<std::string> assigned_group;
   std::optional<std::string> subject;

@@ -63,7 +63,8 @@ Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& cu
     }
     t.linked_to = old->number;
   }
-  t.priority = in.priority.value_or(DefaultPriority(t.kind, t.category, t.critical));
+  t.priority = in.priority ? PriorityFromInput(*in.priority)
+                           : DefaultPriority(t.kind, t.category, t.critical);
   return NormalizeNewTicket(t);
 }
 

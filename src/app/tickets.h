@@ -31,7 +31,7 @@ struct OpenTicketInput {
   std::string subject;
   std::string description;
   Caller caller;
-  std::optional<int> priority;  // nullopt → DefaultPriority
+  std::optional<int64_t> priority;  // as typed; nullopt → DefaultPriority; 1..4 or refused
   std::string assigned_engineer;
   std::string assigned_group;
   std::vector<std::string> items;  // requirement items; none → one item from the subject
