@@ -1,4 +1,5 @@
 // Handlers: health, metrics, the OpenAPI document, the clock.
+#include "app/health.h"
 #include "app/training_clock.h"
 #include "core/embedded.h"
 #include "core/time_format.h"
@@ -7,12 +8,8 @@
 namespace atiende::http {
 
 Result<Response> Api::Healthz(Request&) {
-  // A transaction on a pooled connection: proves the database answers, costs
-  // nothing that grows with the data.
-  Status s = deps_.store.Read([](ReadTx&) { return Status::Ok(); });
-  if (!s.ok()) return Status::Unavailable("database: " + s.message());
-  return Json(200,
-              {{"status", "ok"}, {"backend", deps_.store.backend()}, {"version", ATIENDE_VERSION}});
+  ATIENDE_ASSIGN_OR_RETURN(Health h, CheckHealth(deps_));
+  return Json(200, {{"status", "ok"}, {"backend", h.backend}, {"version", ATIENDE_VERSION}});
 }
 
 Result<Response> Api::MetricsText(Request&) {
