@@ -99,4 +99,13 @@ Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit
   return out;
 }
 
+Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, int64_t id) {
+  std::vector<AuditEntry> entries;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(entries, tx.ListAudit("customer", std::to_string(id), 200));
+    return entries.empty() ? tx.GetCustomer(id).status() : Status::Ok();
+  }));
+  return entries;
+}
+
 }  // namespace atiende
