@@ -87,6 +87,7 @@ Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit
     for (auto& h : hits) out.hits.emplace_back(std::move(h.customer), h.score);
     return Status::Ok();
   }));
+  out.derive_to_assurance = out.hits.empty();
   return out;
 }
 

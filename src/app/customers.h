@@ -37,6 +37,7 @@ Result<Customer> GetCustomer(Deps& d, const Principal& who, int64_t id);
 
 struct CustomerSearch {
   std::vector<std::pair<Customer, double>> hits;  // best first, with scores
+  bool derive_to_assurance = false;  // NM-3: no customer matches; the call goes to Assurance
 };
 // kInvalidArgument when the text is longer than 200 bytes or not UTF-8.
 Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit);

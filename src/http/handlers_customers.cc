@@ -29,7 +29,7 @@ Result<Response> Api::SearchCustomers(Request& req) {
     items.push_back(std::move(o));
   }
   boost::json::object out{{"query", q->second}, {"count", items.size()}};
-  if (items.empty()) {
+  if (found.derive_to_assurance) {
     out["derive_to"] = "assurance";
     out["hint"] =
         "No customer in the master matches; per the NM protocol the call is derived to Assurance.";
