@@ -124,6 +124,9 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
 Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q_in) {
   InteractionQuery q = q_in;
   q.limit = std::clamp(q.limit, 1, 500);
+  if (auto n = ParseTicketNumber(q.ticket_number)) {
+    q.ticket_number = FormatTicketNumber(n->series, n->n);
+  }
   std::vector<Interaction> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
     if (q.ticket_number.rfind(kSeriesItem, 0) == 0) {  // calls are kept under the request

@@ -47,7 +47,8 @@ struct RecordedCall {
 // OpenTicket's (outcome ticket_opened is refused here).
 Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in);
 
-// Calls, newest first.
+// Calls, newest first. q.ticket_number may be in any case ("cs0000001"); a
+// requested item's (RITM) calls are those of its request.
 Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q);
 
 // Replaces the company's contacts during a call (NM-8) and logs the call

@@ -74,7 +74,7 @@ Result<CaseEffects::QueuedMail> TxCaseEffects::Mail(const Case& c, const CaseFac
   r.to = to;
   r.cc = cc;
   r.vars = MailVars(c, f, d_, actor_, now_);
-  r.thread_key = "case:" + c.number;
+  r.thread_key = CaseThreadKey(c.number);
   ATIENDE_ASSIGN_OR_RETURN(OutboxMail m, QueueMail(tx_, d_, r));
   return QueuedMail{m.id, m.to, m.cc, m.subject, m.status};
 }

@@ -87,6 +87,7 @@ Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit
     for (auto& h : hits) out.hits.emplace_back(std::move(h.customer), h.score);
     return Status::Ok();
   }));
+  out.derive_to_assurance = out.hits.empty();
   return out;
 }
 
@@ -97,6 +98,15 @@ Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit
     return Status::Ok();
   }));
   return out;
+}
+
+Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, int64_t id) {
+  std::vector<AuditEntry> entries;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(entries, tx.ListAudit("customer", std::to_string(id), 200));
+    return entries.empty() ? tx.GetCustomer(id).status() : Status::Ok();
+  }));
+  return entries;
 }
 
 }  // namespace atiende

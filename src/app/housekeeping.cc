@@ -1,6 +1,6 @@
 #include "app/housekeeping.h"
 
-#include "app/tickets.h"
+#include "app/ticket_actions.h"
 #include "log/log.h"
 
 namespace atiende {

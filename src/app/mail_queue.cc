@@ -51,6 +51,10 @@ std::string NewMessageId(TimePoint now, const std::string& host) {
 
 }  // namespace
 
+std::string TicketThreadKey(std::string_view number) { return "ticket:" + std::string(number); }
+
+std::string CaseThreadKey(std::string_view number) { return "case:" + std::string(number); }
+
 std::string LocalTime(TimePoint t, const std::string& time_zone) {
   try {
     auto zt = date::make_zoned(time_zone, std::chrono::floor<std::chrono::minutes>(t));

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/deps.h"
@@ -20,8 +21,14 @@ struct MailRequest {
   std::vector<std::string> to;
   std::vector<std::string> cc;
   boost::json::object vars;  // the event's variables
-  std::string thread_key;    // mails with one key thread together ("ticket:CS0000001")
+  std::string thread_key;    // mails with one key thread together (TicketThreadKey)
 };
+
+// The thread keys of the mails about one ticket ("ticket:CS0000001") and
+// about one case ("case:" and its number). Built here only: the outbox is
+// searched by them.
+std::string TicketThreadKey(std::string_view number);
+std::string CaseThreadKey(std::string_view number);
 
 // Errors (the caller's transaction should roll back): kInvalidArgument for an
 // unknown list, a list with no addresses, a malformed address or no recipient

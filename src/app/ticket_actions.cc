@@ -1,10 +1,11 @@
-// Changes to an existing ticket: PATCH, resolve, close, reopen, comments, and
-// the auto-close of resolved tickets. See tickets.h for the contracts.
+#include "app/ticket_actions.h"
+
 #include <algorithm>
+#include <functional>
 
 #include "app/ticket_support.h"
-#include "app/tickets.h"
 #include "core/calendar.h"
+#include "core/interaction.h"
 #include "core/sla.h"
 #include "json/ticket_json.h"
 
@@ -95,7 +96,7 @@ Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view nu
     }
     if (c.priority && *c.priority != t.priority) {
       // A new priority moves the targets, measured from when the ticket was opened.
-      t.priority = *c.priority;
+      t.priority = PriorityFromInput(*c.priority);
       SlaDue due = ComputeDue(*d.sla, t.priority, t.created_at);
       t.response_due = due.response;
       t.resolution_due = due.resolution;

@@ -167,7 +167,7 @@ Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std:
   MailRequest m;
   m.event = event;
   m.to = {to};
-  m.thread_key = "ticket:" + t.number;
+  m.thread_key = TicketThreadKey(t.number);
   m.vars = {{"number", t.number},
             {"subject", t.subject},
             {"customer", t.customer_name},

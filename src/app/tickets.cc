@@ -5,6 +5,7 @@
 #include "app/audit.h"
 #include "app/ticket_support.h"
 #include "core/sla.h"
+#include "core/ticket_opening.h"
 
 namespace atiende {
 
@@ -22,6 +23,16 @@ Status Blocked(const Ticket& existing) {
   }
   return Status::Conflict(std::move(msg))
       .WithReason("blocked_by_unclosed_ticket")
+      .WithSubject(existing.number);
+}
+
+Status ReopenInstead(const Ticket& existing) {
+  return Status::Conflict(existing.number +
+                          " was resolved today: reopen it (POST /api/v1/tickets/" +
+                          existing.number +
+                          "/reopen with the reason) instead of "
+                          "opening a new ticket")
+      .WithReason("reopen_instead")
       .WithSubject(existing.number);
 }
 
@@ -63,7 +74,8 @@ Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& cu
     }
     t.linked_to = old->number;
   }
-  t.priority = in.priority.value_or(DefaultPriority(t.kind, t.category, t.critical));
+  t.priority = in.priority ? PriorityFromInput(*in.priority)
+                           : DefaultPriority(t.kind, t.category, t.critical);
   return NormalizeNewTicket(t);
 }
 
@@ -147,29 +159,25 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
       Ticket draft = t;
       std::string customer_email;
       ATIENDE_RETURN_IF_ERROR(Prepare(tx, in, draft, customer_email));
+      std::optional<Ticket> unclosed;
       if (!draft.service_id.empty()) {
-        ATIENDE_ASSIGN_OR_RETURN(auto existing,
+        ATIENDE_ASSIGN_OR_RETURN(unclosed,
                                  tx.FindUnclosedTicket(draft.customer_id, draft.service_id));
-        if (existing && existing->state == TicketState::kResolved &&
-            existing->number == draft.linked_to && existing->resolved_at &&
-            d.sla->calendar.SameLocalDay(*existing->resolved_at, draft.created_at)) {
-          // Resolved today: NM-9 says reopen it, not open another.
-          return Status::Conflict(existing->number +
-                                  " was resolved today: reopen it (POST /api/v1/tickets/" +
-                                  existing->number +
-                                  "/reopen with the reason) instead of "
-                                  "opening a new ticket")
-              .WithReason("reopen_instead")
-              .WithSubject(existing->number);
-        } else if (existing && existing->state == TicketState::kResolved &&
-                   existing->number == draft.linked_to) {
-          // NM-9 sends the agent here: the problem came back after the day it
-          // was resolved, so the new ticket follows the old one, which closes.
-          ATIENDE_RETURN_IF_ERROR(CloseSuperseded(tx, d, actor, *existing));
-        } else if (existing) {
-          blocked = Blocked(*existing);
+      }
+      // NM-9, NM-10: what the customer's unclosed ticket for the service means here.
+      OpeningDecision decision =
+          DecideOpening(unclosed, draft.linked_to, draft.created_at, d.sla->calendar);
+      switch (decision.action) {
+        case OpeningDecision::Action::kOpen:
+          break;
+        case OpeningDecision::Action::kReopenInstead:
+          return ReopenInstead(*decision.existing);
+        case OpeningDecision::Action::kSupersede:
+          ATIENDE_RETURN_IF_ERROR(CloseSuperseded(tx, d, actor, *decision.existing));
+          break;
+        case OpeningDecision::Action::kBlock:
+          blocked = Blocked(*decision.existing);
           return blocked;
-        }
       }
       Interaction c = call;
       ATIENDE_RETURN_IF_ERROR(Insert(tx, d, actor, draft, c, items, customer_email));

@@ -1,7 +1,8 @@
-// Use cases on tickets (NM-6 … NM-10, G-1): open, follow, change, resolve,
-// close, reopen, comment, queues, history, and the auto-close of resolved
-// tickets. Each write runs in one store transaction with its audit row, the
-// call it came from (NM-5) and the mails it sends (G-2).
+// Use cases on tickets (NM-6 … NM-10, G-1): open, follow by number, queues
+// and history. The changes to an existing ticket (PATCH, resolve, close,
+// reopen, comment, auto-close) are in ticket_actions.h. Each write runs in one
+// store transaction with its audit row, the call it came from (NM-5) and the
+// mails it sends (G-2).
 //
 // Visibility: a customer user sees only its company's tickets; any other
 // number is kNotFound, exactly as an unknown one, so numbers do not leak.
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "app/deps.h"
+#include "app/ticket_actions.h"  // cli/ticket_cmd.cc still reaches the actions through here
 #include "core/interaction.h"
 #include "core/ticket.h"
 #include "core/user.h"
@@ -29,7 +31,7 @@ struct OpenTicketInput {
   std::string subject;
   std::string description;
   Caller caller;
-  std::optional<int> priority;  // nullopt → DefaultPriority
+  std::optional<int64_t> priority;  // as typed; nullopt → DefaultPriority; 1..4 or refused
   std::string assigned_engineer;
   std::string assigned_group;
   std::vector<std::string> items;  // requirement items; none → one item from the subject
@@ -56,39 +58,6 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
 // By CS, REQ or RITM number (any case). kNotFound echoing the number.
 Result<Ticket> GetTicket(Deps& d, const Principal& who, std::string_view number);
 
-// The fields PATCH may change; nullopt leaves a field alone.
-struct TicketChange {
-  std::optional<TicketState> state;  // only by the "update" and "cancel" actions
-  std::optional<int> priority;
-  std::optional<std::string> assigned_engineer;
-  std::optional<std::string> assigned_group;
-  std::optional<std::string> subject;
-  std::optional<std::string> work_note;  // appended, internal
-  std::optional<std::string> comment;    // appended, visible to the customer
-};
-// kConflict reason "version_conflict" when expected_version is set and stale
-// (no lost update); reason "transition_not_allowed" listing the allowed ones.
-Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view number,
-                            std::optional<int64_t> expected_version, TicketChange change);
-
-// → resolved with the resolution (required); mails the customer's contact.
-Result<Ticket> ResolveTicket(Deps& d, const Principal& actor, std::string_view number,
-                             std::string resolution, std::optional<int64_t> expected_version);
-// resolved → closed. A customer user may close its own company's resolved ticket.
-Result<Ticket> CloseTicket(Deps& d, const Principal& actor, std::string_view number,
-                           std::optional<int64_t> expected_version);
-
-// NM-9: resolved → in_progress only when resolved on the same calendar day as
-// now in the desk's time zone, with a reason; otherwise kConflict reason
-// "reopen_not_allowed" saying a new ticket (linked to this one) must be
-// opened. When `caller` has a name, the call is logged ("ticket_reopened").
-Result<Ticket> ReopenTicket(Deps& d, const Principal& actor, std::string_view number,
-                            std::string reason, const Caller& caller);
-
-// kind: "comment" (anyone who sees the ticket) or "work_note" (staff only).
-Result<Ticket> CommentTicket(Deps& d, const Principal& actor, std::string_view number,
-                             std::string kind, std::string text);
-
 // A queue (NM-4): critical customers first, then by due time. A customer user
 // sees its own company's tickets only. Empty states → the working states
 // (new, in_progress, on_hold). breached → only tickets past their next due time.
@@ -114,10 +83,5 @@ struct TicketChangeEntry {
 };
 Result<std::vector<TicketChangeEntry>> TicketHistory(Deps& d, const Principal& who,
                                                      std::string_view number);
-
-// Closes tickets resolved more than DeskSettings::autoclose_days ago (NM-10),
-// as "system". Safe on several nodes at once: each ticket closes once (the
-// optimistic version lets one node win). Returns how many it closed.
-Result<int> AutoCloseResolved(Deps& d);
 
 }  // namespace atiende

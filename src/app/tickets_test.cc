@@ -8,6 +8,7 @@
 #include "app/calls.h"
 #include "app/customers.h"
 #include "app/directory.h"
+#include "app/ticket_actions.h"
 #include "core/sla.h"
 #include "testing/test_env.h"
 

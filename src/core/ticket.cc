@@ -44,6 +44,20 @@ std::optional<TicketState> ParseTicketState(std::string_view s) {
 
 bool IsUnclosed(TicketState s) { return s != TicketState::kClosed && s != TicketState::kCancelled; }
 
+std::vector<TicketState> AllTicketStates() {
+  std::vector<TicketState> out;
+  for (const auto& [state, name] : kStateNames) out.push_back(state);
+  return out;
+}
+
+std::vector<TicketState> UnclosedTicketStates() {
+  std::vector<TicketState> out;
+  for (TicketState s : AllTicketStates()) {
+    if (IsUnclosed(s)) out.push_back(s);
+  }
+  return out;
+}
+
 const std::vector<std::string_view>& TicketCategories(TicketKind k) {
   static const std::vector<std::string_view> incident = {"outage", "degradation", "packet_loss",
                                                          "saturation", "other"};
@@ -117,6 +131,8 @@ int DefaultPriority(TicketKind k, std::string_view category, bool critical_custo
   int p = k == TicketKind::kRequirement ? 4 : category == "outage" ? 2 : 3;
   return critical_customer ? p - 1 : p;
 }
+
+int PriorityFromInput(int64_t p) { return static_cast<int>(std::clamp<int64_t>(p, -1, 99)); }
 
 bool Ticket::response_breached(TimePoint now) const {
   if (responded_at) return *responded_at > response_due;

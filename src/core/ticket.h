@@ -30,6 +30,10 @@ std::optional<TicketState> ParseTicketState(std::string_view s);
 // Neither closed nor cancelled: such a ticket blocks a new one for the same
 // customer and service (NM-10), resolved included.
 bool IsUnclosed(TicketState s);
+// Every state, in lifecycle order (new, in_progress, on_hold, resolved,
+// closed, cancelled); and those of them that IsUnclosed, in the same order.
+std::vector<TicketState> AllTicketStates();
+std::vector<TicketState> UnclosedTicketStates();
 
 // The categories of each kind (NM-6): incident → outage, degradation,
 // packet_loss, saturation, other; requirement → change, rfo, other.
@@ -69,6 +73,10 @@ inline constexpr int kPriorityLow = 4;
 // is 2, other incidents 3, requirements 4; a critical customer ("Prioritario")
 // ranks one higher (NM-4).
 int DefaultPriority(TicketKind k, std::string_view category, bool critical_customer);
+// A priority as it came in (any whole number) as an int: 1..4 stay as they
+// are; anything else stays outside 1..4, so that the checks that refuse it
+// (NormalizeNewTicket, ChangeTicket) still do, and never overflows.
+int PriorityFromInput(int64_t p);
 
 struct Caller {
   std::string name;  // required on calls

@@ -29,6 +29,9 @@ TEST(TicketNames, UnclosedStates) {
   for (S s : kAllStates) {
     EXPECT_EQ(IsUnclosed(s), s != S::kClosed && s != S::kCancelled) << Name(s);
   }
+  EXPECT_EQ(AllTicketStates(), std::vector<S>(std::begin(kAllStates), std::end(kAllStates)));
+  EXPECT_EQ(UnclosedTicketStates(),
+            (std::vector<S>{S::kNew, S::kInProgress, S::kOnHold, S::kResolved}));
 }
 
 TEST(TicketNames, CategoriesPerKind) {
@@ -160,6 +163,14 @@ TEST(TicketPriority, Default) {
   EXPECT_EQ(DefaultPriority(TicketKind::kRequirement, "change", true), 3);
   // "outage" only makes incidents urgent.
   EXPECT_EQ(DefaultPriority(TicketKind::kRequirement, "outage", false), 4);
+}
+
+TEST(TicketPriority, FromInputKeepsOutOfRangeOutOfRange) {
+  for (int p = kPriorityCritical; p <= kPriorityLow; ++p) EXPECT_EQ(PriorityFromInput(p), p);
+  for (int64_t p : {int64_t{0}, int64_t{5}, int64_t{-7}, int64_t{1} << 40, -(int64_t{1} << 40)}) {
+    int got = PriorityFromInput(p);
+    EXPECT_TRUE(got < kPriorityCritical || got > kPriorityLow) << p << " → " << got;
+  }
 }
 
 Ticket ValidIncident() {

@@ -146,15 +146,8 @@ Response Api::MethodNotAllowed(const Request& req) const {
     if (MatchPattern(r.pattern, req.path, nullptr))
       allow += (allow.empty() ? "" : ", ") + std::string(r.method);
   }
-  Response resp =
-      Json(405, {{"type", "about:blank"},
-                 {"title", "Method Not Allowed"},
-                 {"status", 405},
-                 {"code", "method_not_allowed"},
-                 {"detail", req.method + " is not allowed on " + req.path + "; use " + allow}});
-  resp.content_type = "application/problem+json";
-  resp.headers.emplace_back("Allow", allow);
-  return resp;
+  return MethodNotAllowedProblem(req.method + " is not allowed on " + req.path + "; use " + allow,
+                                 allow);
 }
 
 Response Api::Handle(Request& req) {

@@ -79,10 +79,7 @@ Result<Response> Api::ListCallsRoute(Request& req) {
     ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.query, "customer_id"));
     q.customer_id = id;
   }
-  if (auto it = req.query.find("ticket"); it != req.query.end()) {
-    auto n = ParseTicketNumber(it->second);  // any case; a RITM's calls are its request's
-    q.ticket_number = n ? FormatTicketNumber(n->series, n->n) : it->second;
-  }
+  if (auto it = req.query.find("ticket"); it != req.query.end()) q.ticket_number = it->second;
   if (auto it = req.query.find("agent"); it != req.query.end()) q.agent = it->second;
   ATIENDE_ASSIGN_OR_RETURN(q.before_id, IntParam(req.query, "before", 0));
   ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));

@@ -29,7 +29,7 @@ Result<Response> Api::SearchCustomers(Request& req) {
     items.push_back(std::move(o));
   }
   boost::json::object out{{"query", q->second}, {"count", items.size()}};
-  if (items.empty()) {
+  if (found.derive_to_assurance) {
     out["derive_to"] = "assurance";
     out["hint"] =
         "No customer in the master matches; per the NM protocol the call is derived to Assurance.";
@@ -96,12 +96,7 @@ Result<Response> Api::ImportCustomers(Request& req) {
 
 Result<Response> Api::CustomerHistory(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  std::vector<AuditEntry> entries;
-  ATIENDE_RETURN_IF_ERROR(deps_.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(entries, tx.ListAudit("customer", std::to_string(id), 200));
-    // A deleted customer keeps its history; an id never used has none.
-    return entries.empty() ? tx.GetCustomer(id).status() : Status::Ok();
-  }));
+  ATIENDE_ASSIGN_OR_RETURN(auto entries, atiende::CustomerHistory(deps_, id));
   boost::json::array items;
   for (const auto& e : entries) {
     auto parse = [](const std::string& s) -> boost::json::value {

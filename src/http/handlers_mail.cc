@@ -1,9 +1,9 @@
 // Handlers: the directory of lists and the mail outbox (G-2).
 #include "app/directory.h"
 #include "app/mail_delivery.h"
+#include "app/outbox.h"
 #include "core/time_format.h"
 #include "http/api.h"
-#include "mail/message.h"
 
 namespace atiende::http {
 
@@ -43,15 +43,6 @@ boost::json::object MailJson(const OutboxMail& m, bool with_body) {
     o["references"] = m.references;
   }
   return o;
-}
-
-Result<OutboxMail> LoadMail(Deps& d, int64_t id) {
-  Result<OutboxMail> m = Status::NotFound("");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    m = tx.GetMail(id);
-    return m.status();
-  }));
-  return m;
 }
 
 }  // namespace
@@ -104,39 +95,33 @@ Result<Response> Api::TestDirectory(Request& req) {
 }
 
 Result<Response> Api::ListMail(Request& req) {
-  MailFilter f;
-  f.status = req.query["status"];
-  f.thread_key = req.query["thread"];
-  if (req.query.count("ticket")) f.thread_key = "ticket:" + req.query["ticket"];
-  if (req.query.count("case")) f.thread_key = "case:" + req.query["case"];
-  ATIENDE_ASSIGN_OR_RETURN(f.before_id, IntParam(req.query, "before", 0));
+  OutboxQuery q;
+  q.status = req.query["status"];
+  q.thread = req.query["thread"];
+  if (req.query.count("ticket")) q.ticket = req.query["ticket"];
+  if (req.query.count("case")) q.case_number = req.query["case"];
+  ATIENDE_ASSIGN_OR_RETURN(q.before_id, IntParam(req.query, "before", 0));
   ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
   if (limit < 1 || limit > 200) return Status::InvalidArgument("must be from 1 to 200", "limit");
-  f.limit = static_cast<int>(limit);
-  std::vector<OutboxMail> mails;
-  ATIENDE_RETURN_IF_ERROR(deps_.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(mails, tx.ListMail(f));
-    return Status::Ok();
-  }));
+  q.limit = static_cast<int>(limit);
+  ATIENDE_ASSIGN_OR_RETURN(auto mails, ListOutbox(deps_, q));
   boost::json::array items;
   for (const auto& m : mails) items.push_back(MailJson(m, false));
   boost::json::object out{{"items", std::move(items)}};
   out["next_before"] =
-      mails.size() == static_cast<size_t>(f.limit) ? boost::json::value(mails.back().id) : nullptr;
+      mails.size() == static_cast<size_t>(q.limit) ? boost::json::value(mails.back().id) : nullptr;
   return Json(200, out);
 }
 
 Result<Response> Api::GetMail(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  ATIENDE_ASSIGN_OR_RETURN(auto m, LoadMail(deps_, id));
+  ATIENDE_ASSIGN_OR_RETURN(auto m, GetOutboxMail(deps_, id));
   return Json(200, MailJson(m, true));
 }
 
 Result<Response> Api::GetMailRaw(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  ATIENDE_ASSIGN_OR_RETURN(auto m, LoadMail(deps_, id));
-  mail::Message msg = OutboxMessage(m, deps_.mail);
-  ATIENDE_ASSIGN_OR_RETURN(std::string raw, mail::Render(msg));
+  ATIENDE_ASSIGN_OR_RETURN(std::string raw, RenderOutboxMail(deps_, id));
   Response r;
   r.content_type = "message/rfc822";
   r.body = std::move(raw);
@@ -149,7 +134,7 @@ Result<Response> Api::RetryMailRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_RETURN_IF_ERROR(RetryMail(deps_, *req.principal, id));
   if (options_.on_mail_queued) options_.on_mail_queued();
-  ATIENDE_ASSIGN_OR_RETURN(auto m, LoadMail(deps_, id));
+  ATIENDE_ASSIGN_OR_RETURN(auto m, GetOutboxMail(deps_, id));
   return Json(202, MailJson(m, false));
 }
 

@@ -1,5 +1,6 @@
 // Handlers: health, metrics, the OpenAPI document, the clock.
-#include "app/audit.h"
+#include "app/health.h"
+#include "app/training_clock.h"
 #include "core/embedded.h"
 #include "core/time_format.h"
 #include "http/api.h"
@@ -7,12 +8,8 @@
 namespace atiende::http {
 
 Result<Response> Api::Healthz(Request&) {
-  // A transaction on a pooled connection: proves the database answers, costs
-  // nothing that grows with the data.
-  Status s = deps_.store.Read([](ReadTx&) { return Status::Ok(); });
-  if (!s.ok()) return Status::Unavailable("database: " + s.message());
-  return Json(200,
-              {{"status", "ok"}, {"backend", deps_.store.backend()}, {"version", ATIENDE_VERSION}});
+  ATIENDE_ASSIGN_OR_RETURN(Health h, CheckHealth(deps_));
+  return Json(200, {{"status", "ok"}, {"backend", h.backend}, {"version", ATIENDE_VERSION}});
 }
 
 Result<Response> Api::MetricsText(Request&) {
@@ -46,27 +43,18 @@ Result<Response> Api::GetClock(Request&) {
 Result<Response> Api::SetClock(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
   VirtualClock& clock = *options_.virtual_clock;
-  TimePoint before = clock.Now();
   if (auto* now = body.if_contains("now"); now && body.size() == 1 && now->is_string()) {
     auto t = ParseInstant(now->as_string());
     if (!t.ok()) return Status::InvalidArgument(t.status().message(), "now");
-    clock.Set(*t);
+    ATIENDE_RETURN_IF_ERROR(SetTrainingClock(deps_, clock, *req.principal, *t));
   } else if (auto* adv = body.if_contains("advance"); adv && body.size() == 1 && adv->is_string()) {
     auto d = ParseDuration(adv->as_string());
     if (!d.ok()) return Status::InvalidArgument(d.status().message(), "advance");
-    clock.Advance(*d);
+    ATIENDE_RETURN_IF_ERROR(AdvanceTrainingClock(deps_, clock, *req.principal, *d));
   } else {
     return Status::InvalidArgument(
         "send either {\"now\": \"<ISO-8601 instant>\"} or {\"advance\": \"PT72H\"}", "body");
   }
-  // Who moved the training clock, and from when to when (G-1); open consoles
-  // hear of it through the change feed and re-read what depends on the time.
-  TimePoint after = clock.Now();
-  ATIENDE_RETURN_IF_ERROR(deps_.store.Write([&](WriteTx& tx) {
-    return Audit(tx, after, *req.principal, "clock.set", "clock", "virtual",
-                 boost::json::string(FormatInstant(before)),
-                 boost::json::string(FormatInstant(after)));
-  }));
   if (options_.on_clock_changed) options_.on_clock_changed();
   return GetClock(req);
 }

@@ -1,5 +1,6 @@
 // Handlers: tickets (NM-6 … NM-10) — open, follow up by number, change,
 // resolve, close, reopen, comment, queues and history.
+#include "app/ticket_actions.h"
 #include "app/tickets.h"
 #include "core/time_format.h"
 #include "http/api.h"
@@ -35,7 +36,7 @@ Result<OpenTicketInput> ReadOpenTicket(const bj::object& b) {
   if (!customer) return Status::InvalidArgument("is required", "customer_id");
   in.customer_id = *customer;
   ATIENDE_ASSIGN_OR_RETURN(auto priority, IntField(b, "priority"));
-  if (priority) in.priority = static_cast<int>(std::clamp<int64_t>(*priority, -1, 99));
+  in.priority = priority;
   for (auto [name, dest] : std::initializer_list<std::pair<const char*, std::string*>>{
            {"category", &in.category},
            {"service_id", &in.service_id},
@@ -86,13 +87,9 @@ Result<std::vector<TicketState>> StatesParam(const std::string& s) {
     if (comma == std::string::npos) comma = s.size();
     std::string name = s.substr(start, comma - start);
     if (name == "all") {
-      out = {TicketState::kNew,      TicketState::kInProgress, TicketState::kOnHold,
-             TicketState::kResolved, TicketState::kClosed,     TicketState::kCancelled};
+      out = AllTicketStates();
     } else if (name == "unclosed") {
-      for (auto st : {TicketState::kNew, TicketState::kInProgress, TicketState::kOnHold,
-                      TicketState::kResolved}) {
-        out.push_back(st);
-      }
+      for (auto st : UnclosedTicketStates()) out.push_back(st);
     } else if (auto st = ParseTicketState(name)) {
       out.push_back(*st);
     } else {
@@ -144,7 +141,7 @@ Result<Response> Api::PatchTicket(Request& req) {
     c.state = *st;
   }
   ATIENDE_ASSIGN_OR_RETURN(auto priority, IntField(b, "priority"));
-  if (priority) c.priority = static_cast<int>(std::clamp<int64_t>(*priority, -1, 99));
+  c.priority = priority;
   ATIENDE_ASSIGN_OR_RETURN(c.assigned_engineer, StringField(b, "assigned_engineer"));
   ATIENDE_ASSIGN_OR_RETURN(c.assigned_group, StringField(b, "assigned_group"));
   ATIENDE_ASSIGN_OR_RETURN(c.subject, StringField(b, "subject"));

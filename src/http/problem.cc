@@ -59,12 +59,25 @@ const char* Title(int status) {
       return "Internal Server Error";
   }
 }
+
+// The members every problem starts with, in the order clients see them.
+boost::json::object Head(int status, std::string code) {
+  return {{"type", "about:blank"}, {"title", Title(status)}, {"status", status}, {"code", code}};
+}
+
+Response ProblemResponse(int status, const boost::json::object& o) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = boost::json::serialize(o);
+  return r;
+}
+
 }  // namespace
 
 Response Problem(const Status& s) {
   int status = HttpStatusFor(s);
-  boost::json::object o{
-      {"type", "about:blank"}, {"title", Title(status)}, {"status", status}, {"code", s.reason()}};
+  boost::json::object o = Head(status, s.reason());
   // Internal details stay in the log; the client gets a generic message.
   std::string detail = status == 500 ? "internal error; it has been logged" : s.message();
   if (!s.field().empty()) {
@@ -73,14 +86,19 @@ Response Problem(const Status& s) {
   }
   o["detail"] = detail;
   if (!s.subject().empty()) o["subject"] = s.subject();
-  Response r;
-  r.status = status;
-  r.content_type = "application/problem+json";
-  r.body = boost::json::serialize(o);
+  Response r = ProblemResponse(status, o);
   if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   if ((status == 429 || status == 503) && s.retry_after_seconds() > 0) {
     r.headers.emplace_back("Retry-After", std::to_string(s.retry_after_seconds()));
   }
+  return r;
+}
+
+Response MethodNotAllowedProblem(std::string detail, const std::string& allow) {
+  boost::json::object o = Head(405, "method_not_allowed");
+  o["detail"] = std::move(detail);
+  Response r = ProblemResponse(405, o);
+  r.headers.emplace_back("Allow", allow);
   return r;
 }
 

@@ -4,6 +4,8 @@
 // Thread-safety: stateless.
 #pragma once
 
+#include <string>
+
 #include "core/status.h"
 #include "http/message.h"
 
@@ -12,5 +14,8 @@ namespace atiende::http {
 int HttpStatusFor(const Status& s);
 // REQUIRES: !s.ok()
 Response Problem(const Status& s);
+// 405 (code "method_not_allowed") for a path that other methods serve:
+// `allow` lists them ("GET, PATCH") and is sent as the Allow header too.
+Response MethodNotAllowedProblem(std::string detail, const std::string& allow);
 
 }  // namespace atiende::http

@@ -1,7 +1,8 @@
 // The route table: every endpoint, its method, who may call it and its
 // handler. "What serves PATCH /api/v1/customers/{id}?" is one grep away.
-// Keep /api/v1/openapi.json in step: http_openapi_test fails when a route is
-// missing there.
+// Keep /api/v1/openapi.json in step: ApiTest.OpenApiDescribesEveryRoute
+// (src/http/api_test.cc) and OpenApiTest in tests/lifecycle_test.py fail when
+// a route is missing there.
 #include "http/api.h"
 
 namespace atiende::http {
