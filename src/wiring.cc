@@ -27,6 +27,12 @@ class SystemClock final : public Clock {
 
 std::string ParseMailFrom(const std::string& from) { return ParseAddress(from).email; }
 
+std::string MessageIdHost(const Config& config) {
+  if (!config.message_id_host.empty()) return config.message_id_host;
+  std::string from = ParseMailFrom(config.mail_from);
+  return from.substr(from.find('@') + 1);
+}
+
 Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt}; }
 
 Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving) {
@@ -85,22 +91,25 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
     smtp.from_address = ParseMailFrom(config.mail_from);
     ATIENDE_ASSIGN_OR_RETURN(rt->transport, mail::SmtpTransport::Create(smtp));
   }
-  rt->deps = std::make_unique<Deps>(Deps{*rt->store,
-                                         *rt->clock,
-                                         *rt->throttle,
-                                         {config.time_zone, "es", config.autoclose_days},
-                                         rt->templates.get(),
-                                         {},
-                                         nullptr,
-                                         nullptr});
   ATIENDE_ASSIGN_OR_RETURN(
       auto calendar,
       BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
-  rt->deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar)));
-  ATIENDE_ASSIGN_OR_RETURN(rt->deps->procedures,
+  ATIENDE_ASSIGN_OR_RETURN(auto procedures,
                            ProcedureSet::Load(*rt->templates, config.procedures_dir));
-  rt->deps->mail.from = config.mail_from;
-  rt->deps->mail.rate_cap_per_hour = config.mail_rate_cap;
+  rt->deps = std::make_unique<Deps>(Deps{
+      .store = *rt->store,
+      .clock = *rt->clock,
+      .throttle = *rt->throttle,
+      .desk = {.time_zone = config.time_zone,
+               .language = config.language,
+               .autoclose_days = config.autoclose_days},
+      .templates = rt->templates.get(),
+      .mail = {.from = config.mail_from,
+               .message_id_host = MessageIdHost(config),
+               .rate_cap_per_hour = config.mail_rate_cap},
+      .sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar))),
+      .procedures = std::move(procedures),
+  });
   ATIENDE_RETURN_IF_ERROR(SeedDirectory(*rt->deps, config.directory_file));
   return rt;
 }

@@ -34,6 +34,10 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
 // "Atiende <atiende@host>" → "atiende@host" (the SMTP envelope sender).
 std::string ParseMailFrom(const std::string& from);
 
+// The right side of Message-IDs: message_id_host, or else the domain of
+// mail_from's address. REQUIRES: mail_from holds a valid address.
+std::string MessageIdHost(const Config& config);
+
 // The actor for CLI commands and background work.
 Principal SystemPrincipal();
 
