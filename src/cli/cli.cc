@@ -1,16 +1,10 @@
 #include "cli/cli.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "app/case_timers.h"
-#include "app/change_feed.h"
-#include "app/housekeeping.h"
 #include "app/import_customers.h"
 #include "app/mail_delivery.h"
 #include "app/sessions.h"
@@ -19,8 +13,6 @@
 #include "cli/exit_code.h"
 #include "cli/procedure_cmd.h"
 #include "cli/ticket_cmd.h"
-#include "http/server.h"
-#include "log/log.h"
 #include "mail/templates.h"
 #include "wiring.h"
 
@@ -69,12 +61,6 @@ Result<std::string> ReadPasswordStdin() {
   return line;
 }
 
-std::string NodeName() {
-  char host[256] = "node";
-  gethostname(host, sizeof host - 1);
-  return std::string(host) + ":" + std::to_string(getpid());
-}
-
 int Serve(const Common& common, const std::string& listen, bool virtual_clock,
           const std::string& clock_start) {
   auto cfg = ConfigFrom(common);
@@ -82,56 +68,10 @@ int Serve(const Common& common, const std::string& listen, bool virtual_clock,
   if (!listen.empty()) cfg->listen = listen;
   if (virtual_clock) cfg->virtual_clock = true;
   if (!clock_start.empty()) cfg->virtual_clock_start = clock_start;
-  auto rt = BuildRuntime(*cfg, /*serving=*/true);
-  if (!rt.ok()) return Fail(rt.status());
-  http::ApiOptions api_opt;
-  api_opt.secure_cookies = cfg->secure_cookies;
-  api_opt.virtual_clock = (*rt)->virtual_clock;
-  api_opt.static_dir = cfg->web_dir;
-  api_opt.stream_lifetime = std::chrono::seconds(cfg->live_stream_seconds);
-  // Mail goes out after the transaction that queued it commits (G-2).
-  MailDelivery delivery(*(*rt)->deps, *(*rt)->transport, NodeName());
-  api_opt.on_mail_queued = [&delivery] { delivery.Wake(); };
-  delivery.Start();
-  Housekeeping housekeeping(*(*rt)->deps);
-  // Cases' timers (ZB-7) fire from the database on the injected clock.
-  CaseTimers timers(*(*rt)->deps, NodeName(), [&delivery] { delivery.Wake(); });
-  api_opt.on_clock_changed = [&delivery, &housekeeping, &timers] {
-    delivery.Wake();
-    housekeeping.Wake();
-    timers.Wake();
-  };
-  housekeeping.Start();
-  timers.Start();
-  // Live updates for the console (GET /api/v1/events), read from the audit log.
-  ChangeFeed changes((*rt)->deps->store);
-  api_opt.changes = &changes;
-  changes.Start();
-  http::Api api(*(*rt)->deps, api_opt);
-  http::ServerOptions srv_opt;
-  srv_opt.listen = cfg->listen;
-  srv_opt.workers = cfg->workers;
-  if ((*rt)->store->backend() == "postgresql") {
-    // Handlers beyond the pool's connections only queue for one; in the ticket
-    // benchmark 32 workers on a pool of 16 gave multi-second stalls and failed
-    // connects at start-up, 16 none (docs/BENCHMARKS.md).
-    srv_opt.workers = std::min(cfg->workers, cfg->database_pool);
-  }
-  srv_opt.io_threads = cfg->io_threads;
-  srv_opt.quick_inline = (*rt)->store->backend() == "sqlite";
-  http::Server server(api, srv_opt);
-  if (Status s = server.Listen(); !s.ok()) return Fail(s);
-  log::Info("http.listen", {{"addr", server.address()},
-                            {"data_dir", cfg->data_dir},
-                            {"backend", (*rt)->store->backend()},
-                            {"virtual_clock", cfg->virtual_clock},
-                            {"version", ATIENDE_VERSION}});
-  server.Run();
-  changes.Stop();
-  timers.Stop();
-  housekeeping.Stop();
-  delivery.Stop();
-  log::Info("shutdown.done");
+  auto node = Serving::Start(*cfg);
+  if (!node.ok()) return Fail(node.status());
+  if (Status s = (*node)->Listen(); !s.ok()) return Fail(s);
+  (*node)->Run();
   return 0;
 }
 
