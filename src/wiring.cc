@@ -1,12 +1,20 @@
 #include "wiring.h"
 
-#include <filesystem>
+#include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <optional>
+
+#include "app/case_timers.h"
+#include "app/change_feed.h"
 #include "app/directory.h"
+#include "app/housekeeping.h"
 #include "app/mail_delivery.h"
 #include "app/procedures.h"
 #include "core/sla.h"
 #include "core/time_format.h"
+#include "http/server.h"
 #include "log/log.h"
 #include "mail/file_transport.h"
 #include "mail/message.h"
@@ -23,9 +31,37 @@ class SystemClock final : public Clock {
     return std::chrono::time_point_cast<Micros>(std::chrono::system_clock::now());
   }
 };
+
+// This process's name in work-item claims: "host:pid".
+std::string NodeName() {
+  char host[256] = "node";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+http::ServerOptions ServerOptionsFor(const Config& cfg, const Store& store) {
+  http::ServerOptions o;
+  o.listen = cfg.listen;
+  o.workers = cfg.workers;
+  if (store.backend() == "postgresql") {
+    // Handlers beyond the pool's connections only queue for one; in the ticket
+    // benchmark 32 workers on a pool of 16 gave multi-second stalls and failed
+    // connects at start-up, 16 none (docs/BENCHMARKS.md).
+    o.workers = std::min(cfg.workers, cfg.database_pool);
+  }
+  o.io_threads = cfg.io_threads;
+  o.quick_inline = store.backend() == "sqlite";
+  return o;
+}
 }  // namespace
 
 std::string ParseMailFrom(const std::string& from) { return ParseAddress(from).email; }
+
+std::string MessageIdHost(const Config& config) {
+  if (!config.message_id_host.empty()) return config.message_id_host;
+  std::string from = ParseMailFrom(config.mail_from);
+  return from.substr(from.find('@') + 1);
+}
 
 Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt}; }
 
@@ -85,24 +121,95 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
     smtp.from_address = ParseMailFrom(config.mail_from);
     ATIENDE_ASSIGN_OR_RETURN(rt->transport, mail::SmtpTransport::Create(smtp));
   }
-  rt->deps = std::make_unique<Deps>(Deps{*rt->store,
-                                         *rt->clock,
-                                         *rt->throttle,
-                                         {config.time_zone, "es", config.autoclose_days},
-                                         rt->templates.get(),
-                                         {},
-                                         nullptr,
-                                         nullptr});
   ATIENDE_ASSIGN_OR_RETURN(
       auto calendar,
       BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
-  rt->deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar)));
-  ATIENDE_ASSIGN_OR_RETURN(rt->deps->procedures,
+  ATIENDE_ASSIGN_OR_RETURN(auto procedures,
                            ProcedureSet::Load(*rt->templates, config.procedures_dir));
-  rt->deps->mail.from = config.mail_from;
-  rt->deps->mail.rate_cap_per_hour = config.mail_rate_cap;
+  rt->deps = std::make_unique<Deps>(Deps{
+      .store = *rt->store,
+      .clock = *rt->clock,
+      .throttle = *rt->throttle,
+      .desk = {.time_zone = config.time_zone,
+               .language = config.language,
+               .autoclose_days = config.autoclose_days},
+      .templates = rt->templates.get(),
+      .mail = {.from = config.mail_from,
+               .message_id_host = MessageIdHost(config),
+               .rate_cap_per_hour = config.mail_rate_cap},
+      .sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar))),
+      .procedures = std::move(procedures),
+  });
   ATIENDE_RETURN_IF_ERROR(SeedDirectory(*rt->deps, config.directory_file));
   return rt;
 }
+
+// Built and started in this order, destroyed in the reverse one.
+struct Serving::Parts {
+  std::unique_ptr<Runtime> rt;
+  std::optional<MailDelivery> delivery;
+  std::optional<Housekeeping> housekeeping;
+  std::optional<CaseTimers> timers;
+  std::optional<ChangeFeed> changes;
+  std::optional<http::Api> api;
+  std::optional<http::Server> server;
+};
+
+Result<std::unique_ptr<Serving>> Serving::Start(const Config& config) {
+  auto p = std::make_unique<Parts>();
+  ATIENDE_ASSIGN_OR_RETURN(p->rt, BuildRuntime(config, /*serving=*/true));
+  Deps& deps = *p->rt->deps;
+  http::ApiOptions api_opt;
+  api_opt.secure_cookies = config.secure_cookies;
+  api_opt.virtual_clock = p->rt->virtual_clock;
+  api_opt.static_dir = config.web_dir;
+  api_opt.stream_lifetime = std::chrono::seconds(config.live_stream_seconds);
+  // Mail goes out after the transaction that queued it commits (G-2).
+  MailDelivery& delivery = p->delivery.emplace(deps, *p->rt->transport, NodeName());
+  api_opt.on_mail_queued = [&delivery] { delivery.Wake(); };
+  delivery.Start();
+  Housekeeping& housekeeping = p->housekeeping.emplace(deps);
+  // Cases' timers (ZB-7) fire from the database on the injected clock.
+  CaseTimers& timers = p->timers.emplace(deps, NodeName(), [&delivery] { delivery.Wake(); });
+  api_opt.on_clock_changed = [&delivery, &housekeeping, &timers] {
+    delivery.Wake();
+    housekeeping.Wake();
+    timers.Wake();
+  };
+  housekeeping.Start();
+  timers.Start();
+  // Live updates for the console (GET /api/v1/events), read from the audit log.
+  api_opt.changes = &p->changes.emplace(deps.store);
+  p->changes->Start();
+  p->api.emplace(deps, std::move(api_opt));
+  p->server.emplace(*p->api, ServerOptionsFor(config, deps.store));
+  return std::unique_ptr<Serving>(new Serving(std::move(p)));
+}
+
+Serving::Serving(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
+
+Serving::~Serving() = default;
+
+Status Serving::Listen() {
+  ATIENDE_RETURN_IF_ERROR(p_->server->Listen());
+  const Config& cfg = p_->rt->config;
+  log::Info("http.listen", {{"addr", p_->server->address()},
+                            {"data_dir", cfg.data_dir},
+                            {"backend", p_->rt->store->backend()},
+                            {"virtual_clock", cfg.virtual_clock},
+                            {"version", ATIENDE_VERSION}});
+  return Status::Ok();
+}
+
+void Serving::Run() {
+  p_->server->Run();
+  p_->changes->Stop();
+  p_->timers->Stop();
+  p_->housekeeping->Stop();
+  p_->delivery->Stop();
+  log::Info("shutdown.done");
+}
+
+void Serving::Stop() { p_->server->Stop(); }
 
 }  // namespace atiende

@@ -178,7 +178,8 @@ class CliTest(h.TestCase):
     def test_config_file_errors_name_the_setting(self):
         cases = {"workers: lots\n": "workers", "secure_cookies: maybe\n": "secure_cookies",
                  "time_zone: Mars/Olympus\n": "time_zone", "log_level: chatty\n": "log_level",
-                 "- just\n- a list\n": "mapping", "listen: [1, 2]\n": "listen"}
+                 "- just\n- a list\n": "mapping", "listen: [1, 2]\n": "listen",
+                 "language: fr\n": "language", "message_id_host: not a host\n": "message_id_host"}
         for text, word in cases.items():
             with self.subTest(config=text):
                 cfg = self.write("bad.yaml", text)
@@ -220,6 +221,17 @@ class CliTest(h.TestCase):
         self.assertFails(r, "ATIENDE_LOG_LEVEL")
         r = self.run_cli(["user", "list"], env={"ATIENDE_IO_THREADS": "0"})
         self.assertFails(r, "ATIENDE_IO_THREADS")
+        r = self.run_cli(["user", "list"], env={"ATIENDE_LANGUAGE": "fr"})
+        self.assertFails(r, "ATIENDE_LANGUAGE", "es or en")
+        r = self.run_cli(["user", "list"], env={"ATIENDE_MESSAGE_ID_HOST": "desk@example.com"})
+        self.assertFails(r, "ATIENDE_MESSAGE_ID_HOST", "desk@example.com")
+
+    def test_language_and_message_id_host_are_accepted(self):
+        cfg = self.write("atiende.yaml", "language: en\nmessage_id_host: desk.example.com\n")
+        self.assertEqual(self.run_cli(["user", "list", "--config", cfg]).code, 0)
+        r = self.run_cli(["user", "list"], env={"ATIENDE_LANGUAGE": "es",
+                                                 "ATIENDE_MESSAGE_ID_HOST": "ids.example.org"})
+        self.assertEqual(r.code, 0, r)
 
     def test_serve_reads_listen_and_data_dir_from_the_environment(self):
         self.assertEqual(self.add_user("ana").code, 0)

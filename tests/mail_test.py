@@ -58,10 +58,10 @@ def parse(record):
 
 
 class MailTestCase(TestCase):
-    def start_server(self, smtp_port, data_dir=None):
+    def start_server(self, smtp_port, data_dir=None, env=None):
         server = Server(data_dir=data_dir, virtual_clock=True, seed=data_dir is None,
-                        env={"ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % smtp_port,
-                             "ATIENDE_SMTP_STARTTLS": "none"})
+                        env=dict({"ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % smtp_port,
+                                  "ATIENDE_SMTP_STARTTLS": "none"}, **(env or {})))
         server.start()
         self.addCleanup(server.cleanup)
         self.addCleanup(server.stop)
@@ -85,6 +85,12 @@ class MailTestCase(TestCase):
     def mail_status(self, client, mail_id):
         return client.get("/api/v1/mail/%d" % mail_id).json()
 
+    def _tmp(self):
+        import tempfile
+        d = tempfile.mkdtemp(prefix="atiende-mail-")
+        self.addCleanup(lambda: subprocess.run(["rm", "-rf", d]))
+        return d
+
 
 class DeliveryTest(MailTestCase):
     def setUp(self):
@@ -93,12 +99,6 @@ class DeliveryTest(MailTestCase):
         self.addCleanup(self.sink.stop)
         self.server = self.start_server(self.sink.port)
         self.c = self.admin(self.server)
-
-    def _tmp(self):
-        import tempfile
-        d = tempfile.mkdtemp(prefix="atiende-mail-")
-        self.addCleanup(lambda: subprocess.run(["rm", "-rf", d]))
-        return d
 
     def test_the_directory_lists_the_known_lists_and_validates_addresses(self):
         names = {l["name"] for l in self.c.get("/api/v1/directory").json()["items"]}
@@ -153,6 +153,11 @@ class DeliveryTest(MailTestCase):
         self.assertEqual(reply["In-Reply-To"], first["message_id"])
         self.assertIn(first["message_id"], reply["References"])
 
+    def test_message_ids_are_on_the_host_of_mail_from_by_default(self):
+        self.c.request("PUT", "/api/v1/directory/jefe_servicio", {"addresses": ["jefe@abastible.example"]})
+        queued = self.c.post("/api/v1/directory/jefe_servicio/test").json()
+        self.assertTrue(queued["message_id"].endswith("@atiende.localhost>"), queued)
+
     def test_a_rejected_recipient_fails_the_mail_with_the_servers_reason(self):
         self.c.request("PUT", "/api/v1/directory/assurance", {"addresses": ["nadie@abastible.example"]})
         mail_id = self.c.post("/api/v1/directory/assurance/test").json()["id"]
@@ -175,12 +180,26 @@ class DeliveryTest(MailTestCase):
         self.assertProblem(self.c.post("/api/v1/mail/%d/retry" % sent_id), 409)
 
 
+class SettingsTest(MailTestCase):
+    """The desk's language and the Message-ID host come from the settings."""
+
+    def test_mails_in_english_with_ids_on_the_host_of_a_configured_mail_from(self):
+        sink = Sink(os.path.join(self._tmp(), "sink.jsonl"))
+        self.addCleanup(sink.stop)
+        server = self.start_server(sink.port, env={
+            "ATIENDE_LANGUAGE": "en", "ATIENDE_MAIL_FROM": "Mesa <mesa@desk.example.com>"})
+        c = self.admin(server)
+        c.request("PUT", "/api/v1/directory/jefe_servicio", {"addresses": ["jefe@abastible.example"]})
+        self.assertEqual(c.post("/api/v1/directory/jefe_servicio/test").status, 202)
+        msg = parse(self.wait_for(lambda: sink.messages(), "the mail at the SMTP server")[0])
+        self.assertEqual(msg["Subject"], "Test of the jefe_servicio list in Atiende")
+        self.assertEqual(msg["From"].addresses[0].addr_spec, "mesa@desk.example.com")
+        self.assertTrue(msg["Message-ID"].endswith("@desk.example.com>"), msg["Message-ID"])
+
+
 class OutageTest(MailTestCase):
     def setUp(self):
-        import tempfile
-        d = tempfile.mkdtemp(prefix="atiende-mail-")
-        self.addCleanup(lambda: subprocess.run(["rm", "-rf", d]))
-        self.record = os.path.join(d, "sink.jsonl")
+        self.record = os.path.join(self._tmp(), "sink.jsonl")
         self.port = free_port()  # nothing listens there yet: SMTP is down
 
     def test_smtp_down_means_retries_then_delivery_once_it_is_back(self):

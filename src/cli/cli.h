@@ -1,5 +1,6 @@
 // The command line (CLI11): serve, db migrate, import customers, user, token,
-// demo seed, version. Errors print one line on stderr and exit non-zero
+// demo seed, mail, ticket, procedure, version — one file per command
+// (commands.h). Errors print one line on stderr and exit non-zero
 // (exit_code.h).
 #pragma once
 

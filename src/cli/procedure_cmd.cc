@@ -1,5 +1,8 @@
-#include "cli/procedure_cmd.h"
-
+// `atiende procedure check FILE` and `atiende procedure simulate FILE
+// --scenario FILE`: a protocol's author checks a procedure file (errors name
+// the file and line) and sees what it will do — the timeline of steps, mails
+// with To, Cc and subject, and timers — on a virtual clock against a scenario,
+// in a throwaway database, before it goes live (app/simulation.h).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -8,20 +11,21 @@
 
 #include "app/procedures.h"
 #include "app/simulation.h"
+#include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "mail/templates.h"
 #include "wiring.h"
 
 namespace atiende::cli {
 
-struct ProcedureCommands::Options {
+namespace {
+
+struct Options {
   CLI::App* check = nullptr;
   CLI::App* simulate = nullptr;
   std::string file;
   std::string scenario;
 };
-
-namespace {
 
 Result<std::string> Slurp(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -45,46 +49,22 @@ struct ScratchDir {
   }
 };
 
-}  // namespace
-
-ProcedureCommands::ProcedureCommands(CLI::App& app,
-                                     const std::function<void(CLI::App*)>& add_common)
-    : o_(std::make_unique<Options>()) {
-  auto* p =
-      app.add_subcommand("procedure", "Check and simulate procedure files (procedures/*.yaml)");
-  p->require_subcommand(1);
-  o_->check = p->add_subcommand("check", "Check a procedure file; errors name the file and line");
-  add_common(o_->check);
-  o_->check->add_option("FILE", o_->file, "procedure file")->required();
-  o_->simulate = p->add_subcommand(
-      "simulate", "Run a procedure against a scenario on a virtual clock and print its timeline");
-  add_common(o_->simulate);
-  o_->simulate->add_option("FILE", o_->file, "procedure file")->required();
-  o_->simulate
-      ->add_option("--scenario", o_->scenario, "scenario file (YAML; see docs/procedures.md)")
-      ->required();
-}
-
-ProcedureCommands::~ProcedureCommands() = default;
-
-bool ProcedureCommands::parsed() const { return o_->check->parsed() || o_->simulate->parsed(); }
-
-int ProcedureCommands::Run(Config cfg) {
+int Run(const Options& o, Config cfg) {
   auto templates = mail::TemplateSet::Load(cfg.templates_dir);
   if (!templates.ok()) return Fail(templates.status());
-  auto proc = ProcedureSet::LoadFile(o_->file, *templates);
+  auto proc = ProcedureSet::LoadFile(o.file, *templates);
   if (!proc.ok()) return Fail(proc.status());
-  if (o_->check->parsed()) {
+  if (o.check->parsed()) {
     size_t timers = 0;
     for (const auto& s : proc->steps) timers += s.timers.size();
-    std::printf("%s: procedure %s (%s) is valid: %zu steps, %zu timers, start %s\n",
-                o_->file.c_str(), proc->id.c_str(), proc->title.c_str(), proc->steps.size(), timers,
+    std::printf("%s: procedure %s (%s) is valid: %zu steps, %zu timers, start %s\n", o.file.c_str(),
+                proc->id.c_str(), proc->title.c_str(), proc->steps.size(), timers,
                 proc->start.c_str());
     return 0;
   }
-  auto text = Slurp(o_->scenario);
+  auto text = Slurp(o.scenario);
   if (!text.ok()) return Fail(text.status());
-  auto scenario = ParseScenario(*text, o_->scenario);
+  auto scenario = ParseScenario(*text, o.scenario);
   if (!scenario.ok()) return Fail(scenario.status());
   ScratchDir scratch;
   cfg.data_dir = scratch.path.string();
@@ -101,11 +81,28 @@ int ProcedureCommands::Run(Config cfg) {
   (*rt)->deps->procedures = ProcedureSet::Of({*proc});
   std::vector<std::string> lines;
   Status st = Simulate(*(*rt)->deps, *(*rt)->virtual_clock, proc->id, *scenario, lines);
-  std::printf("Simulation of %s with %s (times in %s)\n", o_->file.c_str(), o_->scenario.c_str(),
+  std::printf("Simulation of %s with %s (times in %s)\n", o.file.c_str(), o.scenario.c_str(),
               (*rt)->deps->desk.time_zone.c_str());
   for (const auto& l : lines) std::printf("%s\n", l.c_str());
   std::fflush(stdout);
   return st.ok() ? 0 : Fail(st);
+}
+
+}  // namespace
+
+void AddProcedureCommand(Commands& c) {
+  auto o = std::make_shared<Options>();
+  // Both subcommands run Run(), which tells them apart.
+  auto run = [o](Config cfg) { return Run(*o, std::move(cfg)); };
+  auto* p = c.AddGroup("procedure", "Check and simulate procedure files (procedures/*.yaml)");
+  o->check = c.Add(p, "check", "Check a procedure file; errors name the file and line", run);
+  o->check->add_option("FILE", o->file, "procedure file")->required();
+  o->simulate =
+      c.Add(p, "simulate",
+            "Run a procedure against a scenario on a virtual clock and print its timeline", run);
+  o->simulate->add_option("FILE", o->file, "procedure file")->required();
+  o->simulate->add_option("--scenario", o->scenario, "scenario file (YAML; see docs/procedures.md)")
+      ->required();
 }
 
 }  // namespace atiende::cli

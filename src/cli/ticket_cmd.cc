@@ -1,15 +1,20 @@
-#include "cli/ticket_cmd.h"
-
+// `atiende ticket open|show|resolve|reopen|close`: the desk's ticket use cases
+// from a shell, for operators and scripts. Output is plain text (or JSON with
+// --json).
 #include <cstdio>
+#include <memory>
 
 #include "app/tickets.h"
+#include "cli/commands.h"
 #include "cli/exit_code.h"
 #include "core/time_format.h"
 #include "json/ticket_json.h"
 
 namespace atiende::cli {
 
-struct TicketCommands::Options {
+namespace {
+
+struct Options {
   CLI::App* open = nullptr;
   CLI::App* show = nullptr;
   CLI::App* resolve = nullptr;
@@ -25,58 +30,6 @@ struct TicketCommands::Options {
   std::string text;  // resolution or reason
   bool json = false;
 };
-
-TicketCommands::TicketCommands(CLI::App& app, const std::function<void(CLI::App*)>& add_common)
-    : o_(std::make_unique<Options>()) {
-  auto* t = app.add_subcommand("ticket", "Open, follow and work tickets (CS, REQ/RITM)");
-  t->require_subcommand(1);
-  auto as = [&](CLI::App* c) {
-    add_common(c);
-    c->add_option("--as", o_->as, "username recorded as the author (default cli)");
-  };
-  o_->open = t->add_subcommand("open", "Open a ticket for a customer and log the call");
-  as(o_->open);
-  o_->open->add_option("--kind", o_->kind, "incident (service affected) or requirement");
-  o_->open
-      ->add_option("--category", o_->in.category,
-                   "incident: outage, degradation, packet_loss, saturation, other; "
-                   "requirement: change, rfo, other")
-      ->required();
-  o_->open->add_option("--customer", o_->in.customer_id, "customer id")->required();
-  o_->open->add_option("--service", o_->in.service_id, "service id (required for incidents)");
-  o_->open->add_option("--subject", o_->in.subject, "what is wrong or asked")->required();
-  o_->open->add_option("--description", o_->in.description, "details");
-  o_->open->add_option("--caller-name", o_->in.caller.name, "who called")->required();
-  o_->open->add_option("--caller-phone", o_->in.caller.phone, "caller's phone");
-  o_->open->add_option("--caller-email", o_->in.caller.email, "caller's e-mail (gets the mails)");
-  o_->open->add_option("--priority", o_->priority, "1 (critical) to 4 (low); default by rule");
-  o_->open->add_option("--item", o_->in.items, "a requested item (repeatable; requirements)");
-  o_->open->add_option("--linked-to", o_->in.linked_to, "an earlier ticket this one follows");
-  o_->show = t->add_subcommand("show", "Show a ticket by CS, REQ or RITM number");
-  as(o_->show);
-  o_->show->add_option("NUMBER", o_->number, "ticket number")->required();
-  o_->show->add_flag("--json", o_->json, "print the API's JSON");
-  o_->resolve = t->add_subcommand("resolve", "Resolve a ticket");
-  as(o_->resolve);
-  o_->resolve->add_option("NUMBER", o_->number, "ticket number")->required();
-  o_->resolve->add_option("--resolution", o_->text, "what solved it")->required();
-  o_->reopen = t->add_subcommand("reopen", "Reopen a ticket resolved today");
-  as(o_->reopen);
-  o_->reopen->add_option("NUMBER", o_->number, "ticket number")->required();
-  o_->reopen->add_option("--reason", o_->text, "why: what still fails")->required();
-  o_->close = t->add_subcommand("close", "Close a resolved ticket");
-  as(o_->close);
-  o_->close->add_option("NUMBER", o_->number, "ticket number")->required();
-}
-
-TicketCommands::~TicketCommands() = default;
-
-bool TicketCommands::parsed() const {
-  return o_->open->parsed() || o_->show->parsed() || o_->resolve->parsed() ||
-         o_->reopen->parsed() || o_->close->parsed();
-}
-
-namespace {
 
 void Print(const Ticket& t, Deps& d, bool json) {
   if (json) {
@@ -105,31 +58,70 @@ void Print(const Ticket& t, Deps& d, bool json) {
   }
 }
 
-}  // namespace
-
-int TicketCommands::Run(Deps& d) {
-  Principal actor{0, o_->as, Role::kAdmin, std::nullopt};
+int Run(Options& o, Deps& d) {
+  Principal actor{0, o.as, Role::kAdmin, std::nullopt};
   Result<Ticket> t = Status::Internal("no ticket command");
-  if (o_->open->parsed()) {
-    auto kind = ParseTicketKind(o_->kind);
+  if (o.open->parsed()) {
+    auto kind = ParseTicketKind(o.kind);
     if (!kind) return Fail(Status::InvalidArgument("must be incident or requirement", "--kind"));
-    o_->in.kind = *kind;
-    if (o_->priority != 0) o_->in.priority = o_->priority;
-    auto opened = OpenTicket(d, actor, o_->in);
+    o.in.kind = *kind;
+    if (o.priority != 0) o.in.priority = o.priority;
+    auto opened = OpenTicket(d, actor, o.in);
     if (!opened.ok()) return Fail(opened.status());
     t = std::move(opened->ticket);
-  } else if (o_->show->parsed()) {
-    t = GetTicket(d, actor, o_->number);
-  } else if (o_->resolve->parsed()) {
-    t = ResolveTicket(d, actor, o_->number, o_->text, std::nullopt);
-  } else if (o_->reopen->parsed()) {
-    t = ReopenTicket(d, actor, o_->number, o_->text, Caller{});
-  } else if (o_->close->parsed()) {
-    t = CloseTicket(d, actor, o_->number, std::nullopt);
+  } else if (o.show->parsed()) {
+    t = GetTicket(d, actor, o.number);
+  } else if (o.resolve->parsed()) {
+    t = ResolveTicket(d, actor, o.number, o.text, std::nullopt);
+  } else if (o.reopen->parsed()) {
+    t = ReopenTicket(d, actor, o.number, o.text, Caller{});
+  } else if (o.close->parsed()) {
+    t = CloseTicket(d, actor, o.number, std::nullopt);
   }
   if (!t.ok()) return Fail(t.status());
-  Print(*t, d, o_->json);
+  Print(*t, d, o.json);
   return 0;
+}
+
+}  // namespace
+
+void AddTicketCommand(Commands& c) {
+  auto o = std::make_shared<Options>();
+  auto* t = c.AddGroup("ticket", "Open, follow and work tickets (CS, REQ/RITM)");
+  // Each subcommand runs Run(), which tells them apart.
+  auto add = [&](const std::string& name, const std::string& description) {
+    CLI::App* cmd = c.Add(t, name, description, WithDeps([o](Deps& d) { return Run(*o, d); }));
+    cmd->add_option("--as", o->as, "username recorded as the author (default cli)");
+    return cmd;
+  };
+  o->open = add("open", "Open a ticket for a customer and log the call");
+  o->open->add_option("--kind", o->kind, "incident (service affected) or requirement");
+  o->open
+      ->add_option("--category", o->in.category,
+                   "incident: outage, degradation, packet_loss, saturation, other; "
+                   "requirement: change, rfo, other")
+      ->required();
+  o->open->add_option("--customer", o->in.customer_id, "customer id")->required();
+  o->open->add_option("--service", o->in.service_id, "service id (required for incidents)");
+  o->open->add_option("--subject", o->in.subject, "what is wrong or asked")->required();
+  o->open->add_option("--description", o->in.description, "details");
+  o->open->add_option("--caller-name", o->in.caller.name, "who called")->required();
+  o->open->add_option("--caller-phone", o->in.caller.phone, "caller's phone");
+  o->open->add_option("--caller-email", o->in.caller.email, "caller's e-mail (gets the mails)");
+  o->open->add_option("--priority", o->priority, "1 (critical) to 4 (low); default by rule");
+  o->open->add_option("--item", o->in.items, "a requested item (repeatable; requirements)");
+  o->open->add_option("--linked-to", o->in.linked_to, "an earlier ticket this one follows");
+  o->show = add("show", "Show a ticket by CS, REQ or RITM number");
+  o->show->add_option("NUMBER", o->number, "ticket number")->required();
+  o->show->add_flag("--json", o->json, "print the API's JSON");
+  o->resolve = add("resolve", "Resolve a ticket");
+  o->resolve->add_option("NUMBER", o->number, "ticket number")->required();
+  o->resolve->add_option("--resolution", o->text, "what solved it")->required();
+  o->reopen = add("reopen", "Reopen a ticket resolved today");
+  o->reopen->add_option("NUMBER", o->number, "ticket number")->required();
+  o->reopen->add_option("--reason", o->text, "why: what still fails")->required();
+  o->close = add("close", "Close a resolved ticket");
+  o->close->add_option("NUMBER", o->number, "ticket number")->required();
 }
 
 }  // namespace atiende::cli

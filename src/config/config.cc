@@ -3,6 +3,7 @@
 #include <date/tz.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -11,6 +12,8 @@
 #include "core/calendar.h"
 #include "core/field.h"
 #include "log/log.h"
+#include "mail/events.h"
+#include "mail/message.h"
 
 namespace atiende {
 
@@ -55,6 +58,20 @@ Status CheckTimeZone(const std::string& v, const std::string& key) {
   return Status::Ok();
 }
 
+Status CheckLanguage(const std::string& v, const std::string& key) {
+  const auto& langs = mail::Languages();
+  if (std::find(langs.begin(), langs.end(), v) != langs.end()) return Status::Ok();
+  std::string names;
+  for (const auto& l : langs) names += (names.empty() ? "" : " or ") + l;
+  return Status::InvalidArgument("must be " + names, key);
+}
+
+// The right side of a Message-ID: a host name, as the domain of an address.
+Status CheckMessageIdHost(const std::string& v, const std::string& key) {
+  if (v.empty() || mail::IsValidEmail("id@" + v)) return Status::Ok();
+  return Status::InvalidArgument("\"" + v + "\" is not a host name", key);
+}
+
 using Setter = std::function<Status(Config&, const std::string&, const std::string&)>;
 
 const std::map<std::string, Setter>& Setters() {
@@ -80,6 +97,11 @@ const std::map<std::string, Setter>& Setters() {
        [](Config& c, auto& v, auto& k) {
          c.time_zone = v;
          return CheckTimeZone(v, k);
+       }},
+      {"language",
+       [](Config& c, auto& v, auto& k) {
+         c.language = v;
+         return CheckLanguage(v, k);
        }},
       {"business_hours",
        [](Config& c, auto& v, auto&) {
@@ -129,6 +151,11 @@ const std::map<std::string, Setter>& Setters() {
        [](Config& c, auto& v, auto&) {
          c.mail_from = v;
          return Status::Ok();
+       }},
+      {"message_id_host",
+       [](Config& c, auto& v, auto& k) {
+         c.message_id_host = v;
+         return CheckMessageIdHost(v, k);
        }},
       {"live_stream_seconds",
        [](Config& c, auto& v, auto& k) { return SetInt(c.live_stream_seconds, v, k, 1, 86400); }},
@@ -202,6 +229,8 @@ Result<Config> LoadConfig(const std::string& file) {
 Status ValidateConfig(const Config& c) {
   ATIENDE_RETURN_IF_ERROR(CheckLogLevel(c.log_level, "log_level"));
   ATIENDE_RETURN_IF_ERROR(CheckTimeZone(c.time_zone, "time_zone"));
+  ATIENDE_RETURN_IF_ERROR(CheckLanguage(c.language, "language"));
+  ATIENDE_RETURN_IF_ERROR(CheckMessageIdHost(c.message_id_host, "message_id_host"));
   if (!c.database_url.empty() && c.database_url.rfind("postgresql://", 0) != 0 &&
       c.database_url.rfind("postgres://", 0) != 0) {
     return Status::InvalidArgument("must be a postgresql:// URL", "database_url");

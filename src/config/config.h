@@ -10,6 +10,8 @@
 //                                           at most database_pool)
 //   io_threads      ATIENDE_IO_THREADS      default 2 network threads
 //   time_zone       ATIENDE_TIME_ZONE       default "America/Bogota" (the desk's)
+//   language        ATIENDE_LANGUAGE        default "es" (es|en): the desk's language,
+//                   that mails are written in
 //   secure_cookies  ATIENDE_SECURE_COOKIES  default false (set true behind TLS)
 //   virtual_clock   ATIENDE_VIRTUAL_CLOCK   default false (training/test mode)
 //   virtual_clock_start ATIENDE_VIRTUAL_CLOCK_START  default: the real time at start
@@ -22,6 +24,9 @@
 //   smtp_username   ATIENDE_SMTP_USERNAME   default "" (no AUTH)
 //   smtp_password   ATIENDE_SMTP_PASSWORD   default ""; never logged
 //   mail_from       ATIENDE_MAIL_FROM       default "Atiende <atiende@atiende.localhost>"
+//   message_id_host ATIENDE_MESSAGE_ID_HOST default "": the domain of mail_from's address
+//                   ("atiende.localhost" with the default mail_from); the right side
+//                   of Message-IDs, a host name such as "desk.example.com"
 //   mail_rate_cap   ATIENDE_MAIL_RATE_CAP   default 60 mails per address per hour
 //   templates_dir   ATIENDE_TEMPLATES_DIR   default "" (the shipped templates);
 //                   files <lang>/<event>.subject|txt|html there override them
@@ -52,6 +57,7 @@ struct Config {
   int workers = 32;
   int io_threads = 2;
   std::string time_zone = "America/Bogota";
+  std::string language = "es";
   std::string business_hours = "mon-fri 08:00-18:00";  // the desk's working hours (SLA)
   std::string holidays;    // comma-separated local dates: "2026-12-25,2027-01-01"
   int autoclose_days = 7;  // resolved tickets close on their own after this many days
@@ -65,6 +71,7 @@ struct Config {
   std::string smtp_username;
   std::string smtp_password;
   std::string mail_from = "Atiende <atiende@atiende.localhost>";
+  std::string message_id_host;  // "" = the domain of mail_from's address
   int mail_rate_cap = 60;
   std::string templates_dir;
   std::string procedures_dir;

@@ -1,7 +1,9 @@
-#include "cli/demo.h"
-
+// `atiende demo seed [--dir data/demo]`: loads the demo customer master (the
+// NM desk's table as printed in its protocol, plus bulk LPG customers, some
+// with a ZB block) and one user per role, then prints the logins. Idempotent.
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -9,6 +11,8 @@
 #include "app/directory.h"
 #include "app/import_customers.h"
 #include "app/users.h"
+#include "cli/commands.h"
+#include "cli/exit_code.h"
 #include "wiring.h"
 
 namespace atiende::cli {
@@ -66,8 +70,6 @@ Status SeedServices(Deps& deps, const std::string& path) {
   return Status::Ok();
 }
 
-}  // namespace
-
 Status SeedDemo(Deps& deps, const std::string& dir) {
   Principal system = SystemPrincipal();
   for (const char* f : {"nm_customers.tsv", "lpg_customers.tsv"}) {
@@ -101,6 +103,19 @@ Status SeedDemo(Deps& deps, const std::string& dir) {
                 u.customer_name ? (std::string(" of ") + u.customer_name).c_str() : "");
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+void AddDemoCommand(Commands& c) {
+  auto dir = std::make_shared<std::string>("data/demo");
+  auto* demo = c.AddGroup("demo", "Demo data");
+  auto* seed = c.Add(demo, "seed", "Load the demo customers and users (idempotent)",
+                     WithDeps([dir](Deps& deps) {
+                       Status s = SeedDemo(deps, *dir);
+                       return s.ok() ? 0 : Fail(s);
+                     }));
+  seed->add_option("--dir", *dir, "folder with the demo files (default data/demo)");
 }
 
 }  // namespace atiende::cli

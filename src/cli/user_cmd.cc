@@ -1,0 +1,79 @@
+// `atiende user add|passwd|list`: users from a shell; passwords are read from
+// standard input, never from the command line.
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "app/users.h"
+#include "cli/commands.h"
+#include "cli/exit_code.h"
+#include "wiring.h"
+
+namespace atiende::cli {
+
+namespace {
+
+struct Options {
+  NewUser new_user;
+  bool password_stdin = false;
+  std::string passwd_name;
+};
+
+Result<std::string> ReadPasswordStdin() {
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    return Status::InvalidArgument("no password on standard input", "password");
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+int Add(Options& o, Deps& deps) {
+  auto pw = ReadPasswordStdin();
+  if (!pw.ok()) return Fail(pw.status());
+  o.new_user.password = *pw;
+  auto u = AddUser(deps, SystemPrincipal(), o.new_user);
+  if (!u.ok()) return Fail(u.status());
+  std::printf("user %s added (role %s)\n", u->username.c_str(),
+              std::string(RoleName(u->role)).c_str());
+  return 0;
+}
+
+int Passwd(const Options& o, Deps& deps) {
+  auto pw = ReadPasswordStdin();
+  if (!pw.ok()) return Fail(pw.status());
+  if (Status s = SetPassword(deps, SystemPrincipal(), o.passwd_name, *pw); !s.ok()) return Fail(s);
+  std::printf("password of %s changed\n", o.passwd_name.c_str());
+  return 0;
+}
+
+int List(Deps& deps) {
+  auto users = ListUsers(deps);
+  if (!users.ok()) return Fail(users.status());
+  for (const auto& u : *users) {
+    std::printf("%-24s %-12s%s\n", u.username.c_str(), std::string(RoleName(u.role)).c_str(),
+                u.disabled ? " (disabled)" : "");
+  }
+  return 0;
+}
+
+}  // namespace
+
+void AddUserCommand(Commands& c) {
+  auto o = std::make_shared<Options>();
+  auto* user = c.AddGroup("user", "Manage users");
+  auto* add = c.Add(user, "add", "Add a user", WithDeps([o](Deps& deps) { return Add(*o, deps); }));
+  add->add_option("NAME", o->new_user.username, "username")->required();
+  add->add_option("--role", o->new_user.role,
+                  "agent, supervisor, dispatch, back_office, admin, customer")
+      ->required();
+  add->add_option("--customer", o->new_user.customer_code, "customer code (customer users)");
+  add->add_flag("--password-stdin", o->password_stdin, "read the password from standard input")
+      ->required();
+  auto* passwd = c.Add(user, "passwd", "Set a user's password (from stdin)",
+                       WithDeps([o](Deps& deps) { return Passwd(*o, deps); }));
+  passwd->add_option("NAME", o->passwd_name, "username")->required();
+  c.Add(user, "list", "List users", WithDeps(List));
+}
+
+}  // namespace atiende::cli

@@ -1,0 +1,50 @@
+// BuildRuntime: settings reach the use cases' Deps.
+#include "wiring.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/test_env.h"
+
+namespace atiende {
+namespace {
+
+Config InTempDir(const testing::TempDir& dir) {
+  Config c;
+  c.data_dir = dir.path();
+  c.log_level = "error";
+  return c;
+}
+
+TEST(BuildRuntime, DefaultsAreSpanishAndMessageIdsOnTheHostOfMailFrom) {
+  testing::TempDir dir;
+  auto rt = BuildRuntime(InTempDir(dir));
+  ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+  const Deps& d = *(*rt)->deps;
+  EXPECT_EQ(d.desk.language, "es");
+  EXPECT_EQ(d.desk.time_zone, "America/Bogota");
+  EXPECT_EQ(d.desk.autoclose_days, 7);
+  EXPECT_EQ(d.mail.from, "Atiende <atiende@atiende.localhost>");
+  EXPECT_EQ(d.mail.message_id_host, "atiende.localhost");
+  EXPECT_EQ(d.mail.rate_cap_per_hour, 60);
+  EXPECT_NE(d.sla, nullptr);
+  EXPECT_NE(d.procedures, nullptr);
+}
+
+TEST(BuildRuntime, LanguageAndMessageIdHostComeFromTheSettings) {
+  testing::TempDir dir;
+  Config c = InTempDir(dir);
+  c.language = "en";
+  c.mail_from = "Mesa <mesa@desk.example.com>";
+  auto rt = BuildRuntime(c);
+  ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+  EXPECT_EQ((*rt)->deps->desk.language, "en");
+  EXPECT_EQ((*rt)->deps->mail.message_id_host, "desk.example.com");
+  rt->reset();
+  c.message_id_host = "ids.example.org";
+  rt = BuildRuntime(c);
+  ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+  EXPECT_EQ((*rt)->deps->mail.message_id_host, "ids.example.org");
+}
+
+}  // namespace
+}  // namespace atiende
