@@ -314,7 +314,7 @@ int Main(int argc, char** argv) {
   if (mail_list->parsed()) {
     std::vector<OutboxMail> mails;
     Status s = deps.store.Read([&](ReadTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(mails, tx.ListMail({mail_status, "", 0, 200}));
+      ATIENDE_ASSIGN_OR_RETURN(mails, tx.mail().List({mail_status, "", 0, 200}));
       return Status::Ok();
     });
     if (!s.ok()) return Fail(s);
@@ -330,7 +330,7 @@ int Main(int argc, char** argv) {
   if (mail_show->parsed()) {
     Result<OutboxMail> m = Status::NotFound("");
     Status s = deps.store.Read([&](ReadTx& tx) {
-      m = tx.GetMail(mail_id);
+      m = tx.mail().Get(mail_id);
       return m.status();
     });
     if (!s.ok()) return Fail(s);

@@ -98,9 +98,9 @@ Result<Response> Api::CustomerHistory(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   std::vector<AuditEntry> entries;
   ATIENDE_RETURN_IF_ERROR(deps_.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(entries, tx.ListAudit("customer", std::to_string(id), 200));
+    ATIENDE_ASSIGN_OR_RETURN(entries, tx.audit().List("customer", std::to_string(id), 200));
     // A deleted customer keeps its history; an id never used has none.
-    return entries.empty() ? tx.GetCustomer(id).status() : Status::Ok();
+    return entries.empty() ? tx.customers().Get(id).status() : Status::Ok();
   }));
   boost::json::array items;
   for (const auto& e : entries) {

@@ -48,7 +48,7 @@ boost::json::object MailJson(const OutboxMail& m, bool with_body) {
 Result<OutboxMail> LoadMail(Deps& d, int64_t id) {
   Result<OutboxMail> m = Status::NotFound("");
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    m = tx.GetMail(id);
+    m = tx.mail().Get(id);
     return m.status();
   }));
   return m;
@@ -115,7 +115,7 @@ Result<Response> Api::ListMail(Request& req) {
   f.limit = static_cast<int>(limit);
   std::vector<OutboxMail> mails;
   ATIENDE_RETURN_IF_ERROR(deps_.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(mails, tx.ListMail(f));
+    ATIENDE_ASSIGN_OR_RETURN(mails, tx.mail().List(f));
     return Status::Ok();
   }));
   boost::json::array items;
