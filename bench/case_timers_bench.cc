@@ -246,7 +246,7 @@ Status Setup(const std::string& dir, SetupResult& r) {
         c.phone = "+5622" + std::to_string(1000000 + i % 9000000);
         c.created_at = c.updated_at = env->clock.Now();
         ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(c));
-        ATIENDE_RETURN_IF_ERROR(tx.InsertCustomer(c));
+        ATIENDE_RETURN_IF_ERROR(tx.customers().Insert(c));
         ids[i] = c.id;
       }
       return Status::Ok();
@@ -306,7 +306,7 @@ Status Setup(const std::string& dir, SetupResult& r) {
 
   std::optional<TimePoint> next;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kTimerKind));
+    ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kTimerKind));
     return Status::Ok();
   }));
   if (!next || *next != r.t0 + std::chrono::hours(72)) {
@@ -337,7 +337,7 @@ struct MailCheck {
 int64_t LastMailId(Deps& d) {
   int64_t id = 0;
   (void)d.store.Read([&](ReadTx& tx) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.ListMail({"", "", 0, 1}));
+    ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"", "", 0, 1}));
     if (!ms.empty()) id = ms.front().id;
     return Status::Ok();
   });
@@ -351,7 +351,7 @@ Result<MailCheck> CheckMails(Deps& d, int64_t after) {
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
     int64_t before = 0;
     while (true) {
-      ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.ListMail({"", "", before, 500}));
+      ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"", "", before, 500}));
       bool done = ms.empty();
       for (const auto& m : ms) {
         if (m.id <= after) {
@@ -384,7 +384,7 @@ Result<CaseCheck> CheckCases(Deps& d, TimePoint at) {
   CaseCheck out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
     for (int64_t id = 1; id <= settings().cases; ++id) {
-      ATIENDE_ASSIGN_OR_RETURN(Case c, tx.GetCaseById(id));
+      ATIENDE_ASSIGN_OR_RETURN(Case c, tx.cases().GetById(id));
       if (c.timers.size() != 1) {
         out.other++;
         continue;
@@ -432,7 +432,7 @@ Result<Burst> RunBurst(Env& e, TimePoint t0, bool verify) {
   ATIENDE_ASSIGN_OR_RETURN(b.mails, CheckMails(d, last_mail));
   ATIENDE_ASSIGN_OR_RETURN(b.cases, CheckCases(d, e.clock.Now()));
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(b.next_due, tx.NextDueWork(kTimerKind));
+    ATIENDE_ASSIGN_OR_RETURN(b.next_due, tx.work().NextDue(kTimerKind));
     return Status::Ok();
   }));
   return b;
@@ -470,15 +470,16 @@ Idle RunIdle(Env& e) {
   auto w = Steady::now();
   for (int i = 0; i < n; ++i) {
     (void)e.store->Write([&](WriteTx& tx) -> Status {
-      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.ClaimWork(kTimerKind, "bench-node", e.clock.Now(),
-                                                        std::chrono::minutes(2), 256));
+      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kTimerKind, "bench-node", e.clock.Now(),
+                                                           std::chrono::minutes(2), 256));
       return items.empty() ? Status::NotFound("nothing due") : Status::Internal("due items");
     });
   }
   r.claim_us = Seconds(Steady::now() - w) * 1e6 / n;
   w = Steady::now();
   for (int i = 0; i < n; ++i) {
-    (void)e.store->Read([&](ReadTx& tx) -> Status { return tx.NextDueWork(kTimerKind).status(); });
+    (void)e.store->Read(
+        [&](ReadTx& tx) -> Status { return tx.work().NextDue(kTimerKind).status(); });
   }
   r.next_due_us = Seconds(Steady::now() - w) * 1e6 / n;
   return r;
@@ -505,8 +506,8 @@ Result<Breakdown> RunBreakdown(Env& e, TimePoint t0) {
       TimePoint now = d.clock.Now();
       auto t = Steady::now();
       ATIENDE_ASSIGN_OR_RETURN(
-          auto items, tx.ClaimWork(kTimerKind, "bench-breakdown", now, std::chrono::minutes(2),
-                                   CaseTimers::kBatch));
+          auto items, tx.work().Claim(kTimerKind, "bench-breakdown", now, std::chrono::minutes(2),
+                                      CaseTimers::kBatch));
       claim += Steady::now() - t;
       if (items.empty()) return Status::NotFound("nothing due");
       for (const auto& item : items) {
@@ -521,7 +522,7 @@ Result<Breakdown> RunBreakdown(Env& e, TimePoint t0) {
         ATIENDE_RETURN_IF_ERROR(FireCaseTimer(tx, d, case_id, timer, generation, did));
         fire += Steady::now() - t;
         t = Steady::now();
-        ATIENDE_RETURN_IF_ERROR(tx.CompleteWork(item.id, "bench-breakdown", now));
+        ATIENDE_RETURN_IF_ERROR(tx.work().Complete(item.id, "bench-breakdown", now));
         complete += Steady::now() - t;
         fired += did ? 1 : 0;
       }
@@ -726,7 +727,7 @@ int main(int argc, char** argv) {
     // The mails of this burst are the newest b3->fired ones.
     MailCheck m;
     (void)(*env3)->store->Read([&](ReadTx& tx) -> Status {
-      ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.ListMail({"", "", 0, std::max(1, b3->fired)}));
+      ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"", "", 0, std::max(1, b3->fired)}));
       for (const auto& x : ms) {
         if (x.event != "case.zb_overdue") continue;
         m.mails++;

@@ -339,7 +339,7 @@ void BM_DeliverAtiende(benchmark::State& state) {
   }
   int64_t sent = 0;
   (void)d.env->store->Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.ListMail({"sent", "", 0, settings().deliver + 10}));
+    ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"sent", "", 0, settings().deliver + 10}));
     sent = static_cast<int64_t>(ms.size());
     return Status::Ok();
   });
@@ -364,7 +364,7 @@ void BM_DeliverTransport(benchmark::State& state) {
   }
   std::vector<std::pair<mail::Message, std::string>> mails;
   (void)d.env->store->Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.ListMail({"sent", "", 0, settings().deliver}));
+    ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"sent", "", 0, settings().deliver}));
     for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
       mail::Message m = OutboxMessage(*it, d.env->deps->mail);
       auto rendered = mail::Render(m);

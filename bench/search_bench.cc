@@ -142,7 +142,7 @@ int RankOf(const CustomerSearch& s, const std::string& code) {
 std::string FoldedNameOf(Deps& deps, const std::string& code) {
   std::string name;
   (void)deps.store.Read([&](ReadTx& tx) {
-    auto c = tx.GetCustomerByCode(code);
+    auto c = tx.customers().GetByCode(code);
     if (c.ok()) name = text::FoldName(c->legal_name);
     return Status::Ok();
   });

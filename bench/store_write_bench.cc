@@ -116,7 +116,7 @@ Customer MakeCustomer(int64_t n, bool with_code) {
 int64_t CountCustomers() {
   int64_t n = 0;
   (void)env()->store->Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(n, tx.CountCustomers());
+    ATIENDE_ASSIGN_OR_RETURN(n, tx.customers().Count());
     return Status::Ok();
   });
   return n;

@@ -1,7 +1,7 @@
 // term_index_bench: TermIndex (src/core/term_index.h), the vocabulary behind
 // the typo-tolerant search pass. Pure CPU, no database.
 //
-//   TermIndexAddAll/N  AddAll() of N distinct terms, as SqliteTx::EnsureVocabulary
+//   TermIndexAddAll/N  AddAll() of N distinct terms, as SqliteIndex::EnsureVocabulary
 //                      does on the first fuzzy search: N 7-digit codes (the
 //                      shape of most of a 1M-customer vocabulary, which holds
 //                      every code and tax-id piece) or N name-like words.
@@ -43,7 +43,7 @@ std::vector<std::string> Words(size_t n) {
   return out;
 }
 
-// The load path (SqliteTx::EnsureVocabulary): AddAll() of the whole vocabulary.
+// The load path (SqliteIndex::EnsureVocabulary): AddAll() of the whole vocabulary.
 void BM_TermIndexAddAll(benchmark::State& state, bool codes) {
   auto n = static_cast<size_t>(state.range(0));
   auto terms = codes ? Codes(n) : Words(n);

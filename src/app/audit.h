@@ -21,7 +21,7 @@ inline Status Audit(WriteTx& tx, TimePoint at, const Principal& actor, std::stri
   e.entity_id = std::move(entity_id);
   e.before = before.is_null() ? "" : boost::json::serialize(before);
   e.after = after.is_null() ? "" : boost::json::serialize(after);
-  return tx.AppendAudit(e);
+  return tx.audit().Append(e);
 }
 
 }  // namespace atiende

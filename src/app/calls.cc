@@ -67,7 +67,7 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
       Interaction c = call;
       RecordedCall r;
       if (c.customer_id) {
-        auto customer = tx.GetCustomer(*c.customer_id);
+        auto customer = tx.customers().Get(*c.customer_id);
         if (!customer.ok()) {
           if (customer.status().code() != Status::Code::kNotFound) return customer.status();
           return Status::InvalidArgument("no customer with id " + std::to_string(*c.customer_id),
@@ -79,7 +79,7 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
           q.states = {TicketState::kNew, TicketState::kInProgress, TicketState::kOnHold,
                       TicketState::kResolved};
           q.limit = 100;
-          ATIENDE_ASSIGN_OR_RETURN(auto open, tx.ListTickets(q));
+          ATIENDE_ASSIGN_OR_RETURN(auto open, tx.tickets().List(q));
           r.info = ServiceInfo{std::move(*customer), std::move(open)};
         }
       }
@@ -99,7 +99,7 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
         c.ticket_number = t.number;
         r.ticket = std::move(t);
       }
-      ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(c));
+      ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(c));
       if (hand_off) {
         ATIENDE_RETURN_IF_ERROR(QueueHandOff(tx, d, c));
         r.handed_off = true;
@@ -130,10 +130,10 @@ Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q_in
   std::vector<Interaction> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
     if (q.ticket_number.rfind(kSeriesItem, 0) == 0) {  // calls are kept under the request
-      auto t = tx.GetTicket(q.ticket_number);
+      auto t = tx.tickets().Get(q.ticket_number);
       if (t.ok()) q.ticket_number = t->number;
     }
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListInteractions(q));
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.calls().List(q));
     return Status::Ok();
   }));
   return out;
@@ -148,7 +148,7 @@ Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t c
   TimePoint now = d.clock.Now();
   Customer out;
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(customer_id));
+    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(customer_id));
     ATIENDE_RETURN_IF_ERROR(CheckCustomerVersion(before, expected_version));
     Customer after = before;
     after.contacts = contacts;
@@ -156,7 +156,7 @@ Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t c
     if (!after.SameData(before)) {
       after.version = before.version + 1;
       after.updated_at = now;
-      ATIENDE_RETURN_IF_ERROR(tx.UpdateCustomer(after));
+      ATIENDE_RETURN_IF_ERROR(tx.customers().Update(after));
       ATIENDE_RETURN_IF_ERROR(Audit(tx, now, agent, "customer.contacts", "customer",
                                     std::to_string(customer_id), json::ToJson(before),
                                     json::ToJson(after)));
@@ -169,7 +169,7 @@ Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t c
     call.notes = notes;
     call.agent = AuthorOf(agent);
     call.started_at = call.ended_at = now;
-    ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(call));
+    ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(call));
     out = std::move(after);
     return Status::Ok();
   }));
@@ -180,15 +180,15 @@ Result<std::vector<TimelineEntry>> CustomerTimeline(Deps& d, int64_t customer_id
   limit = std::clamp(limit, 1, 200);
   std::vector<TimelineEntry> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_RETURN_IF_ERROR(tx.GetCustomer(customer_id).status());
+    ATIENDE_RETURN_IF_ERROR(tx.customers().Get(customer_id).status());
     InteractionQuery iq;
     iq.customer_id = customer_id;
     iq.limit = limit;
-    ATIENDE_ASSIGN_OR_RETURN(auto calls, tx.ListInteractions(iq));
+    ATIENDE_ASSIGN_OR_RETURN(auto calls, tx.calls().List(iq));
     TicketQuery tq;
     tq.customer_id = customer_id;
     tq.limit = 500;
-    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.ListTickets(tq));
+    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.tickets().List(tq));
     for (auto& c : calls) out.push_back({c.started_at, std::move(c), std::nullopt});
     std::sort(tickets.begin(), tickets.end(),
               [](const Ticket& a, const Ticket& b) { return a.created_at > b.created_at; });

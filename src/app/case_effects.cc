@@ -84,7 +84,7 @@ Result<std::optional<Notice>> TxCaseEffects::FindOpenNotice(const CaseFacts& f) 
   q.customer_id = f.customer.id;
   q.state = NoticeState::kOpen;
   q.limit = 1;  // the newest
-  ATIENDE_ASSIGN_OR_RETURN(auto list, tx_.ListNotices(q));
+  ATIENDE_ASSIGN_OR_RETURN(auto list, tx_.notices().List(q));
   if (list.empty()) return std::optional<Notice>();
   return std::optional<Notice>(std::move(list.front()));
 }
@@ -118,7 +118,7 @@ Result<Notice> TxCaseEffects::UpdateNotice(const Case& c, const CaseFacts& f,
 }
 
 Status TxCaseEffects::SetBlock(CaseFacts& f, const std::string& block, bool on) {
-  ATIENDE_ASSIGN_OR_RETURN(Customer before, tx_.GetCustomer(f.customer.id));
+  ATIENDE_ASSIGN_OR_RETURN(Customer before, tx_.customers().Get(f.customer.id));
   Customer after = before;
   auto& b = after.blocks;
   if (on) {
@@ -133,7 +133,7 @@ Status TxCaseEffects::SetBlock(CaseFacts& f, const std::string& block, bool on) 
   }
   after.version = before.version + 1;
   after.updated_at = now_;
-  ATIENDE_RETURN_IF_ERROR(tx_.UpdateCustomer(after));
+  ATIENDE_RETURN_IF_ERROR(tx_.customers().Update(after));
   ATIENDE_RETURN_IF_ERROR(Audit(tx_, now_, actor_, on ? "customer.block" : "customer.unblock",
                                 "customer", std::to_string(after.id), json::ToJson(before),
                                 json::ToJson(after)));
@@ -161,7 +161,7 @@ Status TxCaseEffects::LogCall(const Case& c, const Customer& customer, const Cas
   i.agent = actor_.username.empty() ? "system" : actor_.username;
   i.started_at = i.ended_at = now_;
   ATIENDE_RETURN_IF_ERROR(NormalizeInteraction(i));
-  return tx_.InsertInteraction(i);
+  return tx_.calls().Insert(i);
 }
 
 }  // namespace atiende

@@ -48,14 +48,14 @@ Status CaseTimers::FireBatch(int limit, int& fired) {
   return deps_.store.Write([&](WriteTx& tx) -> Status {
     fired = 0;
     TimePoint now = deps_.clock.Now();
-    ATIENDE_ASSIGN_OR_RETURN(auto items, tx.ClaimWork(kKind, owner_, now, kLease, limit));
+    ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kKind, owner_, now, kLease, limit));
     if (items.empty()) return Status::NotFound("nothing due");
     for (const auto& item : items) {
       ATIENDE_ASSIGN_OR_RETURN(TimerRef ref, ParsePayload(item));
       bool did = false;
       ATIENDE_RETURN_IF_ERROR(
           FireCaseTimer(tx, deps_, ref.case_id, ref.timer, ref.generation, did));
-      ATIENDE_RETURN_IF_ERROR(tx.CompleteWork(item.id, owner_, now));
+      ATIENDE_RETURN_IF_ERROR(tx.work().Complete(item.id, owner_, now));
       fired += did ? 1 : 0;
     }
     return Status::Ok();
@@ -65,18 +65,18 @@ Status CaseTimers::FireBatch(int limit, int& fired) {
 void CaseTimers::PutAside(const Status& why) {
   Status s = deps_.store.Write([&](WriteTx& tx) -> Status {
     TimePoint now = deps_.clock.Now();
-    ATIENDE_ASSIGN_OR_RETURN(auto items, tx.ClaimWork(kKind, owner_, now, kLease, 1));
+    ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kKind, owner_, now, kLease, 1));
     if (items.empty()) return Status::Ok();
     const WorkItem& w = items.front();
     if (w.attempts >= kMaxAttempts) {
       log::Error("case.timer.given_up",
                  {{"item", w.id}, {"payload", w.payload}, {"error", why.ToString()}});
-      return tx.CompleteWork(w.id, owner_, now);
+      return tx.work().Complete(w.id, owner_, now);
     }
     auto backoff = std::chrono::seconds(30) * (1 << std::min(w.attempts, 7));
     log::Warn("case.timer.failed",
               {{"item", w.id}, {"attempts", w.attempts}, {"error", why.ToString()}});
-    return tx.ReleaseWork(w.id, owner_, now + backoff);
+    return tx.work().Release(w.id, owner_, now + backoff);
   });
   if (!s.ok()) log::Warn("case.timer.put_aside", {{"error", s.ToString()}});
 }
@@ -116,7 +116,7 @@ void CaseTimers::Start(std::chrono::milliseconds poll) {
     auto wait = poll;
     std::optional<TimePoint> next;
     Status s = deps_.store.Read([&](ReadTx& tx) -> Status {
-      ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
+      ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kKind));
       return Status::Ok();
     });
     if (s.ok() && next && !deps_.clock.IsVirtual()) {

@@ -25,7 +25,7 @@ Result<Case> LoadCase(ReadTx& tx, std::string_view number) {
   std::string key = Trim(number);
   if (key.empty() || key.size() > 40) return NoSuchCase(number);
   for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  auto c = tx.GetCase(key);
+  auto c = tx.cases().Get(key);
   if (!c.ok() && c.status().code() == Status::Code::kNotFound) return NoSuchCase(number);
   return c;
 }
@@ -41,9 +41,9 @@ CaseMoment Moment(const Deps& d, const Principal& actor, TimePoint now) {
 
 Result<CaseFacts> LoadFacts(ReadTx& tx, const Case& c) {
   CaseFacts f;
-  ATIENDE_ASSIGN_OR_RETURN(f.customer, tx.GetCustomer(c.customer_id));
+  ATIENDE_ASSIGN_OR_RETURN(f.customer, tx.customers().Get(c.customer_id));
   if (!c.notice_number.empty()) {
-    ATIENDE_ASSIGN_OR_RETURN(Notice n, tx.GetNotice(c.notice_number));
+    ATIENDE_ASSIGN_OR_RETURN(Notice n, tx.notices().Get(c.notice_number));
     f.notice = std::move(n);
   }
   return f;
@@ -73,14 +73,14 @@ Status SaveCase(WriteTx& tx, const Case* before, Case& c, const CaseEngine& engi
   if (before) {
     c.version = before->version + 1;
     c.updated_at = now;
-    ATIENDE_RETURN_IF_ERROR(tx.UpdateCase(c));
+    ATIENDE_RETURN_IF_ERROR(tx.cases().Update(c));
   } else {
-    ATIENDE_RETURN_IF_ERROR(tx.InsertCase(c));
+    ATIENDE_RETURN_IF_ERROR(tx.cases().Insert(c));
   }
   for (const auto& t : engine.armed()) {
     boost::json::object payload{{"case", c.id}, {"timer", t.id}, {"generation", t.generation}};
     WorkItem w{0, kTimerKind, boost::json::serialize(payload), t.due_at, 0};
-    ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+    ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
   }
   size_t from = before ? std::min(before->timeline.size(), c.timeline.size()) : 0;
   if (before && before->timeline.size() >= kMaxCaseTimeline) from = 0;
@@ -90,10 +90,10 @@ Status SaveCase(WriteTx& tx, const Case* before, Case& c, const CaseEngine& engi
 Result<CaseDetail> Detail(ReadTx& tx, const Deps& d, Case c) {
   CaseDetail out;
   out.procedure = FindProcedure(d, c.procedure);
-  auto customer = tx.GetCustomer(c.customer_id);
+  auto customer = tx.customers().Get(c.customer_id);
   if (customer.ok()) out.customer = std::move(*customer);
   if (!c.notice_number.empty()) {
-    auto n = tx.GetNotice(c.notice_number);
+    auto n = tx.notices().Get(c.notice_number);
     if (n.ok()) out.notice = std::move(*n);
   }
   out.c = std::move(c);
@@ -118,13 +118,13 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
   TimePoint now = d.clock.Now();
   OpenedCase out;
   auto attempt = [&](WriteTx& tx) -> Status {
-    auto customer = tx.GetCustomer(customer_id);
+    auto customer = tx.customers().Get(customer_id);
     if (!customer.ok() && customer.status().code() == Status::Code::kNotFound) {
       return Status::InvalidArgument("no customer with id " + std::to_string(customer_id),
                                      "customer_id");
     }
     ATIENDE_RETURN_IF_ERROR(customer.status());
-    ATIENDE_ASSIGN_OR_RETURN(auto open, tx.FindOpenCase(p->id, customer_id));
+    ATIENDE_ASSIGN_OR_RETURN(auto open, tx.cases().FindOpen(p->id, customer_id));
     TxCaseEffects fx(tx, d, actor, now);
     if (open) {  // ZB-1: a second intake joins the open case
       Case before = *open;
@@ -146,7 +146,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
           .WithSubject(customer->code);
     }
     Case c;
-    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(p->number_prefix));
+    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(p->number_prefix));
     c.number = FormatCaseNumber(p->number_prefix, k);
     c.customer_id = customer_id;
     c.intake = intake;
@@ -185,10 +185,9 @@ Result<CaseDetail> SubmitCaseStep(Deps& d, const Principal& actor, std::string_v
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(Case before, LoadCase(tx, number));
     if (expected_version && *expected_version != before.version) {
-      return Status::Conflict("case " + before.number + " is at version " +
-                              std::to_string(before.version) + ", not " +
-                              std::to_string(*expected_version) + "; reload and try again")
-          .WithReason("version_conflict")
+      return Status::VersionConflict("case " + before.number + " is at version " +
+                                     std::to_string(before.version) + ", not " +
+                                     std::to_string(*expected_version) + "; reload and try again")
           .WithSubject(before.number);
     }
     const Procedure* p = FindProcedure(d, before.procedure);
@@ -208,7 +207,7 @@ Result<CaseDetail> SubmitCaseStep(Deps& d, const Principal& actor, std::string_v
 Result<std::vector<CaseDetail>> ListCases(Deps& d, const CaseQuery& q) {
   std::vector<CaseDetail> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(auto list, tx.ListCases(q));
+    ATIENDE_ASSIGN_OR_RETURN(auto list, tx.cases().List(q));
     out.clear();
     for (auto& c : list) {
       ATIENDE_ASSIGN_OR_RETURN(auto detail, Detail(tx, d, std::move(c)));
@@ -221,11 +220,11 @@ Result<std::vector<CaseDetail>> ListCases(Deps& d, const CaseQuery& q) {
 
 Status NotifyCasesOfNotice(WriteTx& tx, const Deps& d, const Principal& actor, const Notice& n,
                            TimePoint now) {
-  ATIENDE_ASSIGN_OR_RETURN(auto cases, tx.ListOpenCasesByNotice(n.number));
+  ATIENDE_ASSIGN_OR_RETURN(auto cases, tx.cases().ListOpenByNotice(n.number));
   for (const Case& before : cases) {
     const Procedure* p = FindProcedure(d, before.procedure);
     if (!p) continue;  // a procedure no longer loaded: the case waits
-    ATIENDE_ASSIGN_OR_RETURN(Customer customer, tx.GetCustomer(before.customer_id));
+    ATIENDE_ASSIGN_OR_RETURN(Customer customer, tx.customers().Get(before.customer_id));
     CaseFacts f{std::move(customer), n};
     Case c = before;
     TxCaseEffects fx(tx, d, actor, now);
@@ -239,7 +238,7 @@ Status NotifyCasesOfNotice(WriteTx& tx, const Deps& d, const Principal& actor, c
 Status FireCaseTimer(WriteTx& tx, const Deps& d, int64_t case_id, const std::string& timer,
                      int64_t generation, bool& fired) {
   fired = false;
-  auto loaded = tx.GetCaseById(case_id);
+  auto loaded = tx.cases().GetById(case_id);
   if (!loaded.ok() && loaded.status().code() == Status::Code::kNotFound) return Status::Ok();
   ATIENDE_ASSIGN_OR_RETURN(Case before, std::move(loaded));
   const Procedure* p = FindProcedure(d, before.procedure);

@@ -98,7 +98,7 @@ class CasesTest : public ::testing::TestWithParam<Backend> {
     int n = 0;
     EXPECT_TRUE(deps->store
                     .Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.ListMail({"", "", 0, 500}));
+                      ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List({"", "", 0, 500}));
                       for (const auto& m : mails) n += m.event == event;
                       return Status::Ok();
                     })

@@ -56,7 +56,7 @@ bool ChangeFeed::Visible(const Principal& who, const Change& c) {
 Status ChangeFeed::Anchor() {
   int64_t last = 0;
   ATIENDE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(last, tx.LastAuditId());
+    ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
     return Status::Ok();
   }));
   floor_ = last;
@@ -154,7 +154,7 @@ std::chrono::milliseconds ChangeFeed::Round() {
   }
   std::vector<Change> rows;
   Status st = store_.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(rows, tx.ListChanges(floor_, kBatch));
+    ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().ListChanges(floor_, kBatch));
     return Status::Ok();
   });
   if (!st.ok()) {

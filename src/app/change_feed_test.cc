@@ -69,7 +69,7 @@ class ChangeFeedTest : public ::testing::TestWithParam<Backend> {
 
   void Append(const std::string& entity, const std::string& id, const std::string& action) {
     Status st = store->Write([&](WriteTx& tx) {
-      return tx.AppendAudit({0, env.clock.Now(), "ana", action, entity, id, "", ""});
+      return tx.audit().Append({0, env.clock.Now(), "ana", action, entity, id, "", ""});
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
   }
@@ -187,8 +187,8 @@ TEST(ChangeFeedPostgres, AChangeCommittedAfterALargerIdIsStillHeard) {
   auto released = release.get_future().share();
   std::thread slow([&] {
     Status st = pg->Write([&](WriteTx& tx) {
-      ATIENDE_RETURN_IF_ERROR(
-          tx.AppendAudit({0, env.clock.Now(), "ana", "ticket.open", "ticket", "CS-SLOW", "", ""}));
+      ATIENDE_RETURN_IF_ERROR(tx.audit().Append(
+          {0, env.clock.Now(), "ana", "ticket.open", "ticket", "CS-SLOW", "", ""}));
       appended.set_value();
       released.wait();
       return Status::Ok();
@@ -197,7 +197,7 @@ TEST(ChangeFeedPostgres, AChangeCommittedAfterALargerIdIsStillHeard) {
   });
   appended.get_future().wait();
   ASSERT_TRUE(pg->Write([&](WriteTx& tx) {
-                  return tx.AppendAudit(
+                  return tx.audit().Append(
                       {0, env.clock.Now(), "ana", "ticket.open", "ticket", "CS-FAST", "", ""});
                 }).ok());
   auto fast = Collect(*sub, 1);

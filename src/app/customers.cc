@@ -12,7 +12,7 @@ Result<Customer> CreateCustomer(Deps& d, const Principal& actor, Customer in) {
   ATIENDE_RETURN_IF_ERROR(CheckServiceIds(in));
   in.created_at = in.updated_at = d.clock.Now();
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
-    ATIENDE_RETURN_IF_ERROR(tx.InsertCustomer(in));
+    ATIENDE_RETURN_IF_ERROR(tx.customers().Insert(in));
     return Audit(tx, in.created_at, actor, "customer.create", "customer", std::to_string(in.id),
                  nullptr, json::ToJson(in));
   }));
@@ -21,10 +21,9 @@ Result<Customer> CreateCustomer(Deps& d, const Principal& actor, Customer in) {
 
 Status CheckCustomerVersion(const Customer& stored, std::optional<int64_t> expected_version) {
   if (!expected_version || *expected_version == stored.version) return Status::Ok();
-  return Status::Conflict("customer " + std::to_string(stored.id) + " is at version " +
-                          std::to_string(stored.version) + ", not " +
-                          std::to_string(*expected_version) + "; reload and try again")
-      .WithReason("version_conflict");
+  return Status::VersionConflict("customer " + std::to_string(stored.id) + " is at version " +
+                                 std::to_string(stored.version) + ", not " +
+                                 std::to_string(*expected_version) + "; reload and try again");
 }
 
 Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
@@ -32,7 +31,7 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
                                 const std::function<Status(Customer&)>& change) {
   Customer out;
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(id));
+    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id));
     ATIENDE_RETURN_IF_ERROR(CheckCustomerVersion(before, expected_version));
     Customer after = before;
     ATIENDE_RETURN_IF_ERROR(change(after));
@@ -47,7 +46,7 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
     }
     after.version = before.version + 1;
     after.updated_at = d.clock.Now();
-    ATIENDE_RETURN_IF_ERROR(tx.UpdateCustomer(after));
+    ATIENDE_RETURN_IF_ERROR(tx.customers().Update(after));
     out = after;
     ATIENDE_RETURN_IF_ERROR(Audit(tx, after.updated_at, actor, "customer.update", "customer",
                                   std::to_string(id), json::ToJson(before), json::ToJson(after)));
@@ -58,8 +57,8 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
 
 Status DeleteCustomer(Deps& d, const Principal& actor, int64_t id) {
   return d.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.GetCustomer(id));
-    ATIENDE_RETURN_IF_ERROR(tx.DeleteCustomer(id));
+    ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id));
+    ATIENDE_RETURN_IF_ERROR(tx.customers().Delete(id));
     return Audit(tx, d.clock.Now(), actor, "customer.delete", "customer", std::to_string(id),
                  json::ToJson(before), nullptr);
   });
@@ -71,7 +70,7 @@ Result<Customer> GetCustomer(Deps& d, const Principal& who, int64_t id) {
   }
   Result<Customer> out = Status::NotFound("");
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    out = tx.GetCustomer(id);
+    out = tx.customers().Get(id);
     return out.status();
   }));
   return out;
@@ -83,7 +82,7 @@ Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit
   CustomerSearch out;
   CustomerQuery q{std::string(text), std::clamp(limit, 1, 100)};
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.SearchCustomers(q));
+    ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.customers().Search(q));
     for (auto& h : hits) out.hits.emplace_back(std::move(h.customer), h.score);
     return Status::Ok();
   }));
@@ -94,7 +93,7 @@ Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit
 Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit) {
   std::vector<Customer> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListCustomers(after_id, std::clamp(limit, 1, 500)));
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.customers().List(after_id, std::clamp(limit, 1, 500)));
     return Status::Ok();
   }));
   return out;
@@ -103,8 +102,8 @@ Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit
 Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, int64_t id) {
   std::vector<AuditEntry> entries;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(entries, tx.ListAudit("customer", std::to_string(id), 200));
-    return entries.empty() ? tx.GetCustomer(id).status() : Status::Ok();
+    ATIENDE_ASSIGN_OR_RETURN(entries, tx.audit().List("customer", std::to_string(id), 200));
+    return entries.empty() ? tx.customers().Get(id).status() : Status::Ok();
   }));
   return entries;
 }

@@ -40,7 +40,7 @@ Status CheckAddresses(const std::vector<std::string>& addresses) {
 Result<std::vector<DirectoryList>> ListDirectory(Deps& d) {
   std::vector<DirectoryList> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.GetDirectory());
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.directory().List());
     return Status::Ok();
   }));
   return out;
@@ -54,8 +54,8 @@ Result<DirectoryList> PutDirectoryList(Deps& d, const Principal& actor, const st
   ATIENDE_RETURN_IF_ERROR(CheckAddresses(addresses));
   DirectoryList l{name, addresses, d.clock.Now()};
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
-    auto before = tx.GetDirectoryList(name);
-    ATIENDE_RETURN_IF_ERROR(tx.PutDirectoryList(l));
+    auto before = tx.directory().Get(name);
+    ATIENDE_RETURN_IF_ERROR(tx.directory().Put(l));
     boost::json::value b = nullptr;
     if (before.ok()) b = boost::json::parse(json::StringsToJson(before->addresses));
     return Audit(tx, l.updated_at, actor, "directory.put", "directory", name, b,
@@ -89,9 +89,9 @@ Status SeedDirectory(Deps& d, const std::string& file) {
   TimePoint now = d.clock.Now();
   return d.store.Write([&](WriteTx& tx) {
     for (const auto& [name, addresses] : seed) {
-      auto existing = tx.GetDirectoryList(name);
+      auto existing = tx.directory().Get(name);
       if (existing.ok() && (!existing->addresses.empty() || addresses.empty())) continue;
-      ATIENDE_RETURN_IF_ERROR(tx.PutDirectoryList({name, addresses, now}));
+      ATIENDE_RETURN_IF_ERROR(tx.directory().Put({name, addresses, now}));
     }
     return Status::Ok();
   });
@@ -101,7 +101,7 @@ Result<OutboxMail> SendDirectoryTest(Deps& d, const Principal& actor, const std:
                                      const std::vector<std::string>& cc) {
   OutboxMail out;
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(DirectoryList l, tx.GetDirectoryList(name));
+    ATIENDE_ASSIGN_OR_RETURN(DirectoryList l, tx.directory().Get(name));
     std::string addresses;
     for (const auto& a : l.addresses) addresses += (addresses.empty() ? "" : ", ") + a;
     MailRequest r{"directory.test",

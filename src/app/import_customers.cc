@@ -217,7 +217,8 @@ Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::strin
       Customer incoming;
       for (size_t i = 0; i < row.size(); ++i) Apply(fields[i], row[i], incoming);
       ATIENDE_ASSIGN_OR_RETURN(
-          auto existing, tx.FindCustomerByKey(incoming.code, incoming.tax_id, incoming.legal_name));
+          auto existing,
+          tx.customers().FindByKey(incoming.code, incoming.tax_id, incoming.legal_name));
       Customer c = existing ? *existing : Customer{};
       for (size_t i = 0; i < row.size(); ++i) {
         if (!IsServiceField(fields[i])) Apply(fields[i], row[i], c);
@@ -237,10 +238,10 @@ Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::strin
       Status w;
       if (existing) {
         c.version = existing->version + 1;
-        w = tx.UpdateCustomer(c);
+        w = tx.customers().Update(c);
       } else {
         c.created_at = now;
-        w = tx.InsertCustomer(c);
+        w = tx.customers().Insert(c);
       }
       if (w.code() == Status::Code::kAlreadyExists) {
         report.rejected.push_back({line, w.field(), w.message()});

@@ -23,7 +23,7 @@ int64_t Count(testing::TestEnv& env) {
   int64_t n = -1;
   EXPECT_TRUE(env.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(n, tx.CountCustomers());
+                    ATIENDE_ASSIGN_OR_RETURN(n, tx.customers().Count());
                     return Status::Ok();
                   })
                   .ok());
@@ -61,7 +61,7 @@ TEST(ImportCustomers, ChangedRowIsAnUpdateWithAudit) {
   EXPECT_EQ(c.version, 2);
   ASSERT_TRUE(env.store
                   ->Read([&](ReadTx& tx) {
-                    auto audit = tx.ListAudit("customer", std::to_string(c.id), 10).value();
+                    auto audit = tx.audit().List("customer", std::to_string(c.id), 10).value();
                     EXPECT_EQ(audit.size(), 2u);
                     EXPECT_EQ(audit.front().action, "customer.update");
                     EXPECT_NE(audit.front().before.find("Legacy con Out"), std::string::npos);
@@ -127,7 +127,7 @@ TEST(ImportCustomers, OptionalColumnsFillTheRecord) {
   ASSERT_TRUE(ImportCustomers(*env.deps, Admin(), tsv, {}).ok());
   ASSERT_TRUE(env.store
                   ->Read([&](ReadTx& tx) {
-                    auto c = tx.GetCustomerByCode("100234").value();
+                    auto c = tx.customers().GetByCode("100234").value();
                     EXPECT_EQ(c.blocks, std::vector<std::string>{"ZB"});
                     EXPECT_EQ(c.segment, "granel");
                     EXPECT_EQ(c.region, "Metropolitana");
@@ -150,7 +150,7 @@ TEST(ImportCustomers, ARowsServiceUpdatesItsMatchAmongSeveral) {
     std::vector<CustomerService> out;
     EXPECT_TRUE(env.store
                     ->Read([&](ReadTx& tx) {
-                      out = tx.GetCustomerByCode("200").value().services;
+                      out = tx.customers().GetByCode("200").value().services;
                       return Status::Ok();
                     })
                     .ok());

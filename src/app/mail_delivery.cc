@@ -32,19 +32,19 @@ int MailDelivery::RunOnce() {
     Status s = deps_.store.Write([&](WriteTx& tx) {
       batch.clear();
       TimePoint now = deps_.clock.Now();
-      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.ClaimWork(kKind, owner_, now, kLease, kBatch));
+      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kKind, owner_, now, kLease, kBatch));
       for (const auto& item : items) {
         ATIENDE_ASSIGN_OR_RETURN(OutboxMail m,
-                                 tx.GetMail(std::strtoll(item.payload.c_str(), nullptr, 10)));
+                                 tx.mail().Get(std::strtoll(item.payload.c_str(), nullptr, 10)));
         if (m.status != "queued" && m.status != "sending") {
           // Retried by hand meanwhile, or already handled.
-          ATIENDE_RETURN_IF_ERROR(tx.CompleteWork(item.id, owner_, now));
+          ATIENDE_RETURN_IF_ERROR(tx.work().Complete(item.id, owner_, now));
           continue;
         }
         m.status = "sending";
         m.attempts++;
         m.updated_at = now;
-        ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
+        ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
         batch.emplace_back(item, std::move(m));
       }
       claimed = static_cast<int>(items.size());
@@ -74,8 +74,8 @@ void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch,
       m.status = "queued";
       m.attempts--;
       m.updated_at = now;
-      ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
-      ATIENDE_RETURN_IF_ERROR(tx.ReleaseWork(item.id, owner_, now));
+      ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
+      ATIENDE_RETURN_IF_ERROR(tx.work().Release(item.id, owner_, now));
     }
     return Status::Ok();
   });
@@ -101,9 +101,9 @@ void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
   }
   Micros backoff = deps_.mail.first_retry * (1LL << std::min(m.attempts - 1, 16));
   Status done = deps_.store.Write([&](WriteTx& tx) {
-    ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
-    return retry ? tx.ReleaseWork(item.id, owner_, now + backoff)
-                 : tx.CompleteWork(item.id, owner_, now);
+    ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
+    return retry ? tx.work().Release(item.id, owner_, now + backoff)
+                 : tx.work().Complete(item.id, owner_, now);
   });
   boost::json::object fields{{"mail", m.id},
                              {"message_id", m.message_id},
@@ -123,7 +123,7 @@ void MailDelivery::Start(std::chrono::milliseconds poll) {
   loop_.Start([this, poll] {
     std::optional<TimePoint> next;
     Status s = deps_.store.Read([&](ReadTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kKind));
+      ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kKind));
       return Status::Ok();
     });
     if (s.ok() && next && *next <= deps_.clock.Now()) RunOnce();
@@ -162,7 +162,7 @@ mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings) {
 
 Status RetryMail(Deps& d, const Principal& actor, int64_t id) {
   return d.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(OutboxMail m, tx.GetMail(id));
+    ATIENDE_ASSIGN_OR_RETURN(OutboxMail m, tx.mail().Get(id));
     if (m.status != "failed") {
       return Status::Conflict("mail " + std::to_string(id) + " is " + m.status +
                               "; only a failed mail can be retried")
@@ -172,9 +172,9 @@ Status RetryMail(Deps& d, const Principal& actor, int64_t id) {
     m.status = "queued";
     m.attempts = 0;
     m.updated_at = now;
-    ATIENDE_RETURN_IF_ERROR(tx.UpdateMailStatus(m));
+    ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
     WorkItem w{0, kKind, std::to_string(m.id), now, 0};
-    ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+    ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
     return Audit(tx, now, actor, "mail.retry", "mail", std::to_string(id), nullptr,
                  boost::json::object{{"message_id", m.message_id}});
   });

@@ -57,7 +57,7 @@ TEST(MailDelivery, StopDuringABacklogReturnsAtOnceAndRequeuesWhatItDidNotTry) {
   int sent = 0, queued = 0, other = 0;
   ASSERT_TRUE(env.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.ListMail({"", "", 0, 500}));
+                    ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List({"", "", 0, 500}));
                     for (const auto& m : mails) {
                       (m.status == "sent" || m.status == "kept" ? sent
                        : m.status == "queued"                   ? queued

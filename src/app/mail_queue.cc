@@ -26,7 +26,7 @@ Result<std::vector<std::string>> Expand(WriteTx& tx, const std::vector<std::stri
       direct.insert(n);
       continue;
     }
-    auto list = tx.GetDirectoryList(n);
+    auto list = tx.directory().Get(n);
     if (!list.ok()) return Status::InvalidArgument("no directory list named \"" + n + "\"", field);
     if (list->addresses.empty()) {
       return Status::InvalidArgument("directory list \"" + n + "\" has no addresses", field);
@@ -93,7 +93,7 @@ Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
   m.message_id = NewMessageId(now, d.mail.message_id_host);
   m.thread_key = r.thread_key;
   if (!r.thread_key.empty()) {
-    ATIENDE_ASSIGN_OR_RETURN(auto ids, tx.ThreadMessageIds(r.thread_key));
+    ATIENDE_ASSIGN_OR_RETURN(auto ids, tx.mail().ThreadMessageIds(r.thread_key));
     if (!ids.empty()) {
       m.in_reply_to = ids.front();
       for (const auto& id : ids) m.references += (m.references.empty() ? "" : " ") + id;
@@ -106,8 +106,8 @@ Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
   for (const auto* list : {&m.to, &m.cc}) {
     for (const auto& a : *list) {
       if (!direct.count(a)) continue;
-      ATIENDE_ASSIGN_OR_RETURN(
-          int64_t recent, tx.CountMailTo(a, now - std::chrono::hours(1), d.mail.rate_cap_per_hour));
+      ATIENDE_ASSIGN_OR_RETURN(int64_t recent, tx.mail().CountTo(a, now - std::chrono::hours(1),
+                                                                 d.mail.rate_cap_per_hour));
       if (recent >= d.mail.rate_cap_per_hour) {
         m.status = "failed";
         m.last_error = "rate cap: " + a + " already got " + std::to_string(recent) +
@@ -115,10 +115,10 @@ Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
       }
     }
   }
-  ATIENDE_RETURN_IF_ERROR(tx.InsertMail(m));
+  ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(m));
   if (m.status == "queued") {
     WorkItem w{0, "mail.deliver", std::to_string(m.id), now, 0};
-    ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+    ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
   }
   return m;
 }

@@ -58,7 +58,7 @@ TEST_F(MailQueueTest, ListsExpandAndAnAddressGetsOneCopy) {
   EXPECT_EQ(m->subject, "Prueba de la lista x en Atiende");
   ASSERT_TRUE(env.store
                   ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.NextDueWork("mail.deliver").value(), env.clock.Now());
+                    EXPECT_EQ(tx.work().NextDue("mail.deliver").value(), env.clock.Now());
                     return Status::Ok();
                   })
                   .ok());
@@ -71,7 +71,7 @@ TEST_F(MailQueueTest, BadRecipientsFailTheChange) {
   EXPECT_EQ(Queue(Test({})).status().field(), "to");
   ASSERT_TRUE(env.store
                   ->Read([](ReadTx& tx) {
-                    EXPECT_TRUE(tx.ListMail({}).value().empty());
+                    EXPECT_TRUE(tx.mail().List({}).value().empty());
                     return Status::Ok();
                   })
                   .ok());
@@ -85,8 +85,8 @@ TEST_F(MailQueueTest, ARolledBackChangeLeavesNoMail) {
   EXPECT_FALSE(s.ok());
   ASSERT_TRUE(env.store
                   ->Read([](ReadTx& tx) {
-                    EXPECT_TRUE(tx.ListMail({}).value().empty());
-                    EXPECT_FALSE(tx.NextDueWork("mail.deliver").value().has_value());
+                    EXPECT_TRUE(tx.mail().List({}).value().empty());
+                    EXPECT_FALSE(tx.work().NextDue("mail.deliver").value().has_value());
                     return Status::Ok();
                   })
                   .ok());

@@ -23,7 +23,7 @@ Result<Notice> LoadNotice(ReadTx& tx, std::string_view number) {
   std::string key = Trim(number);
   if (key.empty() || key.size() > kMaxNoticeNumberBytes) return NoSuchNotice(number);
   for (char& c : key) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  auto n = tx.GetNotice(key);
+  auto n = tx.notices().Get(key);
   if (!n.ok() && n.status().code() == Status::Code::kNotFound) return NoSuchNotice(number);
   return n;
 }
@@ -51,7 +51,7 @@ Status Retried(const Notice& existing, const Notice& asked, CreatedNotice& out) 
 }
 
 Status CheckCustomer(ReadTx& tx, int64_t customer_id) {
-  auto c = tx.GetCustomer(customer_id);
+  auto c = tx.customers().Get(customer_id);
   if (c.ok() || c.status().code() != Status::Code::kNotFound) return c.status();
   return Status::InvalidArgument("no customer with id " + std::to_string(customer_id),
                                  "customer_id");
@@ -67,10 +67,9 @@ Result<Notice> MutateIn(WriteTx& tx, const Principal& actor, std::string_view nu
   changed = false;
   ATIENDE_ASSIGN_OR_RETURN(Notice before, LoadNotice(tx, number));
   if (expected && *expected != before.version) {
-    return Status::Conflict("notice " + before.number + " is at version " +
-                            std::to_string(before.version) + ", not " + std::to_string(*expected) +
-                            "; reload and try again")
-        .WithReason("version_conflict")
+    return Status::VersionConflict("notice " + before.number + " is at version " +
+                                   std::to_string(before.version) + ", not " +
+                                   std::to_string(*expected) + "; reload and try again")
         .WithSubject(before.number);
   }
   Notice after = before;
@@ -78,7 +77,7 @@ Result<Notice> MutateIn(WriteTx& tx, const Principal& actor, std::string_view nu
   if (after == before) return before;
   after.version = before.version + 1;
   after.updated_at = now;
-  ATIENDE_RETURN_IF_ERROR(tx.UpdateNotice(after));
+  ATIENDE_RETURN_IF_ERROR(tx.notices().Update(after));
   ATIENDE_RETURN_IF_ERROR(Audit(tx, after.updated_at, actor, action, "notice", after.number,
                                 json::ToJson(before), json::ToJson(after)));
   changed = true;
@@ -142,11 +141,11 @@ Result<Notice> InsertNotice(WriteTx& tx, const Deps& d, const Principal& actor, 
   if (!n.visit_day.empty()) ATIENDE_RETURN_IF_ERROR(CheckNotPast(d, n.visit_day, now));
   ATIENDE_RETURN_IF_ERROR(CheckCustomer(tx, n.customer_id));
   if (n.number.empty()) {
-    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesNotice));
+    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(kSeriesNotice));
     n.number = FormatNoticeNumber(k);
   }
   n.created_at = n.updated_at = now;
-  ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(n));
+  ATIENDE_RETURN_IF_ERROR(tx.notices().Insert(n));
   ATIENDE_RETURN_IF_ERROR(
       Audit(tx, now, actor, "notice.create", "notice", n.number, nullptr, json::ToJson(n)));
   return n;
@@ -184,7 +183,7 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
 
   CreatedNotice out;
   Status st = d.store.Write([&](WriteTx& tx) -> Status {
-    ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.FindNoticeByExternalId(n.external_id));
+    ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.notices().FindByExternalId(n.external_id));
     if (existing) return Retried(*existing, n, out);
     ATIENDE_ASSIGN_OR_RETURN(Notice made, InsertNotice(tx, d, actor, n, now));
     out = {std::move(made), true};
@@ -195,7 +194,7 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
     // (it rolled back, number included): the original is committed now.
     Status raced = st;
     st = d.store.Read([&](ReadTx& tx) -> Status {
-      ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.FindNoticeByExternalId(n.external_id));
+      ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.notices().FindByExternalId(n.external_id));
       return existing ? Retried(*existing, n, out) : raced;
     });
   }
@@ -234,7 +233,7 @@ Result<Notice> CloseNotice(Deps& d, const Principal& actor, std::string_view num
 Result<std::vector<Notice>> ListNotices(Deps& d, const NoticeQuery& q) {
   std::vector<Notice> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListNotices(q));
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.notices().List(q));
     return Status::Ok();
   }));
   return out;

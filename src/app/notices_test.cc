@@ -83,7 +83,7 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
     std::vector<AuditEntry> out;
     EXPECT_TRUE(deps->store
                     .Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(out, tx.ListAudit("notice", number, 50));
+                      ATIENDE_ASSIGN_OR_RETURN(out, tx.audit().List("notice", number, 50));
                       return Status::Ok();
                     })
                     .ok());

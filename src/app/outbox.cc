@@ -16,7 +16,7 @@ Result<std::vector<OutboxMail>> ListOutbox(Deps& d, const OutboxQuery& q) {
   f.limit = q.limit;
   std::vector<OutboxMail> mails;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(mails, tx.ListMail(f));
+    ATIENDE_ASSIGN_OR_RETURN(mails, tx.mail().List(f));
     return Status::Ok();
   }));
   return mails;
@@ -25,7 +25,7 @@ Result<std::vector<OutboxMail>> ListOutbox(Deps& d, const OutboxQuery& q) {
 Result<OutboxMail> GetOutboxMail(Deps& d, int64_t id) {
   Result<OutboxMail> m = Status::NotFound("");
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    m = tx.GetMail(id);
+    m = tx.mail().Get(id);
     return m.status();
   }));
   return m;

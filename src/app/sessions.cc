@@ -16,8 +16,8 @@ Result<SessionGrant> Grant(Deps& d, const User& user, const Principal& actor, co
   TimePoint now = d.clock.Now();
   Credential cred{HashToken(g.token), user.id, kind, now, expires_at};
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
-    ATIENDE_RETURN_IF_ERROR(tx.DeleteExpiredCredentials(now));
-    ATIENDE_RETURN_IF_ERROR(tx.InsertCredential(cred));
+    ATIENDE_RETURN_IF_ERROR(tx.credentials().DeleteExpired(now));
+    ATIENDE_RETURN_IF_ERROR(tx.credentials().Insert(cred));
     return Audit(tx, now, actor, std::string(kind) + ".create", "user", std::to_string(user.id),
                  nullptr, boost::json::object{{"kind", kind}});
   }));
@@ -34,7 +34,7 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
   Result<User> user = Status::NotFound("");
   if (name.ok()) {
     ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-      user = tx.GetUserByName(*name);
+      user = tx.users().GetByName(*name);
       return user.ok() || user.status().code() == Status::Code::kNotFound ? Status::Ok()
                                                                           : user.status();
     }));
@@ -52,7 +52,7 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
 
 Status Logout(Deps& d, std::string_view token) {
   std::string hash = HashToken(token);
-  return d.store.Write([&](WriteTx& tx) { return tx.DeleteCredential(hash); });
+  return d.store.Write([&](WriteTx& tx) { return tx.credentials().Delete(hash); });
 }
 
 Result<Principal> Authenticate(Deps& d, std::string_view token) {
@@ -60,12 +60,12 @@ Result<Principal> Authenticate(Deps& d, std::string_view token) {
   std::string hash = HashToken(token);
   Result<Principal> out = Status::Unauthenticated("invalid or expired credentials");
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    auto cred = tx.GetCredential(hash);
+    auto cred = tx.credentials().Get(hash);
     if (!cred.ok()) {
       return cred.status().code() == Status::Code::kNotFound ? Status::Ok() : cred.status();
     }
     if (cred->expires_at <= d.clock.Now()) return Status::Ok();
-    auto user = tx.GetUser(cred->user_id);
+    auto user = tx.users().Get(cred->user_id);
     if (user.ok() && !user->disabled) out = PrincipalOf(*user);
     return Status::Ok();
   }));
@@ -77,7 +77,7 @@ Result<SessionGrant> CreateApiToken(Deps& d, const Principal& actor, std::string
   ATIENDE_ASSIGN_OR_RETURN(std::string name, NormalizeUsername(username));
   Result<User> user = Status::NotFound("");
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    user = tx.GetUserByName(name);
+    user = tx.users().GetByName(name);
     return user.status();
   }));
   return Grant(d, *user, actor, "api", d.clock.Now() + lifetime);

@@ -31,7 +31,7 @@ TEST_F(SessionsTest, LoginGivesATokenThatAuthenticates) {
 TEST_F(SessionsTest, PasswordsAreStoredAsArgon2id) {
   ASSERT_TRUE(env.store
                   ->Read([](ReadTx& tx) {
-                    auto u = tx.GetUserByName("ana").value();
+                    auto u = tx.users().GetByName("ana").value();
                     EXPECT_EQ(u.password_hash.rfind("$argon2id$", 0), 0u);
                     EXPECT_EQ(u.password_hash.find("correct horse"), std::string::npos);
                     return Status::Ok();
@@ -73,9 +73,9 @@ TEST_F(SessionsTest, DisabledUsersCannotUseTheirSessions) {
   auto g = Login(*env.deps, "ana", "correct horse", "127.0.0.1").value();
   ASSERT_TRUE(env.store
                   ->Write([](WriteTx& tx) {
-                    auto u = tx.GetUserByName("ana").value();
+                    auto u = tx.users().GetByName("ana").value();
                     u.disabled = true;
-                    return tx.UpdateUser(u);
+                    return tx.users().Update(u);
                   })
                   .ok());
   EXPECT_FALSE(Authenticate(*env.deps, g.token).ok());

@@ -178,7 +178,7 @@ Status Simulate(Deps& d, VirtualClock& clock, const std::string& procedure, cons
     while (true) {
       std::optional<TimePoint> next;
       ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
-        ATIENDE_ASSIGN_OR_RETURN(next, tx.NextDueWork(kTimerKind));
+        ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kTimerKind));
         return Status::Ok();
       }));
       if (!next || *next > t) break;

@@ -179,7 +179,7 @@ Result<Ticket> ReopenTicket(Deps& d, const Principal& actor, std::string_view nu
     call.ticket_number = t.number;
     call.agent = AuthorOf(actor);
     call.started_at = call.ended_at = now;
-    return tx.InsertInteraction(call);
+    return tx.calls().Insert(call);
   });
 }
 
@@ -215,7 +215,7 @@ Result<int> AutoCloseResolved(Deps& d) {
   for (int round = 0; round < 50; ++round) {
     std::vector<Ticket> due;
     ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(due, tx.ListResolvedBefore(cutoff + Micros(1), kBatch));
+      ATIENDE_ASSIGN_OR_RETURN(due, tx.tickets().ListResolvedBefore(cutoff + Micros(1), kBatch));
       return Status::Ok();
     }));
     for (const auto& t : due) {

@@ -75,7 +75,7 @@ Result<Ticket> LoadTicket(ReadTx& tx, const Principal& who, std::string_view num
   auto parsed = ParseTicketNumber(number);
   if (!parsed) return NoSuchTicket(number);
   std::string canonical = FormatTicketNumber(parsed->series, parsed->n);
-  auto t = tx.GetTicket(canonical);
+  auto t = tx.tickets().Get(canonical);
   if (!t.ok()) {
     if (t.status().code() == Status::Code::kNotFound) return NoSuchTicket(number);
     return t.status();
@@ -88,9 +88,9 @@ Result<Ticket> LoadTicket(ReadTx& tx, const Principal& who, std::string_view num
 
 Status CheckTicketVersion(const Ticket& t, std::optional<int64_t> expected) {
   if (!expected || *expected == t.version) return Status::Ok();
-  return Status::Conflict("ticket " + t.number + " is at version " + std::to_string(t.version) +
-                          ", not " + std::to_string(*expected) + "; reload and try again")
-      .WithReason("version_conflict")
+  return Status::VersionConflict("ticket " + t.number + " is at version " +
+                                 std::to_string(t.version) + ", not " + std::to_string(*expected) +
+                                 "; reload and try again")
       .WithSubject(t.number);
 }
 
@@ -124,7 +124,7 @@ Status SaveTicket(WriteTx& tx, const Deps& d, const Principal& actor, std::strin
                   const Ticket& before, Ticket& after) {
   after.version = before.version + 1;
   after.updated_at = d.clock.Now();
-  ATIENDE_RETURN_IF_ERROR(tx.UpdateTicket(after));
+  ATIENDE_RETURN_IF_ERROR(tx.tickets().Update(after));
   // Only the journal lines this change added: a whole journal per row would
   // make a ticket's audit grow with the square of its length.
   size_t from = before.updates.size();
@@ -141,7 +141,7 @@ Status RefreshTicketRank(WriteTx& tx, const Deps& d, const Principal& actor, con
               TicketState::kResolved};
   q.limit = 500;
   for (q.offset = 0;; q.offset += q.limit) {
-    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.ListTickets(q));
+    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.tickets().List(q));
     for (const auto& t : tickets) {
       Ticket ranked = t;
       ranked.critical = after.critical();
@@ -160,7 +160,7 @@ Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std:
   if (to.empty() && customer_email) {
     to = *customer_email;
   } else if (to.empty()) {
-    auto c = tx.GetCustomer(t.customer_id);
+    auto c = tx.customers().Get(t.customer_id);
     if (c.ok()) to = c->email;
   }
   if (to.empty()) return Status::Ok();

@@ -39,7 +39,7 @@ Status ReopenInstead(const Ticket& existing) {
 // Fills what the customer master knows and checks references. Runs in the
 // transaction so it sees the customer as it is committed with.
 Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& customer_email) {
-  auto customer = tx.GetCustomer(in.customer_id);
+  auto customer = tx.customers().Get(in.customer_id);
   if (!customer.ok()) {
     if (customer.status().code() != Status::Code::kNotFound) return customer.status();
     return Status::InvalidArgument("no customer with id " + std::to_string(in.customer_id),
@@ -67,7 +67,7 @@ Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& cu
       return Status::InvalidArgument(in.linked_to + " is a requested item; link its request",
                                      "linked_to");
     }
-    auto old = tx.GetTicket(FormatTicketNumber(n->series, n->n));
+    auto old = tx.tickets().Get(FormatTicketNumber(n->series, n->n));
     if (!old.ok() || old->customer_id != in.customer_id) {
       return Status::InvalidArgument("no ticket " + in.linked_to + " of this customer",
                                      "linked_to");
@@ -104,21 +104,22 @@ Interaction CallOf(const OpenTicketInput& in, const Principal& actor, TimePoint 
 Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Interaction& call,
               const std::vector<std::string>& items, const std::string& customer_email) {
   bool incident = t.kind == TicketKind::kIncident;
-  ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.NextNumber(incident ? kSeriesIncident : kSeriesRequest));
+  ATIENDE_ASSIGN_OR_RETURN(int64_t n,
+                           tx.numbers().Next(incident ? kSeriesIncident : kSeriesRequest));
   t.number = FormatTicketNumber(incident ? kSeriesIncident : kSeriesRequest, n);
   if (!incident) {
     for (const auto& text : items) {
-      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesItem));
+      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(kSeriesItem));
       t.items.push_back({FormatTicketNumber(kSeriesItem, k), text});
     }
   }
   SlaDue due = ComputeDue(*d.sla, t.priority, t.created_at);
   t.response_due = due.response;
   t.resolution_due = due.resolution;
-  ATIENDE_RETURN_IF_ERROR(tx.InsertTicket(t));
+  ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(t));
   call.outcome = "ticket_opened";
   call.ticket_number = t.number;
-  ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(call));
+  ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(call));
   ATIENDE_RETURN_IF_ERROR(Audit(tx, t.created_at, actor, "ticket.open", "ticket", t.number, nullptr,
                                 TicketAuditJson(t, 0)));
   return MailTicketContact(tx, d, t, "ticket.opened", &customer_email);
@@ -162,7 +163,7 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
       std::optional<Ticket> unclosed;
       if (!draft.service_id.empty()) {
         ATIENDE_ASSIGN_OR_RETURN(unclosed,
-                                 tx.FindUnclosedTicket(draft.customer_id, draft.service_id));
+                                 tx.tickets().FindUnclosed(draft.customer_id, draft.service_id));
       }
       // NM-9, NM-10: what the customer's unclosed ticket for the service means here.
       OpeningDecision decision =
@@ -195,7 +196,7 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
   // NM-5: the call happened even though no ticket resulted.
   call.outcome = "blocked_by_unclosed_ticket";
   call.ticket_number = blocked.subject();
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) { return tx.InsertInteraction(call); }));
+  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) { return tx.calls().Insert(call); }));
   return blocked;
 }
 
@@ -224,7 +225,7 @@ Result<std::vector<Ticket>> ListQueue(Deps& d, const Principal& who, QueueFilter
   q.offset = std::max(f.offset, 0);
   std::vector<Ticket> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListTickets(q));
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.tickets().List(q));
     return Status::Ok();
   }));
   return out;
@@ -235,7 +236,7 @@ Result<std::vector<TicketChangeEntry>> TicketHistory(Deps& d, const Principal& w
   std::vector<AuditEntry> rows;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Ticket t, LoadTicket(tx, who, number));
-    ATIENDE_ASSIGN_OR_RETURN(rows, tx.ListAudit("ticket", t.number, 2000));
+    ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().List("ticket", t.number, 2000));
     return Status::Ok();
   }));
   std::vector<TicketChangeEntry> out;

@@ -60,7 +60,7 @@ class TicketsTest : public ::testing::Test {
     std::vector<OutboxMail> out;
     EXPECT_TRUE(env.store
                     ->Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(out, tx.ListMail({}));
+                      ATIENDE_ASSIGN_OR_RETURN(out, tx.mail().List({}));
                       return Status::Ok();
                     })
                     .ok());
@@ -346,7 +346,7 @@ TEST_F(TicketsTest, AFullJournalRefusesCommentsButNotClosing) {
   std::vector<AuditEntry> rows;
   ASSERT_TRUE(env.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(rows, tx.ListAudit("ticket", t.number, 100));
+                    ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().List("ticket", t.number, 100));
                     return Status::Ok();
                   })
                   .ok());

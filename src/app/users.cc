@@ -34,11 +34,11 @@ Result<User> AddUser(Deps& d, const Principal& actor, const NewUser& in) {
   u.created_at = d.clock.Now();
   ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
     if (!in.customer_code.empty()) {
-      auto c = tx.GetCustomerByCode(in.customer_code);
+      auto c = tx.customers().GetByCode(in.customer_code);
       if (!c.ok()) return Status::NotFound("no customer with code " + in.customer_code);
       u.customer_id = c->id;
     }
-    ATIENDE_RETURN_IF_ERROR(tx.InsertUser(u));
+    ATIENDE_RETURN_IF_ERROR(tx.users().Insert(u));
     return Audit(tx, u.created_at, actor, "user.create", "user", std::to_string(u.id), nullptr,
                  UserJson(u));
   }));
@@ -51,9 +51,9 @@ Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
   ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(password));
   ATIENDE_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
   return d.store.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(User u, tx.GetUserByName(name));
+    ATIENDE_ASSIGN_OR_RETURN(User u, tx.users().GetByName(name));
     u.password_hash = hash;
-    ATIENDE_RETURN_IF_ERROR(tx.UpdateUser(u));
+    ATIENDE_RETURN_IF_ERROR(tx.users().Update(u));
     return Audit(tx, d.clock.Now(), actor, "user.password", "user", std::to_string(u.id), nullptr,
                  boost::json::object{{"password", "changed"}});
   });
@@ -62,7 +62,7 @@ Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
 Result<std::vector<User>> ListUsers(Deps& d) {
   std::vector<User> out;
   ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.ListUsers());
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.users().List());
     return Status::Ok();
   }));
   return out;

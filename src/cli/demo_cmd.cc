@@ -47,7 +47,7 @@ Status SeedServices(Deps& deps, const std::string& path) {
     if (f.size() != 7) continue;
     int64_t id = 0;
     ATIENDE_RETURN_IF_ERROR(deps.store.Read([&](ReadTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(auto c, tx.FindCustomerByKey("", "", f[0]));
+      ATIENDE_ASSIGN_OR_RETURN(auto c, tx.customers().FindByKey("", "", f[0]));
       if (!c) return Status::NotFound("demo customer missing: " + f[0]);
       id = c->id;
       return Status::Ok();
@@ -90,7 +90,7 @@ Status SeedDemo(Deps& deps, const std::string& dir) {
     NewUser nu{u.name, u.role, "", kDemoPassword};
     if (u.customer_name) {
       Status s = deps.store.Read([&](ReadTx& tx) {
-        ATIENDE_ASSIGN_OR_RETURN(auto c, tx.FindCustomerByKey("", "", u.customer_name));
+        ATIENDE_ASSIGN_OR_RETURN(auto c, tx.customers().FindByKey("", "", u.customer_name));
         if (!c) return Status::NotFound(std::string("demo customer missing: ") + u.customer_name);
         nu.customer_code = c->code;
         return Status::Ok();

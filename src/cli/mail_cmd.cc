@@ -22,7 +22,7 @@ struct Options {
 int List(const Options& o, Deps& deps) {
   std::vector<OutboxMail> mails;
   Status s = deps.store.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(mails, tx.ListMail({o.status, "", 0, 200}));
+    ATIENDE_ASSIGN_OR_RETURN(mails, tx.mail().List({o.status, "", 0, 200}));
     return Status::Ok();
   });
   if (!s.ok()) return Fail(s);
@@ -39,7 +39,7 @@ int List(const Options& o, Deps& deps) {
 int Show(const Options& o, Deps& deps) {
   Result<OutboxMail> m = Status::NotFound("");
   Status s = deps.store.Read([&](ReadTx& tx) {
-    m = tx.GetMail(o.id);
+    m = tx.mail().Get(o.id);
     return m.status();
   });
   if (!s.ok()) return Fail(s);

@@ -43,6 +43,11 @@ class Status {
     return Status(Code::kAlreadyExists, std::move(msg), std::move(field));
   }
   static Status Conflict(std::string msg) { return Status(Code::kConflict, std::move(msg)); }
+  // A concurrent change moved the record's version since the caller read it
+  // (optimistic locking): kConflict with reason "version_conflict".
+  static Status VersionConflict(std::string msg) {
+    return Status(Code::kConflict, std::move(msg)).WithReason("version_conflict");
+  }
   static Status Unauthenticated(std::string msg) {
     return Status(Code::kUnauthenticated, std::move(msg));
   }

@@ -7,6 +7,21 @@
 
 namespace atiende {
 
+SearchTexts FoldForSearch(const std::string& legal_name, const std::string& group,
+                          const std::string& code, const std::string& tax_id) {
+  SearchTexts t;
+  t.name = text::FoldName(legal_name);
+  t.grp = text::Fold(group);
+  t.keys = text::Fold(code + " " + tax_id);
+  std::string digits;
+  for (char ch : tax_id) {
+    if (ch >= '0' && ch <= '9') digits += ch;
+  }
+  if (!digits.empty()) t.keys += " " + digits;
+  t.initials = text::Initials(t.name);
+  return t;
+}
+
 std::vector<std::string> SearchTokens(std::string_view text) {
   auto tokens = text::Tokens(text::FoldName(text));
   if (tokens.size() > 8) tokens.resize(8);

@@ -22,6 +22,16 @@ struct RankedId {
   double score;
 };
 
+// A customer's folded search texts, as every index keeps them.
+struct SearchTexts {
+  std::string name;      // text::FoldName(legal_name)
+  std::string grp;       // text::Fold(group)
+  std::string keys;      // folded code and tax id, plus the tax id's digits alone
+  std::string initials;  // text::Initials(name)
+};
+SearchTexts FoldForSearch(const std::string& legal_name, const std::string& group,
+                          const std::string& code, const std::string& tax_id);
+
 // The query as adapters should use it: FoldName(text), at most 8 tokens.
 std::vector<std::string> SearchTokens(std::string_view text);
 

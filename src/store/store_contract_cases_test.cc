@@ -37,9 +37,9 @@ Case Draft(int64_t customer_id, std::string procedure = "zb-unblock") {
 Status Create(Store& s, Case& c) {
   return s.Write([&](WriteTx& tx) {
     Case draft = c;
-    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber("ZB"));
+    ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next("ZB"));
     draft.number = FormatCaseNumber("ZB", k);
-    ATIENDE_RETURN_IF_ERROR(tx.InsertCase(draft));
+    ATIENDE_RETURN_IF_ERROR(tx.cases().Insert(draft));
     c = std::move(draft);
     return Status::Ok();
   });
@@ -53,7 +53,7 @@ Case Created(Store& s, Case c) {
 
 Status Save(Store& s, Case& c) {
   c.version++;
-  Status st = s.Write([&](WriteTx& tx) { return tx.UpdateCase(c); });
+  Status st = s.Write([&](WriteTx& tx) { return tx.cases().Update(c); });
   if (!st.ok()) c.version--;
   return st;
 }
@@ -61,7 +61,7 @@ Status Save(Store& s, Case& c) {
 std::vector<std::string> Numbers(Store& s, const CaseQuery& q) {
   std::vector<std::string> out;
   Status st = s.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto list, tx.ListCases(q));
+    ATIENDE_ASSIGN_OR_RETURN(auto list, tx.cases().List(q));
     for (const auto& c : list) out.push_back(c.number);
     return Status::Ok();
   });
@@ -83,14 +83,14 @@ TEST_P(StoreContract, CasesRoundTripWithTheirTimelineAndTimers) {
   Case by_number, by_id;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(by_number, tx.GetCase("ZB0000001"));
-                    ATIENDE_ASSIGN_OR_RETURN(by_id, tx.GetCaseById(c.id));
+                    ATIENDE_ASSIGN_OR_RETURN(by_number, tx.cases().Get("ZB0000001"));
+                    ATIENDE_ASSIGN_OR_RETURN(by_id, tx.cases().GetById(c.id));
                     return Status::Ok();
                   })
                   .ok());
   EXPECT_EQ(by_number, c);
   EXPECT_EQ(by_id, c);
-  Status missing = f.store->Read([](ReadTx& tx) { return tx.GetCase("ZB0000099").status(); });
+  Status missing = f.store->Read([](ReadTx& tx) { return tx.cases().Get("ZB0000099").status(); });
   EXPECT_EQ(missing.code(), Code::kNotFound);
 }
 
@@ -111,7 +111,7 @@ TEST_P(StoreContract, OneOpenCasePerCustomerAndProcedure) {
   std::optional<Case> open;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(open, tx.FindOpenCase("zb-unblock", 7));
+                    ATIENDE_ASSIGN_OR_RETURN(open, tx.cases().FindOpen("zb-unblock", 7));
                     return Status::Ok();
                   })
                   .ok());
@@ -153,7 +153,7 @@ TEST_P(StoreContract, CaseUpdatesCheckTheVersion) {
   Case got;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(got, tx.GetCase(c.number));
+                    ATIENDE_ASSIGN_OR_RETURN(got, tx.cases().Get(c.number));
                     return Status::Ok();
                   })
                   .ok());
@@ -217,8 +217,8 @@ TEST_P(StoreContract, OpenCasesAreFoundByTheNoticeTheyFollow) {
   std::vector<Case> found, none;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(found, tx.ListOpenCasesByNotice("EME0000002"));
-                    ATIENDE_ASSIGN_OR_RETURN(none, tx.ListOpenCasesByNotice(""));
+                    ATIENDE_ASSIGN_OR_RETURN(found, tx.cases().ListOpenByNotice("EME0000002"));
+                    ATIENDE_ASSIGN_OR_RETURN(none, tx.cases().ListOpenByNotice(""));
                     return Status::Ok();
                   })
                   .ok());
@@ -229,7 +229,7 @@ TEST_P(StoreContract, OpenCasesAreFoundByTheNoticeTheyFollow) {
   ASSERT_TRUE(Save(*f.store, b).ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(found, tx.ListOpenCasesByNotice("EME0000002"));
+                    ATIENDE_ASSIGN_OR_RETURN(found, tx.cases().ListOpenByNotice("EME0000002"));
                     return Status::Ok();
                   })
                   .ok());

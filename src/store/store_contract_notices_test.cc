@@ -39,10 +39,10 @@ Status Create(Store& s, Notice& n) {
   return s.Write([&](WriteTx& tx) {
     Notice draft = n;
     if (draft.number.empty()) {
-      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesNotice));
+      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(kSeriesNotice));
       draft.number = FormatNoticeNumber(k);
     }
-    ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(draft));
+    ATIENDE_RETURN_IF_ERROR(tx.notices().Insert(draft));
     n = std::move(draft);
     return Status::Ok();
   });
@@ -56,7 +56,7 @@ Notice Created(Store& s, Notice n) {
 
 Status Save(Store& s, Notice& n) {
   n.version++;
-  Status st = s.Write([&](WriteTx& tx) { return tx.UpdateNotice(n); });
+  Status st = s.Write([&](WriteTx& tx) { return tx.notices().Update(n); });
   if (!st.ok()) n.version--;
   return st;
 }
@@ -64,7 +64,7 @@ Status Save(Store& s, Notice& n) {
 Result<Notice> Get(Store& s, const std::string& number) {
   Result<Notice> out = Status::Internal("not read");
   Status st = s.Read([&](ReadTx& tx) {
-    out = tx.GetNotice(number);
+    out = tx.notices().Get(number);
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -74,7 +74,7 @@ Result<Notice> Get(Store& s, const std::string& number) {
 std::optional<Notice> ByExternalId(Store& s, const std::string& external_id) {
   std::optional<Notice> out;
   Status st = s.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(out, tx.FindNoticeByExternalId(external_id));
+    ATIENDE_ASSIGN_OR_RETURN(out, tx.notices().FindByExternalId(external_id));
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
@@ -84,7 +84,7 @@ std::optional<Notice> ByExternalId(Store& s, const std::string& external_id) {
 std::vector<std::string> List(Store& s, const NoticeQuery& q) {
   std::vector<std::string> out;
   Status st = s.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto notices, tx.ListNotices(q));
+    ATIENDE_ASSIGN_OR_RETURN(auto notices, tx.notices().List(q));
     for (const auto& n : notices) out.push_back(n.number);
     return Status::Ok();
   });
@@ -151,7 +151,7 @@ TEST_P(StoreContract, ConcurrentCreationsWithOneExternalIdMakeOneNotice) {
         // while the others insert.
         Notice n = Draft(7, "WD-RACE");
         n.number = "AV-" + std::to_string(w);
-        ATIENDE_RETURN_IF_ERROR(tx.InsertNotice(n));
+        ATIENDE_RETURN_IF_ERROR(tx.notices().Insert(n));
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         return Status::Ok();
       });

@@ -29,7 +29,7 @@ Customer Make(std::string name, std::string group = "", std::string code = "") {
 }
 
 Result<Customer> Insert(Store& s, Customer c) {
-  Status st = s.Write([&](WriteTx& tx) { return tx.InsertCustomer(c); });
+  Status st = s.Write([&](WriteTx& tx) { return tx.customers().Insert(c); });
   if (!st.ok()) return st;
   return c;
 }
@@ -37,7 +37,7 @@ Result<Customer> Insert(Store& s, Customer c) {
 std::vector<std::string> Names(Store& s, const std::string& q, int limit = 5) {
   std::vector<std::string> out;
   Status st = s.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.SearchCustomers({q, limit}));
+    ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.customers().Search({q, limit}));
     for (auto& h : hits) out.push_back(h.customer.legal_name);
     return Status::Ok();
   });
@@ -82,7 +82,7 @@ TEST_P(StoreContract, InsertAssignsIdCodeAndVersionAndRoundTrips) {
   Customer got;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(got, tx.GetCustomer(in->id));
+                    ATIENDE_ASSIGN_OR_RETURN(got, tx.customers().Get(in->id));
                     return Status::Ok();
                   })
                   .ok());
@@ -104,13 +104,13 @@ TEST_P(StoreContract, UpdateNeedsThePreviousVersion) {
   auto c = Insert(*f.store, Make("Panadería La Espiga SpA")).value();
   c.technology = "x";
   c.version = 2;
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); }).ok());
   c.technology = "y";  // still version 2: someone else's stale copy
-  Status stale = f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); });
+  Status stale = f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); });
   EXPECT_EQ(stale.code(), Status::Code::kConflict);
   c.id = 999999;
   c.version = 2;
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); }).code(),
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); }).code(),
             Status::Code::kNotFound);
 }
 
@@ -118,16 +118,16 @@ TEST_P(StoreContract, DeleteRemovesFromReadsAndSearch) {
   Fixture f(GetParam());
   auto c = Insert(*f.store, Make("Hotel Bahía Coquimbo S.A.")).value();
   EXPECT_EQ(Names(*f.store, "bahia").size(), 1u);
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.DeleteCustomer(c.id); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(c.id); }).ok());
   EXPECT_TRUE(Names(*f.store, "bahia").empty());
-  Status again = f.store->Write([&](WriteTx& tx) { return tx.DeleteCustomer(c.id); });
+  Status again = f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(c.id); });
   EXPECT_EQ(again.code(), Status::Code::kNotFound);
 }
 
 TEST_P(StoreContract, IdsOfDeletedCustomersAreNotReused) {
   Fixture f(GetParam());
   auto a = Insert(*f.store, Make("Primera")).value();
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.DeleteCustomer(a.id); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(a.id); }).ok());
   auto b = Insert(*f.store, Make("Segunda")).value();
   EXPECT_GT(b.id, a.id);
 }
@@ -140,7 +140,7 @@ TEST_P(StoreContract, AFailedClosureRollsBackOnlyItself) {
     threads.emplace_back([&, i] {
       Status s = f.store->Write([&](WriteTx& tx) {
         Customer c = Make("Empresa " + std::to_string(i));
-        ATIENDE_RETURN_IF_ERROR(tx.InsertCustomer(c));
+        ATIENDE_RETURN_IF_ERROR(tx.customers().Insert(c));
         if (i % 2) return Status::InvalidArgument("rejected on purpose");
         return Status::Ok();
       });
@@ -155,7 +155,7 @@ TEST_P(StoreContract, AFailedClosureRollsBackOnlyItself) {
   int64_t count = 0;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(count, tx.CountCustomers());
+                    ATIENDE_ASSIGN_OR_RETURN(count, tx.customers().Count());
                     return Status::Ok();
                   })
                   .ok());
@@ -210,7 +210,7 @@ TEST_P(StoreContract, SearchFollowsRenames) {
   EXPECT_EQ(Names(*f.store, "san andres").size(), 1u);
   c.legal_name = "Colegio Los Aromos";
   c.version = 2;
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.UpdateCustomer(c); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); }).ok());
   EXPECT_TRUE(Names(*f.store, "san andres").empty());
   EXPECT_EQ(Names(*f.store, "aromos").at(0), "Colegio Los Aromos");
   EXPECT_EQ(Names(*f.store, "aromoss").at(0), "Colegio Los Aromos");  // typo, new term
@@ -224,12 +224,14 @@ TEST_P(StoreContract, FindCustomerByKeyPrefersCodeThenTaxIdThenName) {
   ASSERT_TRUE(
       f.store
           ->Read([&](ReadTx& tx) {
-            EXPECT_TRUE(tx.FindCustomerByKey("100234", "", "").value().has_value());
-            EXPECT_FALSE(
-                tx.FindCustomerByKey("999", "", "Agrícola Los Robles Ltda.").value().has_value());
-            EXPECT_TRUE(tx.FindCustomerByKey("", "76.123.456-7", "").value().has_value());
+            EXPECT_TRUE(tx.customers().FindByKey("100234", "", "").value().has_value());
+            EXPECT_FALSE(tx.customers()
+                             .FindByKey("999", "", "Agrícola Los Robles Ltda.")
+                             .value()
+                             .has_value());
+            EXPECT_TRUE(tx.customers().FindByKey("", "76.123.456-7", "").value().has_value());
             EXPECT_TRUE(
-                tx.FindCustomerByKey("", "", "AGRICOLA LOS ROBLES LTDA").value().has_value());
+                tx.customers().FindByKey("", "", "AGRICOLA LOS ROBLES LTDA").value().has_value());
             return Status::Ok();
           })
           .ok());
@@ -241,9 +243,9 @@ TEST_P(StoreContract, ListCustomersPagesById) {
     ASSERT_TRUE(Insert(*f.store, Make(std::string("E").append(std::to_string(i)))).ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    auto first = tx.ListCustomers(0, 3).value();
+                    auto first = tx.customers().List(0, 3).value();
                     EXPECT_EQ(first.size(), 3u);
-                    auto rest = tx.ListCustomers(first.back().id, 3).value();
+                    auto rest = tx.customers().List(first.back().id, 3).value();
                     EXPECT_EQ(rest.size(), 2u);
                     EXPECT_GT(rest.front().id, first.back().id);
                     return Status::Ok();
@@ -258,28 +260,29 @@ TEST_P(StoreContract, UsersAndCredentials) {
   u.role = Role::kAgent;
   u.password_hash = "$argon2id$x";
   u.created_at = T("2026-11-24T12:00:00Z");
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.InsertUser(u); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.users().Insert(u); }).ok());
   User dup = u;
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.InsertUser(dup); }).code(),
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.users().Insert(dup); }).code(),
             Status::Code::kAlreadyExists);
   Credential cred{"abc", u.id, "session", T("2026-11-24T12:00:00Z"), T("2026-11-25T00:00:00Z")};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.InsertCredential(cred); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.credentials().Insert(cred); }).ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.GetUserByName("agente").value().role, Role::kAgent);
-                    EXPECT_EQ(tx.GetCredential("abc").value().user_id, u.id);
-                    EXPECT_EQ(tx.GetCredential("nope").status().code(), Status::Code::kNotFound);
+                    EXPECT_EQ(tx.users().GetByName("agente").value().role, Role::kAgent);
+                    EXPECT_EQ(tx.credentials().Get("abc").value().user_id, u.id);
+                    EXPECT_EQ(tx.credentials().Get("nope").status().code(),
+                              Status::Code::kNotFound);
                     return Status::Ok();
                   })
                   .ok());
   ASSERT_TRUE(f.store
                   ->Write([&](WriteTx& tx) {
-                    return tx.DeleteExpiredCredentials(T("2026-11-25T00:00:00Z"));
+                    return tx.credentials().DeleteExpired(T("2026-11-25T00:00:00Z"));
                   })
                   .ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.GetCredential("abc").status().code(), Status::Code::kNotFound);
+                    EXPECT_EQ(tx.credentials().Get("abc").status().code(), Status::Code::kNotFound);
                     return Status::Ok();
                   })
                   .ok());
@@ -290,15 +293,15 @@ TEST_P(StoreContract, AuditIsReturnedNewestFirst) {
   for (int i = 0; i < 3; ++i) {
     AuditEntry e{0,   T("2026-11-24T12:00:00Z"),           "ana", "customer.update", "customer",
                  "7", "{\"v\":" + std::to_string(i) + "}", "{}"};
-    ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.AppendAudit(e); }).ok());
+    ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.audit().Append(e); }).ok());
   }
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    auto all = tx.ListAudit("customer", "7", 10).value();
+                    auto all = tx.audit().List("customer", "7", 10).value();
                     EXPECT_EQ(all.size(), 3u);
                     EXPECT_EQ(all.front().before, "{\"v\":2}");
                     EXPECT_EQ(all.front().actor, "ana");
-                    EXPECT_TRUE(tx.ListAudit("customer", "8", 10).value().empty());
+                    EXPECT_TRUE(tx.audit().List("customer", "8", 10).value().empty());
                     return Status::Ok();
                   })
                   .ok());
@@ -312,7 +315,7 @@ TEST_P(StoreContract, ClaimedWorkGoesToExactlyOneClaimer) {
                   ->Write([&](WriteTx& tx) {
                     for (int i = 0; i < kItems; ++i) {
                       WorkItem w{0, "test.job", std::to_string(i), now - Micros(i), 0};
-                      ATIENDE_RETURN_IF_ERROR(tx.EnqueueWork(w));
+                      ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
                     }
                     return Status::Ok();
                   })
@@ -326,8 +329,8 @@ TEST_P(StoreContract, ClaimedWorkGoesToExactlyOneClaimer) {
         std::vector<WorkItem> got;
         ASSERT_TRUE(f.store
                         ->Write([&](WriteTx& tx) {
-                          ATIENDE_ASSIGN_OR_RETURN(
-                              got, tx.ClaimWork("test.job", owner, now, std::chrono::hours(1), 25));
+                          ATIENDE_ASSIGN_OR_RETURN(got, tx.work().Claim("test.job", owner, now,
+                                                                        std::chrono::hours(1), 25));
                           return Status::Ok();
                         })
                         .ok());
@@ -336,7 +339,7 @@ TEST_P(StoreContract, ClaimedWorkGoesToExactlyOneClaimer) {
           int i = std::stoi(item.payload);
           claims[i]++;
           Status done =
-              f.store->Write([&](WriteTx& tx) { return tx.CompleteWork(item.id, owner, now); });
+              f.store->Write([&](WriteTx& tx) { return tx.work().Complete(item.id, owner, now); });
           if (done.ok()) completions[i]++;
         }
       }
@@ -353,15 +356,15 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
   Fixture f(GetParam());
   TimePoint now = T("2026-11-24T12:00:00Z");
   WorkItem w{0, "test.job", "x", now, 0};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.EnqueueWork(w); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.work().Enqueue(w); }).ok());
   WorkItem later{0, "test.job", "not yet", now + std::chrono::hours(1), 0};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.EnqueueWork(later); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.work().Enqueue(later); }).ok());
   auto claim = [&](const std::string& owner, TimePoint at) {
     std::vector<WorkItem> got;
     EXPECT_TRUE(f.store
                     ->Write([&](WriteTx& tx) {
                       ATIENDE_ASSIGN_OR_RETURN(
-                          got, tx.ClaimWork("test.job", owner, at, std::chrono::minutes(1), 10));
+                          got, tx.work().Claim("test.job", owner, at, std::chrono::minutes(1), 10));
                       return Status::Ok();
                     })
                     .ok());
@@ -371,7 +374,7 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
     std::optional<TimePoint> t;
     EXPECT_TRUE(f.store
                     ->Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(t, tx.NextDueWork("test.job"));
+                      ATIENDE_ASSIGN_OR_RETURN(t, tx.work().NextDue("test.job"));
                       return Status::Ok();
                     })
                     .ok());
@@ -386,13 +389,13 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
   auto second = claim("b", now + std::chrono::minutes(2));
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].attempts, 2);
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.CompleteWork(w.id, "a", now); }).code(),
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.work().Complete(w.id, "a", now); }).code(),
             Status::Code::kConflict);
-  EXPECT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.CompleteWork(w.id, "b", now); }).ok());
+  EXPECT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.work().Complete(w.id, "b", now); }).ok());
   EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());  // done stays done
   ASSERT_TRUE(f.store
                   ->Write([&](WriteTx& tx) {
-                    return tx.ReleaseWork(w.id, "b", now);  // no effect on a finished item
+                    return tx.work().Release(w.id, "b", now);  // no effect on a finished item
                   })
                   .ok());
   EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());
@@ -403,16 +406,15 @@ TEST_P(StoreContract, DirectoryListsAreReplacedWhole) {
   Fixture f(GetParam());
   DirectoryList l{
       "mesa_clientes", {"mesa@abastible.cl", "turno@abastible.cl"}, T("2026-11-24T12:00:00Z")};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.PutDirectoryList(l); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.directory().Put(l); }).ok());
   l.addresses = {"mesa@abastible.cl"};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.PutDirectoryList(l); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.directory().Put(l); }).ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    auto all = tx.GetDirectory().value();
+                    auto all = tx.directory().List().value();
                     EXPECT_EQ(all.size(), 1u);
-                    EXPECT_EQ(tx.GetDirectoryList("mesa_clientes").value().addresses, l.addresses);
-                    EXPECT_EQ(tx.GetDirectoryList("nadie").status().code(),
-                              Status::Code::kNotFound);
+                    EXPECT_EQ(tx.directory().Get("mesa_clientes").value().addresses, l.addresses);
+                    EXPECT_EQ(tx.directory().Get("nadie").status().code(), Status::Code::kNotFound);
                     return Status::Ok();
                   })
                   .ok());
@@ -438,33 +440,37 @@ TEST_P(StoreContract, OutboxKeepsMailsThreadsAndRecipients) {
              c = mail("<c@atiende>", "case:2");
   ASSERT_TRUE(f.store
                   ->Write([&](WriteTx& tx) {
-                    ATIENDE_RETURN_IF_ERROR(tx.InsertMail(a));
-                    ATIENDE_RETURN_IF_ERROR(tx.InsertMail(b));
-                    return tx.InsertMail(c);
+                    ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(a));
+                    ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(b));
+                    return tx.mail().Insert(c);
                   })
                   .ok());
   OutboxMail dup = mail("<a@atiende>", "");
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.InsertMail(dup); }).code(),
+  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.mail().Insert(dup); }).code(),
             Status::Code::kAlreadyExists);
   b.status = "sent";
   b.attempts = 1;
   b.sent_at = T("2026-11-24T12:00:05Z");
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.UpdateMailStatus(b); }).ok());
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.mail().UpdateStatus(b); }).ok());
   ASSERT_TRUE(
       f.store
           ->Read([&](ReadTx& tx) {
-            EXPECT_EQ(tx.ThreadMessageIds("case:1").value(),
+            EXPECT_EQ(tx.mail().ThreadMessageIds("case:1").value(),
                       (std::vector<std::string>{"<a@atiende>", "<b@atiende>"}));
-            auto got = tx.GetMail(b.id).value();
+            auto got = tx.mail().Get(b.id).value();
             EXPECT_EQ(got.status, "sent");
             EXPECT_EQ(got.cc, a.cc);
             EXPECT_EQ(got.text, "Cuerpo con ñ");
             EXPECT_EQ(got.sent_at, b.sent_at);
-            EXPECT_EQ(tx.ListMail({"queued", "", 0, 10}).value().size(), 2u);
-            EXPECT_EQ(tx.ListMail({"", "case:1", 0, 10}).value().front().message_id, "<b@atiende>");
-            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 100).value(), 3);
-            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 2).value(), 2);
-            EXPECT_EQ(tx.CountMailTo("cc@abastible.cl", T("2026-11-24T13:00:00Z"), 100).value(), 0);
+            EXPECT_EQ(tx.mail().List({"queued", "", 0, 10}).value().size(), 2u);
+            EXPECT_EQ(tx.mail().List({"", "case:1", 0, 10}).value().front().message_id,
+                      "<b@atiende>");
+            EXPECT_EQ(tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 100).value(),
+                      3);
+            EXPECT_EQ(tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 2).value(),
+                      2);
+            EXPECT_EQ(tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T13:00:00Z"), 100).value(),
+                      0);
             return Status::Ok();
           })
           .ok());
@@ -485,14 +491,14 @@ TEST_P(StoreContract, ALongThreadGivesItsFirstAndLatestMessageIds) {
                       m.thread_key = "case:9";
                       m.status = "queued";
                       m.created_at = m.updated_at = T("2026-11-24T12:00:00Z");
-                      ATIENDE_RETURN_IF_ERROR(tx.InsertMail(m));
+                      ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(m));
                     }
                     return Status::Ok();
                   })
                   .ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    auto ids = tx.ThreadMessageIds("case:9").value();
+                    auto ids = tx.mail().ThreadMessageIds("case:9").value();
                     EXPECT_EQ(ids.size(), 10u);
                     EXPECT_EQ(ids.front(), "<0@atiende>");
                     EXPECT_EQ(ids.at(1), "<11@atiende>");
@@ -500,6 +506,41 @@ TEST_P(StoreContract, ALongThreadGivesItsFirstAndLatestMessageIds) {
                     return Status::Ok();
                   })
                   .ok());
+}
+
+// The shared SQL layer maps each backend's errors the same way (sql/sql.h):
+// a taken unique key is kAlreadyExists naming the field, a row still referred
+// to is kConflict, a moved version is kConflict with reason version_conflict.
+TEST_P(StoreContract, ConstraintErrorsMeanTheSameOnEveryBackend) {
+  Fixture f(GetParam());
+  auto a = Insert(*f.store, Make("Transportes Andinos SAS")).value();
+  auto b = Insert(*f.store, Make("Ferretería El Tornillo Ltda")).value();
+
+  b.code = a.code;  // a code another customer has
+  b.version += 1;
+  Status taken = f.store->Write([&](WriteTx& tx) { return tx.customers().Update(b); });
+  EXPECT_EQ(taken.code(), Status::Code::kAlreadyExists) << taken.ToString();
+  EXPECT_EQ(taken.field(), "code");
+
+  User u;
+  u.username = "cliente.andinos";
+  u.role = Role::kCustomer;
+  u.customer_id = a.id;
+  u.password_hash = "x";
+  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.users().Insert(u); }).ok());
+  User again = u;
+  Status dup = f.store->Write([&](WriteTx& tx) { return tx.users().Insert(again); });
+  EXPECT_EQ(dup.code(), Status::Code::kAlreadyExists) << dup.ToString();
+  EXPECT_EQ(dup.field(), "username");
+
+  Status referenced = f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(a.id); });
+  EXPECT_EQ(referenced.code(), Status::Code::kConflict) << referenced.ToString();
+  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) { return tx.customers().Get(a.id).status(); }).ok());
+
+  a.version += 5;  // not the stored version + 1
+  Status stale = f.store->Write([&](WriteTx& tx) { return tx.customers().Update(a); });
+  EXPECT_EQ(stale.code(), Status::Code::kConflict);
+  EXPECT_EQ(stale.reason(), "version_conflict");
 }
 
 }  // namespace

@@ -44,13 +44,13 @@ Status Open(Store& s, Ticket& t) {
   return s.Write([&](WriteTx& tx) {
     Ticket draft = t;
     const char* series = t.kind == TicketKind::kIncident ? kSeriesIncident : kSeriesRequest;
-    ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.NextNumber(series));
+    ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.numbers().Next(series));
     draft.number = FormatTicketNumber(series, n);
     for (auto& item : draft.items) {
-      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.NextNumber(kSeriesItem));
+      ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(kSeriesItem));
       item.number = FormatTicketNumber(kSeriesItem, k);
     }
-    ATIENDE_RETURN_IF_ERROR(tx.InsertTicket(draft));
+    ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(draft));
     t = std::move(draft);
     return Status::Ok();
   });
@@ -65,7 +65,7 @@ Ticket Opened(Store& s, Ticket t) {
 // Saves t as its next version.
 Status Save(Store& s, Ticket& t) {
   t.version++;
-  Status st = s.Write([&](WriteTx& tx) { return tx.UpdateTicket(t); });
+  Status st = s.Write([&](WriteTx& tx) { return tx.tickets().Update(t); });
   if (!st.ok()) t.version--;
   return st;
 }
@@ -73,7 +73,7 @@ Status Save(Store& s, Ticket& t) {
 Result<Ticket> Get(Store& s, const std::string& number) {
   Result<Ticket> out = Status::Internal("not read");
   Status st = s.Read([&](ReadTx& tx) {
-    out = tx.GetTicket(number);
+    out = tx.tickets().Get(number);
     return Status::Ok();
   });
   if (!st.ok()) return st;
@@ -83,7 +83,7 @@ Result<Ticket> Get(Store& s, const std::string& number) {
 std::vector<std::string> Queue(Store& s, const TicketQuery& q) {
   std::vector<std::string> out;
   Status st = s.Read([&](ReadTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.ListTickets(q));
+    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.tickets().List(q));
     for (const auto& t : tickets) out.push_back(t.number);
     return Status::Ok();
   });
@@ -94,7 +94,7 @@ std::vector<std::string> Queue(Store& s, const TicketQuery& q) {
 int64_t Next(Store& s, const std::string& series) {
   int64_t n = 0;
   Status st = s.Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(n, tx.NextNumber(series));
+    ATIENDE_ASSIGN_OR_RETURN(n, tx.numbers().Next(series));
     return Status::Ok();
   });
   EXPECT_TRUE(st.ok()) << st.ToString();
@@ -111,7 +111,7 @@ TEST_P(StoreContract, NumberSeriesStartAtOneAndAreIndependent) {
   EXPECT_EQ(Next(*f.store, "RITM"), 2);
   int64_t rolled_back = 0;
   Status st = f.store->Write([&](WriteTx& tx) {
-    ATIENDE_ASSIGN_OR_RETURN(rolled_back, tx.NextNumber("REQ"));
+    ATIENDE_ASSIGN_OR_RETURN(rolled_back, tx.numbers().Next("REQ"));
     return Status::InvalidArgument("rejected on purpose");
   });
   EXPECT_EQ(st.code(), Code::kInvalidArgument);
@@ -128,11 +128,11 @@ TEST_P(StoreContract, ConcurrentOpeningsGetGaplessUniqueNumbers) {
     threads.emplace_back([&, w] {
       for (int i = 0; i < kPerThread; ++i) {
         Status st = f.store->Write([&](WriteTx& tx) {
-          ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.NextNumber(kSeriesIncident));
+          ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.numbers().Next(kSeriesIncident));
           if (i % 10 == 4) return Status::InvalidArgument("rejected after NextNumber");
           Ticket t = Draft(w + 1, "SID-" + std::to_string(w) + "-" + std::to_string(i));
           t.number = FormatTicketNumber(kSeriesIncident, n);
-          ATIENDE_RETURN_IF_ERROR(tx.InsertTicket(t));
+          ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(t));
           if (i % 10 == 9) return Status::InvalidArgument("rejected after InsertTicket");
           return Status::Ok();
         });
@@ -200,13 +200,13 @@ TEST_P(StoreContract, AReusedTicketNumberIsRefused) {
   Ticket a = Opened(*f.store, Draft(1, "SID-1"));
   Ticket b = Draft(2, "SID-2");
   b.number = a.number;
-  Status st = f.store->Write([&](WriteTx& tx) { return tx.InsertTicket(b); });
+  Status st = f.store->Write([&](WriteTx& tx) { return tx.tickets().Insert(b); });
   EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_EQ(st.field(), "number");
   Ticket c = Draft(3, "", TicketKind::kRequirement);
   c.number = "REQ0000001";
   c.items = {{"RITM0000001", "x"}, {"RITM0000001", "same number twice"}};
-  st = f.store->Write([&](WriteTx& tx) { return tx.InsertTicket(c); });
+  st = f.store->Write([&](WriteTx& tx) { return tx.tickets().Insert(c); });
   EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_EQ(st.field(), "number");
   EXPECT_EQ(Get(*f.store, "REQ0000001").status().code(), Code::kNotFound);
@@ -233,11 +233,11 @@ TEST_P(StoreContract, OneUnclosedTicketPerCustomerAndService) {
 
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    auto found = tx.FindUnclosedTicket(1, "SID-1").value();
+                    auto found = tx.tickets().FindUnclosed(1, "SID-1").value();
                     EXPECT_EQ(found.value().number, first.number);
-                    EXPECT_FALSE(tx.FindUnclosedTicket(1, "SID-9").value().has_value());
-                    EXPECT_FALSE(tx.FindUnclosedTicket(3, "SID-1").value().has_value());
-                    EXPECT_FALSE(tx.FindUnclosedTicket(1, "").value().has_value());
+                    EXPECT_FALSE(tx.tickets().FindUnclosed(1, "SID-9").value().has_value());
+                    EXPECT_FALSE(tx.tickets().FindUnclosed(3, "SID-1").value().has_value());
+                    EXPECT_FALSE(tx.tickets().FindUnclosed(1, "").value().has_value());
                     return Status::Ok();
                   })
                   .ok());
@@ -257,7 +257,7 @@ TEST_P(StoreContract, OneUnclosedTicketPerCustomerAndService) {
   ASSERT_TRUE(Open(*f.store, third).ok());
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.FindUnclosedTicket(1, "SID-1").value().value().number,
+                    EXPECT_EQ(tx.tickets().FindUnclosed(1, "SID-1").value().value().number,
                               third.number);
                     return Status::Ok();
                   })
@@ -298,7 +298,7 @@ TEST_P(StoreContract, ConcurrentOpeningsForOneServiceLetExactlyOneThrough) {
         // others insert.
         Ticket t = Draft(1, "SID-1");
         t.number = FormatTicketNumber(kSeriesIncident, 100 + w);
-        ATIENDE_RETURN_IF_ERROR(tx.InsertTicket(t));
+        ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(t));
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
         return Status::Ok();
       });
@@ -476,7 +476,8 @@ TEST_P(StoreContract, ListResolvedBeforeGivesResolvedTicketsOldestFirst) {
     std::vector<std::string> out;
     EXPECT_TRUE(f.store
                     ->Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(auto ts, tx.ListResolvedBefore(before, limit));
+                      ATIENDE_ASSIGN_OR_RETURN(auto ts,
+                                               tx.tickets().ListResolvedBefore(before, limit));
                       for (const auto& t : ts) out.push_back(t.number);
                       return Status::Ok();
                     })
@@ -516,7 +517,7 @@ TEST_P(StoreContract, InteractionsRoundTripAndListNewestFirst) {
   ASSERT_TRUE(f.store
                   ->Write([&](WriteTx& tx) {
                     for (Interaction* c : {&c1, &c2, &c3, &c4}) {
-                      ATIENDE_RETURN_IF_ERROR(tx.InsertInteraction(*c));
+                      ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(*c));
                     }
                     return Status::Ok();
                   })
@@ -526,7 +527,7 @@ TEST_P(StoreContract, InteractionsRoundTripAndListNewestFirst) {
   auto list = [&](InteractionQuery q) {
     std::vector<Interaction> out;
     Status st = f.store->Read([&](ReadTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(out, tx.ListInteractions(q));
+      ATIENDE_ASSIGN_OR_RETURN(out, tx.calls().List(q));
       return Status::Ok();
     });
     EXPECT_TRUE(st.ok()) << st.ToString();
@@ -586,7 +587,7 @@ TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
   int64_t last = -1;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(last, tx.LastAuditId());
+                    ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
                     return Status::Ok();
                   })
                   .ok());
@@ -594,7 +595,7 @@ TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
   Ticket t = Opened(*f.store, Draft(41, "SVC-1"));
   auto append = [&](std::string action, std::string entity, std::string id) {
     Status st = f.store->Write([&](WriteTx& tx) {
-      return tx.AppendAudit({0, kBase, "ana", action, entity, id, "", "{\"big\":1}"});
+      return tx.audit().Append({0, kBase, "ana", action, entity, id, "", "{\"big\":1}"});
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
   };
@@ -604,9 +605,9 @@ TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
   std::vector<Change> all, after_first;
   ASSERT_TRUE(f.store
                   ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(all, tx.ListChanges(0, 10));
-                    ATIENDE_ASSIGN_OR_RETURN(last, tx.LastAuditId());
-                    ATIENDE_ASSIGN_OR_RETURN(after_first, tx.ListChanges(all.at(0).id, 1));
+                    ATIENDE_ASSIGN_OR_RETURN(all, tx.audit().ListChanges(0, 10));
+                    ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
+                    ATIENDE_ASSIGN_OR_RETURN(after_first, tx.audit().ListChanges(all.at(0).id, 1));
                     return Status::Ok();
                   })
                   .ok());

@@ -1,5 +1,7 @@
 #include "store/postgres/pg_conn.h"
 
+#include <functional>
+
 namespace atiende::pg {
 
 namespace {
@@ -65,6 +67,78 @@ Result<PgResult> PgConn::Exec(const char* sql, const std::vector<Param>& params)
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   return Check(PQexecPrepared(c_, it->second.c_str(), static_cast<int>(values.size()),
                               values.data(), nullptr, nullptr, 0));
+}
+
+namespace {
+
+// One execution of a shared statement: parameters collect as text, the
+// statement runs at the first Step(), rows are then read from the result.
+class PgStmt final : public sql::Stmt {
+ public:
+  using Exec = std::function<Result<PgResult>(const std::string&, const std::vector<Param>&)>;
+  PgStmt(std::string name, Exec exec) : name_(std::move(name)), exec_(std::move(exec)) {}
+
+  using sql::Stmt::Bind;
+  PgStmt& Bind(int i, int64_t v) override { return Set(i, std::to_string(v)); }
+  PgStmt& Bind(int i, std::string_view v) override { return Set(i, std::string(v)); }
+  PgStmt& BindNull(int i) override { return Set(i, std::nullopt); }
+
+  Result<bool> Step() override {
+    if (!result_) {
+      ATIENDE_ASSIGN_OR_RETURN(auto r, exec_(name_, params_));
+      result_.emplace(std::move(r));
+      row_ = 0;
+    } else {
+      ++row_;
+    }
+    return row_ < result_->rows();
+  }
+  int64_t Int(int col) const override { return result_->Int(row_, col); }
+  bool Bool(int col) const override { return result_->Text(row_, col) == "t"; }
+  bool IsNull(int col) const override { return result_->IsNull(row_, col); }
+  std::string Text(int col) const override { return result_->Text(row_, col); }
+  int64_t Changes() const override { return result_ ? result_->Affected() : 0; }
+  std::optional<int64_t> InsertedId() const override {
+    if (!result_ || result_->rows() == 0) return std::nullopt;
+    return result_->Int(0, 0);
+  }
+
+ private:
+  PgStmt& Set(int i, Param p) {
+    if (params_.size() < static_cast<size_t>(i)) params_.resize(i);
+    params_[i - 1] = std::move(p);
+    return *this;
+  }
+  std::string name_;
+  Exec exec_;
+  std::vector<Param> params_;
+  std::optional<PgResult> result_;
+  int row_ = 0;
+};
+
+}  // namespace
+
+Result<std::string> PgConn::PrepareShared(const char* sql) {
+  auto& cache = shared_[writing_ ? 1 : 0];
+  auto it = cache.find(sql);
+  if (it != cache.end()) return it->second;
+  std::string name = (writing_ ? "w" : "r") + std::to_string(cache.size());
+  std::string text = sql::ForPostgres(sql, writing_);
+  ATIENDE_RETURN_IF_ERROR(Check(PQprepare(c_, name.c_str(), text.c_str(), 0, nullptr)).status());
+  cache.emplace(sql, name);
+  return name;
+}
+
+Result<std::unique_ptr<sql::Stmt>> PgConn::Query(const char* sql) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string name, PrepareShared(sql));
+  auto exec = [this](const std::string& n, const std::vector<Param>& params) {
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    return Check(PQexecPrepared(c_, n.c_str(), static_cast<int>(values.size()), values.data(),
+                                nullptr, nullptr, 0));
+  };
+  return std::unique_ptr<sql::Stmt>(new PgStmt(std::move(name), exec));
 }
 
 Result<PgResult> PgConn::Simple(std::string_view sql) {

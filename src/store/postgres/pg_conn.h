@@ -1,6 +1,7 @@
 // A thin layer over one libpq connection: statements are prepared once per
 // connection (keyed by the SQL literal's address), parameters travel as text,
-// and every failure becomes a Status (SQLSTATE mapped in pg_conn.cc).
+// and every failure becomes a Status (SQLSTATE mapped in pg_conn.cc, as
+// store/sql/sql.h says). A PgConn is the PostgreSQL side of sql::Conn.
 // Thread-safety: a PgConn is used by one thread at a time (the pool hands it out).
 #pragma once
 
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "store/sql/sql.h"
 
 namespace atiende::pg {
 
@@ -41,17 +43,24 @@ class PgResult {
   std::shared_ptr<PGresult> r_;
 };
 
-class PgConn {
+class PgConn final : public sql::Conn {
  public:
   // kUnavailable when the server cannot be reached (connect_timeout applies).
   static Result<std::unique_ptr<PgConn>> Connect(const std::string& url);
-  ~PgConn();
+  ~PgConn() override;
 
-  // Runs a statement with parameters. REQUIRES: sql is a string literal (or
-  // otherwise has static storage): prepared statements are cached by address.
-  // Errors: kAlreadyExists (unique violation), kConflict (other constraints,
-  // serialization failures: reason "retry"), kUnavailable (connection lost or
-  // server shutting down), kInvalidArgument (bad input text), kInternal.
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  // A shared statement text (sql.h), resolved for PostgreSQL once per address
+  // and transaction kind ({clauses} run in write transactions only).
+  Result<std::unique_ptr<sql::Stmt>> Query(const char* sql) override;
+  // Set by the store as each transaction begins.
+  void set_writing(bool writing) { writing_ = writing; }
+
+  // Runs a statement of PostgreSQL's own text with parameters. REQUIRES: sql is a string literal
+  // (or otherwise has static storage): prepared statements are cached by address. Errors:
+  // kAlreadyExists (unique violation), kConflict (other constraints, serialization failures: reason
+  // "retry"), kUnavailable (connection lost or server shutting down), kInvalidArgument (bad input
+  // text), kInternal.
   Result<PgResult> Exec(const char* sql, const std::vector<Param>& params = {});
   // Runs SQL text without parameters or caching (migrations, BEGIN/COMMIT).
   Result<PgResult> Simple(std::string_view sql);
@@ -60,8 +69,11 @@ class PgConn {
  private:
   explicit PgConn(PGconn* c) : c_(c) {}
   Result<PgResult> Check(PGresult* r);
+  Result<std::string> PrepareShared(const char* sql);
   PGconn* c_;
+  bool writing_ = false;
   std::unordered_map<const char*, std::string> prepared_;
+  std::unordered_map<const char*, std::string> shared_[2];  // [writing_]: statement name
 };
 
 }  // namespace atiende::pg

@@ -1,8 +1,6 @@
-// Customer search on PostgreSQL (NM-2): candidates through the pg_trgm GIN
-// index on the folded search_doc — word prefixes first, then similar words
-// for typos — ranked by the same function as on SQLite (search_rank.h).
+#include "store/postgres/pg_search.h"
+
 #include "core/text.h"
-#include "store/postgres/pg_tx.h"
 #include "store/search_rank.h"
 
 namespace atiende::pg {
@@ -37,9 +35,9 @@ void Collect(const PgResult& r, std::vector<SearchCandidate>& out) {
 
 }  // namespace
 
-Result<std::vector<CustomerHit>> PgTx::SearchCustomers(const CustomerQuery& q) {
+Result<std::vector<RankedId>> PgIndex::Search(const CustomerQuery& q) {
   std::vector<std::string> tokens = SearchTokens(q.text);
-  if (tokens.empty()) return std::vector<CustomerHit>();
+  if (tokens.empty()) return std::vector<RankedId>();
   std::string folded;
   std::vector<Param> patterns;
   for (const auto& t : tokens) {
@@ -64,12 +62,22 @@ Result<std::vector<CustomerHit>> PgTx::SearchCustomers(const CustomerQuery& q) {
       Collect(fuzzy, candidates);
     }
   }
-  std::vector<CustomerHit> hits;
-  for (const auto& ranked : RankCandidates(folded, candidates, q.limit)) {
-    ATIENDE_ASSIGN_OR_RETURN(auto c, GetCustomer(ranked.id));
-    hits.push_back({std::move(c), ranked.score});
-  }
-  return hits;
+  return RankCandidates(folded, candidates, q.limit);
+}
+
+Result<std::optional<int64_t>> PgIndex::NewId() {
+  // The id first, so the row is written once with its final code: no
+  // placeholder code for concurrent inserts to wait on, no second row version.
+  ATIENDE_ASSIGN_OR_RETURN(auto r,
+                           c_.Exec("SELECT nextval(pg_get_serial_sequence('customers', 'id'))"));
+  return std::optional<int64_t>(r.Int(0, 0));
+}
+
+int PgIndex::BindColumns(sql::Stmt& st, int first, const Customer& c) {
+  SearchTexts t = FoldForSearch(c.legal_name, c.group, c.code, c.tax_id);
+  std::string doc = " " + t.name + " " + t.grp + " " + t.keys + " " + t.initials + " ";
+  st.Bind(first, t.name).Bind(first + 1, t.grp).Bind(first + 2, t.keys).Bind(first + 3, doc);
+  return first + 4;
 }
 
 }  // namespace atiende::pg

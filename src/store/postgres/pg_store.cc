@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "core/embedded.h"
-#include "store/postgres/pg_tx.h"
+#include "store/postgres/pg_search.h"
 
 namespace atiende::pg {
 
@@ -105,6 +105,7 @@ void PgStore::Give(std::unique_ptr<PgConn> c) {
 Status PgStore::Run(bool write, const std::function<Status(PgConn&)>& fn) {
   for (int attempt = 0;; ++attempt) {
     ATIENDE_ASSIGN_OR_RETURN(auto c, Take());
+    c->set_writing(write);
     Status s =
         c->Simple(write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").status();
     if (s.ok()) {
@@ -130,14 +131,16 @@ Status PgStore::Run(bool write, const std::function<Status(PgConn&)>& fn) {
 
 Status PgStore::Read(const std::function<Status(ReadTx&)>& fn) {
   return Run(false, [&](PgConn& c) {
-    PgTx tx(c);
+    PgIndex index(c);
+    sql::SqlTx tx(c, index);
     return fn(tx);
   });
 }
 
 Status PgStore::Write(const std::function<Status(WriteTx&)>& fn) {
   return Run(true, [&](PgConn& c) {
-    PgTx tx(c, /*writing=*/true);
+    PgIndex index(c);
+    sql::SqlTx tx(c, index);
     return fn(tx);
   });
 }

@@ -7,6 +7,9 @@ Status FromCode(int rc, std::string_view what, const char* msg) {
   std::string m = std::string(what) + ": " + (msg ? msg : sqlite3_errstr(rc));
   switch (rc & 0xff) {
     case SQLITE_CONSTRAINT:
+      if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return Status::AlreadyExists(m);
+      }
       return Status::Conflict(m);
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
@@ -39,12 +42,6 @@ Result<bool> Stmt::Step() {
   if (rc == SQLITE_DONE) return false;
   sqlite3* db = sqlite3_db_handle(s_);
   return FromCode(sqlite3_extended_errcode(db), "sqlite step", sqlite3_errmsg(db));
-}
-
-Status Stmt::Run() {
-  auto r = Step();
-  if (!r.ok()) return r.status();
-  return Status::Ok();
 }
 
 std::string Stmt::Text(int col) const {
@@ -81,6 +78,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
 
 Connection::~Connection() {
   for (auto& [sql, s] : cache_) sqlite3_finalize(s);
+  for (auto& [sql, s] : shared_) sqlite3_finalize(s);
   sqlite3_close(db_);
 }
 
@@ -102,6 +100,18 @@ Result<std::unique_ptr<Stmt>> Connection::Prepare(const char* sql) {
     it = cache_.emplace(sql, s).first;
   }
   return std::make_unique<Stmt>(it->second);
+}
+
+Result<std::unique_ptr<sql::Stmt>> Connection::Query(const char* sql) {
+  auto it = shared_.find(sql);
+  if (it == shared_.end()) {
+    std::string text = sql::ForSqlite(sql);
+    sqlite3_stmt* s = nullptr;
+    int rc = sqlite3_prepare_v3(db_, text.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
+    if (rc != SQLITE_OK) return FromCode(rc, "sqlite prepare", sqlite3_errmsg(db_));
+    it = shared_.emplace(sql, s).first;
+  }
+  return std::unique_ptr<sql::Stmt>(new Stmt(it->second));
 }
 
 Status Connection::Error(std::string_view what) const {

@@ -1,11 +1,12 @@
 // Customer search on SQLite (NM-2): FTS5 over folded copies of the names, then
 // a typo-tolerant pass through the vocabulary, then re-ranking in C++.
+#include "store/sqlite/sqlite_search.h"
+
 #include <algorithm>
 #include <mutex>
 
 #include "core/text.h"
 #include "store/search_rank.h"
-#include "store/sqlite/sqlite_tx.h"
 
 namespace atiende::sqlite {
 
@@ -44,7 +45,7 @@ std::string MatchExpression(const std::vector<std::string>& tokens,
 // No ORDER BY rank: bm25 scores every matching row (1.6 us each; "de*" matches
 // 220k of 1M), and the candidates are re-ranked by RankCandidates anyway.
 // The texts come with the ids, so no second lookup per candidate.
-Result<std::vector<int64_t>> SqliteTx::MatchIds(const std::string& expr, int limit) {
+Result<std::vector<int64_t>> SqliteIndex::MatchIds(const std::string& expr, int limit) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare("SELECT rowid, name, grp, keys FROM customer_search"
                                                " WHERE customer_search MATCH ? LIMIT ?"));
   st->Bind(1, expr).Bind(2, int64_t{limit});
@@ -58,7 +59,7 @@ Result<std::vector<int64_t>> SqliteTx::MatchIds(const std::string& expr, int lim
   return ids;
 }
 
-Status SqliteTx::EnsureVocabulary() {
+Status SqliteIndex::EnsureVocabulary() {
   {
     std::shared_lock lock(search_.mu);
     if (search_.loaded) return Status::Ok();
@@ -90,9 +91,9 @@ Status SqliteTx::EnsureVocabulary() {
   return Status::Ok();
 }
 
-Result<std::vector<CustomerHit>> SqliteTx::SearchCustomers(const CustomerQuery& q) {
+Result<std::vector<RankedId>> SqliteIndex::Search(const CustomerQuery& q) {
   std::vector<std::string> tokens = SearchTokens(q.text);
-  if (tokens.empty()) return std::vector<CustomerHit>();
+  if (tokens.empty()) return std::vector<RankedId>();
   std::string folded;
   for (const auto& t : tokens) folded += (folded.empty() ? "" : " ") + t;
 
@@ -128,12 +129,26 @@ Result<std::vector<CustomerHit>> SqliteTx::SearchCustomers(const CustomerQuery& 
 
   std::vector<SearchCandidate> candidates = std::move(fetched_);
   fetched_.clear();
-  std::vector<CustomerHit> hits;
-  for (const auto& r : RankCandidates(folded, candidates, q.limit)) {
-    ATIENDE_ASSIGN_OR_RETURN(auto c, GetCustomer(r.id));
-    hits.push_back({std::move(c), r.score});
-  }
-  return hits;
+  return RankCandidates(folded, candidates, q.limit);
+}
+
+Status SqliteIndex::Index(const Customer& c, bool is_new) {
+  if (!is_new) ATIENDE_RETURN_IF_ERROR(Unindex(c.id));
+  SearchTexts t = FoldForSearch(c.legal_name, c.group, c.code, c.tax_id);
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Prepare("INSERT INTO customer_search(rowid, name, grp, keys, initials)"
+                          " VALUES (?,?,?,?,?)"));
+  st->Bind(1, c.id).Bind(2, t.name).Bind(3, t.grp).Bind(4, t.keys).Bind(5, t.initials);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  for (const auto& term : text::Tokens(t.name)) new_terms_.push_back(term);
+  for (const auto& term : text::Tokens(t.grp)) new_terms_.push_back(term);
+  return Status::Ok();
+}
+
+Status SqliteIndex::Unindex(int64_t id) {
+  ATIENDE_ASSIGN_OR_RETURN(auto del, c_.Prepare("DELETE FROM customer_search WHERE rowid = ?"));
+  del->Bind(1, id);
+  return del->Run();
 }
 
 }  // namespace atiende::sqlite

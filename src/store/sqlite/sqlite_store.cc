@@ -3,7 +3,8 @@
 #include <filesystem>
 
 #include "core/embedded.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/repos.h"
+#include "store/sqlite/sqlite_search.h"
 
 namespace atiende::sqlite {
 
@@ -20,7 +21,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
   // than on the first agent's search. Start-up does not wait for it.
   if (s->options_.warm_search) {
     s->warm_ = std::thread([p = s.get()] {
-      (void)p->Read([&](ReadTx& tx) { return static_cast<SqliteTx&>(tx).EnsureVocabulary(); });
+      auto c = p->TakeReader();
+      if (!c) return;
+      (void)SqliteIndex(*c, p->search_).EnsureVocabulary();
+      p->ReturnReader(std::move(c));
     });
   }
   return s;
@@ -127,7 +131,8 @@ Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
   // BEGIN/COMMIT each time would be a noticeable share of it.
   Status s = Run(*c, "BEGIN");
   if (s.ok()) {
-    SqliteTx tx(*c, search_);
+    SqliteIndex index(*c, search_);
+    sql::SqlTx tx(*c, index);
     s = fn(tx);
     Status end = Run(*c, "COMMIT");
     if (s.ok()) s = end;
@@ -177,14 +182,15 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
         results[i] = sp;
         continue;
       }
-      SqliteTx tx(c, search_);
+      SqliteIndex index(c, search_);
+      sql::SqlTx tx(c, index);
       try {
         results[i] = (*batch[i]->fn)(tx);
       } catch (const std::exception& e) {  // a bug in a closure must not stop the writer
         results[i] = Status::Internal(std::string("write failed: ") + e.what());
       }
       if (results[i].ok()) {
-        terms.insert(terms.end(), tx.new_terms().begin(), tx.new_terms().end());
+        terms.insert(terms.end(), index.new_terms().begin(), index.new_terms().end());
       } else {
         (void)Run(c, "ROLLBACK TO w");
       }

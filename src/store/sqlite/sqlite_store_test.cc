@@ -42,7 +42,7 @@ TEST(SqliteStore, ConcurrentWritesShareCommits) {
                       std::this_thread::sleep_for(std::chrono::milliseconds(50));
                       Customer c;
                       c.legal_name = "first";
-                      return tx.InsertCustomer(c);
+                      return tx.customers().Insert(c);
                     })
                     .ok());
   });
@@ -54,7 +54,7 @@ TEST(SqliteStore, ConcurrentWritesShareCommits) {
                       ->Write([&](WriteTx& tx) {
                         Customer c;
                         c.legal_name = "w" + std::to_string(i);
-                        return tx.InsertCustomer(c);
+                        return tx.customers().Insert(c);
                       })
                       .ok());
     });
@@ -94,7 +94,7 @@ TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {
   auto store = SqliteStore::Open({dir.file("a.db")}).value();
   ASSERT_TRUE(store
                   ->Write([](WriteTx& tx) {
-                    return tx.AppendAudit(
+                    return tx.audit().Append(
                         {0, testing::T("2026-11-24T12:00:00Z"), "a", "x", "customer", "1", "", ""});
                   })
                   .ok());

@@ -1,14 +1,20 @@
-// Tickets, number series and calls on SQLite. A ticket is its JSON document
+// Tickets and calls, for both backends. A ticket is its JSON document
 // (json/ticket_json.h) plus the columns that queues and rules filter on; the
 // id and version columns are authoritative over the document's copies.
-// One writer serialises every write, so a unique index is the whole NM-10 rule.
+//
+// Concurrency: the partial unique index tickets_unclosed_service is the whole
+// NM-10 rule — a second opening for the same customer and service inserts
+// nothing (on PostgreSQL it waits for the first, then finds it). Tickets read
+// inside a PostgreSQL write are locked {FOR UPDATE} until commit, so
+// concurrent changes of one ticket on several nodes queue instead of failing
+// each other's version check.
 #include <algorithm>
 
 #include "json/ticket_json.h"
-#include "store/sqlite/sqlite_tx.h"
+#include "store/sql/repos.h"
 #include "store/time_columns.h"
 
-namespace atiende::sqlite {
+namespace atiende::sql {
 
 namespace bj = boost::json;
 
@@ -27,27 +33,12 @@ Result<Ticket> ReadTicket(const Stmt& s) {
   return t;
 }
 
-Result<std::vector<Ticket>> ReadTickets(Stmt& s) {
-  std::vector<Ticket> out;
-  while (true) {
-    ATIENDE_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) break;
-    ATIENDE_ASSIGN_OR_RETURN(Ticket t, ReadTicket(s));
-    out.push_back(std::move(t));
-  }
-  return out;
-}
-
 // Binds the synced columns at 1..9: state, customer_id, service_id, critical,
 // next_due, resolved_at, assigned_group, assigned_engineer, doc.
 void BindTicketColumns(Stmt& s, const Ticket& t, const std::string& doc) {
   s.Bind(1, Name(t.state)).Bind(2, t.customer_id).Bind(3, t.service_id);
   s.Bind(4, int64_t{t.critical}).Bind(5, Us(t.next_due()));
-  if (t.resolved_at) {
-    s.Bind(6, Us(*t.resolved_at));
-  } else {
-    s.BindNull(6);
-  }
+  s.Bind(6, t.resolved_at ? std::optional<int64_t>(Us(*t.resolved_at)) : std::nullopt);
   s.Bind(7, t.assigned_group).Bind(8, t.assigned_engineer).Bind(9, doc);
 }
 
@@ -59,8 +50,8 @@ std::string ServiceTaken(const Ticket& t, const std::string& blocker) {
 }
 
 // Filters of TicketQuery, one bit each; QueueSql(mask) is the query with
-// exactly those filters. The 64 texts are built once and never freed: the
-// statement cache is keyed by their address, like a literal's.
+// exactly those filters. The 64 texts are built once and never freed:
+// prepared statements are keyed by their address, like a literal's.
 enum QueueFilter { kStates = 1, kCustomer = 2, kKind = 4, kGroup = 8, kEngineer = 16, kDue = 32 };
 constexpr size_t kMaxStates = 6;  // TicketState has six values
 
@@ -115,7 +106,7 @@ Interaction ReadInteraction(const Stmt& s) {
   Interaction i;
   i.id = s.Int(0);
   if (!s.IsNull(1)) i.customer_id = s.Int(1);
-  // Written by InsertInteraction only; a parse failure leaves the caller empty.
+  // Written by Insert only; a parse failure leaves the caller empty.
   boost::system::error_code ec;
   bj::value caller = bj::parse(s.Text(2), ec);
   if (!ec) (void)json::ApplyCallerJson(caller, i.caller);
@@ -131,22 +122,22 @@ Interaction ReadInteraction(const Stmt& s) {
 
 }  // namespace
 
-Result<Ticket> SqliteTx::GetTicket(std::string_view number) {
+Result<Ticket> SqlTickets::Get(std::string_view number) {
   ATIENDE_ASSIGN_OR_RETURN(auto st,
-                           c_.Prepare(TICKET_SELECT "JOIN ticket_numbers n ON n.ticket_id = t.id"
-                                                    " WHERE n.number = ?"));
+                           c_.Query(TICKET_SELECT "JOIN ticket_numbers n ON n.ticket_id = t.id"
+                                                  " WHERE n.number = ? {FOR UPDATE OF t}"));
   st->Bind(1, number);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no ticket numbered " + std::string(number));
   return ReadTicket(*st);
 }
 
-Result<std::optional<Ticket>> SqliteTx::FindUnclosedTicket(int64_t customer_id,
-                                                           std::string_view service_id) {
+Result<std::optional<Ticket>> SqlTickets::FindUnclosed(int64_t customer_id,
+                                                       std::string_view service_id) {
   if (service_id.empty()) return std::optional<Ticket>();
   ATIENDE_ASSIGN_OR_RETURN(
       auto st,
-      c_.Prepare(TICKET_SELECT "WHERE t.customer_id = ? AND t.service_id = ? AND " UNCLOSED));
+      c_.Query(TICKET_SELECT "WHERE t.customer_id = ? AND t.service_id = ? AND " UNCLOSED));
   st->Bind(1, customer_id).Bind(2, service_id);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return std::optional<Ticket>();
@@ -154,7 +145,7 @@ Result<std::optional<Ticket>> SqliteTx::FindUnclosedTicket(int64_t customer_id,
   return std::optional<Ticket>(std::move(t));
 }
 
-Result<std::vector<Ticket>> SqliteTx::ListTickets(const TicketQuery& q) {
+Result<std::vector<Ticket>> SqlTickets::List(const TicketQuery& q) {
   std::vector<std::string_view> states;
   for (TicketState s : q.states) {
     if (std::find(states.begin(), states.end(), Name(s)) == states.end()) {
@@ -164,7 +155,7 @@ Result<std::vector<Ticket>> SqliteTx::ListTickets(const TicketQuery& q) {
   int mask = (states.empty() ? 0 : kStates) | (q.customer_id ? kCustomer : 0) |
              (q.kind ? kKind : 0) | (q.assigned_group.empty() ? 0 : kGroup) |
              (q.assigned_engineer.empty() ? 0 : kEngineer) | (q.due_before ? kDue : 0);
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare(QueueSql(mask)));
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(QueueSql(mask)));
   int n = 0;
   // Six placeholders whatever the count: repeating a state changes nothing.
   for (size_t i = 0; !states.empty() && i < kMaxStates; ++i) {
@@ -177,31 +168,18 @@ Result<std::vector<Ticket>> SqliteTx::ListTickets(const TicketQuery& q) {
   if (q.due_before) st->Bind(++n, Us(*q.due_before));
   st->Bind(++n, int64_t{q.limit});
   st->Bind(++n, int64_t{q.offset});
-  return ReadTickets(*st);
+  return ReadAll<Ticket>(*st, ReadTicket);
 }
 
-Result<std::vector<Ticket>> SqliteTx::ListResolvedBefore(TimePoint before, int limit) {
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare(TICKET_SELECT "WHERE t.state = 'resolved' AND t.resolved_at < ?"
-                                        " ORDER BY t.resolved_at, t.id LIMIT ?"));
+Result<std::vector<Ticket>> SqlTickets::ListResolvedBefore(TimePoint before, int limit) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Query(TICKET_SELECT "WHERE t.state = 'resolved' AND t.resolved_at < ?"
+                                                  " ORDER BY t.resolved_at, t.id LIMIT ?"));
   st->Bind(1, Us(before)).Bind(2, int64_t{limit});
-  return ReadTickets(*st);
+  return ReadAll<Ticket>(*st, ReadTicket);
 }
 
-Result<int64_t> SqliteTx::NextNumber(std::string_view series) {
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("INSERT INTO number_series(series, last) VALUES (?, 1)"
-                          " ON CONFLICT(series) DO UPDATE SET last = number_series.last + 1"
-                          " RETURNING last"));
-  st->Bind(1, series);
-  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
-  if (!row) return Status::Internal("number series " + std::string(series) + " returned no row");
-  int64_t n = st->Int(0);
-  ATIENDE_RETURN_IF_ERROR(st->Run());  // finishes the statement: RETURNING steps once more
-  return n;
-}
-
-Status SqliteTx::InsertTicket(Ticket& t) {
+Status SqlTickets::Insert(Ticket& t) {
   int64_t old_version = t.version;
   t.version = 1;
   std::string doc = json::TicketDoc(t);  // its id is 0: the column is authoritative
@@ -210,40 +188,37 @@ Status SqliteTx::InsertTicket(Ticket& t) {
   // is told apart from a reused number (the only other unique key).
   ATIENDE_ASSIGN_OR_RETURN(
       auto st,
-      c_.Prepare("INSERT INTO tickets(state, customer_id, service_id, critical, next_due,"
-                 " resolved_at, assigned_group, assigned_engineer, doc, number, kind, version)"
-                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,1)"
-                 " ON CONFLICT(customer_id, service_id)"
-                 " WHERE service_id <> '' AND state NOT IN ('closed', 'cancelled') DO NOTHING"
-                 " RETURNING id"));
+      c_.Query("INSERT INTO tickets(state, customer_id, service_id, critical, next_due,"
+               " resolved_at, assigned_group, assigned_engineer, doc, number, kind, version)"
+               " VALUES (?,?,?,?,?,?,?,?,?,?,?,1)"
+               " ON CONFLICT(customer_id, service_id)"
+               " WHERE service_id <> '' AND state NOT IN ('closed', 'cancelled') DO NOTHING"
+               " {RETURNING id}"));
   BindTicketColumns(*st, t, doc);
   st->Bind(10, t.number).Bind(11, Name(t.kind));
-  auto row = st->Step();
-  if (!row.ok()) {
-    if (row.status().code() == Status::Code::kConflict) {
-      return Status::AlreadyExists("ticket number " + t.number + " is already used", "number");
-    }
-    return row.status();
+  Status s = st->Run();
+  if (s.code() == Status::Code::kAlreadyExists) {
+    return Status::AlreadyExists("ticket number " + t.number + " is already used", "number");
   }
-  if (!*row) {
-    st->Reset();
-    ATIENDE_ASSIGN_OR_RETURN(auto blocker, FindUnclosedTicket(t.customer_id, t.service_id));
+  ATIENDE_RETURN_IF_ERROR(s);
+  auto inserted = st->InsertedId();
+  if (!inserted) {
+    st.reset();
+    ATIENDE_ASSIGN_OR_RETURN(auto blocker, FindUnclosed(t.customer_id, t.service_id));
     std::string number = blocker ? blocker->number : "";
     return Status::AlreadyExists(ServiceTaken(t, number), "service_id").WithSubject(number);
   }
-  int64_t id = st->Int(0);
-  ATIENDE_RETURN_IF_ERROR(st->Run());
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto num, c_.Prepare("INSERT INTO ticket_numbers(number, ticket_id) VALUES (?, ?)"));
+  int64_t id = *inserted;
   for (size_t i = 0; i <= t.items.size(); ++i) {
     const std::string& number = i == 0 ? t.number : t.items[i - 1].number;
-    num->Reset();
+    ATIENDE_ASSIGN_OR_RETURN(
+        auto num, c_.Query("INSERT INTO ticket_numbers(number, ticket_id) VALUES (?, ?)"));
     num->Bind(1, number).Bind(2, id);
-    Status s = num->Run();
-    if (s.code() == Status::Code::kConflict) {
+    Status taken = num->Run();
+    if (taken.code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists("ticket number " + number + " is already used", "number");
     }
-    ATIENDE_RETURN_IF_ERROR(s);
+    ATIENDE_RETURN_IF_ERROR(taken);
   }
   t.id = id;
   t.version = 1;
@@ -252,65 +227,52 @@ Status SqliteTx::InsertTicket(Ticket& t) {
 
 // The number and the items are fixed when a ticket is inserted: ticket_numbers
 // is not rewritten here.
-Status SqliteTx::UpdateTicket(const Ticket& t) {
+Status SqlTickets::Update(const Ticket& t) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("UPDATE tickets SET state = ?, customer_id = ?, service_id = ?,"
-                          " critical = ?, next_due = ?, resolved_at = ?, assigned_group = ?,"
-                          " assigned_engineer = ?, doc = ?, kind = ?, version = ?"
-                          " WHERE id = ? AND version = ?"));
+      auto st, c_.Query("UPDATE tickets SET state = ?, customer_id = ?, service_id = ?,"
+                        " critical = ?, next_due = ?, resolved_at = ?, assigned_group = ?,"
+                        " assigned_engineer = ?, doc = ?, kind = ?, version = ?"
+                        " WHERE id = ? AND version = ?"));
   BindTicketColumns(*st, t, json::TicketDoc(t));
   st->Bind(10, Name(t.kind)).Bind(11, t.version).Bind(12, t.id).Bind(13, t.version - 1);
   Status s = st->Run();
-  if (s.code() == Status::Code::kConflict) {  // tickets_unclosed_service: a reopen
+  // The id and the number do not change: the only unique key an update can
+  // break is tickets_unclosed_service (a reopen).
+  if (s.code() == Status::Code::kAlreadyExists) {
     return Status::AlreadyExists(ServiceTaken(t, ""), "service_id");
   }
   ATIENDE_RETURN_IF_ERROR(s);
-  if (c_.Changes() > 0) return Status::Ok();
-  ATIENDE_ASSIGN_OR_RETURN(auto cur, c_.Prepare("SELECT version FROM tickets WHERE id = ?"));
-  cur->Bind(1, t.id);
-  ATIENDE_ASSIGN_OR_RETURN(bool row, cur->Step());
-  if (!row) return Status::NotFound("no ticket with id " + std::to_string(t.id));
-  return Status::Conflict("ticket " + t.number + " is at version " + std::to_string(cur->Int(0)) +
-                          ", not " + std::to_string(t.version - 1))
-      .WithReason("version_conflict")
-      .WithSubject(t.number);
+  if (st->Changes() > 0) return Status::Ok();
+  return VersionMoved(c_, "SELECT version FROM tickets WHERE id = ?", "ticket", t.id, t.number,
+                      t.version - 1);
 }
 
-Result<std::vector<Interaction>> SqliteTx::ListInteractions(const InteractionQuery& q) {
+Result<std::vector<Interaction>> SqlCalls::List(const InteractionQuery& q) {
   int mask = (q.customer_id ? kCallCustomer : 0) | (q.ticket_number.empty() ? 0 : kCallTicket) |
              (q.agent.empty() ? 0 : kCallAgent) | (q.before_id > 0 ? kCallBefore : 0);
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Prepare(CallsSql(mask)));
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CallsSql(mask)));
   int n = 0;
   if (q.customer_id) st->Bind(++n, *q.customer_id);
   if (!q.ticket_number.empty()) st->Bind(++n, q.ticket_number);
   if (!q.agent.empty()) st->Bind(++n, q.agent);
   if (q.before_id > 0) st->Bind(++n, q.before_id);
   st->Bind(++n, int64_t{q.limit});
-  std::vector<Interaction> out;
-  while (true) {
-    ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
-    if (!row) break;
-    out.push_back(ReadInteraction(*st));
-  }
-  return out;
+  return ReadAll<Interaction>(*st, ReadInteraction);
 }
 
-Status SqliteTx::InsertInteraction(Interaction& i) {
+Status SqlCalls::Insert(Interaction& i) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("INSERT INTO interactions(customer_id, caller, type, outcome, notes,"
-                          " ticket_number, agent, started_at, ended_at)"
-                          " VALUES (?,?,?,?,?,?,?,?,?)"));
-  if (i.customer_id) {
-    st->Bind(1, *i.customer_id);
-  } else {
-    st->BindNull(1);
-  }
-  st->Bind(2, bj::serialize(json::ToJson(i.caller))).Bind(3, i.type).Bind(4, i.outcome);
-  st->Bind(5, i.notes).Bind(6, i.ticket_number).Bind(7, i.agent);
-  st->Bind(8, Us(i.started_at)).Bind(9, Us(i.ended_at));
+      auto st, c_.Query("INSERT INTO interactions(customer_id, caller, type, outcome, notes,"
+                        " ticket_number, agent, started_at, ended_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?) {RETURNING id}"));
+  st->Bind(1, i.customer_id).Bind(2, bj::serialize(json::ToJson(i.caller)));
+  st->Bind(3, i.type).Bind(4, i.outcome).Bind(5, i.notes).Bind(6, i.ticket_number);
+  st->Bind(7, i.agent).Bind(8, Us(i.started_at)).Bind(9, Us(i.ended_at));
   ATIENDE_RETURN_IF_ERROR(st->Run());
-  i.id = c_.LastInsertId();
+  auto id = st->InsertedId();
+  if (!id) return Status::Internal("logging a call returned no id");
+  i.id = *id;
   return Status::Ok();
 }
 
-}  // namespace atiende::sqlite
+}  // namespace atiende::sql

@@ -1,0 +1,147 @@
+// The directory and the mail outbox (G-2), for both backends.
+#include "json/strings_json.h"
+#include "store/sql/repos.h"
+#include "store/time_columns.h"
+
+namespace atiende::sql {
+
+namespace {
+
+#define MAIL_SELECT                                                                               \
+  "SELECT id, message_id, event, lang, to_addrs, cc_addrs, subject, body_text, body_html,"        \
+  " thread_key, in_reply_to, refs, status, attempts, last_error, created_at, updated_at, sent_at" \
+  " FROM mail_outbox "
+
+OutboxMail ReadMail(const Stmt& s) {
+  OutboxMail m;
+  m.id = s.Int(0);
+  m.message_id = s.Text(1);
+  m.event = s.Text(2);
+  m.lang = s.Text(3);
+  m.to = json::StringsFromJson(s.Text(4));
+  m.cc = json::StringsFromJson(s.Text(5));
+  m.subject = s.Text(6);
+  m.text = s.Text(7);
+  m.html = s.Text(8);
+  m.thread_key = s.Text(9);
+  m.in_reply_to = s.Text(10);
+  m.references = s.Text(11);
+  m.status = s.Text(12);
+  m.attempts = static_cast<int>(s.Int(13));
+  m.last_error = s.Text(14);
+  m.created_at = At(s.Int(15));
+  m.updated_at = At(s.Int(16));
+  if (!s.IsNull(17)) m.sent_at = At(s.Int(17));
+  return m;
+}
+
+DirectoryList ReadList(const Stmt& s) {
+  return {s.Text(0), json::StringsFromJson(s.Text(1)), At(s.Int(2))};
+}
+
+}  // namespace
+
+Result<std::vector<DirectoryList>> SqlDirectory::List() {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("SELECT name, addresses, updated_at FROM directory_lists ORDER BY name"));
+  return ReadAll<DirectoryList>(*st, ReadList);
+}
+
+Result<DirectoryList> SqlDirectory::Get(std::string_view name) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT name, addresses, updated_at FROM"
+                                             " directory_lists WHERE name = ?"));
+  st->Bind(1, name);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no directory list named " + std::string(name));
+  return ReadList(*st);
+}
+
+Status SqlDirectory::Put(const DirectoryList& l) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("INSERT INTO directory_lists(name, addresses, updated_at) VALUES (?,?,?)"
+                        " ON CONFLICT(name) DO UPDATE SET addresses = excluded.addresses,"
+                        " updated_at = excluded.updated_at"));
+  st->Bind(1, l.name).Bind(2, json::StringsToJson(l.addresses)).Bind(3, Us(l.updated_at));
+  return st->Run();
+}
+
+Result<OutboxMail> SqlMail::Get(int64_t id) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(MAIL_SELECT "WHERE id = ?"));
+  st->Bind(1, id);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no mail with id " + std::to_string(id));
+  return ReadMail(*st);
+}
+
+Result<std::vector<OutboxMail>> SqlMail::List(const MailFilter& f) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st,
+      c_.Query(MAIL_SELECT "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR thread_key = ?2)"
+                           " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4"));
+  st->Bind(1, f.status).Bind(2, f.thread_key).Bind(3, f.before_id).Bind(4, int64_t{f.limit});
+  return ReadAll<OutboxMail>(*st, ReadMail);
+}
+
+Result<std::vector<std::string>> SqlMail::ThreadMessageIds(std::string_view thread_key) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("SELECT message_id FROM mail_outbox WHERE id IN ("
+                        "SELECT id FROM (SELECT id FROM mail_outbox WHERE thread_key = ?1"
+                        " ORDER BY id LIMIT 1) f UNION SELECT id FROM (SELECT id FROM mail_outbox"
+                        " WHERE thread_key = ?1 ORDER BY id DESC LIMIT 9) l) ORDER BY id"));
+  st->Bind(1, thread_key);
+  return ReadAll<std::string>(*st, [](const Stmt& s) { return s.Text(0); });
+}
+
+Result<int64_t> SqlMail::CountTo(std::string_view address, TimePoint since, int64_t limit) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT count(*) FROM (SELECT 1 FROM mail_recipients"
+                                             " WHERE address = ? AND created_at >= ? LIMIT ?) r"));
+  st->Bind(1, address).Bind(2, Us(since)).Bind(3, limit);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row ? st->Int(0) : 0;
+}
+
+Status SqlMail::Insert(OutboxMail& m) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("INSERT INTO mail_outbox(message_id, event, lang, to_addrs, cc_addrs,"
+                        " subject, body_text, body_html, thread_key, in_reply_to, refs, status,"
+                        " attempts, last_error, created_at, updated_at)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) {RETURNING id}"));
+  st->Bind(1, m.message_id).Bind(2, m.event).Bind(3, m.lang);
+  st->Bind(4, json::StringsToJson(m.to)).Bind(5, json::StringsToJson(m.cc));
+  st->Bind(6, m.subject).Bind(7, m.text).Bind(8, m.html).Bind(9, m.thread_key);
+  st->Bind(10, m.in_reply_to).Bind(11, m.references).Bind(12, m.status);
+  st->Bind(13, int64_t{m.attempts}).Bind(14, m.last_error);
+  st->Bind(15, Us(m.created_at)).Bind(16, Us(m.updated_at));
+  Status s = st->Run();
+  if (s.code() == Status::Code::kAlreadyExists) {
+    return Status::AlreadyExists("message id " + m.message_id + " is already used");
+  }
+  ATIENDE_RETURN_IF_ERROR(s);
+  auto id = st->InsertedId();
+  if (!id) return Status::Internal("inserting a mail returned no id");
+  m.id = *id;
+  for (const auto* list : {&m.to, &m.cc}) {
+    for (const auto& a : *list) {
+      ATIENDE_ASSIGN_OR_RETURN(auto rc, c_.Query("INSERT INTO mail_recipients(mail_id, address,"
+                                                 " created_at) VALUES (?,?,?)"));
+      rc->Bind(1, m.id).Bind(2, a).Bind(3, Us(m.created_at));
+      ATIENDE_RETURN_IF_ERROR(rc->Run());
+    }
+  }
+  return Status::Ok();
+}
+
+Status SqlMail::UpdateStatus(const OutboxMail& m) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("UPDATE mail_outbox SET status = ?, attempts = ?,"
+                                             " last_error = ?, updated_at = ?, sent_at = ?"
+                                             " WHERE id = ?"));
+  st->Bind(1, m.status).Bind(2, int64_t{m.attempts}).Bind(3, m.last_error);
+  st->Bind(4, Us(m.updated_at));
+  st->Bind(5, m.sent_at ? std::optional<int64_t>(Us(*m.sent_at)) : std::nullopt);
+  st->Bind(6, m.id);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  if (st->Changes() == 0) return Status::NotFound("no mail with id " + std::to_string(m.id));
+  return Status::Ok();
+}
+
+}  // namespace atiende::sql

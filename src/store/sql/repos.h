@@ -1,0 +1,266 @@
+// The aggregates' SQL, said once for both backends (sql.h): one class per
+// interface of the Store port, each over a Conn. Internal to the adapters.
+// Thread-safety: used by one thread, inside one Read()/Write() closure.
+#pragma once
+
+#include "store/search_rank.h"
+#include "store/sql/sql.h"
+#include "store/store.h"
+
+namespace atiende::sql {
+
+// The backend-specific half of the customer master: its search index
+// (SQLite FTS5 beside the table, PostgreSQL pg_trgm on folded columns of the
+// row itself) and where a new customer's id comes from.
+class CustomerIndex {
+ public:
+  virtual ~CustomerIndex() = default;
+  // Ranked candidates for the query, best first (search_rank.h).
+  virtual Result<std::vector<RankedId>> Search(const CustomerQuery& q) = 0;
+  // An id taken before the insert, for a customer whose code is its id, so
+  // the row is written once with its final code (PostgreSQL's sequence);
+  // nullopt when the backend inserts first and sets the code after (SQLite's
+  // one writer makes that cheap).
+  virtual Result<std::optional<int64_t>> NewId() = 0;
+  // Binds the search columns kept in the customers row itself (the
+  // statements' {…} columns, PostgreSQL) from parameter `first` on; returns
+  // the next free parameter number.
+  virtual int BindColumns(Stmt& st, int first, const Customer& c) = 0;
+  // c was inserted (is_new) or updated in this transaction: (re)index it
+  // where BindColumns did not.
+  virtual Status Index(const Customer& c, bool is_new) = 0;
+  // The customer `id` was deleted in this transaction.
+  virtual Status Unindex(int64_t id) = 0;
+};
+
+class SqlCustomers final : public CustomerWriter {
+ public:
+  SqlCustomers(Conn& c, CustomerIndex& index) : c_(c), index_(index) {}
+  Result<Customer> Get(int64_t id) override;
+  Result<Customer> GetByCode(std::string_view code) override;
+  Result<std::optional<Customer>> FindByKey(std::string_view code, std::string_view tax_id,
+                                            std::string_view legal_name) override;
+  Result<std::vector<CustomerHit>> Search(const CustomerQuery& q) override;
+  Result<std::vector<Customer>> List(int64_t after_id, int limit) override;
+  Result<int64_t> Count() override;
+  Status Insert(Customer& c) override;
+  Status Update(const Customer& c) override;
+  Status Delete(int64_t id) override;
+
+ private:
+  Result<std::optional<Customer>> One(const char* sql, std::string_view key);
+  Conn& c_;
+  CustomerIndex& index_;
+};
+
+class SqlUsers final : public UserWriter {
+ public:
+  explicit SqlUsers(Conn& c) : c_(c) {}
+  Result<User> Get(int64_t id) override;
+  Result<User> GetByName(std::string_view username) override;
+  Result<std::vector<User>> List() override;
+  Status Insert(User& u) override;
+  Status Update(const User& u) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlCredentials final : public CredentialWriter {
+ public:
+  explicit SqlCredentials(Conn& c) : c_(c) {}
+  Result<Credential> Get(std::string_view token_hash) override;
+  Status Insert(const Credential& c) override;
+  Status Delete(std::string_view token_hash) override;
+  Status DeleteExpired(TimePoint now) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlTickets final : public TicketWriter {
+ public:
+  explicit SqlTickets(Conn& c) : c_(c) {}
+  Result<Ticket> Get(std::string_view number) override;
+  Result<std::optional<Ticket>> FindUnclosed(int64_t customer_id,
+                                             std::string_view service_id) override;
+  Result<std::vector<Ticket>> List(const TicketQuery& q) override;
+  Result<std::vector<Ticket>> ListResolvedBefore(TimePoint before, int limit) override;
+  Status Insert(Ticket& t) override;
+  Status Update(const Ticket& t) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlCalls final : public CallWriter {
+ public:
+  explicit SqlCalls(Conn& c) : c_(c) {}
+  Result<std::vector<Interaction>> List(const InteractionQuery& q) override;
+  Status Insert(Interaction& i) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlNotices final : public NoticeWriter {
+ public:
+  explicit SqlNotices(Conn& c) : c_(c) {}
+  Result<Notice> Get(std::string_view number) override;
+  Result<std::optional<Notice>> FindByExternalId(std::string_view external_id) override;
+  Result<std::vector<Notice>> List(const NoticeQuery& q) override;
+  Status Insert(Notice& n) override;
+  Status Update(const Notice& n) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlCases final : public CaseWriter {
+ public:
+  explicit SqlCases(Conn& c) : c_(c) {}
+  Result<Case> Get(std::string_view number) override;
+  Result<Case> GetById(int64_t id) override;
+  Result<std::optional<Case>> FindOpen(std::string_view procedure, int64_t customer_id) override;
+  Result<std::vector<Case>> ListOpenByNotice(std::string_view notice_number) override;
+  Result<std::vector<Case>> List(const CaseQuery& q) override;
+  Status Insert(Case& c) override;
+  Status Update(const Case& c) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlMail final : public MailWriter {
+ public:
+  explicit SqlMail(Conn& c) : c_(c) {}
+  Result<OutboxMail> Get(int64_t id) override;
+  Result<std::vector<OutboxMail>> List(const MailFilter& f) override;
+  Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) override;
+  Result<int64_t> CountTo(std::string_view address, TimePoint since, int64_t limit) override;
+  Status Insert(OutboxMail& m) override;
+  Status UpdateStatus(const OutboxMail& m) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlDirectory final : public DirectoryWriter {
+ public:
+  explicit SqlDirectory(Conn& c) : c_(c) {}
+  Result<std::vector<DirectoryList>> List() override;
+  Result<DirectoryList> Get(std::string_view name) override;
+  Status Put(const DirectoryList& l) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlWork final : public WorkWriter {
+ public:
+  explicit SqlWork(Conn& c) : c_(c) {}
+  Result<std::optional<TimePoint>> NextDue(std::string_view kind) override;
+  Status Enqueue(WorkItem& w) override;
+  Result<std::vector<WorkItem>> Claim(std::string_view kind, std::string_view owner, TimePoint now,
+                                      Micros lease, int limit) override;
+  Status Complete(int64_t id, std::string_view owner, TimePoint now) override;
+  Status Release(int64_t id, std::string_view owner, TimePoint retry_at) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlNumbers final : public NumberSeries {
+ public:
+  explicit SqlNumbers(Conn& c) : c_(c) {}
+  Result<int64_t> Next(std::string_view series) override;
+
+ private:
+  Conn& c_;
+};
+
+class SqlAudit final : public AuditWriter {
+ public:
+  explicit SqlAudit(Conn& c) : c_(c) {}
+  Status Append(const AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> List(std::string_view entity, std::string_view entity_id,
+                                       int limit) override;
+  Result<std::vector<Change>> ListChanges(int64_t after_id, int limit) override;
+  Result<int64_t> LastId() override;
+
+ private:
+  Conn& c_;
+};
+
+// A transaction on one connection: every aggregate over the same Conn. On a
+// read-only connection the writes fail.
+class SqlTx final : public WriteTx {
+ public:
+  SqlTx(Conn& c, CustomerIndex& index)
+      : customers_(c, index),
+        users_(c),
+        credentials_(c),
+        tickets_(c),
+        calls_(c),
+        notices_(c),
+        cases_(c),
+        mail_(c),
+        directory_(c),
+        work_(c),
+        numbers_(c),
+        audit_(c) {}
+
+  SqlCustomers& customers() override { return customers_; }
+  SqlUsers& users() override { return users_; }
+  SqlCredentials& credentials() override { return credentials_; }
+  SqlTickets& tickets() override { return tickets_; }
+  SqlCalls& calls() override { return calls_; }
+  SqlNotices& notices() override { return notices_; }
+  SqlCases& cases() override { return cases_; }
+  SqlMail& mail() override { return mail_; }
+  SqlDirectory& directory() override { return directory_; }
+  SqlWork& work() override { return work_; }
+  SqlNumbers& numbers() override { return numbers_; }
+  SqlAudit& audit() override { return audit_; }
+
+ private:
+  SqlCustomers customers_;
+  SqlUsers users_;
+  SqlCredentials credentials_;
+  SqlTickets tickets_;
+  SqlCalls calls_;
+  SqlNotices notices_;
+  SqlCases cases_;
+  SqlMail mail_;
+  SqlDirectory directory_;
+  SqlWork work_;
+  SqlNumbers numbers_;
+  SqlAudit audit_;
+};
+
+// Helpers the aggregates share.
+// Reads every row of st with read(st) → Result<T> or T.
+template <typename T, typename ReadFn>
+Result<std::vector<T>> ReadAll(Stmt& st, ReadFn read) {
+  std::vector<T> out;
+  while (true) {
+    ATIENDE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return out;
+    auto item = read(st);
+    if constexpr (std::is_same_v<decltype(item), T>) {
+      out.push_back(std::move(item));
+    } else {
+      if (!item.ok()) return item.status();
+      out.push_back(std::move(item).value());
+    }
+  }
+}
+
+// "<entity> <name> is at version <stored>, not <expected>" (kConflict, reason
+// version_conflict, subject name), after an UPDATE … WHERE version = ? changed
+// nothing; kNotFound when the row is gone. `version_sql` selects the stored
+// version by id.
+Status VersionMoved(Conn& c, const char* version_sql, std::string_view entity, int64_t id,
+                    const std::string& name, int64_t expected);
+
+}  // namespace atiende::sql

@@ -1,0 +1,103 @@
+// Users and credentials (G-3), for both backends.
+#include "store/sql/repos.h"
+#include "store/time_columns.h"
+
+namespace atiende::sql {
+
+namespace {
+
+#define USER_SELECT \
+  "SELECT id, username, role, customer_id, password_hash, disabled, created_at FROM users "
+
+User ReadUser(const Stmt& s) {
+  User u;
+  u.id = s.Int(0);
+  u.username = s.Text(1);
+  u.role = ParseRole(s.Text(2)).value_or(Role::kCustomer);
+  if (!s.IsNull(3)) u.customer_id = s.Int(3);
+  u.password_hash = s.Text(4);
+  u.disabled = s.Bool(5);
+  u.created_at = At(s.Int(6));
+  return u;
+}
+
+}  // namespace
+
+Result<User> SqlUsers::Get(int64_t id) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(USER_SELECT "WHERE id = ?"));
+  st->Bind(1, id);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no user with id " + std::to_string(id));
+  return ReadUser(*st);
+}
+
+Result<User> SqlUsers::GetByName(std::string_view username) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(USER_SELECT "WHERE username = ?"));
+  st->Bind(1, username);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no user named " + std::string(username));
+  return ReadUser(*st);
+}
+
+Result<std::vector<User>> SqlUsers::List() {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(USER_SELECT "ORDER BY username"));
+  return ReadAll<User>(*st, ReadUser);
+}
+
+Status SqlUsers::Insert(User& u) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("INSERT INTO users(username, role, customer_id,"
+                                             " password_hash, disabled, created_at)"
+                                             " VALUES (?,?,?,?,?,?) {RETURNING id}"));
+  st->Bind(1, u.username).Bind(2, RoleName(u.role)).Bind(3, u.customer_id);
+  st->Bind(4, u.password_hash).Bind(5, int64_t{u.disabled}).Bind(6, Us(u.created_at));
+  Status s = st->Run();
+  if (s.code() == Status::Code::kAlreadyExists) {
+    return Status::AlreadyExists("user \"" + u.username + "\" already exists", "username");
+  }
+  ATIENDE_RETURN_IF_ERROR(s);
+  auto id = st->InsertedId();
+  if (!id) return Status::Internal("inserting a user returned no id");
+  u.id = *id;
+  return Status::Ok();
+}
+
+Status SqlUsers::Update(const User& u) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("UPDATE users SET role=?, customer_id=?,"
+                                             " password_hash=?, disabled=? WHERE id=?"));
+  st->Bind(1, RoleName(u.role)).Bind(2, u.customer_id).Bind(3, u.password_hash);
+  st->Bind(4, int64_t{u.disabled}).Bind(5, u.id);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  if (st->Changes() == 0) return Status::NotFound("no user with id " + std::to_string(u.id));
+  return Status::Ok();
+}
+
+Result<Credential> SqlCredentials::Get(std::string_view token_hash) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT token_hash, user_id, kind, created_at,"
+                                             " expires_at FROM credentials WHERE token_hash = ?"));
+  st->Bind(1, token_hash);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("unknown credential");
+  return Credential{st->Text(0), st->Int(1), st->Text(2), At(st->Int(3)), At(st->Int(4))};
+}
+
+Status SqlCredentials::Insert(const Credential& c) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("INSERT INTO credentials(token_hash, user_id, kind,"
+                                             " created_at, expires_at) VALUES (?,?,?,?,?)"));
+  st->Bind(1, c.token_hash).Bind(2, c.user_id).Bind(3, c.kind);
+  st->Bind(4, Us(c.created_at)).Bind(5, Us(c.expires_at));
+  return st->Run();
+}
+
+Status SqlCredentials::Delete(std::string_view token_hash) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("DELETE FROM credentials WHERE token_hash = ?"));
+  st->Bind(1, token_hash);
+  return st->Run();
+}
+
+Status SqlCredentials::DeleteExpired(TimePoint now) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("DELETE FROM credentials WHERE expires_at <= ?"));
+  st->Bind(1, Us(now));
+  return st->Run();
+}
+
+}  // namespace atiende::sql
