@@ -17,12 +17,10 @@ std::string Join(const std::vector<std::string>& v) {
   return out;
 }
 
-std::string CustomerAddress(const Customer& c) {
-  if (!c.email.empty()) return c.email;
-  for (const auto& k : c.contacts) {
-    if (!k.email.empty()) return k.email;
-  }
-  return "";
+// Whether the branch is taken: it has no condition, or its condition holds.
+bool Holds(const Branch& b, const Case& c, const CaseFacts& f) {
+  return !b.when ||
+         Evaluate(*b.when, [&](std::string_view path) { return ReadConditionPath(c, f, path); });
 }
 
 Status StepNotCurrent(const Case& c, std::string_view step) {
@@ -52,25 +50,6 @@ void CaseEngine::Log(Case& c, std::string kind, std::string what, std::string te
 
 TimePoint CaseEngine::Plus(TimePoint t, Micros d, TimerClock clock) const {
   return clock == TimerClock::kBusiness ? m_.calendar->Add(t, d) : t + d;
-}
-
-std::string CaseEngine::Read(const Case& c, const CaseFacts& f, std::string_view path) const {
-  const auto& n = f.notice;
-  if (path == "notice.exists") return n ? "true" : "false";
-  if (path == "notice.has_visit") return n && n->has_visit() ? "true" : "false";
-  if (path == "notice.state") return n ? std::string(Name(n->state)) : "";
-  if (path == "notice.outcome") return n ? std::string(Name(n->outcome)) : "";
-  if (path == "customer.region") return f.customer.region;
-  if (path == "customer.segment") return f.customer.segment;
-  if (path == "customer.email") return CustomerAddress(f.customer);
-  if (path == "customer.code") return f.customer.code;
-  if (path == "case.call_attempts") return std::to_string(c.call_attempts);
-  if (path == "case.followups") return std::to_string(c.followups);
-  if (path.starts_with("case.fields.")) {
-    auto it = c.fields.find(std::string(path.substr(12)));
-    return it == c.fields.end() ? "" : it->second;
-  }
-  return "";
 }
 
 Status CaseEngine::Start(Case& c, CaseFacts& f) {
@@ -114,9 +93,7 @@ Status CaseEngine::Enter(Case& c, CaseFacts& f, const std::string& step_id, int 
       return Status::Ok();
     case StepKind::kDecide:
       for (const auto& b : s->decide) {
-        if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
-          return Take(c, f, b, depth + 1);
-        }
+        if (Holds(b, c, f)) return Take(c, f, b, depth + 1);
       }
       return Status::Internal("step " + s->id + " decided nothing");  // the last branch has no when
     case StepKind::kWait:
@@ -252,7 +229,7 @@ Status CaseEngine::Mail(Case& c, CaseFacts& f, const Action& a) {
     for (const auto& r : *from) {
       if (r != kCustomerRecipient) {
         into->push_back(r);
-      } else if (std::string addr = CustomerAddress(f.customer); !addr.empty()) {
+      } else if (std::string addr = f.customer.MailAddress(); !addr.empty()) {
         into->push_back(addr);
       } else {
         skipped = "the customer has no e-mail on file";
@@ -373,9 +350,7 @@ Status CaseEngine::NoticeChanged(Case& c, CaseFacts& f) {
   auto it = s->on.find(closed ? "notice_closed" : "notice_updated");
   if (it != s->on.end()) {
     for (const auto& b : it->second) {
-      if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
-        return Take(c, f, b, 0);
-      }
+      if (Holds(b, c, f)) return Take(c, f, b, 0);
     }
   }
   // Still waiting: a change restarts timers measured from the notice's last update (ZB-7).

@@ -115,7 +115,6 @@ class CaseEngine {
   Status Mail(Case& c, CaseFacts& f, const Action& a);
   void ArmTimers(Case& c, const CaseFacts& f, const Step& s);
   TimePoint Plus(TimePoint t, Micros d, TimerClock clock) const;
-  std::string Read(const Case& c, const CaseFacts& f, std::string_view path) const;
   // Appends to the timeline; `what` (data["what"]) says exactly what happened
   // ("notice_created", "timer_fired"...) for a console to word in its language.
   void Log(Case& c, std::string kind, std::string what, std::string text,

@@ -493,12 +493,15 @@ Result<Condition> Parser::ParseCondition(const YAML::Node& n) {
   const PathEntry* path = FindConditionPath(key);
   if (!path) {
     std::vector<std::string> names;
-    for (const auto& e : ConditionPaths()) names.push_back(e.path);
-    names.push_back("case.fields.<field>");
+    for (const auto& e : ConditionPaths()) {
+      names.push_back(std::string(e.path) + (e.prefix ? "<field>" : ""));
+    }
     return Err(kv.first, "unknown condition path \"" + key + "\" (known: " + Join(names) + ")");
   }
   c.path = key;
-  if (key.starts_with("case.fields.")) field_refs_.push_back({key.substr(12), Pos(kv.first)});
+  if (path->prefix) {
+    field_refs_.push_back({key.substr(std::string_view(path->path).size()), Pos(kv.first)});
+  }
   YAML::Node operand = kv.second;
   if (operand.IsMap()) {
     if (operand.size() != 1) return Err(operand, "one operator per condition");

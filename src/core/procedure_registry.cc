@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/case.h"
+#include "core/case_engine.h"
 #include "core/field.h"
 #include "core/notice.h"
 #include "core/phone.h"
@@ -30,6 +32,8 @@ std::optional<long long> Number(const std::string& s) {
   if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
   return v;
 }
+
+std::string Flag(bool b) { return b ? "true" : "false"; }
 
 bool Same(const std::string& a, const std::string& b) { return text::Fold(a) == text::Fold(b); }
 
@@ -135,30 +139,57 @@ Status CheckFieldValue(const FormField& f, std::string& value, std::string_view 
 
 // --- Condition paths and operators ---------------------------------------
 
+// Each reader gets the case, its facts and, for a prefix entry, the field's name.
 const std::vector<PathEntry>& ConditionPaths() {
+  using F = const CaseFacts&;
   static const std::vector<PathEntry> v = {
-      {"notice.exists", PathType::kBool, "the case has a dispatch notice"},
+      {"notice.exists", PathType::kBool, "the case has a dispatch notice",
+       [](const Case&, F f, std::string_view) { return Flag(f.notice.has_value()); }},
       {"notice.has_visit", PathType::kBool,
-       "the notice holds a coordinated visit (day, place reference, two phones)"},
-      {"notice.state", PathType::kText, "open or closed"},
-      {"notice.outcome", PathType::kText, "apta or no_apta once closed"},
-      {"customer.region", PathType::kText, "the customer's region"},
-      {"customer.segment", PathType::kText, "the customer's segment (granel)"},
-      {"customer.email", PathType::kText, "the customer's e-mail on file"},
-      {"customer.code", PathType::kText, "the customer's code"},
-      {"case.call_attempts", PathType::kNumber, "calls recorded on the case"},
-      {"case.followups", PathType::kNumber, "timer firings on the case"},
+       "the notice holds a coordinated visit (day, place reference, two phones)",
+       [](const Case&, F f, std::string_view) { return Flag(f.notice && f.notice->has_visit()); }},
+      {"notice.state", PathType::kText, "open or closed",
+       [](const Case&, F f, std::string_view) {
+         return f.notice ? std::string(Name(f.notice->state)) : "";
+       }},
+      {"notice.outcome", PathType::kText, "apta or no_apta once closed",
+       [](const Case&, F f, std::string_view) {
+         return f.notice ? std::string(Name(f.notice->outcome)) : "";
+       }},
+      {"customer.region", PathType::kText, "the customer's region",
+       [](const Case&, F f, std::string_view) { return f.customer.region; }},
+      {"customer.segment", PathType::kText, "the customer's segment (granel)",
+       [](const Case&, F f, std::string_view) { return f.customer.segment; }},
+      {"customer.email", PathType::kText, "the customer's e-mail on file",
+       [](const Case&, F f, std::string_view) { return f.customer.MailAddress(); }},
+      {"customer.code", PathType::kText, "the customer's code",
+       [](const Case&, F f, std::string_view) { return f.customer.code; }},
+      {"case.call_attempts", PathType::kNumber, "calls recorded on the case",
+       [](const Case& c, F, std::string_view) { return std::to_string(c.call_attempts); }},
+      {"case.followups", PathType::kNumber, "timer firings on the case",
+       [](const Case& c, F, std::string_view) { return std::to_string(c.followups); }},
+      {"case.fields.", PathType::kText, "a form field's value",
+       [](const Case& c, F, std::string_view field) {
+         auto it = c.fields.find(std::string(field));
+         return it == c.fields.end() ? "" : it->second;
+       },
+       /*prefix=*/true},
   };
   return v;
 }
 
 const PathEntry* FindConditionPath(std::string_view path) {
-  static const PathEntry field{"case.fields.*", PathType::kText, "a form field's value"};
-  if (path.starts_with("case.fields.") && path.size() > 12) return &field;
   for (const auto& e : ConditionPaths()) {
-    if (path == e.path) return &e;
+    std::string_view p = e.path;
+    if (e.prefix ? path.starts_with(p) && path.size() > p.size() : path == p) return &e;
   }
   return nullptr;
+}
+
+std::string ReadConditionPath(const Case& c, const CaseFacts& f, std::string_view path) {
+  const PathEntry* e = FindConditionPath(path);
+  if (!e) return "";
+  return e->read(c, f, e->prefix ? path.substr(std::string_view(e->path).size()) : "");
 }
 
 const std::vector<OperatorEntry>& ConditionOperators() {
