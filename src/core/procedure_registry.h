@@ -3,8 +3,9 @@
 // of an explicit table that carries what the name means. The parser
 // (procedure.cc) checks files against these tables; the engine
 // (case_engine.cc) reads condition paths and runs actions through them.
-// Adding an operator, a condition path or an action is adding one entry in
-// procedure_registry.cc.
+// Adding an operator, a condition path or an action is adding one entry:
+// field types, paths and operators are in procedure_registry.cc, actions with
+// their behaviour in case_actions.cc.
 // Thread-safety: read-only tables and pure functions.
 #pragma once
 
@@ -20,8 +21,9 @@
 
 namespace atiende {
 
-struct Case;       // core/case.h
-struct CaseFacts;  // core/case_engine.h
+struct Case;        // core/case.h
+struct CaseChange;  // core/case_engine.h
+struct CaseFacts;   // core/case_engine.h
 
 // --- Field types ----------------------------------------------------------
 
@@ -84,12 +86,16 @@ bool Evaluate(const Condition& c, const PathReader& read);
 // ("email: zb_intake" → template); other keys must be listed in `keys`.
 struct ActionEntry {
   const char* name;
-  const char* primary;                // "" when the action takes no value
-  std::vector<std::string> keys;      // other allowed keys
-  std::vector<std::string> required;  // keys (primary included) that must be present
-  const char* description;
-  // Further checks at load: templates, lists, enumerations. Errors are messages.
-  std::function<std::optional<std::string>(const Action&, const ProcedureContext&)> check;
+  const char* primary = "";                // "" when the action takes no value
+  std::vector<std::string> keys = {};      // other allowed keys
+  std::vector<std::string> required = {};  // keys (primary included) that must be present
+  const char* description = "";
+  // Further checks at load: templates, lists, enumerations. Errors are
+  // messages. nullptr: none.
+  std::function<std::optional<std::string>(const Action&, const ProcedureContext&)> check = nullptr;
+  // What the action does to a running case, through the change's effects
+  // port. Errors abort the change. REQUIRES non-null.
+  Status (*run)(CaseChange& change, const Action& a) = nullptr;
 };
 const std::vector<ActionEntry>& Actions();
 const ActionEntry* FindAction(std::string_view name);
