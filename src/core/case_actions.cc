@@ -251,11 +251,13 @@ const std::vector<ActionEntry>& Actions() {
        .keys = {"observations"},
        .description = "creates the dispatch notice with the case's visit fields, or writes them "
                       "onto the case's notice when it has one",
-       .run = RunCreateNotice},
+       .run = RunCreateNotice,
+       .writes_visit = true},
       {.name = "update_notice",
        .keys = {"observations"},
        .description = "writes the case's visit fields onto its notice",
-       .run = RunUpdateNotice},
+       .run = RunUpdateNotice,
+       .writes_visit = true},
       {.name = "set_block",
        .primary = "block",
        .required = {"block"},
@@ -280,7 +282,8 @@ const std::vector<ActionEntry>& Actions() {
        .required = {"result", "label"},
        .description = "ends the case with a result",
        .check = CheckEnd,
-       .run = RunEnd},
+       .run = RunEnd,
+       .ends_case = true},
   };
   return v;
 }

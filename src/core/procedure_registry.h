@@ -96,6 +96,12 @@ struct ActionEntry {
   // What the action does to a running case, through the change's effects
   // port. Errors abort the change. REQUIRES non-null.
   Status (*run)(CaseChange& change, const Action& a) = nullptr;
+  // The action closes the case: a branch running it names no next step, and
+  // a timer may not run it.
+  bool ends_case = false;
+  // The action writes the case's visit fields onto a notice: some form must
+  // ask for them.
+  bool writes_visit = false;
 };
 const std::vector<ActionEntry>& Actions();
 const ActionEntry* FindAction(std::string_view name);
