@@ -11,12 +11,6 @@ namespace atiende {
 
 namespace {
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 bool IsUpperWord(const std::string& s) {
   return !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -37,7 +31,7 @@ std::optional<std::string> CheckListNames(const std::vector<std::string>& names,
     if (n == kCustomerRecipient) continue;
     if (std::find(ctx.lists.begin(), ctx.lists.end(), n) == ctx.lists.end()) {
       return std::string(key) + ": unknown role or list \"" + n + "\" (known: customer, " +
-             Join(ctx.lists) + ")";
+             JoinList(ctx.lists) + ")";
     }
   }
   return std::nullopt;
@@ -79,12 +73,12 @@ Status RunEmail(CaseChange& ch, const Action& a) {
   ATIENDE_ASSIGN_OR_RETURN(auto m, ch.effects.Mail(ch.c, ch.f, event, to, cc));
   std::map<std::string, std::string> data = {
       {"event", event},       {"mail_id", std::to_string(m.id)},
-      {"to", Join(m.to)},     {"cc", Join(m.cc)},
+      {"to", JoinList(m.to)}, {"cc", JoinList(m.cc)},
       {"subject", m.subject}, {"status", m.status}};
   if (!skipped.empty()) data["skipped"] = skipped;
   ch.Log("mail", "mail_queued",
-         "Mail \"" + m.subject + "\" to " + Join(m.to) +
-             (m.cc.empty() ? "" : " (cc " + Join(m.cc) + ")"),
+         "Mail \"" + m.subject + "\" to " + JoinList(m.to) +
+             (m.cc.empty() ? "" : " (cc " + JoinList(m.cc) + ")"),
          std::move(data));
   return Status::Ok();
 }

@@ -11,12 +11,6 @@ namespace {
 
 constexpr int kMaxSteps = 64;  // transitions in one change (decisions cannot loop: checked at load)
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
-
 // Appends to the timeline, keeping its last kMaxCaseTimeline entries.
 void Append(Case& c, const CaseMoment& m, std::string kind, std::string what, std::string text,
             std::map<std::string, std::string> data) {
@@ -68,7 +62,7 @@ Status CaseEngine::Start(Case& c, CaseFacts& f) {
   c.state = CaseState::kOpen;
   c.created_at = c.updated_at = m_.now;
   std::map<std::string, std::string> data = {{"caller", c.intake.caller},
-                                             {"phones", Join(c.intake.phones)}};
+                                             {"phones", JoinList(c.intake.phones)}};
   if (!c.intake.comment.empty()) data["comment"] = c.intake.comment;
   Log(c, "intake", "opened", "Case opened: " + p_.title + " (" + c.intake.caller + " called)",
       data);
@@ -77,7 +71,8 @@ Status CaseEngine::Start(Case& c, CaseFacts& f) {
 }
 
 void CaseEngine::AddIntake(Case& c, const CaseIntake& in) {
-  std::map<std::string, std::string> data = {{"caller", in.caller}, {"phones", Join(in.phones)}};
+  std::map<std::string, std::string> data = {{"caller", in.caller},
+                                             {"phones", JoinList(in.phones)}};
   if (!in.comment.empty()) data["comment"] = in.comment;
   for (const auto& p : in.phones) {
     if (std::find(c.intake.phones.begin(), c.intake.phones.end(), p) == c.intake.phones.end() &&
@@ -96,7 +91,7 @@ Status CaseEngine::Enter(Case& c, CaseFacts& f, const std::string& step_id, int 
   if (!s) return Status::Internal("procedure " + p_.id + " has no step " + step_id);
   c.step = s->id;
   c.step_entered_at = m_.now;
-  c.step_roles = Join(s->roles);
+  c.step_roles = JoinList(s->roles);
   c.timers.clear();
   Log(c, "step", "step_entered", s->title, {{"step", s->id}});
   switch (s->kind) {
@@ -176,14 +171,14 @@ Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
   }
   if (ans.role && *ans.role != Role::kAdmin &&
       std::find(s->roles.begin(), s->roles.end(), RoleName(*ans.role)) == s->roles.end()) {
-    return Status::PermissionDenied("step " + s->id + " is for " + Join(s->roles) + ", not " +
+    return Status::PermissionDenied("step " + s->id + " is for " + JoinList(s->roles) + ", not " +
                                     std::string(RoleName(*ans.role)));
   }
   const Outcome* o = s->FindOutcome(ans.outcome);
   if (!o) {
     std::vector<std::string> ids;
     for (const auto& x : s->outcomes) ids.push_back(x.id);
-    return Status::InvalidArgument("must be one of: " + Join(ids), "outcome");
+    return Status::InvalidArgument("must be one of: " + JoinList(ids), "outcome");
   }
   for (auto& [name, value] : ans.fields) {
     const FormField* ff = s->Field(name);
