@@ -21,6 +21,12 @@ std::optional<TimePoint> Case::overdue_at() const {
   return timers.front().first_due;
 }
 
+std::string JoinList(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
 std::string FormatCaseNumber(std::string_view prefix, int64_t n) {
   char digits[24];
   std::snprintf(digits, sizeof digits, "%07lld", static_cast<long long>(n));

@@ -94,6 +94,9 @@ struct Case {
   bool operator==(const Case&) const = default;
 };
 
+// A list as the timeline's data holds it: "a, b, c".
+std::string JoinList(const std::vector<std::string>& v);
+
 // At most this many timeline entries are kept; older ones are dropped
 // (the audit trail keeps them all).
 inline constexpr size_t kMaxCaseTimeline = 2000;

@@ -11,18 +11,21 @@ namespace {
 
 constexpr int kMaxSteps = 64;  // transitions in one change (decisions cannot loop: checked at load)
 
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
+// Appends to the timeline, keeping its last kMaxCaseTimeline entries.
+void Append(Case& c, const CaseMoment& m, std::string kind, std::string what, std::string text,
+            std::map<std::string, std::string> data) {
+  data["what"] = std::move(what);
+  c.timeline.push_back({m.now, m.actor, std::move(kind), std::move(text), std::move(data)});
+  if (c.timeline.size() > kMaxCaseTimeline) {
+    c.timeline.erase(c.timeline.begin(),
+                     c.timeline.begin() + static_cast<long>(c.timeline.size() - kMaxCaseTimeline));
+  }
 }
 
-std::string CustomerAddress(const Customer& c) {
-  if (!c.email.empty()) return c.email;
-  for (const auto& k : c.contacts) {
-    if (!k.email.empty()) return k.email;
-  }
-  return "";
+// Whether the branch is taken: it has no condition, or its condition holds.
+bool Holds(const Branch& b, const Case& c, const CaseFacts& f) {
+  return !b.when ||
+         Evaluate(*b.when, [&](std::string_view path) { return ReadConditionPath(c, f, path); });
 }
 
 Status StepNotCurrent(const Case& c, std::string_view step) {
@@ -40,37 +43,18 @@ std::string DescribeVisit(const Notice& n) {
          n.phone_2;
 }
 
+void CaseChange::Log(std::string kind, std::string what, std::string text,
+                     std::map<std::string, std::string> data) const {
+  Append(c, moment, std::move(kind), std::move(what), std::move(text), std::move(data));
+}
+
 void CaseEngine::Log(Case& c, std::string kind, std::string what, std::string text,
                      std::map<std::string, std::string> data) {
-  data["what"] = std::move(what);
-  c.timeline.push_back({m_.now, m_.actor, std::move(kind), std::move(text), std::move(data)});
-  if (c.timeline.size() > kMaxCaseTimeline) {
-    c.timeline.erase(c.timeline.begin(),
-                     c.timeline.begin() + static_cast<long>(c.timeline.size() - kMaxCaseTimeline));
-  }
+  Append(c, m_, std::move(kind), std::move(what), std::move(text), std::move(data));
 }
 
 TimePoint CaseEngine::Plus(TimePoint t, Micros d, TimerClock clock) const {
   return clock == TimerClock::kBusiness ? m_.calendar->Add(t, d) : t + d;
-}
-
-std::string CaseEngine::Read(const Case& c, const CaseFacts& f, std::string_view path) const {
-  const auto& n = f.notice;
-  if (path == "notice.exists") return n ? "true" : "false";
-  if (path == "notice.has_visit") return n && n->has_visit() ? "true" : "false";
-  if (path == "notice.state") return n ? std::string(Name(n->state)) : "";
-  if (path == "notice.outcome") return n ? std::string(Name(n->outcome)) : "";
-  if (path == "customer.region") return f.customer.region;
-  if (path == "customer.segment") return f.customer.segment;
-  if (path == "customer.email") return CustomerAddress(f.customer);
-  if (path == "customer.code") return f.customer.code;
-  if (path == "case.call_attempts") return std::to_string(c.call_attempts);
-  if (path == "case.followups") return std::to_string(c.followups);
-  if (path.starts_with("case.fields.")) {
-    auto it = c.fields.find(std::string(path.substr(12)));
-    return it == c.fields.end() ? "" : it->second;
-  }
-  return "";
 }
 
 Status CaseEngine::Start(Case& c, CaseFacts& f) {
@@ -78,7 +62,7 @@ Status CaseEngine::Start(Case& c, CaseFacts& f) {
   c.state = CaseState::kOpen;
   c.created_at = c.updated_at = m_.now;
   std::map<std::string, std::string> data = {{"caller", c.intake.caller},
-                                             {"phones", Join(c.intake.phones)}};
+                                             {"phones", JoinList(c.intake.phones)}};
   if (!c.intake.comment.empty()) data["comment"] = c.intake.comment;
   Log(c, "intake", "opened", "Case opened: " + p_.title + " (" + c.intake.caller + " called)",
       data);
@@ -87,7 +71,8 @@ Status CaseEngine::Start(Case& c, CaseFacts& f) {
 }
 
 void CaseEngine::AddIntake(Case& c, const CaseIntake& in) {
-  std::map<std::string, std::string> data = {{"caller", in.caller}, {"phones", Join(in.phones)}};
+  std::map<std::string, std::string> data = {{"caller", in.caller},
+                                             {"phones", JoinList(in.phones)}};
   if (!in.comment.empty()) data["comment"] = in.comment;
   for (const auto& p : in.phones) {
     if (std::find(c.intake.phones.begin(), c.intake.phones.end(), p) == c.intake.phones.end() &&
@@ -106,7 +91,7 @@ Status CaseEngine::Enter(Case& c, CaseFacts& f, const std::string& step_id, int 
   if (!s) return Status::Internal("procedure " + p_.id + " has no step " + step_id);
   c.step = s->id;
   c.step_entered_at = m_.now;
-  c.step_roles = Join(s->roles);
+  c.step_roles = JoinList(s->roles);
   c.timers.clear();
   Log(c, "step", "step_entered", s->title, {{"step", s->id}});
   switch (s->kind) {
@@ -114,9 +99,7 @@ Status CaseEngine::Enter(Case& c, CaseFacts& f, const std::string& step_id, int 
       return Status::Ok();
     case StepKind::kDecide:
       for (const auto& b : s->decide) {
-        if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
-          return Take(c, f, b, depth + 1);
-        }
+        if (Holds(b, c, f)) return Take(c, f, b, depth + 1);
       }
       return Status::Internal("step " + s->id + " decided nothing");  // the last branch has no when
     case StepKind::kWait:
@@ -163,130 +146,10 @@ Status CaseEngine::Run(Case& c, CaseFacts& f, const std::vector<Action>& actions
 }
 
 Status CaseEngine::RunOne(Case& c, CaseFacts& f, const Action& a) {
-  if (a.name == "email") return Mail(c, f, a);
-  if (a.name == "link_notice") {
-    ATIENDE_ASSIGN_OR_RETURN(f.notice, fx_.FindOpenNotice(f));
-    if (!f.notice) {
-      c.notice_number.clear();
-      Log(c, "notice", "notice_none", "Dispatch holds no open notice for the customer");
-      return Status::Ok();
-    }
-    c.notice_number = f.notice->number;
-    Log(c, "notice", "notice_found",
-        "Dispatch holds notice " + f.notice->number + " (" + DescribeVisit(*f.notice) + ")",
-        {{"notice", f.notice->number}});
-    return Status::Ok();
-  }
-  if (a.name == "create_notice" || a.name == "update_notice") {
-    if (!f.notice && a.name == "create_notice") {
-      // Dispatch may have opened one since the intake: write onto it, never a second notice.
-      ATIENDE_ASSIGN_OR_RETURN(f.notice, fx_.FindOpenNotice(f));
-      if (f.notice) {
-        c.notice_number = f.notice->number;
-        Log(c, "notice", "notice_linked",
-            "Dispatch opened notice " + f.notice->number + " meanwhile; the visit goes onto it",
-            {{"notice", f.notice->number}});
-      }
-    }
-    bool exists = f.notice.has_value();
-    if (a.name == "update_notice" && !exists) {
-      return Status::Conflict("case " + c.number + " follows no notice to update")
-          .WithReason("no_notice")
-          .WithSubject(c.number);
-    }
-    if (exists && f.notice->state == NoticeState::kClosed) {
-      // The technician went already: the closing decides, not this visit.
-      Log(c, "notice", "notice_already_closed",
-          "Notice " + f.notice->number + " is already closed (" +
-              std::string(Name(f.notice->outcome)) + "); the visit is not written onto it",
-          {{"notice", f.notice->number}});
-      return Status::Ok();
-    }
-    const std::string& obs = a.Param("observations");
-    ATIENDE_ASSIGN_OR_RETURN(Notice n,
-                             exists ? fx_.UpdateNotice(c, f, obs) : fx_.CreateNotice(c, f, obs));
-    f.notice = n;
-    c.notice_number = n.number;
-    Log(c, "notice", exists ? "notice_written" : "notice_created",
-        (exists ? "Visit written onto notice " : "Notice created: ") + n.number + " (" +
-            DescribeVisit(n) + ")",
-        {{"notice", n.number},
-         {"visit_day", n.visit_day},
-         {"location_ref", n.location_ref},
-         {"phone_1", n.phone_1},
-         {"phone_2", n.phone_2}});
-    return Status::Ok();
-  }
-  if (a.name == "set_block" || a.name == "lift_block") {
-    bool on = a.name == "set_block";
-    const std::string& block = a.Param("block");
-    ATIENDE_RETURN_IF_ERROR(fx_.SetBlock(f, block, on));
-    Log(c, "block", on ? "block_set" : "block_lifted",
-        (on ? "Block " + block + " put on customer "
-            : "Block " + block + " lifted from customer ") +
-            f.customer.code,
-        {{"block", block}, {"change", on ? "set" : "lifted"}});
-    return Status::Ok();
-  }
-  if (a.name == "record_call") {
-    const std::string& result = a.Param("result");
-    c.call_attempts++;
-    ATIENDE_RETURN_IF_ERROR(fx_.RecordCall(c, f, result, a.Param("notes")));
-    Log(c, "call", "call",
-        "Call to the customer #" + std::to_string(c.call_attempts) + ": " +
-            (result == "contacted" ? "contacted" : "no contact"),
-        {{"result", result}, {"attempt", std::to_string(c.call_attempts)}});
-    return Status::Ok();
-  }
-  if (a.name == "end") {
-    End(c, a.Param("result"), a.Param("label"));
-    return Status::Ok();
-  }
-  return Status::Internal("no action " + a.name + " in the registry");
-}
-
-Status CaseEngine::Mail(Case& c, CaseFacts& f, const Action& a) {
-  std::vector<std::string> to, cc;
-  std::string skipped;
-  for (auto [from, into] : {std::pair{&a.List("to"), &to}, std::pair{&a.List("cc"), &cc}}) {
-    for (const auto& r : *from) {
-      if (r != kCustomerRecipient) {
-        into->push_back(r);
-      } else if (std::string addr = CustomerAddress(f.customer); !addr.empty()) {
-        into->push_back(addr);
-      } else {
-        skipped = "the customer has no e-mail on file";
-      }
-    }
-  }
-  const std::string event = "case." + a.Param("template");
-  if (to.empty() && cc.empty()) {
-    Log(c, "mail", "mail_skipped", "Mail " + event + " not sent: " + skipped,
-        {{"event", event}, {"status", "skipped"}});
-    return Status::Ok();
-  }
-  ATIENDE_ASSIGN_OR_RETURN(auto m, fx_.Mail(c, f, event, to, cc));
-  std::map<std::string, std::string> data = {
-      {"event", event},       {"mail_id", std::to_string(m.id)},
-      {"to", Join(m.to)},     {"cc", Join(m.cc)},
-      {"subject", m.subject}, {"status", m.status}};
-  if (!skipped.empty()) data["skipped"] = skipped;
-  Log(c, "mail", "mail_queued",
-      "Mail \"" + m.subject + "\" to " + Join(m.to) +
-          (m.cc.empty() ? "" : " (cc " + Join(m.cc) + ")"),
-      std::move(data));
-  return Status::Ok();
-}
-
-void CaseEngine::End(Case& c, const std::string& result, const std::string& label) {
-  c.state = CaseState::kClosed;
-  c.result = result;
-  c.result_label = label;
-  c.closed_at = m_.now;
-  c.step.clear();
-  c.step_roles.clear();
-  c.timers.clear();
-  Log(c, "end", "closed", "Case closed: " + label, {{"result", result}});
+  const ActionEntry* entry = FindAction(a.name);
+  if (!entry || !entry->run) return Status::Internal("no action " + a.name + " in the registry");
+  CaseChange change{c, f, fx_, m_};
+  return entry->run(change, a);
 }
 
 Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
@@ -308,14 +171,14 @@ Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
   }
   if (ans.role && *ans.role != Role::kAdmin &&
       std::find(s->roles.begin(), s->roles.end(), RoleName(*ans.role)) == s->roles.end()) {
-    return Status::PermissionDenied("step " + s->id + " is for " + Join(s->roles) + ", not " +
+    return Status::PermissionDenied("step " + s->id + " is for " + JoinList(s->roles) + ", not " +
                                     std::string(RoleName(*ans.role)));
   }
   const Outcome* o = s->FindOutcome(ans.outcome);
   if (!o) {
     std::vector<std::string> ids;
     for (const auto& x : s->outcomes) ids.push_back(x.id);
-    return Status::InvalidArgument("must be one of: " + Join(ids), "outcome");
+    return Status::InvalidArgument("must be one of: " + JoinList(ids), "outcome");
   }
   for (auto& [name, value] : ans.fields) {
     const FormField* ff = s->Field(name);
@@ -373,9 +236,7 @@ Status CaseEngine::NoticeChanged(Case& c, CaseFacts& f) {
   auto it = s->on.find(closed ? "notice_closed" : "notice_updated");
   if (it != s->on.end()) {
     for (const auto& b : it->second) {
-      if (!b.when || Evaluate(*b.when, [&](std::string_view p) { return Read(c, f, p); })) {
-        return Take(c, f, b, 0);
-      }
+      if (Holds(b, c, f)) return Take(c, f, b, 0);
     }
   }
   // Still waiting: a change restarts timers measured from the notice's last update (ZB-7).

@@ -1,11 +1,13 @@
 // CaseEngine: runs a procedure (core/procedure.h) on a case (core/case.h).
 // It starts a case, takes a person's outcome on a form step, reacts to the
-// notice it follows and fires its timers; it walks decisions, runs actions
-// through the registry, arms timers and writes the timeline. What actions do
-// outside the case — queue a mail, create a notice, lift a block, log a call —
-// goes through CaseEffects, implemented by the application over one store
-// transaction (app/case_effects.cc), so the engine stays pure: no I/O and no
-// clock reads (the moment is an argument).
+// notice it follows and fires its timers; it walks decisions, arms timers and
+// writes the timeline. Conditions read their paths, and actions run, through
+// their entries in the registry (core/procedure_registry.h; the actions are
+// in core/case_actions.cc). What actions do outside the case — queue a mail,
+// create a notice, lift a block, log a call — goes through CaseEffects,
+// implemented by the application over one store transaction
+// (app/case_effects.cc), so the engine stays pure: no I/O and no clock reads
+// (the moment is an argument).
 //
 // The engine changes the Case and CaseFacts it is given in place; on an error
 // the caller discards both and rolls its transaction back, so a refused
@@ -72,6 +74,23 @@ struct CaseMoment {
   const BusinessCalendar* calendar = nullptr;  // business-time timers; REQUIRES non-null
 };
 
+// One change of a case as an action of the registry runs in it
+// (ActionEntry::run, core/procedure_registry.h): the case and its facts to
+// change, the port for what lies outside the case, and the moment. The engine
+// builds one for each action it runs.
+struct CaseChange {
+  Case& c;
+  CaseFacts& f;
+  CaseEffects& effects;
+  const CaseMoment& moment;
+
+  // Appends to the case's timeline at the moment; `what` (data["what"]) says
+  // exactly what happened ("notice_created", "timer_fired"...) for a console
+  // to word in its language.
+  void Log(std::string kind, std::string what, std::string text,
+           std::map<std::string, std::string> data = {}) const;
+};
+
 // A person's answer to a form step.
 struct StepAnswer {
   std::string step;
@@ -111,16 +130,13 @@ class CaseEngine {
   Status Enter(Case& c, CaseFacts& f, const std::string& step_id, int depth);
   Status Take(Case& c, CaseFacts& f, const Branch& b, int depth);
   Status Run(Case& c, CaseFacts& f, const std::vector<Action>& actions);
+  // Runs one action: its registry entry's behaviour.
   Status RunOne(Case& c, CaseFacts& f, const Action& a);
-  Status Mail(Case& c, CaseFacts& f, const Action& a);
   void ArmTimers(Case& c, const CaseFacts& f, const Step& s);
   TimePoint Plus(TimePoint t, Micros d, TimerClock clock) const;
-  std::string Read(const Case& c, const CaseFacts& f, std::string_view path) const;
-  // Appends to the timeline; `what` (data["what"]) says exactly what happened
-  // ("notice_created", "timer_fired"...) for a console to word in its language.
+  // Appends to the timeline, as CaseChange::Log.
   void Log(Case& c, std::string kind, std::string what, std::string text,
            std::map<std::string, std::string> data = {});
-  void End(Case& c, const std::string& result, const std::string& label);
 
   const Procedure& p_;
   CaseEffects& fx_;

@@ -11,6 +11,14 @@ bool Customer::HasBlock(std::string_view block) const {
   return std::find(blocks.begin(), blocks.end(), block) != blocks.end();
 }
 
+std::string Customer::MailAddress() const {
+  if (!email.empty()) return email;
+  for (const auto& k : contacts) {
+    if (!k.email.empty()) return k.email;
+  }
+  return "";
+}
+
 bool Customer::SameData(const Customer& o) const {
   return code == o.code && legal_name == o.legal_name && group == o.group &&
          criticality == o.criticality && technology == o.technology && tax_id == o.tax_id &&

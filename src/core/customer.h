@@ -61,6 +61,9 @@ struct Customer {
 
   bool critical() const { return criticality.has_value(); }
   bool HasBlock(std::string_view block) const;
+  // Where mail to the customer goes: its e-mail, else the first contact's
+  // that has one; "" when none does.
+  std::string MailAddress() const;
   // Equality of the business fields (ignores id, version and timestamps).
   bool SameData(const Customer& o) const;
 };

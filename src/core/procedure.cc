@@ -18,8 +18,17 @@ const std::vector<std::string> kEmptyList;
 const std::string kEmpty;
 // Events a waiting step can react to.
 const std::vector<std::string> kEvents = {"notice_closed", "notice_updated"};
-// The case fields create_notice / update_notice write onto a notice.
+// The case fields the visit-writing actions (create_notice, update_notice) write onto a notice.
 const std::vector<std::string> kVisitFields = {"visit_day", "location_ref", "phone_1", "phone_2"};
+
+// The actions that write the visit: "create_notice/update_notice".
+std::string VisitWriters() {
+  std::string out;
+  for (const auto& e : Actions()) {
+    if (e.writes_visit) out += (out.empty() ? "" : "/") + std::string(e.name);
+  }
+  return out;
+}
 
 bool IsId(const std::string& s) {
   return !s.empty() && s.size() <= 64 && s[0] >= 'a' && s[0] <= 'z' &&
@@ -72,7 +81,7 @@ class Parser {
   const ProcedureContext& ctx_;
   YAML::Node settings_;
   std::vector<std::pair<std::string, SourcePos>> field_refs_;  // case.fields.X in conditions
-  std::vector<SourcePos> notice_writes_;                       // create/update_notice actions
+  std::vector<SourcePos> notice_writes_;                       // visit-writing actions
 };
 
 Result<YAML::Node> Parser::Resolve(const YAML::Node& n) const {
@@ -460,7 +469,7 @@ Result<Action> Parser::ParseAction(const YAML::Node& n) {
   if (entry->check) {
     if (auto e = entry->check(a, ctx_)) return Err(n, a.name + ": " + *e);
   }
-  if (a.name == "create_notice" || a.name == "update_notice") notice_writes_.push_back(a.pos);
+  if (entry->writes_visit) notice_writes_.push_back(a.pos);
   return a;
 }
 
@@ -493,12 +502,15 @@ Result<Condition> Parser::ParseCondition(const YAML::Node& n) {
   const PathEntry* path = FindConditionPath(key);
   if (!path) {
     std::vector<std::string> names;
-    for (const auto& e : ConditionPaths()) names.push_back(e.path);
-    names.push_back("case.fields.<field>");
+    for (const auto& e : ConditionPaths()) {
+      names.push_back(std::string(e.path) + (e.prefix ? "<field>" : ""));
+    }
     return Err(kv.first, "unknown condition path \"" + key + "\" (known: " + Join(names) + ")");
   }
   c.path = key;
-  if (key.starts_with("case.fields.")) field_refs_.push_back({key.substr(12), Pos(kv.first)});
+  if (path->prefix) {
+    field_refs_.push_back({key.substr(std::string_view(path->path).size()), Pos(kv.first)});
+  }
   YAML::Node operand = kv.second;
   if (operand.IsMap()) {
     if (operand.size() != 1) return Err(operand, "one operator per condition");
@@ -562,7 +574,9 @@ Status Parser::ParseTimer(const YAML::Node& n, Timer& t) {
   }
   ATIENDE_ASSIGN_OR_RETURN(t.actions, ParseActions(n["do"]));
   for (const auto& a : t.actions) {
-    if (a.name == "end") return Err(n["do"], "a timer does not end the case; it only acts");
+    if (FindAction(a.name)->ends_case) {
+      return Err(n["do"], "a timer does not end the case; it only acts");
+    }
   }
   return Status::Ok();
 }
@@ -584,7 +598,7 @@ Status Parser::CheckGraph(Procedure& p) const {
     for (const auto& f : kVisitFields) {
       if (!fields.count(f)) {
         return err(notice_writes_.front(),
-                   "create_notice/update_notice write the visit fields, but no form has " + f);
+                   VisitWriters() + " write the visit fields, but no form has " + f);
       }
     }
   }
@@ -649,8 +663,10 @@ const std::vector<std::string>& Action::List(std::string_view key) const {
 }
 
 bool Branch::Ends() const {
-  return std::any_of(actions.begin(), actions.end(),
-                     [](const Action& a) { return a.name == "end"; });
+  return std::any_of(actions.begin(), actions.end(), [](const Action& a) {
+    const ActionEntry* e = FindAction(a.name);
+    return e && e->ends_case;
+  });
 }
 
 std::string_view Name(StepKind k) {

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include "core/case.h"
+#include "core/case_engine.h"
 #include "core/field.h"
 #include "core/notice.h"
 #include "core/phone.h"
@@ -31,37 +33,12 @@ std::optional<long long> Number(const std::string& s) {
   return v;
 }
 
+std::string Flag(bool b) { return b ? "true" : "false"; }
+
 bool Same(const std::string& a, const std::string& b) { return text::Fold(a) == text::Fold(b); }
 
 bool AnySame(const std::string& v, const std::vector<std::string>& ops) {
   return std::any_of(ops.begin(), ops.end(), [&](const std::string& o) { return Same(v, o); });
-}
-
-std::optional<std::string> CheckListNames(const std::vector<std::string>& names,
-                                          const ProcedureContext& ctx, const char* key) {
-  for (const auto& n : names) {
-    if (n == kCustomerRecipient) continue;
-    if (std::find(ctx.lists.begin(), ctx.lists.end(), n) == ctx.lists.end()) {
-      return std::string(key) + ": unknown role or list \"" + n + "\" (known: customer, " + [&] {
-        std::string all;
-        for (const auto& l : ctx.lists) all += (all.empty() ? "" : ", ") + l;
-        return all;
-      }() + ")";
-    }
-  }
-  return std::nullopt;
-}
-
-bool IsUpperWord(const std::string& s) {
-  return !s.empty() && s.size() <= 20 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  });
-}
-
-bool IsSnakeWord(const std::string& s) {
-  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-  });
 }
 
 }  // namespace
@@ -135,30 +112,57 @@ Status CheckFieldValue(const FormField& f, std::string& value, std::string_view 
 
 // --- Condition paths and operators ---------------------------------------
 
+// Each reader gets the case, its facts and, for a prefix entry, the field's name.
 const std::vector<PathEntry>& ConditionPaths() {
+  using F = const CaseFacts&;
   static const std::vector<PathEntry> v = {
-      {"notice.exists", PathType::kBool, "the case has a dispatch notice"},
+      {"notice.exists", PathType::kBool, "the case has a dispatch notice",
+       [](const Case&, F f, std::string_view) { return Flag(f.notice.has_value()); }},
       {"notice.has_visit", PathType::kBool,
-       "the notice holds a coordinated visit (day, place reference, two phones)"},
-      {"notice.state", PathType::kText, "open or closed"},
-      {"notice.outcome", PathType::kText, "apta or no_apta once closed"},
-      {"customer.region", PathType::kText, "the customer's region"},
-      {"customer.segment", PathType::kText, "the customer's segment (granel)"},
-      {"customer.email", PathType::kText, "the customer's e-mail on file"},
-      {"customer.code", PathType::kText, "the customer's code"},
-      {"case.call_attempts", PathType::kNumber, "calls recorded on the case"},
-      {"case.followups", PathType::kNumber, "timer firings on the case"},
+       "the notice holds a coordinated visit (day, place reference, two phones)",
+       [](const Case&, F f, std::string_view) { return Flag(f.notice && f.notice->has_visit()); }},
+      {"notice.state", PathType::kText, "open or closed",
+       [](const Case&, F f, std::string_view) {
+         return f.notice ? std::string(Name(f.notice->state)) : "";
+       }},
+      {"notice.outcome", PathType::kText, "apta or no_apta once closed",
+       [](const Case&, F f, std::string_view) {
+         return f.notice ? std::string(Name(f.notice->outcome)) : "";
+       }},
+      {"customer.region", PathType::kText, "the customer's region",
+       [](const Case&, F f, std::string_view) { return f.customer.region; }},
+      {"customer.segment", PathType::kText, "the customer's segment (granel)",
+       [](const Case&, F f, std::string_view) { return f.customer.segment; }},
+      {"customer.email", PathType::kText, "the customer's e-mail on file",
+       [](const Case&, F f, std::string_view) { return f.customer.MailAddress(); }},
+      {"customer.code", PathType::kText, "the customer's code",
+       [](const Case&, F f, std::string_view) { return f.customer.code; }},
+      {"case.call_attempts", PathType::kNumber, "calls recorded on the case",
+       [](const Case& c, F, std::string_view) { return std::to_string(c.call_attempts); }},
+      {"case.followups", PathType::kNumber, "timer firings on the case",
+       [](const Case& c, F, std::string_view) { return std::to_string(c.followups); }},
+      {"case.fields.", PathType::kText, "a form field's value",
+       [](const Case& c, F, std::string_view field) {
+         auto it = c.fields.find(std::string(field));
+         return it == c.fields.end() ? "" : it->second;
+       },
+       /*prefix=*/true},
   };
   return v;
 }
 
 const PathEntry* FindConditionPath(std::string_view path) {
-  static const PathEntry field{"case.fields.*", PathType::kText, "a form field's value"};
-  if (path.starts_with("case.fields.") && path.size() > 12) return &field;
   for (const auto& e : ConditionPaths()) {
-    if (path == e.path) return &e;
+    std::string_view p = e.path;
+    if (e.prefix ? path.starts_with(p) && path.size() > p.size() : path == p) return &e;
   }
   return nullptr;
+}
+
+std::string ReadConditionPath(const Case& c, const CaseFacts& f, std::string_view path) {
+  const PathEntry* e = FindConditionPath(path);
+  if (!e) return "";
+  return e->read(c, f, e->prefix ? path.substr(std::string_view(e->path).size()) : "");
 }
 
 const std::vector<OperatorEntry>& ConditionOperators() {
@@ -208,105 +212,6 @@ bool Evaluate(const Condition& c, const PathReader& read) {
   if (c.op == "not") return !Evaluate(c.children.at(0), read);
   const OperatorEntry* op = FindOperator(c.op);
   return op && op->holds(read(c.path), c.values);
-}
-
-// --- Actions -----------------------------------------------------------------
-
-const std::vector<std::string>& CallResults() {
-  static const std::vector<std::string> v = {"contacted", "no_contact"};
-  return v;
-}
-
-const std::vector<ActionEntry>& Actions() {
-  static const std::vector<ActionEntry> v = {
-      {"email",
-       "template",
-       {"to", "cc"},
-       {"template"},
-       "queues a mail of template case.<template> to lists, roles or the customer",
-       [](const Action& a, const ProcedureContext& ctx) -> std::optional<std::string> {
-         const std::string& t = a.Param("template");
-         if (!IsSnakeWord(t)) return "template: \"" + t + "\" is not a name like zb_intake";
-         if (ctx.has_template && !ctx.has_template("case." + t)) {
-           return "template: no mail template case." + t + " (in every language)";
-         }
-         if (a.List("to").empty() && a.List("cc").empty()) return std::string("to: no recipients");
-         if (auto e = CheckListNames(a.List("to"), ctx, "to")) return e;
-         return CheckListNames(a.List("cc"), ctx, "cc");
-       }},
-      {"link_notice",
-       "state",
-       {},
-       {"state"},
-       "links the customer's open notice in dispatch to the case (ZB-2)",
-       [](const Action& a, const ProcedureContext&) -> std::optional<std::string> {
-         if (a.Param("state") != "open") return std::string("state: only \"open\" is supported");
-         return std::nullopt;
-       }},
-      {"create_notice",
-       "",
-       {"observations"},
-       {},
-       "creates the dispatch notice with the case's visit fields, or writes them onto the "
-       "case's notice when it has one",
-       nullptr},
-      {"update_notice",
-       "",
-       {"observations"},
-       {},
-       "writes the case's visit fields onto its notice",
-       nullptr},
-      {"set_block",
-       "block",
-       {},
-       {"block"},
-       "puts a supply block on the customer",
-       [](const Action& a, const ProcedureContext&) -> std::optional<std::string> {
-         if (!IsUpperWord(a.Param("block")))
-           return std::string("block: must be an upper-case word");
-         return std::nullopt;
-       }},
-      {"lift_block",
-       "block",
-       {},
-       {"block"},
-       "lifts a supply block from the customer",
-       [](const Action& a, const ProcedureContext&) -> std::optional<std::string> {
-         if (!IsUpperWord(a.Param("block")))
-           return std::string("block: must be an upper-case word");
-         return std::nullopt;
-       }},
-      {"record_call",
-       "result",
-       {"notes"},
-       {"result"},
-       "records a call attempt on the case (when, who, result)",
-       [](const Action& a, const ProcedureContext&) -> std::optional<std::string> {
-         const auto& r = CallResults();
-         if (std::find(r.begin(), r.end(), a.Param("result")) == r.end()) {
-           return "result: must be contacted or no_contact, not \"" + a.Param("result") + "\"";
-         }
-         return std::nullopt;
-       }},
-      {"end",
-       "",
-       {"result", "label"},
-       {"result", "label"},
-       "ends the case with a result",
-       [](const Action& a, const ProcedureContext&) -> std::optional<std::string> {
-         if (!IsSnakeWord(a.Param("result")))
-           return std::string("result: must be a name like no_contact");
-         return std::nullopt;
-       }},
-  };
-  return v;
-}
-
-const ActionEntry* FindAction(std::string_view name) {
-  for (const auto& e : Actions()) {
-    if (name == e.name) return &e;
-  }
-  return nullptr;
 }
 
 }  // namespace atiende

@@ -1,8 +1,11 @@
 // The procedure registry (STYLE.md §10): every field type, condition
 // operator, condition path and action a procedure file may name, each an entry
-// of an explicit table. The parser (procedure.cc) checks files against these
-// tables; the engine (case_engine.cc) evaluates through them. Adding an
-// operator or an action is adding one entry here.
+// of an explicit table that carries what the name means. The parser
+// (procedure.cc) checks files against these tables; the engine
+// (case_engine.cc) reads condition paths and runs actions through them.
+// Adding an operator, a condition path or an action is adding one entry:
+// field types, paths and operators are in procedure_registry.cc, actions with
+// their behaviour in case_actions.cc.
 // Thread-safety: read-only tables and pure functions.
 #pragma once
 
@@ -17,6 +20,10 @@
 #include "core/status.h"
 
 namespace atiende {
+
+struct Case;        // core/case.h
+struct CaseChange;  // core/case_engine.h
+struct CaseFacts;   // core/case_engine.h
 
 // --- Field types ----------------------------------------------------------
 
@@ -41,13 +48,21 @@ Status CheckFieldValue(const FormField& f, std::string& value, std::string_view 
 // numbers in decimal, absent values "".
 enum class PathType { kBool, kNumber, kText };
 struct PathEntry {
-  const char* path;  // "notice.exists"; "case.fields." paths are checked against the forms
+  const char* path;  // "notice.exists"; for a prefix entry, what paths start with
   PathType type;
   const char* description;
+  // The value in a running case. `field` is the form field a prefix entry's
+  // path goes on with ("visit_day" of "case.fields.visit_day"), else "".
+  std::string (*read)(const Case& c, const CaseFacts& f, std::string_view field);
+  // The path goes on with a form field's name ("case.fields.<field>"),
+  // checked against the forms at load. Default false: the path is exact.
+  bool prefix = false;
 };
 const std::vector<PathEntry>& ConditionPaths();
-// The entry for `path`, or for "case.fields.*" a text entry; nullptr when unknown.
+// The entry for `path` (a prefix entry for "case.fields.visit_day"); nullptr when unknown.
 const PathEntry* FindConditionPath(std::string_view path);
+// The value at `path` in a running case, read by its entry; "" for an unknown path.
+std::string ReadConditionPath(const Case& c, const CaseFacts& f, std::string_view path);
 
 struct OperatorEntry {
   const char* name;  // "eq", "ne", "in", "not_in", "present", "gte", "lt"
@@ -71,12 +86,22 @@ bool Evaluate(const Condition& c, const PathReader& read);
 // ("email: zb_intake" → template); other keys must be listed in `keys`.
 struct ActionEntry {
   const char* name;
-  const char* primary;                // "" when the action takes no value
-  std::vector<std::string> keys;      // other allowed keys
-  std::vector<std::string> required;  // keys (primary included) that must be present
-  const char* description;
-  // Further checks at load: templates, lists, enumerations. Errors are messages.
-  std::function<std::optional<std::string>(const Action&, const ProcedureContext&)> check;
+  const char* primary = "";                // "" when the action takes no value
+  std::vector<std::string> keys = {};      // other allowed keys
+  std::vector<std::string> required = {};  // keys (primary included) that must be present
+  const char* description = "";
+  // Further checks at load: templates, lists, enumerations. Errors are
+  // messages. nullptr: none.
+  std::function<std::optional<std::string>(const Action&, const ProcedureContext&)> check = nullptr;
+  // What the action does to a running case, through the change's effects
+  // port. Errors abort the change. REQUIRES non-null.
+  Status (*run)(CaseChange& change, const Action& a) = nullptr;
+  // The action closes the case: a branch running it names no next step, and
+  // a timer may not run it.
+  bool ends_case = false;
+  // The action writes the case's visit fields onto a notice: some form must
+  // ask for them.
+  bool writes_visit = false;
 };
 const std::vector<ActionEntry>& Actions();
 const ActionEntry* FindAction(std::string_view name);
