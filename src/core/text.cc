@@ -297,7 +297,7 @@ int EditDistance(std::string_view a, std::string_view b, int max_distance) {
   if (lb == 0) return la;  // la <= max here
 
   constexpr int kStackWidth = 65;
-  std::array<int, 3 * kStackWidth> stack_rows;
+  std::array<int, size_t{3} * kStackWidth> stack_rows;
   std::vector<int> heap_rows;
   int* rows = stack_rows.data();
   if (lb + 1 > kStackWidth) {
@@ -308,7 +308,7 @@ int EditDistance(std::string_view a, std::string_view b, int max_distance) {
   // side, set to inf) is ever written or read. Values are clamped to inf.
   int* prev2 = rows;
   int* prev = rows + (lb + 1);
-  int* cur = rows + 2 * (lb + 1);
+  int* cur = rows + 2 * static_cast<ptrdiff_t>(lb + 1);
   for (int j = 0; j <= lb; ++j) prev[j] = std::min(j, inf);
   for (int i = 1; i <= la; ++i) {
     const int lo = std::max(1, i - max);

@@ -99,7 +99,7 @@ Result<Micros> ParseDuration(std::string_view s) {
       if (num < 0) return bad();
       long long unit = 0;
       if (!in_time && c == 'W')
-        unit = 7 * 86400;
+        unit = 7LL * 86400;
       else if (!in_time && c == 'D')
         unit = 86400;
       else if (in_time && c == 'H')
