@@ -3,7 +3,13 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
-CMAKE_GEN  := -G "Unix Makefiles"
+CMAKE_GEN  := -G Ninja
+# A build directory configured by an older checkout with another generator is
+# reconfigured from scratch (CMake refuses to switch generators in place).
+define fresh_if_other_generator
+	@if [ -f $(1)/CMakeCache.txt ] && ! grep -q '^CMAKE_GENERATOR:INTERNAL=Ninja$$' $(1)/CMakeCache.txt; then \
+	  rm -rf $(1)/CMakeCache.txt $(1)/CMakeFiles; fi
+endef
 
 .PHONY: all deps build build-asan demo test test-release test-asan bench format clean
 
@@ -13,10 +19,12 @@ deps:
 	@scripts/bootstrap
 
 build: deps
+	$(call fresh_if_other_generator,$(BUILD))
 	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
 build-asan: deps
+	$(call fresh_if_other_generator,$(ASAN_BUILD))
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DATIENDE_SANITIZE=ON -DATIENDE_BENCH=OFF >/dev/null
 	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target atiende unit_tests

@@ -126,6 +126,12 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
       BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
   ATIENDE_ASSIGN_OR_RETURN(auto procedures,
                            ProcedureSet::Load(*rt->templates, config.procedures_dir));
+  // Built apart, not inside the aggregate below: GCC 12 warns of an
+  // uninitialized string in the temporary when it inlines the whole of it.
+  MailSettings mail;
+  mail.from = config.mail_from;
+  mail.message_id_host = MessageIdHost(config);
+  mail.rate_cap_per_hour = config.mail_rate_cap;
   rt->deps = std::make_unique<Deps>(Deps{
       .store = *rt->store,
       .clock = *rt->clock,
@@ -134,9 +140,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
                .language = config.language,
                .autoclose_days = config.autoclose_days},
       .templates = rt->templates.get(),
-      .mail = {.from = config.mail_from,
-               .message_id_host = MessageIdHost(config),
-               .rate_cap_per_hour = config.mail_rate_cap},
+      .mail = std::move(mail),
       .sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar))),
       .procedures = std::move(procedures),
   });

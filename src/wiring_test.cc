@@ -6,7 +6,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace wiring_test {
 
 Config InTempDir(const testing::TempDir& dir) {
   Config c;
@@ -46,5 +46,5 @@ TEST(BuildRuntime, LanguageAndMessageIdHostComeFromTheSettings) {
   EXPECT_EQ((*rt)->deps->mail.message_id_host, "ids.example.org");
 }
 
-}  // namespace
+}  // namespace wiring_test
 }  // namespace atiende

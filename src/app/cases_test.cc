@@ -19,7 +19,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace cases_test {
 
 using testing::Admin;
 using testing::T;
@@ -237,5 +237,5 @@ INSTANTIATE_TEST_SUITE_P(Stores, CasesTest,
                          ::testing::Values(Backend{"sqlite", false}, Backend{"postgresql", true}),
                          [](const auto& info) { return info.param.name; });
 
-}  // namespace
+}  // namespace cases_test
 }  // namespace atiende

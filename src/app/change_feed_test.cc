@@ -15,7 +15,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace change_feed_test {
 
 using namespace std::chrono_literals;
 
@@ -215,5 +215,5 @@ INSTANTIATE_TEST_SUITE_P(Stores, ChangeFeedTest,
                          ::testing::Values(Backend{"sqlite", false}, Backend{"postgresql", true}),
                          [](const auto& info) { return info.param.name; });
 
-}  // namespace
+}  // namespace change_feed_test
 }  // namespace atiende

@@ -13,7 +13,7 @@ namespace atiende {
 
 namespace {
 
-enum class Field {
+enum class Column {
   kGroup,
   kLegalName,
   kCriticality,
@@ -32,39 +32,39 @@ enum class Field {
 };
 
 // Normalised header → field. The first four are the source's table.
-const std::map<std::string, Field>& Columns() {
-  static const std::map<std::string, Field> m = {
-      {"grupo economico", Field::kGroup},
-      {"group", Field::kGroup},
-      {"clientes", Field::kLegalName},
-      {"cliente", Field::kLegalName},
-      {"razon social", Field::kLegalName},
-      {"legal name", Field::kLegalName},
-      {"critico", Field::kCriticality},
-      {"criticidad", Field::kCriticality},
-      {"criticality", Field::kCriticality},
-      {"tecnologia", Field::kTechnology},
-      {"technology", Field::kTechnology},
-      {"codigo", Field::kCode},
-      {"code", Field::kCode},
-      {"nit", Field::kTaxId},
-      {"rut", Field::kTaxId},
-      {"tax id", Field::kTaxId},
-      {"region", Field::kRegion},
-      {"segmento", Field::kSegment},
-      {"segment", Field::kSegment},
-      {"bloqueos", Field::kBlocks},
-      {"blocks", Field::kBlocks},
-      {"email", Field::kEmail},
-      {"correo", Field::kEmail},
-      {"telefono", Field::kPhone},
-      {"phone", Field::kPhone},
-      {"service manager", Field::kManagerName},
-      {"contacto service manager", Field::kManagerContact},
-      {"service manager contact", Field::kManagerContact},
-      {"service id", Field::kServiceId},
-      {"circuito", Field::kCircuit},
-      {"circuit", Field::kCircuit},
+const std::map<std::string, Column>& Columns() {
+  static const std::map<std::string, Column> m = {
+      {"grupo economico", Column::kGroup},
+      {"group", Column::kGroup},
+      {"clientes", Column::kLegalName},
+      {"cliente", Column::kLegalName},
+      {"razon social", Column::kLegalName},
+      {"legal name", Column::kLegalName},
+      {"critico", Column::kCriticality},
+      {"criticidad", Column::kCriticality},
+      {"criticality", Column::kCriticality},
+      {"tecnologia", Column::kTechnology},
+      {"technology", Column::kTechnology},
+      {"codigo", Column::kCode},
+      {"code", Column::kCode},
+      {"nit", Column::kTaxId},
+      {"rut", Column::kTaxId},
+      {"tax id", Column::kTaxId},
+      {"region", Column::kRegion},
+      {"segmento", Column::kSegment},
+      {"segment", Column::kSegment},
+      {"bloqueos", Column::kBlocks},
+      {"blocks", Column::kBlocks},
+      {"email", Column::kEmail},
+      {"correo", Column::kEmail},
+      {"telefono", Column::kPhone},
+      {"phone", Column::kPhone},
+      {"service manager", Column::kManagerName},
+      {"contacto service manager", Column::kManagerContact},
+      {"service manager contact", Column::kManagerContact},
+      {"service id", Column::kServiceId},
+      {"circuito", Column::kCircuit},
+      {"circuit", Column::kCircuit},
   };
   return m;
 }
@@ -83,7 +83,7 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-bool IsServiceField(Field f) { return f == Field::kServiceId || f == Field::kCircuit; }
+bool IsServiceField(Column f) { return f == Column::kServiceId || f == Column::kCircuit; }
 
 // A row's service (one per row) into the customer's list. A customer with one
 // service or none has it filled or replaced, as the master file keeps it; one
@@ -106,56 +106,56 @@ void MergeService(const CustomerService& in, Customer& c) {
   }
 }
 
-void Apply(Field f, const std::string& v, Customer& c) {
+void Apply(Column f, const std::string& v, Customer& c) {
   switch (f) {
-    case Field::kGroup:
+    case Column::kGroup:
       c.group = v;
       break;
-    case Field::kLegalName:
+    case Column::kLegalName:
       c.legal_name = v;
       break;
-    case Field::kCriticality:
+    case Column::kCriticality:
       if (v.empty())
         c.criticality.reset();
       else
         c.criticality = v;
       break;
-    case Field::kTechnology:
+    case Column::kTechnology:
       c.technology = v;
       break;
-    case Field::kCode:
+    case Column::kCode:
       c.code = v;
       break;
-    case Field::kTaxId:
+    case Column::kTaxId:
       c.tax_id = v;
       break;
-    case Field::kRegion:
+    case Column::kRegion:
       c.region = v;
       break;
-    case Field::kSegment:
+    case Column::kSegment:
       c.segment = v;
       break;
-    case Field::kBlocks:
+    case Column::kBlocks:
       c.blocks = SplitList(v);
       break;
-    case Field::kEmail:
+    case Column::kEmail:
       c.email = v;
       break;
-    case Field::kPhone:
+    case Column::kPhone:
       c.phone = v;
       break;
-    case Field::kManagerName:
+    case Column::kManagerName:
       c.service_manager.name = v;
       break;
-    case Field::kManagerContact:
+    case Column::kManagerContact:
       c.service_manager.contact = v;
       break;
-    case Field::kServiceId:
-    case Field::kCircuit: {
+    case Column::kServiceId:
+    case Column::kCircuit: {
       // One service per row: the first service of the customer.
       if (v.empty()) break;
       if (c.services.empty()) c.services.emplace_back();
-      (f == Field::kServiceId ? c.services[0].service_id : c.services[0].circuit) = v;
+      (f == Column::kServiceId ? c.services[0].service_id : c.services[0].circuit) = v;
       break;
     }
   }
@@ -175,8 +175,8 @@ std::string ImportColumnsHelp() {
 Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::string_view bytes,
                                      ImportOptions options) {
   ATIENDE_ASSIGN_OR_RETURN(import::Table table, import::ParseTable(bytes));
-  std::vector<Field> fields;
-  std::map<Field, std::string> seen;
+  std::vector<Column> fields;
+  std::map<Column, std::string> seen;
   bool has_name = false;
   for (const auto& h : table.header) {
     std::string n = import::NormalizeHeader(h);
@@ -190,7 +190,7 @@ Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::strin
           "column \"" + h + "\" repeats column \"" + seen[it->second] + "\"", "row 1");
     }
     seen[it->second] = h;
-    has_name = has_name || it->second == Field::kLegalName;
+    has_name = has_name || it->second == Column::kLegalName;
     fields.push_back(it->second);
   }
   if (!has_name) {

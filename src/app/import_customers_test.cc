@@ -6,7 +6,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace import_customers_test {
 
 using testing::Admin;
 
@@ -179,5 +179,5 @@ TEST(ImportCustomers, ARowsServiceUpdatesItsMatchAmongSeveral) {
   EXPECT_EQ(services().at(2).service_id, "S-4");
 }
 
-}  // namespace
+}  // namespace import_customers_test
 }  // namespace atiende

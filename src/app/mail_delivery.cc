@@ -10,9 +10,9 @@ namespace atiende {
 
 namespace {
 
-constexpr char kKind[] = "mail.deliver";
-constexpr auto kLease = std::chrono::minutes(5);
-constexpr int kBatch = 20;
+constexpr char kDeliveryKind[] = "mail.deliver";
+constexpr auto kDeliveryLease = std::chrono::minutes(5);
+constexpr int kDeliveryBatch = 20;
 
 }  // namespace
 
@@ -32,7 +32,7 @@ int MailDelivery::RunOnce() {
     Status s = deps_.store.Write([&](WriteTx& tx) {
       batch.clear();
       TimePoint now = deps_.clock.Now();
-      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kKind, owner_, now, kLease, kBatch));
+      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kDeliveryKind, owner_, now, kDeliveryLease, kDeliveryBatch));
       for (const auto& item : items) {
         ATIENDE_ASSIGN_OR_RETURN(OutboxMail m,
                                  tx.mail().Get(std::strtoll(item.payload.c_str(), nullptr, 10)));
@@ -123,7 +123,7 @@ void MailDelivery::Start(std::chrono::milliseconds poll) {
   loop_.Start([this, poll] {
     std::optional<TimePoint> next;
     Status s = deps_.store.Read([&](ReadTx& tx) {
-      ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kKind));
+      ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kDeliveryKind));
       return Status::Ok();
     });
     if (s.ok() && next && *next <= deps_.clock.Now()) RunOnce();
@@ -173,7 +173,7 @@ Status RetryMail(Deps& d, const Principal& actor, int64_t id) {
     m.attempts = 0;
     m.updated_at = now;
     ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
-    WorkItem w{0, kKind, std::to_string(m.id), now, 0};
+    WorkItem w{0, kDeliveryKind, std::to_string(m.id), now, 0};
     ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
     return Audit(tx, now, actor, "mail.retry", "mail", std::to_string(id), nullptr,
                  boost::json::object{{"message_id", m.message_id}});

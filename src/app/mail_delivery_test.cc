@@ -11,7 +11,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace mail_delivery_test {
 
 // A transport as slow as a distant SMTP server.
 class SlowTransport final : public mail::Transport {
@@ -72,5 +72,5 @@ TEST(MailDelivery, StopDuringABacklogReturnsAtOnceAndRequeuesWhatItDidNotTry) {
   EXPECT_LT(sent, 200) << "Stop() waited for the whole backlog";
 }
 
-}  // namespace
+}  // namespace mail_delivery_test
 }  // namespace atiende

@@ -6,7 +6,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace mail_queue_test {
 
 using testing::Admin;
 
@@ -124,5 +124,5 @@ TEST(LocalTime, UsesTheDesksZoneAcrossDaylightSaving) {
   EXPECT_EQ(LocalTime(testing::T("2026-11-24T12:00:00Z"), "America/Bogota"), "24-11-2026 07:00");
 }
 
-}  // namespace
+}  // namespace mail_queue_test
 }  // namespace atiende

@@ -13,7 +13,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace notices_test {
 
 using testing::Admin;
 using testing::T;
@@ -261,5 +261,5 @@ INSTANTIATE_TEST_SUITE_P(Stores, NoticesTest,
                          ::testing::Values(Backend{"Sqlite", false}, Backend{"Postgres", true}),
                          [](const auto& info) { return info.param.name; });
 
-}  // namespace
+}  // namespace notices_test
 }  // namespace atiende

@@ -6,7 +6,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace sessions_test {
 
 using testing::Admin;
 
@@ -106,5 +106,5 @@ TEST(Users, CustomerUsersNeedACustomerAndStaffMustNotHaveOne) {
             "username");
 }
 
-}  // namespace
+}  // namespace sessions_test
 }  // namespace atiende

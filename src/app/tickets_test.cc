@@ -13,7 +13,7 @@
 #include "testing/test_env.h"
 
 namespace atiende {
-namespace {
+namespace tickets_test {
 
 using testing::Admin;
 using testing::T;
@@ -431,5 +431,5 @@ TEST_F(TicketsTest, CallsFromOutsideTheMasterGoToAssurance) {
   EXPECT_EQ(ListCalls(*env.deps, {})->size(), 3u);  // 2 calls + the opening
 }
 
-}  // namespace
+}  // namespace tickets_test
 }  // namespace atiende

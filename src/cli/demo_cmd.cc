@@ -17,7 +17,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace demo_cmd {
 constexpr char kDemoPassword[] = "atiende-demo";
 
 struct DemoUser {
@@ -105,9 +107,10 @@ Status SeedDemo(Deps& deps, const std::string& dir) {
   return Status::Ok();
 }
 
-}  // namespace
+}  // namespace demo_cmd
 
 void AddDemoCommand(Commands& c) {
+  using namespace demo_cmd;
   auto dir = std::make_shared<std::string>("data/demo");
   auto* demo = c.AddGroup("demo", "Demo data");
   auto* seed = c.Add(demo, "seed", "Load the demo customers and users (idempotent)",

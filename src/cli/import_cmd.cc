@@ -13,7 +13,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace import_cmd {
 
 struct Options {
   std::string file;
@@ -48,9 +50,10 @@ int ImportCustomersFile(const Options& o, Deps& deps) {
   return PrintReport(*rep);
 }
 
-}  // namespace
+}  // namespace import_cmd
 
 void AddImportCommand(Commands& c) {
+  using namespace import_cmd;
   auto o = std::make_shared<Options>();
   auto* imp = c.AddGroup("import", "Import data");
   auto* customers = c.Add(imp, "customers", "Import the customer master (TSV, CSV, XLSX)",

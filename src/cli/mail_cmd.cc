@@ -11,7 +11,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace mail_cmd {
 
 struct Options {
   std::string status;
@@ -67,9 +69,10 @@ int Check(const Options& o, const Config& cfg) {
   return 0;
 }
 
-}  // namespace
+}  // namespace mail_cmd
 
 void AddMailCommand(Commands& c) {
+  using namespace mail_cmd;
   auto o = std::make_shared<Options>();
   auto* mail_cmd = c.AddGroup("mail", "The mail outbox and templates");
   auto* list = c.Add(mail_cmd, "list", "List mails, newest first",

@@ -18,7 +18,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace procedure_cmd {
 
 struct Options {
   CLI::App* check = nullptr;
@@ -88,9 +90,10 @@ int Run(const Options& o, Config cfg) {
   return st.ok() ? 0 : Fail(st);
 }
 
-}  // namespace
+}  // namespace procedure_cmd
 
 void AddProcedureCommand(Commands& c) {
+  using namespace procedure_cmd;
   auto o = std::make_shared<Options>();
   // Both subcommands run Run(), which tells them apart.
   auto run = [o](Config cfg) { return Run(*o, std::move(cfg)); };

@@ -8,7 +8,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace serve_cmd {
 
 struct Options {
   std::string listen;
@@ -27,9 +29,10 @@ int Serve(const Options& o, Config cfg) {
   return 0;
 }
 
-}  // namespace
+}  // namespace serve_cmd
 
 void AddServeCommand(Commands& c) {
+  using namespace serve_cmd;
   auto o = std::make_shared<Options>();
   auto* serve = c.Add(&c.app(), "serve", "Serve the API and the console",
                       [o](Config cfg) { return Serve(*o, std::move(cfg)); });

@@ -12,7 +12,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace ticket_cmd {
 
 struct Options {
   CLI::App* open = nullptr;
@@ -83,9 +85,10 @@ int Run(Options& o, Deps& d) {
   return 0;
 }
 
-}  // namespace
+}  // namespace ticket_cmd
 
 void AddTicketCommand(Commands& c) {
+  using namespace ticket_cmd;
   auto o = std::make_shared<Options>();
   auto* t = c.AddGroup("ticket", "Open, follow and work tickets (CS, REQ/RITM)");
   // Each subcommand runs Run(), which tells them apart.

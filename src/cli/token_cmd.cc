@@ -10,7 +10,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace token_cmd {
 
 struct Options {
   std::string user;
@@ -24,9 +26,10 @@ int Create(const Options& o, Deps& deps) {
   return 0;
 }
 
-}  // namespace
+}  // namespace token_cmd
 
 void AddTokenCommand(Commands& c) {
+  using namespace token_cmd;
   auto o = std::make_shared<Options>();
   auto* token = c.AddGroup("token", "API tokens");
   auto* create = c.Add(token, "create", "Create an API token for a user",

@@ -11,7 +11,9 @@
 
 namespace atiende::cli {
 
-namespace {
+// Named, not anonymous: the unity build puts several commands in one
+// translation unit, and each has its own Options.
+namespace user_cmd {
 
 struct Options {
   NewUser new_user;
@@ -57,9 +59,10 @@ int List(Deps& deps) {
   return 0;
 }
 
-}  // namespace
+}  // namespace user_cmd
 
 void AddUserCommand(Commands& c) {
+  using namespace user_cmd;
   auto o = std::make_shared<Options>();
   auto* user = c.AddGroup("user", "Manage users");
   auto* add = c.Add(user, "add", "Add a user", WithDeps([o](Deps& deps) { return Add(*o, deps); }));

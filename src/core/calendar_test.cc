@@ -7,7 +7,7 @@
 #include "core/time_format.h"
 
 namespace atiende {
-namespace {
+namespace calendar_test {
 
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -307,5 +307,5 @@ TEST(CalendarDst, SantiagoSameLocalDay) {
   EXPECT_EQ(c.LocalDate(At("2026-09-07T03:00:00Z")), "2026-09-07");
 }
 
-}  // namespace
+}  // namespace calendar_test
 }  // namespace atiende

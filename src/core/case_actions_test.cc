@@ -7,7 +7,7 @@
 #include "testing/case_engine_kit.h"
 
 namespace atiende {
-namespace {
+namespace case_actions_test {
 
 using Code = Status::Code;
 using testing::kVisit;
@@ -160,5 +160,5 @@ TEST_F(ZbEngineTest, ANotFitClosingMailsTheServiceAndTheCustomerAndEndsTheCase) 
   EXPECT_EQ(closing->data.at("observations"), "regulador dañado");
 }
 
-}  // namespace
+}  // namespace case_actions_test
 }  // namespace atiende

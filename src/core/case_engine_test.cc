@@ -9,7 +9,7 @@
 #include "testing/case_engine_kit.h"
 
 namespace atiende {
-namespace {
+namespace case_engine_test {
 
 using Code = Status::Code;
 using testing::kVisit;
@@ -229,5 +229,5 @@ TEST_F(SmallEngineTest, TimersCountBusinessOrWallTimeAndAOneShotFiresOnce) {
   EXPECT_EQ(c.followups, 1);
 }
 
-}  // namespace
+}  // namespace case_engine_test
 }  // namespace atiende

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace atiende {
-namespace {
+namespace customer_test {
 
 Customer Valid() {
   Customer c;
@@ -90,5 +90,5 @@ TEST(Customer, SameDataIgnoresIdentityAndTimes) {
   EXPECT_FALSE(a.SameData(b));
 }
 
-}  // namespace
+}  // namespace customer_test
 }  // namespace atiende

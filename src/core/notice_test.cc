@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace atiende {
-namespace {
+namespace notice_test {
 
 using Code = Status::Code;
 
@@ -162,5 +162,5 @@ TEST(CloseNotice, NotFitNeedsTheTechniciansObservations) {
   EXPECT_EQ(n.outcome, NoticeOutcome::kNotFit);
 }
 
-}  // namespace
+}  // namespace notice_test
 }  // namespace atiende

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace atiende {
-namespace {
+namespace phone_test {
 
 std::string E164(std::string_view text, std::string_view country = kDefaultPhoneCountry) {
   auto r = NormalizePhone(text, "phone_1", country);
@@ -79,5 +79,5 @@ TEST(NormalizePhone, ACountryCodeCannotStartWithZero) {
   EXPECT_EQ(Refused("000 912345678").code(), Status::Code::kInvalidArgument);
 }
 
-}  // namespace
+}  // namespace phone_test
 }  // namespace atiende

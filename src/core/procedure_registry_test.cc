@@ -10,7 +10,7 @@
 #include "core/case_engine.h"
 
 namespace atiende {
-namespace {
+namespace procedure_registry_test {
 
 ProcedureContext Ctx() {
   return {[](std::string_view) { return true; }, {"desk"}};
@@ -124,5 +124,5 @@ TEST(ProcedureRegistry, ConditionPathsReadTheCaseTheCustomerAndTheNotice) {
   EXPECT_EQ(read("notice.outcome"), "no_apta");
 }
 
-}  // namespace
+}  // namespace procedure_registry_test
 }  // namespace atiende

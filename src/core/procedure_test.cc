@@ -6,7 +6,7 @@
 #include "core/procedure_registry.h"
 
 namespace atiende {
-namespace {
+namespace procedure_test {
 
 ProcedureContext Ctx() {
   ProcedureContext ctx;
@@ -202,5 +202,5 @@ TEST(ProcedureRegistry, ConditionsCompareFoldedText) {
   EXPECT_FALSE(Evaluate(gte, region("1")));
 }
 
-}  // namespace
+}  // namespace procedure_test
 }  // namespace atiende

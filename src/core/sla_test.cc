@@ -6,7 +6,7 @@
 #include "core/time_format.h"
 
 namespace atiende {
-namespace {
+namespace sla_test {
 
 using std::chrono::hours;
 using std::chrono::minutes;
@@ -115,5 +115,5 @@ TEST(Sla, PriorityOutOfRangeIsClamped) {
   EXPECT_EQ(DueAt(p, 9, opened), DueAt(p, 4, opened));
 }
 
-}  // namespace
+}  // namespace sla_test
 }  // namespace atiende

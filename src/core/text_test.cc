@@ -9,7 +9,7 @@
 #include <vector>
 
 namespace atiende::text {
-namespace {
+namespace text_test {
 
 TEST(IsValidUtf8, AcceptsWellFormed) {
   EXPECT_TRUE(IsValidUtf8(""));
@@ -261,5 +261,5 @@ TEST(Initials, SpellTheNameSkippingLinkWords) {
   EXPECT_EQ(Initials(""), "");
 }
 
-}  // namespace
+}  // namespace text_test
 }  // namespace atiende::text

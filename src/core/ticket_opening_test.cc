@@ -5,7 +5,7 @@
 #include "core/time_format.h"
 
 namespace atiende {
-namespace {
+namespace ticket_opening_test {
 
 using Action = OpeningDecision::Action;
 
@@ -84,5 +84,5 @@ TEST(DecideOpening, AWorkingTicketBlocksEvenWhenLinked) {
   }
 }
 
-}  // namespace
+}  // namespace ticket_opening_test
 }  // namespace atiende

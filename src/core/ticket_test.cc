@@ -5,7 +5,7 @@
 #include <algorithm>
 
 namespace atiende {
-namespace {
+namespace ticket_test {
 
 using S = TicketState;
 using std::chrono::hours;
@@ -332,5 +332,5 @@ TEST(TicketBreach, NextDue) {
   EXPECT_EQ(t.next_due(), t.resolution_due);
 }
 
-}  // namespace
+}  // namespace ticket_test
 }  // namespace atiende

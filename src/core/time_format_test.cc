@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace atiende {
-namespace {
+namespace time_format_test {
 
 TEST(TimeFormat, InstantRoundTrip) {
   auto t = ParseInstant("2026-11-24T09:30:05Z");
@@ -39,11 +39,11 @@ TEST(TimeFormat, Durations) {
   }
 }
 
-}  // namespace
+}  // namespace time_format_test
 }  // namespace atiende
 
 namespace atiende {
-namespace {
+namespace time_format_test {
 
 TEST(TimeFormat, FormatsByHandWhatTheParserReadsBack) {
   EXPECT_EQ(FormatInstant(TimePoint{}), "1970-01-01T00:00:00Z");
@@ -60,5 +60,5 @@ TEST(TimeFormat, FormatsByHandWhatTheParserReadsBack) {
   }
 }
 
-}  // namespace
+}  // namespace time_format_test
 }  // namespace atiende

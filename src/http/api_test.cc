@@ -14,7 +14,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::http {
-namespace {
+namespace api_test {
 
 using testing::Admin;
 
@@ -169,5 +169,5 @@ TEST_F(ApiTest, BodyLimitsArePerRoute) {
   EXPECT_EQ(api_->BodyLimit("POST", "/api/v1/customers/import"), 64u << 20);
 }
 
-}  // namespace
+}  // namespace api_test
 }  // namespace atiende::http

@@ -9,7 +9,7 @@
 #include <vector>
 
 namespace atiende::import {
-namespace {
+namespace table_test {
 
 using Rows = std::vector<std::vector<std::string>>;
 using Strings = std::vector<std::string>;
@@ -370,5 +370,5 @@ TEST(ParseTable, DispatchesOnContent) {
   EXPECT_NE(xls.status().message().find(".xls"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace table_test
 }  // namespace atiende::import

@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "core/time_format.h"
 #include "json/doc_fields.h"
+#include "json/strings_json.h"
 #include "json/notice_json.h"
 #include "store/time_columns.h"
 
@@ -14,7 +15,6 @@ namespace bj = boost::json;
 
 namespace {
 
-bj::value OrNull(const std::string& s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
 bj::value InstantOrNull(const std::optional<TimePoint>& t) {
   return t ? bj::value(FormatInstant(*t)) : bj::value(nullptr);
 }

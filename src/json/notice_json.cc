@@ -2,17 +2,12 @@
 
 #include "core/time_format.h"
 #include "json/doc_fields.h"
+#include "json/strings_json.h"
 #include "store/time_columns.h"
 
 namespace atiende::json {
 
 namespace bj = boost::json;
-
-namespace {
-
-bj::value OrNull(const std::string& s) { return s.empty() ? bj::value(nullptr) : bj::value(s); }
-
-}  // namespace
 
 bj::object ToJson(const Notice& n) {
   return {{"number", n.number},

@@ -14,6 +14,11 @@ inline std::string StringsToJson(const std::vector<std::string>& v) {
   return boost::json::serialize(a);
 }
 
+// A string, or null when it is empty (optional text fields in API bodies).
+inline boost::json::value OrNull(const std::string& s) {
+  return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+}
+
 // Anything that is not an array of strings reads as empty: these columns are
 // written by the stores only.
 inline std::vector<std::string> StringsFromJson(std::string_view text) {

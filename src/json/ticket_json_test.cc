@@ -5,7 +5,7 @@
 #include "core/time_format.h"
 
 namespace atiende::json {
-namespace {
+namespace ticket_json_test {
 
 namespace bj = boost::json;
 
@@ -246,5 +246,5 @@ TEST(TicketJson, CallerJsonErrorsNameTheField) {
   EXPECT_EQ(s.field(), "contact.email");
 }
 
-}  // namespace
+}  // namespace ticket_json_test
 }  // namespace atiende::json

@@ -10,7 +10,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::mail {
-namespace {
+namespace file_transport_test {
 
 using namespace std::chrono;
 namespace fs = std::filesystem;
@@ -89,5 +89,5 @@ TEST(FileTransport, InvalidMessageRefused) {
   EXPECT_EQ(FileTransport(tmp.path()).Send(m, "").code(), Status::Code::kInvalidArgument);
 }
 
-}  // namespace
+}  // namespace file_transport_test
 }  // namespace atiende::mail

@@ -7,7 +7,7 @@
 #include <vector>
 
 namespace atiende::mail {
-namespace {
+namespace message_test {
 
 using namespace std::chrono;
 
@@ -277,5 +277,5 @@ TEST(MailMessage, DecodeHeaderWordsForeignForms) {
   }
 }
 
-}  // namespace
+}  // namespace message_test
 }  // namespace atiende::mail

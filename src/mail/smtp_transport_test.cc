@@ -22,7 +22,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::mail {
-namespace {
+namespace smtp_transport_test {
 
 using namespace std::chrono;
 
@@ -291,5 +291,5 @@ TEST(SmtpTransport, OptionsChecked) {
   EXPECT_EQ((*t)->Send(bad, "").code(), Status::Code::kInvalidArgument);
 }
 
-}  // namespace
+}  // namespace smtp_transport_test
 }  // namespace atiende::mail

@@ -7,7 +7,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::mail {
-namespace {
+namespace templates_test {
 
 boost::json::object Vars() {
   return {{"list", "mesa_clientes"},
@@ -79,5 +79,5 @@ TEST(MailTemplates, PartialsAndUnclosedSectionsAreRefused) {
   EXPECT_NE(set.status().message().find("partials"), std::string::npos);
 }
 
-}  // namespace
+}  // namespace templates_test
 }  // namespace atiende::mail

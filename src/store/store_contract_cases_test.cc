@@ -7,7 +7,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::contract {
-namespace {
+namespace store_contract_cases_test {
 
 using testing::T;
 using Code = Status::Code;
@@ -236,5 +236,5 @@ TEST_P(StoreContract, OpenCasesAreFoundByTheNoticeTheyFollow) {
   EXPECT_TRUE(found.empty());
 }
 
-}  // namespace
+}  // namespace store_contract_cases_test
 }  // namespace atiende::contract

@@ -7,7 +7,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::contract {
-namespace {
+namespace store_contract_notices_test {
 
 using testing::T;
 using Code = Status::Code;
@@ -235,5 +235,5 @@ TEST_P(StoreContract, ListNoticesNewestFirstWithFilters) {
   EXPECT_TRUE(List(*f.store, nobody).empty());
 }
 
-}  // namespace
+}  // namespace store_contract_notices_test
 }  // namespace atiende::contract

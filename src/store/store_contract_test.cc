@@ -9,7 +9,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::contract {
-namespace {
+namespace store_contract_test {
 
 using testing::T;
 
@@ -543,5 +543,5 @@ TEST_P(StoreContract, ConstraintErrorsMeanTheSameOnEveryBackend) {
   EXPECT_EQ(stale.reason(), "version_conflict");
 }
 
-}  // namespace
+}  // namespace store_contract_test
 }  // namespace atiende::contract

@@ -9,7 +9,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::contract {
-namespace {
+namespace store_contract_tickets_test {
 
 using testing::T;
 using Code = Status::Code;
@@ -624,5 +624,5 @@ TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
   EXPECT_EQ(after_first[0].id, all[1].id);
 }
 
-}  // namespace
+}  // namespace store_contract_tickets_test
 }  // namespace atiende::contract

@@ -14,6 +14,7 @@
 #include "core/case_engine.h"
 #include "core/embedded.h"
 #include "core/time_format.h"
+#include "testing/instants.h"
 
 namespace atiende::testing {
 
@@ -64,9 +65,6 @@ class FakeCaseEffects final : public CaseEffects {
     return n;
   }
 };
-
-// An instant in ISO 8601: T("2026-11-24T12:00:00Z").
-inline TimePoint T(const char* iso) { return ParseInstant(iso).value(); }
 
 // procedures/zb-unblock.yaml, parsed once with its lists and templates known.
 inline const Procedure& Zb() {

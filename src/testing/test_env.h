@@ -16,6 +16,7 @@
 #include "core/time_format.h"
 #include "mail/templates.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/instants.h"
 
 namespace atiende::testing {
 
@@ -37,8 +38,6 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
-
-inline TimePoint T(const char* iso) { return ParseInstant(iso).value(); }
 
 struct TestEnv {
   TempDir dir;

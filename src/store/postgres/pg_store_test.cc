@@ -6,7 +6,7 @@
 #include "store/store_contract.h"
 
 namespace atiende::pg {
-namespace {
+namespace pg_store_test {
 
 std::unique_ptr<Store> MakePg(const std::string&) {
   auto s = PgStore::Open({testing::FreshDatabase()});
@@ -41,5 +41,5 @@ TEST(PgStore, UnreachableServerFailsFastAsUnavailable) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
-}  // namespace
+}  // namespace pg_store_test
 }  // namespace atiende::pg

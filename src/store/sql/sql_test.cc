@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 namespace atiende::sql {
-namespace {
+namespace sql_test {
 
 TEST(SqlText, PostgresNumbersPlaceholdersInOrder) {
   EXPECT_EQ(ForPostgres("SELECT a FROM t WHERE b = ? AND c < ? LIMIT ?", false),
@@ -35,5 +35,5 @@ TEST(SqlText, QuotedTextIsLeftAlone) {
             "SELECT '{x}' WHERE a LIKE '%,' || ?4 || ',%'");
 }
 
-}  // namespace
+}  // namespace sql_test
 }  // namespace atiende::sql

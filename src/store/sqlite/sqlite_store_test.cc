@@ -10,7 +10,7 @@
 #include "testing/test_env.h"
 
 namespace atiende::sqlite {
-namespace {
+namespace sqlite_store_test {
 
 std::unique_ptr<Store> MakeSqlite(const std::string& dir) {
   auto s = SqliteStore::Open({dir + "/atiende.db"});
@@ -108,5 +108,5 @@ TEST(SqliteStore, UnopenableFileIsUnavailable) {
   EXPECT_EQ(s.status().code(), Status::Code::kUnavailable);
 }
 
-}  // namespace
+}  // namespace sqlite_store_test
 }  // namespace atiende::sqlite
