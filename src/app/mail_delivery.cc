@@ -32,7 +32,8 @@ int MailDelivery::RunOnce() {
     Status s = deps_.store.Write([&](WriteTx& tx) {
       batch.clear();
       TimePoint now = deps_.clock.Now();
-      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kDeliveryKind, owner_, now, kDeliveryLease, kDeliveryBatch));
+      ATIENDE_ASSIGN_OR_RETURN(
+          auto items, tx.work().Claim(kDeliveryKind, owner_, now, kDeliveryLease, kDeliveryBatch));
       for (const auto& item : items) {
         ATIENDE_ASSIGN_OR_RETURN(OutboxMail m,
                                  tx.mail().Get(std::strtoll(item.payload.c_str(), nullptr, 10)));

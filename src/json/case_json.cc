@@ -5,8 +5,8 @@
 #include "core/text.h"
 #include "core/time_format.h"
 #include "json/doc_fields.h"
-#include "json/strings_json.h"
 #include "json/notice_json.h"
+#include "json/strings_json.h"
 #include "store/time_columns.h"
 
 namespace atiende::json {
