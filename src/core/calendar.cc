@@ -8,6 +8,8 @@
 #include <exception>
 #include <optional>
 
+#include "core/time_format.h"
+
 namespace atiende {
 
 namespace {
@@ -168,21 +170,14 @@ Result<std::vector<date::local_days>> ParseHolidays(const std::vector<std::strin
   std::vector<date::local_days> out;
   for (size_t i = 0; i < list.size(); ++i) {
     std::string_view s = TrimView(list[i]);
-    int y = 0, m = 0, d = 0;
-    bool shape =
-        s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-        std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
-    if (shape) shape = std::sscanf(std::string(s).c_str(), "%4d-%2d-%2d", &y, &m, &d) == 3;
-    date::year_month_day ymd{date::year(y), date::month(m), date::day(d)};
-    if (!shape || !ymd.ok()) {
+    auto day = ParseLocalDate(s);
+    if (!day.ok()) {
       return Status::InvalidArgument(
           "holiday #" + std::to_string(i + 1) + " " + Quote(s) + " is not a date like 2026-12-25",
           "holidays");
     }
-    out.push_back(date::local_days(ymd));
+    out.push_back(*day);
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
@@ -198,14 +193,6 @@ Result<const date::time_zone*> LocateZone(std::string_view name) {
     return Status::InvalidArgument(
         Quote(name) + " is not a known IANA time zone (such as \"America/Bogota\")", "time_zone");
   }
-}
-
-std::string FormatDate(date::local_days day) {
-  date::year_month_day ymd(day);
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-  return buf;
 }
 
 // "mon-fri", "sat", "mon,wed-fri": the days of `days` (sorted, monday = 0).
@@ -226,15 +213,30 @@ std::string FormatDays(const std::vector<int>& days) {
 
 Result<BusinessCalendar> BusinessCalendar::Parse(std::string_view time_zone, std::string_view hours,
                                                  const std::vector<std::string>& holidays) {
+  ATIENDE_ASSIGN_OR_RETURN(BusinessCalendar c, WithHolidays(time_zone, hours, {}));
+  ATIENDE_ASSIGN_OR_RETURN(auto days, ParseHolidays(holidays));
+  c.SetHolidays(std::move(days));
+  return c;
+}
+
+Result<BusinessCalendar> BusinessCalendar::WithHolidays(std::string_view time_zone,
+                                                        std::string_view hours,
+                                                        std::vector<date::local_days> holidays) {
   BusinessCalendar c;
   ATIENDE_ASSIGN_OR_RETURN(c, AroundTheClock(time_zone));
   ATIENDE_ASSIGN_OR_RETURN(c.week_, ParseHours(hours));
-  ATIENDE_ASSIGN_OR_RETURN(c.holidays_, ParseHolidays(holidays));
-  c.around_the_clock_ =
-      c.holidays_.empty() && std::all_of(c.week_.begin(), c.week_.end(), [](WorkingHours h) {
+  c.SetHolidays(std::move(holidays));
+  return c;
+}
+
+void BusinessCalendar::SetHolidays(std::vector<date::local_days> holidays) {
+  std::sort(holidays.begin(), holidays.end());
+  holidays.erase(std::unique(holidays.begin(), holidays.end()), holidays.end());
+  holidays_ = std::move(holidays);
+  around_the_clock_ =
+      holidays_.empty() && std::all_of(week_.begin(), week_.end(), [](WorkingHours h) {
         return h.open_minute == 0 && h.close_minute == kMinutesPerDay;
       });
-  return c;
 }
 
 Result<BusinessCalendar> BusinessCalendar::AroundTheClock(std::string_view time_zone) {
@@ -317,7 +319,7 @@ bool BusinessCalendar::SameLocalDay(TimePoint a, TimePoint b) const {
   return LocalDay(a) == LocalDay(b);
 }
 
-std::string BusinessCalendar::LocalDate(TimePoint t) const { return FormatDate(LocalDay(t)); }
+std::string BusinessCalendar::LocalDate(TimePoint t) const { return FormatLocalDate(LocalDay(t)); }
 
 std::string BusinessCalendar::business_hours() const {
   if (std::all_of(week_.begin(), week_.end(), [](WorkingHours h) {
@@ -344,7 +346,7 @@ std::string BusinessCalendar::business_hours() const {
 
 std::vector<std::string> BusinessCalendar::holidays() const {
   std::vector<std::string> out;
-  for (date::local_days day : holidays_) out.push_back(FormatDate(day));
+  for (date::local_days day : holidays_) out.push_back(FormatLocalDate(day));
   return out;
 }
 

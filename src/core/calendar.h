@@ -66,6 +66,12 @@ class BusinessCalendar {
   // a YYYY-MM-DD date, the message gives its position; over 10000 dates).
   static Result<BusinessCalendar> Parse(std::string_view time_zone, std::string_view hours,
                                         const std::vector<std::string>& holidays);
+  // As Parse, with the holidays already local dates (a desk's country rules
+  // expanded over a century: DeskCalendar in core/desk_holidays.h). Order
+  // and repeats do not matter; there is no limit on their number. Fails as
+  // Parse does for "time_zone" and "business_hours".
+  static Result<BusinessCalendar> WithHolidays(std::string_view time_zone, std::string_view hours,
+                                               std::vector<date::local_days> holidays);
   // Every minute counts, in the given zone (which still matters for
   // SameLocalDay and LocalDate). kInvalidArgument ("time_zone") when unknown.
   static Result<BusinessCalendar> AroundTheClock(std::string_view time_zone);
@@ -108,6 +114,8 @@ class BusinessCalendar {
     bool empty() const { return close <= open; }
   };
 
+  // Sorts and dedupes `holidays` into holidays_; sets around_the_clock_.
+  void SetHolidays(std::vector<date::local_days> holidays);
   date::local_days LocalDay(TimePoint t) const;
   // The working window of a local date; open == close when there is none.
   Window WindowOn(date::local_days day) const;

@@ -91,6 +91,22 @@ TEST(Calendar, HolidaysSkipped) {
   EXPECT_EQ(AddAt(xmas, "2026-12-24T17:00:00-05:00", hours(11)), "2026-12-28T23:00:00Z");
 }
 
+TEST(Calendar, WithHolidaysTakesDates) {
+  date::local_days dec8 = *ParseLocalDate("2026-12-08");
+  date::local_days dec25 = *ParseLocalDate("2026-12-25");
+  auto c =
+      BusinessCalendar::WithHolidays("America/Bogota", "mon-fri 08:00-18:00", {dec25, dec8, dec25});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->holidays(), (std::vector<std::string>{"2026-12-08", "2026-12-25"}));
+  EXPECT_EQ(AddAt(*c, "2026-12-07T17:00:00-05:00", hours(2)), "2026-12-09T14:00:00Z");
+  EXPECT_FALSE(c->around_the_clock());
+  EXPECT_TRUE(BusinessCalendar::WithHolidays("UTC", "24x7", {})->around_the_clock());
+  EXPECT_EQ(BusinessCalendar::WithHolidays("Nowhere/City", "24x7", {}).status().field(),
+            "time_zone");
+  EXPECT_EQ(BusinessCalendar::WithHolidays("UTC", "mon 10:00-09:00", {}).status().field(),
+            "business_hours");
+}
+
 TEST(Calendar, CloseAt2400) {
   auto c = Calendar("America/Bogota", "mon-fri 20:00-24:00");
   EXPECT_EQ(AddAt(c, "2026-11-23T23:00:00-05:00", hours(2)), "2026-11-25T02:00:00Z");

@@ -2,6 +2,8 @@
 
 #include <date/date.h>
 
+#include <cstdio>
+
 namespace atiende {
 
 std::string FormatInstant(TimePoint t) {
@@ -118,6 +120,28 @@ Result<Micros> ParseDuration(std::string_view s) {
   }
   if (!any || num >= 0 || s.back() == 'T') return bad();
   return Micros(total_s * 1'000'000);
+}
+
+Result<date::local_days> ParseLocalDate(std::string_view s) {
+  int y = 0, m = 0, d = 0;
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !Digits(s, 0, 4, y) || !Digits(s, 5, 2, m) ||
+      !Digits(s, 8, 2, d)) {
+    return Status::InvalidArgument("\"" + std::string(s) + "\" is not a date like 2026-12-25");
+  }
+  date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(m)),
+                           date::day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) {
+    return Status::InvalidArgument("\"" + std::string(s) + "\" is not a date that exists");
+  }
+  return date::local_days(ymd);
+}
+
+std::string FormatLocalDate(date::local_days day) {
+  date::year_month_day ymd(day);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+  return buf;
 }
 
 }  // namespace atiende

@@ -1,7 +1,10 @@
-// ISO-8601 instants and durations as used in the API ("2026-11-24T06:00:00Z",
-// "PT72H", "P1D"). Pure functions.
+// ISO-8601 instants, durations and local dates as used in the API and in
+// settings ("2026-11-24T06:00:00Z", "PT72H", "P1D", "2026-12-25"). Pure
+// functions.
 // Thread-safety: stateless.
 #pragma once
+
+#include <date/date.h>
 
 #include <string>
 #include <string_view>
@@ -18,5 +21,12 @@ Result<TimePoint> ParseInstant(std::string_view s);
 // Accepts "P[nD][T[nH][nM][nS]]" with whole numbers (weeks too: "PnW").
 // kInvalidArgument otherwise, or when the total exceeds 10 years.
 Result<Micros> ParseDuration(std::string_view s);
+
+// "2026-12-25": a calendar date with no time or zone (a holiday, a visit
+// day). Exactly YYYY-MM-DD, a date that exists (no 2026-02-29); surrounding
+// whitespace is not accepted. kInvalidArgument otherwise.
+Result<date::local_days> ParseLocalDate(std::string_view s);
+// "2026-12-25". REQUIRES: a date in years 0 … 9999.
+std::string FormatLocalDate(date::local_days day);
 
 }  // namespace atiende

@@ -60,5 +60,21 @@ TEST(TimeFormat, FormatsByHandWhatTheParserReadsBack) {
   }
 }
 
+TEST(TimeFormat, LocalDates) {
+  auto d = ParseLocalDate("2028-02-29");
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(FormatLocalDate(*d), "2028-02-29");
+  EXPECT_EQ(date::weekday(*d), date::Tuesday);
+  EXPECT_EQ(FormatLocalDate(date::local_days(date::year(7) / 1 / 2)), "0007-01-02");
+  for (const char* bad : {"2026-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026/01/01",
+                          " 2026-01-01", "2026-01-01T00:00", "", "2026-00-10"}) {
+    auto r = ParseLocalDate(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(ParseLocalDate("2026-02-30").status().message(),
+            "\"2026-02-30\" is not a date that exists");
+}
+
 }  // namespace time_format_test
 }  // namespace atiende
