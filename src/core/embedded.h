@@ -1,5 +1,6 @@
 // Files compiled into the binary (cmake/embed.cmake): SQL migrations, the OpenAPI
-// document. Keys are paths relative to src/, e.g. "http/openapi.json".
+// document, mail templates, procedures and holiday rules. Keys are paths
+// relative to src/, e.g. "http/openapi.json", "../data/holidays/co.yaml".
 // Thread-safety: read-only after static initialisation.
 #pragma once
 
