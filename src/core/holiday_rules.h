@@ -93,8 +93,8 @@ class HolidayRules {
   static std::vector<std::string> ShippedCountries();
 
   // The holidays of `year`, sorted by date, one per date; empty before
-  // since(). A move may carry a holiday into the next or previous year
-  // (Chile: 31 October never does; none of the shipped rules do).
+  // since(). A holiday is listed under its rule's year even if a move
+  // carried it into another (no shipped rule moves across new year).
   // REQUIRES: kHolidayMinYear <= year <= kHolidayMaxYear (else empty).
   std::vector<Holiday> Of(int year) const;
 
