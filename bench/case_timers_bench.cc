@@ -68,6 +68,7 @@
 
 #include "app/case_timers.h"
 #include "app/cases.h"
+#include "app/desks.h"
 #include "app/directory.h"
 #include "app/login_throttle.h"
 #include "app/procedures.h"
@@ -75,6 +76,7 @@
 #include "core/time_format.h"
 #include "mail/templates.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/desks.h"
 
 namespace atiende::bench {
 namespace {
@@ -154,15 +156,17 @@ Result<std::unique_ptr<Env>> OpenEnv(const std::string& db, TimePoint now, int r
   ATIENDE_ASSIGN_OR_RETURN(e->store, sqlite::SqliteStore::Open(o));
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e->templates = std::make_unique<mail::TemplateSet>(std::move(templates));
-  e->deps = std::make_unique<Deps>(Deps{*e->store, e->clock, e->throttle, DeskSettings{},
-                                        e->templates.get(), MailSettings{}, nullptr, nullptr});
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto calendar, BusinessCalendar::Parse(e->deps->desk.time_zone, "mon-fri 08:00-18:00", {}));
-  e->deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar)));
+  e->deps = std::make_unique<Deps>(
+      Deps{*e->store, e->clock, e->throttle, nullptr, e->templates.get(), MailSettings{}, nullptr});
   ATIENDE_ASSIGN_OR_RETURN(e->deps->procedures, ProcedureSet::Load(*e->templates));
+  ATIENDE_RETURN_IF_ERROR(LoadDesks(*e->deps));
+  const Principal system{0, "bench", Role::kAdmin, std::nullopt, {}, ""};
+  ATIENDE_ASSIGN_OR_RETURN(Desk main, GetDesk(*e->deps, system, kMainDesk));
+  main.procedures = {"zb-unblock"};  // weekdays 08:00-18:00 in Bogotá, as before
+  ATIENDE_RETURN_IF_ERROR(UpdateDesk(*e->deps, system, main).status());
   e->deps->mail.rate_cap_per_hour = rate_cap;
   ATIENDE_RETURN_IF_ERROR(
-      SeedDirectory(*e->deps, settings().source_dir + "/data/demo/directory.yaml"));
+      SeedDirectory(*e->deps, kMainDesk, settings().source_dir + "/data/demo/directory.yaml"));
   return e;
 }
 
@@ -235,7 +239,7 @@ Status Setup(const std::string& dir, SetupResult& r) {
   std::vector<int64_t> ids(s.cases);
   auto t = Steady::now();
   for (int from = 0; from < s.cases; from += 500) {
-    ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) -> Status {
+    ATIENDE_RETURN_IF_ERROR(d.store.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) -> Status {
       for (int i = from; i < std::min(s.cases, from + 500); ++i) {
         Customer c;
         c.legal_name = "Cliente Granel Bench " + std::to_string(i);
@@ -305,7 +309,7 @@ Status Setup(const std::string& dir, SetupResult& r) {
   r.end = env->clock.Now();
 
   std::optional<TimePoint> next;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kTimerKind));
     return Status::Ok();
   }));
@@ -336,7 +340,7 @@ struct MailCheck {
 
 int64_t LastMailId(Deps& d) {
   int64_t id = 0;
-  (void)d.store.Read([&](ReadTx& tx) -> Status {
+  (void)d.store.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"", "", 0, 1}));
     if (!ms.empty()) id = ms.front().id;
     return Status::Ok();
@@ -348,7 +352,7 @@ int64_t LastMailId(Deps& d) {
 Result<MailCheck> CheckMails(Deps& d, int64_t after) {
   MailCheck out;
   std::set<std::string> threads, ids;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) -> Status {
     int64_t before = 0;
     while (true) {
       ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"", "", before, 500}));
@@ -382,7 +386,7 @@ struct CaseCheck {
 // Every case: those whose timer was due at `at` fired exactly once, the others never.
 Result<CaseCheck> CheckCases(Deps& d, TimePoint at) {
   CaseCheck out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) -> Status {
     for (int64_t id = 1; id <= settings().cases; ++id) {
       ATIENDE_ASSIGN_OR_RETURN(Case c, tx.cases().GetById(id));
       if (c.timers.size() != 1) {
@@ -431,7 +435,7 @@ Result<Burst> RunBurst(Env& e, TimePoint t0, bool verify) {
   b.second_run = timers.RunOnce();
   ATIENDE_ASSIGN_OR_RETURN(b.mails, CheckMails(d, last_mail));
   ATIENDE_ASSIGN_OR_RETURN(b.cases, CheckCases(d, e.clock.Now()));
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(b.next_due, tx.work().NextDue(kTimerKind));
     return Status::Ok();
   }));
@@ -469,7 +473,7 @@ Idle RunIdle(Env& e) {
   const int n = 50;
   auto w = Steady::now();
   for (int i = 0; i < n; ++i) {
-    (void)e.store->Write([&](WriteTx& tx) -> Status {
+    (void)e.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) -> Status {
       ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kTimerKind, "bench-node", e.clock.Now(),
                                                            std::chrono::minutes(2), 256));
       return items.empty() ? Status::NotFound("nothing due") : Status::Internal("due items");
@@ -478,8 +482,9 @@ Idle RunIdle(Env& e) {
   r.claim_us = Seconds(Steady::now() - w) * 1e6 / n;
   w = Steady::now();
   for (int i = 0; i < n; ++i) {
-    (void)e.store->Read(
-        [&](ReadTx& tx) -> Status { return tx.work().NextDue(kTimerKind).status(); });
+    (void)e.store->Read(DeskScope::All(), [&](ReadTx& tx) -> Status {
+      return tx.work().NextDue(kTimerKind).status();
+    });
   }
   r.next_due_us = Seconds(Steady::now() - w) * 1e6 / n;
   return r;
@@ -499,7 +504,7 @@ Result<Breakdown> RunBreakdown(Env& e, TimePoint t0) {
   while (true) {
     int fired = 0;
     Steady::duration claim{}, parse{}, fire{}, complete{}, closure{};
-    Status s = d.store.Write([&](WriteTx& tx) -> Status {
+    Status s = d.store.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) -> Status {
       auto c0 = Steady::now();
       fired = 0;
       claim = parse = fire = complete = {};
@@ -726,7 +731,7 @@ int main(int argc, char** argv) {
     if (!b3.ok()) return Fail(b3.status());
     // The mails of this burst are the newest b3->fired ones.
     MailCheck m;
-    (void)(*env3)->store->Read([&](ReadTx& tx) -> Status {
+    (void)(*env3)->store->Read(atiende::testing::MainDesk(), [&](ReadTx& tx) -> Status {
       ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"", "", 0, std::max(1, b3->fired)}));
       for (const auto& x : ms) {
         if (x.event != "case.zb_overdue") continue;

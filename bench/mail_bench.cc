@@ -57,6 +57,7 @@
 #include <string>
 #include <vector>
 
+#include "app/desks.h"
 #include "app/directory.h"
 #include "app/login_throttle.h"
 #include "app/mail_delivery.h"
@@ -67,6 +68,7 @@
 #include "mail/templates.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/desks.h"
 
 namespace atiende::bench {
 namespace {
@@ -114,8 +116,9 @@ Status OpenEnv(Env& e, const std::string& backend, const std::string& where) {
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
   // In place: a copied temporary makes GCC 12 warn (maybe-uninitialized).
-  e.deps.reset(new Deps{*e.store, e.clock, e.throttle, DeskSettings{}, e.templates.get(),
-                        MailSettings{}, nullptr, nullptr});
+  e.deps.reset(
+      new Deps{*e.store, e.clock, e.throttle, nullptr, e.templates.get(), MailSettings{}, nullptr});
+  ATIENDE_RETURN_IF_ERROR(LoadDesks(*e.deps));
   const Principal admin{0, "bench", Role::kAdmin, std::nullopt};
   return PutDirectoryList(*e.deps, admin, kList,
                           {"mesa@cliente.example", "cc@cliente.example", "jefe@cliente.example"})
@@ -142,14 +145,14 @@ MailRequest Request(const Deps& d, int64_t n) {
       {{"list", kList},
        {"addresses", "mesa@cliente.example, cc@cliente.example, jefe@cliente.example"},
        {"sent_by", "bench"},
-       {"sent_at", LocalTime(d.clock.Now(), d.desk.time_zone)},
-       {"desk_time_zone", d.desk.time_zone}},
+       {"sent_at", LocalTime(d.clock.Now(), d.desks->For(kMainDesk).desk.time_zone)},
+       {"desk_time_zone", d.desks->For(kMainDesk).desk.time_zone}},
       "case:" + std::to_string(n / 4)};
 }
 
 // Queues `per_tx` mails in one Write(); `advance` moves the clock before each mail.
 Status QueueBatch(Env& e, int per_tx, Micros advance) {
-  return e.store->Write([&](WriteTx& tx) {
+  return e.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     for (int k = 0; k < per_tx; ++k) {
       if (advance.count() > 0) e.clock.Advance(advance);
       ATIENDE_ASSIGN_OR_RETURN(auto m, QueueMail(tx, *e.deps, Request(*e.deps, serial()++)));
@@ -338,7 +341,7 @@ void BM_DeliverAtiende(benchmark::State& state) {
     elapsed = Clock::now() - t0;
   }
   int64_t sent = 0;
-  (void)d.env->store->Read([&](ReadTx& tx) {
+  (void)d.env->store->Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"sent", "", 0, settings().deliver + 10}));
     sent = static_cast<int64_t>(ms.size());
     return Status::Ok();
@@ -363,10 +366,11 @@ void BM_DeliverTransport(benchmark::State& state) {
     return;
   }
   std::vector<std::pair<mail::Message, std::string>> mails;
-  (void)d.env->store->Read([&](ReadTx& tx) {
+  (void)d.env->store->Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto ms, tx.mail().List({"sent", "", 0, settings().deliver}));
     for (auto it = ms.rbegin(); it != ms.rend(); ++it) {
-      mail::Message m = OutboxMessage(*it, d.env->deps->mail);
+      mail::Message m =
+          OutboxMessage(*it, d.env->deps->mail, d.env->deps->desks->For(it->desk).desk);
       auto rendered = mail::Render(m);
       if (rendered.ok()) mails.emplace_back(std::move(m), std::move(rendered).value());
     }

@@ -39,6 +39,7 @@
 #include "app/customers.h"
 #include "core/text.h"
 #include "log/log.h"
+#include "testing/desks.h"
 #include "wiring.h"
 
 namespace atiende::bench {
@@ -141,7 +142,7 @@ int RankOf(const CustomerSearch& s, const std::string& code) {
 // fold alike), so a top hit with the same folded name is as good as the expected one.
 std::string FoldedNameOf(Deps& deps, const std::string& code) {
   std::string name;
-  (void)deps.store.Read([&](ReadTx& tx) {
+  (void)deps.store.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     auto c = tx.customers().GetByCode(code);
     if (c.ok()) name = text::FoldName(c->legal_name);
     return Status::Ok();
@@ -158,7 +159,7 @@ void BM_FirstFuzzySearch(benchmark::State& state) {
     auto rt = OpenRuntime();
     long before = RssKiB();
     state.ResumeTiming();
-    auto r = SearchCustomers(*rt->deps, typos.front().text, 20);
+    auto r = SearchCustomers(*rt->deps, atiende::testing::MainDesk(), typos.front().text, 20);
     benchmark::DoNotOptimize(r);
     state.PauseTiming();
     rss_mib = std::max(rss_mib, static_cast<double>(RssKiB() - before) / 1024.0);
@@ -177,7 +178,7 @@ void BM_Search(benchmark::State& state, const std::string& cls) {
   for (auto _ : state) {
     const Query& q = qs[i % qs.size()];
     auto t0 = std::chrono::steady_clock::now();
-    auto r = SearchCustomers(deps, q.text, 20);
+    auto r = SearchCustomers(deps, atiende::testing::MainDesk(), q.text, 20);
     auto t1 = std::chrono::steady_clock::now();
     us.push_back(std::chrono::duration<double, std::micro>(t1 - t0).count());
     if (!r.ok()) {
@@ -223,7 +224,7 @@ void BM_SearchMixed(benchmark::State& state) {
   // Threads start at different offsets so they do not ask the same thing together.
   size_t i = static_cast<size_t>(state.thread_index()) * qs.size() / 2;
   for (auto _ : state) {
-    auto r = SearchCustomers(deps, qs[i++ % qs.size()].text, 20);
+    auto r = SearchCustomers(deps, atiende::testing::MainDesk(), qs[i++ % qs.size()].text, 20);
     benchmark::DoNotOptimize(r);
   }
   state.SetItemsProcessed(state.iterations());
@@ -272,7 +273,8 @@ int main(int argc, char** argv) {
 
   auto rt = OpenRuntime();
   shared_runtime() = rt.get();
-  for (const auto& q : all_queries()) (void)SearchCustomers(*rt->deps, q.text, 20);  // warm-up
+  for (const auto& q : all_queries())
+    (void)SearchCustomers(*rt->deps, atiende::testing::MainDesk(), q.text, 20);  // warm-up
 
   const int rounds = settings().rounds;
   for (const auto& [cls, qs] : queries_by_class()) {

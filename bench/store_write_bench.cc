@@ -39,12 +39,14 @@
 #include <vector>
 
 #include "app/customers.h"
+#include "app/desks.h"
 #include "app/login_throttle.h"
 #include "core/time_format.h"
 #include "log/log.h"
 #include "mail/templates.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/desks.h"
 
 namespace atiende::bench {
 namespace {
@@ -115,7 +117,7 @@ Customer MakeCustomer(int64_t n, bool with_code) {
 
 int64_t CountCustomers() {
   int64_t n = 0;
-  (void)env()->store->Read([&](ReadTx& tx) {
+  (void)env()->store->Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(n, tx.customers().Count());
     return Status::Ok();
   });
@@ -218,8 +220,9 @@ Status OpenEnv(Env& e) {
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
   // In place: a copied temporary makes GCC 12 warn (maybe-uninitialized).
-  e.deps.reset(new Deps{*e.store, e.clock, e.throttle, DeskSettings{}, e.templates.get(),
-                        MailSettings{}, nullptr, nullptr});
+  e.deps.reset(
+      new Deps{*e.store, e.clock, e.throttle, nullptr, e.templates.get(), MailSettings{}, nullptr});
+  ATIENDE_RETURN_IF_ERROR(LoadDesks(*e.deps));
   // Codes given by CreateCustomerWithCode must not collide with an earlier run's.
   serial() = CountCustomers() * 10 + 1000000;
   return Status::Ok();

@@ -6,8 +6,10 @@
 #include <filesystem>
 #include <optional>
 
+#include "app/audit.h"
 #include "app/case_timers.h"
 #include "app/change_feed.h"
+#include "app/desks.h"
 #include "app/directory.h"
 #include "app/housekeeping.h"
 #include "app/mail_delivery.h"
@@ -15,6 +17,7 @@
 #include "core/sla.h"
 #include "core/time_format.h"
 #include "http/server.h"
+#include "json/desk_json.h"
 #include "log/log.h"
 #include "mail/file_transport.h"
 #include "mail/message.h"
@@ -63,7 +66,52 @@ std::string MessageIdHost(const Config& config) {
   return from.substr(from.find('@') + 1);
 }
 
-Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt}; }
+Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt, {}, ""}; }
+
+namespace {
+
+// The desk the installation's settings describe: what an upgraded
+// database's "main" desk becomes (migration 0008), and the settings of a
+// record whose desk the book has not loaded.
+Desk DeskFromSettings(const Config& config, const ProcedureSet* procedures) {
+  Desk d;
+  d.id = std::string(kMainDesk);
+  d.name = "Main desk";
+  d.time_zone = config.time_zone;
+  d.language = config.language;
+  d.business_hours = config.business_hours;
+  d.holidays_added = HolidayList(config);
+  std::sort(d.holidays_added.begin(), d.holidays_added.end());
+  d.holidays_added.erase(std::unique(d.holidays_added.begin(), d.holidays_added.end()),
+                         d.holidays_added.end());
+  d.autoclose_days = config.autoclose_days;
+  if (procedures) {
+    for (const auto& p : procedures->all()) d.procedures.push_back(p.id);
+  }
+  return d;
+}
+
+// The first start after the upgrade: the "main" desk takes the settings
+// the installation ran with (nothing renumbered, nothing moved).
+Status SettleMainDesk(Deps& deps, const Desk& from_settings) {
+  return deps.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
+    auto main = tx.desks().Get(kMainDesk);
+    if (!main.ok()) {
+      return main.status().code() == Status::Code::kNotFound ? Status::Ok() : main.status();
+    }
+    if (!main->from_settings) return Status::Ok();
+    Desk d = from_settings;
+    d.version = main->version + 1;
+    d.created_at = main->created_at;
+    d.updated_at = deps.clock.Now();
+    if (d.created_at == TimePoint{}) d.created_at = d.updated_at;
+    ATIENDE_RETURN_IF_ERROR(tx.desks().Update(d));
+    return Audit(tx, d.updated_at, SystemPrincipal(), "desk.settle", "desk", d.id, nullptr,
+                 json::ToJson(d));
+  });
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving) {
   auto rt = std::make_unique<Runtime>();
@@ -121,11 +169,10 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
     smtp.from_address = ParseMailFrom(config.mail_from);
     ATIENDE_ASSIGN_OR_RETURN(rt->transport, mail::SmtpTransport::Create(smtp));
   }
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto calendar,
-      BusinessCalendar::Parse(config.time_zone, config.business_hours, HolidayList(config)));
   ATIENDE_ASSIGN_OR_RETURN(auto procedures,
                            ProcedureSet::Load(*rt->templates, config.procedures_dir));
+  Desk from_settings = DeskFromSettings(config, procedures.get());
+  ATIENDE_ASSIGN_OR_RETURN(DeskRuntime fallback, BuildDeskRuntime(from_settings));
   // Built apart, not inside the aggregate below: GCC 12 warns of an
   // uninitialized string in the temporary when it inlines the whole of it.
   MailSettings mail;
@@ -136,15 +183,18 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
       .store = *rt->store,
       .clock = *rt->clock,
       .throttle = *rt->throttle,
-      .desk = {.time_zone = config.time_zone,
-               .language = config.language,
-               .autoclose_days = config.autoclose_days},
+      .desks = std::make_shared<DeskBook>(std::make_shared<const DeskRuntime>(std::move(fallback))),
       .templates = rt->templates.get(),
       .mail = std::move(mail),
-      .sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(std::move(calendar))),
       .procedures = std::move(procedures),
   });
-  ATIENDE_RETURN_IF_ERROR(SeedDirectory(*rt->deps, config.directory_file));
+  ATIENDE_RETURN_IF_ERROR(SettleMainDesk(*rt->deps, from_settings));
+  ATIENDE_RETURN_IF_ERROR(rt->deps->desks->Refresh(*rt->store));
+  // The known lists in every desk; the directory file fills the main desk's.
+  for (const auto& desk : rt->deps->desks->ids()) {
+    ATIENDE_RETURN_IF_ERROR(
+        SeedDirectory(*rt->deps, desk, desk == kMainDesk ? config.directory_file : ""));
+  }
   return rt;
 }
 

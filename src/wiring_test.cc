@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -20,13 +21,17 @@ TEST(BuildRuntime, DefaultsAreSpanishAndMessageIdsOnTheHostOfMailFrom) {
   auto rt = BuildRuntime(InTempDir(dir));
   ASSERT_TRUE(rt.ok()) << rt.status().ToString();
   const Deps& d = *(*rt)->deps;
-  EXPECT_EQ(d.desk.language, "es");
-  EXPECT_EQ(d.desk.time_zone, "America/Bogota");
-  EXPECT_EQ(d.desk.autoclose_days, 7);
+  // A fresh database's one desk, from the settings.
+  const Desk& main = d.desks->For(kMainDesk).desk;
+  EXPECT_TRUE(d.desks->Has(kMainDesk));
+  EXPECT_EQ(main.language, "es");
+  EXPECT_EQ(main.time_zone, "America/Bogota");
+  EXPECT_EQ(main.autoclose_days, 7);
+  EXPECT_FALSE(main.from_settings);
   EXPECT_EQ(d.mail.from, "Atiende <atiende@atiende.localhost>");
   EXPECT_EQ(d.mail.message_id_host, "atiende.localhost");
   EXPECT_EQ(d.mail.rate_cap_per_hour, 60);
-  EXPECT_NE(d.sla, nullptr);
+
   EXPECT_NE(d.procedures, nullptr);
 }
 
@@ -37,7 +42,7 @@ TEST(BuildRuntime, LanguageAndMessageIdHostComeFromTheSettings) {
   c.mail_from = "Mesa <mesa@desk.example.com>";
   auto rt = BuildRuntime(c);
   ASSERT_TRUE(rt.ok()) << rt.status().ToString();
-  EXPECT_EQ((*rt)->deps->desk.language, "en");
+  EXPECT_EQ((*rt)->deps->desks->For(kMainDesk).desk.language, "en");
   EXPECT_EQ((*rt)->deps->mail.message_id_host, "desk.example.com");
   rt->reset();
   c.message_id_host = "ids.example.org";

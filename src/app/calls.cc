@@ -4,6 +4,7 @@
 
 #include "app/audit.h"
 #include "app/customers.h"
+#include "app/desks.h"
 #include "app/mail_queue.h"
 #include "app/ticket_support.h"
 #include "json/customer_json.h"
@@ -21,6 +22,7 @@ std::string DefaultOutcome(const CallInput& in) {
 }
 
 Status QueueHandOff(WriteTx& tx, const Deps& d, const Interaction& call) {
+  const std::string& zone = d.desks->For(tx.scope().desk()).desk.time_zone;
   MailRequest m;
   m.event = "call.derived_assurance";
   m.to = {"assurance"};
@@ -30,8 +32,8 @@ Status QueueHandOff(WriteTx& tx, const Deps& d, const Interaction& call) {
             {"caller_email", call.caller.email},
             {"notes", call.notes},
             {"agent", call.agent},
-            {"call_at", LocalTime(call.started_at, d.desk.time_zone)},
-            {"desk_time_zone", d.desk.time_zone}};
+            {"call_at", LocalTime(call.started_at, zone)},
+            {"desk_time_zone", zone}};
   return QueueMail(tx, d, m).status();
 }
 
@@ -61,9 +63,13 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
   if (call.type == "service_info" && !call.customer_id) {
     return Status::InvalidArgument("is required for a service information call", "customer_id");
   }
+  DeskScope scope = ScopeOf(d, agent);
+  if (call.customer_id) {
+    ATIENDE_ASSIGN_OR_RETURN(scope, ScopeOfCustomer(d, agent, *call.customer_id));
+  }
   RecordedCall out;
   auto run = [&](bool hand_off) {
-    return d.store.Write([&](WriteTx& tx) {
+    return d.store.Write(scope, [&](WriteTx& tx) {
       Interaction c = call;
       RecordedCall r;
       if (c.customer_id) {
@@ -121,14 +127,15 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
   return out;
 }
 
-Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q_in) {
+Result<std::vector<Interaction>> ListCalls(Deps& d, const DeskScope& scope,
+                                           const InteractionQuery& q_in) {
   InteractionQuery q = q_in;
   q.limit = std::clamp(q.limit, 1, 500);
   if (auto n = ParseTicketNumber(q.ticket_number)) {
     q.ticket_number = FormatTicketNumber(n->series, n->n);
   }
   std::vector<Interaction> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     if (q.ticket_number.rfind(kSeriesItem, 0) == 0) {  // calls are kept under the request
       auto t = tx.tickets().Get(q.ticket_number);
       if (t.ok()) q.ticket_number = t->number;
@@ -147,7 +154,8 @@ Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t c
   ATIENDE_RETURN_IF_ERROR(NormalizeText(notes, "notes", kMaxNotesBytes, false));
   TimePoint now = d.clock.Now();
   Customer out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, ScopeOfCustomer(d, agent, customer_id));
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(customer_id));
     ATIENDE_RETURN_IF_ERROR(CheckCustomerVersion(before, expected_version));
     Customer after = before;
@@ -176,10 +184,11 @@ Result<Customer> UpdateContactsOnCall(Deps& d, const Principal& agent, int64_t c
   return out;
 }
 
-Result<std::vector<TimelineEntry>> CustomerTimeline(Deps& d, int64_t customer_id, int limit) {
+Result<std::vector<TimelineEntry>> CustomerTimeline(Deps& d, const DeskScope& scope,
+                                                    int64_t customer_id, int limit) {
   limit = std::clamp(limit, 1, 200);
   std::vector<TimelineEntry> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     ATIENDE_RETURN_IF_ERROR(tx.customers().Get(customer_id).status());
     InteractionQuery iq;
     iq.customer_id = customer_id;

@@ -49,7 +49,8 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in);
 
 // Calls, newest first. q.ticket_number may be in any case ("cs0000001"); a
 // requested item's (RITM) calls are those of its request.
-Result<std::vector<Interaction>> ListCalls(Deps& d, const InteractionQuery& q);
+Result<std::vector<Interaction>> ListCalls(Deps& d, const DeskScope& scope,
+                                           const InteractionQuery& q);
 
 // Replaces the company's contacts during a call (NM-8) and logs the call
 // (service_info / contacts_updated) with the customer change's audit row.
@@ -67,6 +68,7 @@ struct TimelineEntry {
   std::optional<Interaction> call;
   std::optional<Ticket> ticket;
 };
-Result<std::vector<TimelineEntry>> CustomerTimeline(Deps& d, int64_t customer_id, int limit);
+Result<std::vector<TimelineEntry>> CustomerTimeline(Deps& d, const DeskScope& scope,
+                                                    int64_t customer_id, int limit);
 
 }  // namespace atiende

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "app/mail_queue.h"
 #include "app/notices.h"
 #include "app/procedures.h"
@@ -27,7 +28,7 @@ std::string Field(const Case& c, const std::string& name) {
 // The variables of every case mail (mail::CaseEvent()).
 boost::json::object MailVars(const Case& c, const CaseFacts& f, const Deps& d,
                              const Principal& actor, TimePoint now) {
-  const std::string& zone = d.desk.time_zone;
+  const std::string& zone = d.desks->For(c.desk).desk.time_zone;
   const Notice* n = f.notice ? &*f.notice : nullptr;
   auto nv = [&](const std::string& notice_value, const std::string& field) {
     return n && !notice_value.empty() ? notice_value : Field(c, field);

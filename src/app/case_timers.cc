@@ -45,7 +45,7 @@ CaseTimers::~CaseTimers() { loop_.Stop(); }
 
 Status CaseTimers::FireBatch(int limit, int& fired) {
   fired = 0;
-  return deps_.store.Write([&](WriteTx& tx) -> Status {
+  return deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
     fired = 0;
     TimePoint now = deps_.clock.Now();
     ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kKind, owner_, now, kLease, limit));
@@ -63,7 +63,7 @@ Status CaseTimers::FireBatch(int limit, int& fired) {
 }
 
 void CaseTimers::PutAside(const Status& why) {
-  Status s = deps_.store.Write([&](WriteTx& tx) -> Status {
+  Status s = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
     TimePoint now = deps_.clock.Now();
     ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kKind, owner_, now, kLease, 1));
     if (items.empty()) return Status::Ok();
@@ -115,7 +115,7 @@ void CaseTimers::Start(std::chrono::milliseconds poll) {
     // Until the next timer falls due (real clock), at most `poll`.
     auto wait = poll;
     std::optional<TimePoint> next;
-    Status s = deps_.store.Read([&](ReadTx& tx) -> Status {
+    Status s = deps_.store.Read(DeskScope::All(), [&](ReadTx& tx) -> Status {
       ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kKind));
       return Status::Ok();
     });

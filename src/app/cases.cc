@@ -1,9 +1,11 @@
 #include "app/cases.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "app/audit.h"
 #include "app/case_effects.h"
+#include "app/desks.h"
 #include "app/procedures.h"
 #include "core/field.h"
 #include "core/sla.h"
@@ -34,9 +36,12 @@ const Procedure* FindProcedure(const Deps& d, std::string_view id) {
   return d.procedures ? d.procedures->Find(id) : nullptr;
 }
 
-CaseMoment Moment(const Deps& d, const Principal& actor, TimePoint now) {
-  return {now, actor.username.empty() ? "system" : actor.username, d.sla->calendar.LocalDate(now),
-          &d.sla->calendar};
+// Now, on the calendar of the case's desk (its date decides ZB-3's "not in
+// the past").
+CaseMoment Moment(const Deps& d, const std::string& desk, const Principal& actor, TimePoint now) {
+  const DeskRuntime& rt = d.desks->For(desk);  // lives as long as the book
+  return {now, actor.username.empty() ? "system" : actor.username, rt.calendar().LocalDate(now),
+          &rt.calendar()};
 }
 
 Result<CaseFacts> LoadFacts(ReadTx& tx, const Case& c) {
@@ -115,6 +120,14 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
   }
   if (customer_id <= 0) return Status::InvalidArgument("is required", "customer_id");
   ATIENDE_RETURN_IF_ERROR(NormalizeIntake(intake));
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, ScopeOfCustomer(d, actor, customer_id));
+  const Desk& desk = d.desks->For(scope.desk()).desk;
+  if (std::find(desk.procedures.begin(), desk.procedures.end(), p->id) == desk.procedures.end()) {
+    return Status::Conflict("desk " + desk.id + " does not run " + p->title + " (" + p->id +
+                            "); its procedures are set in the desk's settings")
+        .WithReason("procedure_not_in_desk")
+        .WithSubject(p->id);
+  }
   TimePoint now = d.clock.Now();
   OpenedCase out;
   auto attempt = [&](WriteTx& tx) -> Status {
@@ -129,7 +142,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
     if (open) {  // ZB-1: a second intake joins the open case
       Case before = *open;
       Case c = *open;
-      CaseEngine add(*p, fx, Moment(d, actor, now));
+      CaseEngine add(*p, fx, Moment(d, customer->desk, actor, now));
       add.AddIntake(c, intake);
       ATIENDE_RETURN_IF_ERROR(
           fx.LogCall(c, *customer, intake, "case_intake_added", intake.comment));
@@ -151,7 +164,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
     c.customer_id = customer_id;
     c.intake = intake;
     CaseFacts f{*customer, std::nullopt};
-    CaseEngine run(*p, fx, Moment(d, actor, now));
+    CaseEngine run(*p, fx, Moment(d, customer->desk, actor, now));
     ATIENDE_RETURN_IF_ERROR(run.Start(c, f));
     ATIENDE_RETURN_IF_ERROR(SaveCase(tx, nullptr, c, run, actor, now, "case.open"));
     ATIENDE_RETURN_IF_ERROR(fx.LogCall(c, f.customer, intake, "case_opened", intake.comment));
@@ -159,17 +172,17 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
     out.created = true;
     return Status::Ok();
   };
-  Status st = d.store.Write(attempt);
+  Status st = d.store.Write(scope, attempt);
   if (st.code() == Status::Code::kAlreadyExists && st.field() == "customer_id") {
-    st = d.store.Write(attempt);  // raced another intake (PostgreSQL): join its case
+    st = d.store.Write(scope, attempt);  // raced another intake (PostgreSQL): join its case
   }
   ATIENDE_RETURN_IF_ERROR(st);
   return out;
 }
 
-Result<CaseDetail> GetCase(Deps& d, std::string_view number) {
+Result<CaseDetail> GetCase(Deps& d, const DeskScope& scope, std::string_view number) {
   CaseDetail out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(Case c, LoadCase(tx, number));
     ATIENDE_ASSIGN_OR_RETURN(out, Detail(tx, d, std::move(c)));
     return Status::Ok();
@@ -182,7 +195,7 @@ Result<CaseDetail> SubmitCaseStep(Deps& d, const Principal& actor, std::string_v
   TimePoint now = d.clock.Now();
   answer.role = actor.role;
   CaseDetail out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(ScopeOf(d, actor), [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(Case before, LoadCase(tx, number));
     if (expected_version && *expected_version != before.version) {
       return Status::VersionConflict("case " + before.number + " is at version " +
@@ -195,7 +208,7 @@ Result<CaseDetail> SubmitCaseStep(Deps& d, const Principal& actor, std::string_v
     ATIENDE_ASSIGN_OR_RETURN(CaseFacts f, LoadFacts(tx, before));
     Case c = before;
     TxCaseEffects fx(tx, d, actor, now);
-    CaseEngine engine(*p, fx, Moment(d, actor, now));
+    CaseEngine engine(*p, fx, Moment(d, c.desk, actor, now));
     ATIENDE_RETURN_IF_ERROR(engine.Submit(c, f, answer));
     ATIENDE_RETURN_IF_ERROR(SaveCase(tx, &before, c, engine, actor, now, "case.step"));
     ATIENDE_ASSIGN_OR_RETURN(out, Detail(tx, d, std::move(c)));
@@ -204,9 +217,9 @@ Result<CaseDetail> SubmitCaseStep(Deps& d, const Principal& actor, std::string_v
   return out;
 }
 
-Result<std::vector<CaseDetail>> ListCases(Deps& d, const CaseQuery& q) {
+Result<std::vector<CaseDetail>> ListCases(Deps& d, const DeskScope& scope, const CaseQuery& q) {
   std::vector<CaseDetail> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(auto list, tx.cases().List(q));
     out.clear();
     for (auto& c : list) {
@@ -228,27 +241,30 @@ Status NotifyCasesOfNotice(WriteTx& tx, const Deps& d, const Principal& actor, c
     CaseFacts f{std::move(customer), n};
     Case c = before;
     TxCaseEffects fx(tx, d, actor, now);
-    CaseEngine engine(*p, fx, Moment(d, actor, now));
+    CaseEngine engine(*p, fx, Moment(d, c.desk, actor, now));
     ATIENDE_RETURN_IF_ERROR(engine.NoticeChanged(c, f));
     ATIENDE_RETURN_IF_ERROR(SaveCase(tx, &before, c, engine, actor, now, "case.notice"));
   }
   return Status::Ok();
 }
 
-Status FireCaseTimer(WriteTx& tx, const Deps& d, int64_t case_id, const std::string& timer,
+Status FireCaseTimer(WriteTx& any_desk, const Deps& d, int64_t case_id, const std::string& timer,
                      int64_t generation, bool& fired) {
   fired = false;
-  auto loaded = tx.cases().GetById(case_id);
+  auto loaded = any_desk.cases().GetById(case_id);
   if (!loaded.ok() && loaded.status().code() == Status::Code::kNotFound) return Status::Ok();
   ATIENDE_ASSIGN_OR_RETURN(Case before, std::move(loaded));
   const Procedure* p = FindProcedure(d, before.procedure);
   if (!p || before.state == CaseState::kClosed) return Status::Ok();
+  // The rest in the case's desk: its notice, numbers and mails are there.
+  std::unique_ptr<WriteTx> in_desk = any_desk.InDesk(before.desk);
+  WriteTx& tx = *in_desk;
   TimePoint now = d.clock.Now();
-  Principal system{0, "system", Role::kAdmin, std::nullopt};
+  Principal system{0, "system", Role::kAdmin, std::nullopt, {}, before.desk};
   ATIENDE_ASSIGN_OR_RETURN(CaseFacts f, LoadFacts(tx, before));
   Case c = before;
   TxCaseEffects fx(tx, d, system, now);
-  CaseEngine engine(*p, fx, Moment(d, system, now));
+  CaseEngine engine(*p, fx, Moment(d, c.desk, system, now));
   ATIENDE_RETURN_IF_ERROR(engine.FireTimer(c, f, timer, generation, fired));
   if (!fired) return Status::Ok();
   return SaveCase(tx, &before, c, engine, system, now, "case.timer");

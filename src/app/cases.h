@@ -42,7 +42,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
                             int64_t customer_id, CaseIntake intake);
 
 // By number (any case). kNotFound echoing the number.
-Result<CaseDetail> GetCase(Deps& d, std::string_view number);
+Result<CaseDetail> GetCase(Deps& d, const DeskScope& scope, std::string_view number);
 
 // Answers the current step (CaseEngine::Submit's errors; kConflict reason
 // "version_conflict" when expected_version is set and stale).
@@ -50,7 +50,7 @@ Result<CaseDetail> SubmitCaseStep(Deps& d, const Principal& actor, std::string_v
                                   StepAnswer answer, std::optional<int64_t> expected_version);
 
 // A queue. REQUIRES: q.limit 1..500.
-Result<std::vector<CaseDetail>> ListCases(Deps& d, const CaseQuery& q);
+Result<std::vector<CaseDetail>> ListCases(Deps& d, const DeskScope& scope, const CaseQuery& q);
 
 // The notice `n` changed (updated or closed) in the caller's transaction:
 // every open case following it moves (CaseEngine::NoticeChanged).

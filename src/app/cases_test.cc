@@ -16,6 +16,7 @@
 #include "core/sla.h"
 #include "store/postgres/pg_store.h"
 #include "store/postgres/pg_testing.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -53,11 +54,13 @@ class CasesTest : public ::testing::TestWithParam<Backend> {
   }
 
   std::unique_ptr<Deps> MakeDeps(Store& store) {
-    auto d = std::make_unique<Deps>(Deps{
-        store, env.clock, env.throttle, env.deps->desk, env.templates.get(), {}, nullptr, nullptr});
-    d->desk.time_zone = "America/Santiago";
-    d->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(
-        BusinessCalendar::Parse("America/Santiago", "mon-fri 09:00-18:00", {}).value()));
+    auto d = std::make_unique<Deps>(
+        Deps{store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr});
+    testing::SetMainDesk(*d, [](Desk& k) {
+      k.time_zone = "America/Santiago";
+      k.business_hours = "mon-fri 09:00-18:00";
+      testing::RunShippedProcedures(k);
+    });
     d->procedures = ProcedureSet::Load(*env.templates).value();
     d->mail.rate_cap_per_hour = 100000;
     return d;
@@ -97,16 +100,19 @@ class CasesTest : public ::testing::TestWithParam<Backend> {
   int MailsOf(const std::string& event) {
     int n = 0;
     EXPECT_TRUE(deps->store
-                    .Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List({"", "", 0, 500}));
-                      for (const auto& m : mails) n += m.event == event;
-                      return Status::Ok();
-                    })
+                    .Read(atiende::testing::MainDesk(),
+                          [&](ReadTx& tx) {
+                            ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List({"", "", 0, 500}));
+                            for (const auto& m : mails) n += m.event == event;
+                            return Status::Ok();
+                          })
                     .ok());
     return n;
   }
 
-  Case Get(const std::string& number) { return GetCase(*deps, number).value().c; }
+  Case Get(const std::string& number) {
+    return GetCase(*deps, atiende::testing::MainDesk(), number).value().c;
+  }
 };
 
 TEST_P(CasesTest, TheOverdueTimerFiresOnceAt72hThenEvery24h) {
@@ -209,6 +215,7 @@ steps:
   std::vector<Procedure> all = deps->procedures->all();
   all.push_back(*p);
   deps->procedures = ProcedureSet::Of(all);
+  testing::SetMainDesk(*deps, [](Desk& d) { d.procedures.push_back("callback"); });
   env.clock.Set(T("2026-11-27T20:00:00Z"));  // Friday 17:00 in Santiago: 1 h left that day
   auto opened = OpenCase(*deps, As(Role::kAgent, "agente"), "callback", Customer("4001"),
                          {"Ana", {"+56 9 1111 2222"}, ""});
@@ -226,7 +233,7 @@ TEST_P(CasesTest, AnIntakeForACustomerWithoutTheBlockWritesNothing) {
   EXPECT_EQ(opened.status().code(), Code::kConflict);
   EXPECT_EQ(opened.status().reason(), "block_required");
   CaseQuery q;
-  EXPECT_TRUE(ListCases(*deps, q).value().empty());
+  EXPECT_TRUE(ListCases(*deps, atiende::testing::MainDesk(), q).value().empty());
   EXPECT_EQ(MailsOf("case.zb_intake"), 0);
 }
 

@@ -38,6 +38,12 @@ void ChangeFeed::Start() {
 void ChangeFeed::Stop() { loop_.Stop(); }
 
 bool ChangeFeed::Visible(const Principal& who, const Change& c) {
+  // Another desk's change is never told; installation-wide rows (desks,
+  // users: desk "") and the clock only to whom the role below allows.
+  if (!c.desk.empty() && !who.desk.empty() && c.desk != who.desk) return false;
+  if (!c.desk.empty() && who.desk.empty() && !(who.role == Role::kAdmin && who.desks.empty())) {
+    return false;
+  }
   switch (who.role) {
     case Role::kAdmin:
       return true;
@@ -55,7 +61,7 @@ bool ChangeFeed::Visible(const Principal& who, const Change& c) {
 
 Status ChangeFeed::Anchor() {
   int64_t last = 0;
-  ATIENDE_RETURN_IF_ERROR(store_.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(store_.Read(DeskScope::All(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
     return Status::Ok();
   }));
@@ -153,7 +159,7 @@ std::chrono::milliseconds ChangeFeed::Round() {
     }
   }
   std::vector<Change> rows;
-  Status st = store_.Read([&](ReadTx& tx) {
+  Status st = store_.Read(DeskScope::All(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().ListChanges(floor_, kBatch));
     return Status::Ok();
   });

@@ -12,6 +12,7 @@
 
 #include "store/postgres/pg_store.h"
 #include "store/postgres/pg_testing.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -25,7 +26,7 @@ struct Backend {
 };
 
 Principal Who(Role r, int64_t user_id, std::optional<int64_t> customer = std::nullopt) {
-  return Principal{user_id, "u" + std::to_string(user_id), r, customer};
+  return Principal{user_id, "u" + std::to_string(user_id), r, customer, {"main"}, "main"};
 }
 
 ChangeFeedOptions Fast() {
@@ -68,7 +69,7 @@ class ChangeFeedTest : public ::testing::TestWithParam<Backend> {
   }
 
   void Append(const std::string& entity, const std::string& id, const std::string& action) {
-    Status st = store->Write([&](WriteTx& tx) {
+    Status st = store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
       return tx.audit().Append({0, env.clock.Now(), "ana", action, entity, id, "", ""});
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -186,7 +187,7 @@ TEST(ChangeFeedPostgres, AChangeCommittedAfterALargerIdIsStillHeard) {
   std::promise<void> appended, release;
   auto released = release.get_future().share();
   std::thread slow([&] {
-    Status st = pg->Write([&](WriteTx& tx) {
+    Status st = pg->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
       ATIENDE_RETURN_IF_ERROR(tx.audit().Append(
           {0, env.clock.Now(), "ana", "ticket.open", "ticket", "CS-SLOW", "", ""}));
       appended.set_value();
@@ -196,7 +197,7 @@ TEST(ChangeFeedPostgres, AChangeCommittedAfterALargerIdIsStillHeard) {
     EXPECT_TRUE(st.ok()) << st.ToString();
   });
   appended.get_future().wait();
-  ASSERT_TRUE(pg->Write([&](WriteTx& tx) {
+  ASSERT_TRUE(pg->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
                   return tx.audit().Append(
                       {0, env.clock.Now(), "ana", "ticket.open", "ticket", "CS-FAST", "", ""});
                 }).ok());

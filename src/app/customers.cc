@@ -1,6 +1,7 @@
 #include "app/customers.h"
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "app/ticket_support.h"
 #include "core/text.h"
 #include "json/customer_json.h"
@@ -11,7 +12,9 @@ Result<Customer> CreateCustomer(Deps& d, const Principal& actor, Customer in) {
   ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(in));
   ATIENDE_RETURN_IF_ERROR(CheckServiceIds(in));
   in.created_at = in.updated_at = d.clock.Now();
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, DeskToWrite(d, actor, in.desk));
+  in.desk = scope.desk();
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
     ATIENDE_RETURN_IF_ERROR(tx.customers().Insert(in));
     return Audit(tx, in.created_at, actor, "customer.create", "customer", std::to_string(in.id),
                  nullptr, json::ToJson(in));
@@ -30,11 +33,17 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
                                 std::optional<int64_t> expected_version,
                                 const std::function<Status(Customer&)>& change) {
   Customer out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, ScopeOfCustomer(d, actor, id));
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id));
     ATIENDE_RETURN_IF_ERROR(CheckCustomerVersion(before, expected_version));
     Customer after = before;
     ATIENDE_RETURN_IF_ERROR(change(after));
+    if (after.desk != before.desk) {
+      return Status::InvalidArgument("a customer stays in the desk it was created in (" +
+                                         before.desk + "); create it in the other desk instead",
+                                     "desk");
+    }
     ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(after));
     if (after.services != before.services) ATIENDE_RETURN_IF_ERROR(CheckServiceIds(after));
     after.id = before.id;
@@ -56,7 +65,7 @@ Result<Customer> UpdateCustomer(Deps& d, const Principal& actor, int64_t id,
 }
 
 Status DeleteCustomer(Deps& d, const Principal& actor, int64_t id) {
-  return d.store.Write([&](WriteTx& tx) {
+  return d.store.Write(ScopeOf(d, actor), [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(id));
     ATIENDE_RETURN_IF_ERROR(tx.customers().Delete(id));
     return Audit(tx, d.clock.Now(), actor, "customer.delete", "customer", std::to_string(id),
@@ -69,19 +78,20 @@ Result<Customer> GetCustomer(Deps& d, const Principal& who, int64_t id) {
     return Status::NotFound("no customer with id " + std::to_string(id));
   }
   Result<Customer> out = Status::NotFound("");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(ScopeOf(d, who), [&](ReadTx& tx) {
     out = tx.customers().Get(id);
     return out.status();
   }));
   return out;
 }
 
-Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit) {
+Result<CustomerSearch> SearchCustomers(Deps& d, const DeskScope& scope, std::string_view text,
+                                       int limit) {
   if (text.size() > 200) return Status::InvalidArgument("must be at most 200 bytes", "q");
   if (!text::IsValidUtf8(text)) return Status::InvalidArgument("is not valid UTF-8", "q");
   CustomerSearch out;
   CustomerQuery q{std::string(text), std::clamp(limit, 1, 100)};
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.customers().Search(q));
     for (auto& h : hits) out.hits.emplace_back(std::move(h.customer), h.score);
     return Status::Ok();
@@ -90,20 +100,21 @@ Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit
   return out;
 }
 
-Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit) {
+Result<std::vector<Customer>> ListCustomers(Deps& d, const DeskScope& scope, int64_t after_id,
+                                            int limit) {
   std::vector<Customer> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.customers().List(after_id, std::clamp(limit, 1, 500)));
     return Status::Ok();
   }));
   return out;
 }
 
-Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, int64_t id) {
+Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, const DeskScope& scope, int64_t id) {
   std::vector<AuditEntry> entries;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(entries, tx.audit().List("customer", std::to_string(id), 200));
-    return entries.empty() ? tx.customers().Get(id).status() : Status::Ok();
+    return tx.customers().Get(id).status();  // another desk's customer: not found
   }));
   return entries;
 }

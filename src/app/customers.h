@@ -40,13 +40,15 @@ struct CustomerSearch {
   bool derive_to_assurance = false;  // NM-3: no customer matches; the call goes to Assurance
 };
 // kInvalidArgument when the text is longer than 200 bytes or not UTF-8.
-Result<CustomerSearch> SearchCustomers(Deps& d, std::string_view text, int limit);
+Result<CustomerSearch> SearchCustomers(Deps& d, const DeskScope& scope, std::string_view text,
+                                       int limit);
 
 // Customers with id > after_id in id order, at most limit (1..500).
-Result<std::vector<Customer>> ListCustomers(Deps& d, int64_t after_id, int limit);
+Result<std::vector<Customer>> ListCustomers(Deps& d, const DeskScope& scope, int64_t after_id,
+                                            int limit);
 
 // The customer's audit rows (G-1), newest first, at most 200. A deleted
 // customer keeps its history; an id never used has none: kNotFound.
-Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, int64_t id);
+Result<std::vector<AuditEntry>> CustomerHistory(Deps& d, const DeskScope& scope, int64_t id);
 
 }  // namespace atiende

@@ -1,5 +1,6 @@
-// Deps: what every use case needs — the store, the clock and the desk's
-// settings. Built once by the composition root (src/wiring.cc).
+// Deps: what every use case needs — the store, the clock, the desks'
+// settings (app/desks.h) and the mail settings. Built once by the composition
+// root (src/wiring.cc).
 // Thread-safety: the referenced objects are thread-safe; Deps is read-only.
 #pragma once
 
@@ -12,18 +13,12 @@
 
 namespace atiende {
 
+class DeskBook;
 class LoginThrottle;
 class ProcedureSet;
-struct SlaPolicy;
 namespace mail {
 class TemplateSet;
 }
-
-struct DeskSettings {
-  std::string time_zone = "America/Bogota";  // IANA name; default America/Bogota
-  std::string language = "es";               // language of mails and console; default es
-  int autoclose_days = 7;  // resolved tickets close on their own after this many days (NM-10)
-};
 
 struct MailSettings {
   std::string from = "Atiende <atiende@atiende.localhost>";  // From: of every mail
@@ -37,12 +32,11 @@ struct Deps {
   Store& store;
   Clock& clock;
   LoginThrottle& throttle;
-  DeskSettings desk;
+  // Every desk's settings, calendar and SLA policy (NM-4), by desk id; set
+  // by the composition root.
+  std::shared_ptr<DeskBook> desks;
   const mail::TemplateSet* templates = nullptr;  // set by the composition root
   MailSettings mail;
-  // SLA targets on the desk's business calendar (NM-4); set by the composition
-  // root. Its calendar's zone is desk.time_zone.
-  std::shared_ptr<const SlaPolicy> sla;
   // The procedures cases run (procedures/*.yaml); set by the composition root.
   std::shared_ptr<const ProcedureSet> procedures;
 };

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "app/mail_queue.h"
 #include "json/strings_json.h"
 #include "mail/message.h"
@@ -37,9 +38,9 @@ Status CheckAddresses(const std::vector<std::string>& addresses) {
 }
 }  // namespace
 
-Result<std::vector<DirectoryList>> ListDirectory(Deps& d) {
+Result<std::vector<DirectoryList>> ListDirectory(Deps& d, const DeskScope& scope) {
   std::vector<DirectoryList> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.directory().List());
     return Status::Ok();
   }));
@@ -53,7 +54,8 @@ Result<DirectoryList> PutDirectoryList(Deps& d, const Principal& actor, const st
   }
   ATIENDE_RETURN_IF_ERROR(CheckAddresses(addresses));
   DirectoryList l{name, addresses, d.clock.Now()};
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, DeskToWrite(d, actor, ""));
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
     auto before = tx.directory().Get(name);
     ATIENDE_RETURN_IF_ERROR(tx.directory().Put(l));
     boost::json::value b = nullptr;
@@ -64,7 +66,7 @@ Result<DirectoryList> PutDirectoryList(Deps& d, const Principal& actor, const st
   return l;
 }
 
-Status SeedDirectory(Deps& d, const std::string& file) {
+Status SeedDirectory(Deps& d, std::string_view desk, const std::string& file) {
   std::map<std::string, std::vector<std::string>> seed;
   if (!file.empty()) {
     try {
@@ -87,7 +89,7 @@ Status SeedDirectory(Deps& d, const std::string& file) {
   }
   for (const auto& name : KnownLists()) seed.try_emplace(name);
   TimePoint now = d.clock.Now();
-  return d.store.Write([&](WriteTx& tx) {
+  return d.store.Write(DeskScope::Of(std::string(desk)), [&](WriteTx& tx) {
     for (const auto& [name, addresses] : seed) {
       auto existing = tx.directory().Get(name);
       if (existing.ok() && (!existing->addresses.empty() || addresses.empty())) continue;
@@ -100,8 +102,10 @@ Status SeedDirectory(Deps& d, const std::string& file) {
 Result<OutboxMail> SendDirectoryTest(Deps& d, const Principal& actor, const std::string& name,
                                      const std::vector<std::string>& cc) {
   OutboxMail out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, DeskToWrite(d, actor, ""));
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(DirectoryList l, tx.directory().Get(name));
+    const std::string& zone = d.desks->For(l.desk).desk.time_zone;
     std::string addresses;
     for (const auto& a : l.addresses) addresses += (addresses.empty() ? "" : ", ") + a;
     MailRequest r{"directory.test",
@@ -111,8 +115,8 @@ Result<OutboxMail> SendDirectoryTest(Deps& d, const Principal& actor, const std:
                   {{"list", name},
                    {"addresses", addresses},
                    {"sent_by", actor.username},
-                   {"sent_at", LocalTime(d.clock.Now(), d.desk.time_zone)},
-                   {"desk_time_zone", d.desk.time_zone}},
+                   {"sent_at", LocalTime(d.clock.Now(), zone)},
+                   {"desk_time_zone", zone}},
                   "directory:" + name};
     ATIENDE_ASSIGN_OR_RETURN(out, QueueMail(tx, d, r));
     return Audit(tx, d.clock.Now(), actor, "directory.test", "directory", name, nullptr,

@@ -3,7 +3,7 @@
 namespace atiende {
 
 Result<Health> CheckHealth(Deps& d) {
-  Status s = d.store.Read([](ReadTx&) { return Status::Ok(); });
+  Status s = d.store.Read(DeskScope::All(), [](ReadTx&) { return Status::Ok(); });
   if (!s.ok()) return Status::Unavailable("database: " + s.message());
   return Health{std::string(d.store.backend())};
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "app/ticket_support.h"
 #include "core/customer.h"
 #include "import/table.h"
@@ -201,7 +202,8 @@ Result<ImportReport> ImportCustomers(Deps& d, const Principal& actor, std::strin
   report.dry_run = options.dry_run;
   report.rows = static_cast<int>(table.rows.size());
   TimePoint now = d.clock.Now();
-  Status s = d.store.Write([&](WriteTx& tx) {
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, DeskToWrite(d, actor, options.desk));
+  Status s = d.store.Write(scope, [&](WriteTx& tx) {
     report.created = report.updated = report.unchanged = 0;
     report.rejected.clear();
     for (size_t r = 0; r < table.rows.size(); ++r) {

@@ -37,6 +37,9 @@ struct ImportReport {
 struct ImportOptions {
   bool dry_run = false;  // report what would change, change nothing
   bool strict = false;   // any rejected row → nothing is imported (kInvalidArgument)
+  // The desk the customers belong to (app/desks.h DeskToWrite): the actor's
+  // when empty, or the installation's only desk.
+  std::string desk{};
 };
 
 // Errors, with the database unchanged: kInvalidArgument for a file that cannot

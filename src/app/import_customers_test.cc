@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/customers.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -22,10 +23,11 @@ const char kSeed[] =
 int64_t Count(testing::TestEnv& env) {
   int64_t n = -1;
   EXPECT_TRUE(env.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(n, tx.customers().Count());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(n, tx.customers().Count());
+                           return Status::Ok();
+                         })
                   .ok());
   return n;
 }
@@ -40,7 +42,7 @@ TEST(ImportCustomers, SeedTableThenReimportIsUnchanged) {
   auto again = ImportCustomers(*env.deps, Admin(), kSeed, {}).value();
   EXPECT_EQ(again.unchanged, 5);
   EXPECT_EQ(again.created + again.updated, 0);
-  auto hits = SearchCustomers(*env.deps, "colpatria", 5).value();
+  auto hits = SearchCustomers(*env.deps, atiende::testing::MainDesk(), "colpatria", 5).value();
   ASSERT_FALSE(hits.hits.empty());
   const Customer& c = hits.hits[0].first;
   EXPECT_EQ(c.group, "GRUPO COLPATRIA");
@@ -56,19 +58,24 @@ TEST(ImportCustomers, ChangedRowIsAnUpdateWithAudit) {
   auto r = ImportCustomers(*env.deps, Admin(), changed, {}).value();
   EXPECT_EQ(r.updated, 1);
   EXPECT_EQ(r.unchanged, 4);
-  auto c = SearchCustomers(*env.deps, "colpatria", 1).value().hits.at(0).first;
+  auto c = SearchCustomers(*env.deps, atiende::testing::MainDesk(), "colpatria", 1)
+               .value()
+               .hits.at(0)
+               .first;
   EXPECT_EQ(c.technology, "SDWAN con Out Vipt");
   EXPECT_EQ(c.version, 2);
-  ASSERT_TRUE(env.store
-                  ->Read([&](ReadTx& tx) {
-                    auto audit = tx.audit().List("customer", std::to_string(c.id), 10).value();
-                    EXPECT_EQ(audit.size(), 2u);
-                    EXPECT_EQ(audit.front().action, "customer.update");
-                    EXPECT_NE(audit.front().before.find("Legacy con Out"), std::string::npos);
-                    EXPECT_NE(audit.front().after.find("SDWAN con Out Vipt"), std::string::npos);
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      env.store
+          ->Read(atiende::testing::MainDesk(),
+                 [&](ReadTx& tx) {
+                   auto audit = tx.audit().List("customer", std::to_string(c.id), 10).value();
+                   EXPECT_EQ(audit.size(), 2u);
+                   EXPECT_EQ(audit.front().action, "customer.update");
+                   EXPECT_NE(audit.front().before.find("Legacy con Out"), std::string::npos);
+                   EXPECT_NE(audit.front().after.find("SDWAN con Out Vipt"), std::string::npos);
+                   return Status::Ok();
+                 })
+          .ok());
 }
 
 TEST(ImportCustomers, RejectedRowsNameTheirRowAndReason) {
@@ -126,14 +133,15 @@ TEST(ImportCustomers, OptionalColumnsFillTheRecord) {
       "100234\tAgrícola Los Robles Ltda.\t76.123.456-7\tMetropolitana\tgranel\tZB\tS-1\tC-7\n";
   ASSERT_TRUE(ImportCustomers(*env.deps, Admin(), tsv, {}).ok());
   ASSERT_TRUE(env.store
-                  ->Read([&](ReadTx& tx) {
-                    auto c = tx.customers().GetByCode("100234").value();
-                    EXPECT_EQ(c.blocks, std::vector<std::string>{"ZB"});
-                    EXPECT_EQ(c.segment, "granel");
-                    EXPECT_EQ(c.region, "Metropolitana");
-                    EXPECT_EQ(c.services.at(0).circuit, "C-7");
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           auto c = tx.customers().GetByCode("100234").value();
+                           EXPECT_EQ(c.blocks, std::vector<std::string>{"ZB"});
+                           EXPECT_EQ(c.segment, "granel");
+                           EXPECT_EQ(c.region, "Metropolitana");
+                           EXPECT_EQ(c.services.at(0).circuit, "C-7");
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -149,10 +157,11 @@ TEST(ImportCustomers, ARowsServiceUpdatesItsMatchAmongSeveral) {
   auto services = [&] {
     std::vector<CustomerService> out;
     EXPECT_TRUE(env.store
-                    ->Read([&](ReadTx& tx) {
-                      out = tx.customers().GetByCode("200").value().services;
-                      return Status::Ok();
-                    })
+                    ->Read(atiende::testing::MainDesk(),
+                           [&](ReadTx& tx) {
+                             out = tx.customers().GetByCode("200").value().services;
+                             return Status::Ok();
+                           })
                     .ok());
     return out;
   };
@@ -161,7 +170,10 @@ TEST(ImportCustomers, ARowsServiceUpdatesItsMatchAmongSeveral) {
       ImportCustomers(*env.deps, Admin(), head + "200\tVarios Servicios S.A.\tS-2\tC-2\n", {})
           .ok());
   EXPECT_EQ(services(), (std::vector<CustomerService>{{"S-2", "C-2", ""}}));
-  int64_t id = SearchCustomers(*env.deps, "varios servicios", 1).value().hits.at(0).first.id;
+  int64_t id = SearchCustomers(*env.deps, atiende::testing::MainDesk(), "varios servicios", 1)
+                   .value()
+                   .hits.at(0)
+                   .first.id;
   ASSERT_TRUE(UpdateCustomer(*env.deps, Admin(), id, std::nullopt, [](Customer& c) {
                 c.services.push_back({"S-3", "C-3", "Sede norte"});
                 return Status::Ok();

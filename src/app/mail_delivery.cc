@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "log/log.h"
 #include "mail/message.h"
 
@@ -29,7 +30,7 @@ int MailDelivery::RunOnce() {
     // so a crash can repeat at most the one mail in flight.
     std::vector<std::pair<WorkItem, OutboxMail>> batch;
     int claimed = 0;
-    Status s = deps_.store.Write([&](WriteTx& tx) {
+    Status s = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
       batch.clear();
       TimePoint now = deps_.clock.Now();
       ATIENDE_ASSIGN_OR_RETURN(
@@ -68,7 +69,7 @@ int MailDelivery::RunOnce() {
 void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch, size_t from) {
   // Shutting down: the mails claimed but not tried go back to the queue now,
   // rather than waiting for their lease to run out.
-  Status s = deps_.store.Write([&](WriteTx& tx) {
+  Status s = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
     TimePoint now = deps_.clock.Now();
     for (size_t i = from; i < batch.size(); ++i) {
       auto& [item, m] = batch[i];
@@ -84,7 +85,7 @@ void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch,
 }
 
 void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
-  mail::Message msg = OutboxMessage(m, deps_.mail);
+  mail::Message msg = OutboxMessage(m, deps_.mail, deps_.desks->For(m.desk).desk);
   auto rendered = mail::Render(msg);
   Status sent = rendered.ok() ? transport_.Send(msg, *rendered) : rendered.status();
 
@@ -101,7 +102,7 @@ void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
     m.status = retry ? "queued" : "failed";
   }
   Micros backoff = deps_.mail.first_retry * (1LL << std::min(m.attempts - 1, 16));
-  Status done = deps_.store.Write([&](WriteTx& tx) {
+  Status done = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
     ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
     return retry ? tx.work().Release(item.id, owner_, now + backoff)
                  : tx.work().Complete(item.id, owner_, now);
@@ -123,7 +124,7 @@ void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
 void MailDelivery::Start(std::chrono::milliseconds poll) {
   loop_.Start([this, poll] {
     std::optional<TimePoint> next;
-    Status s = deps_.store.Read([&](ReadTx& tx) {
+    Status s = deps_.store.Read(DeskScope::All(), [&](ReadTx& tx) {
       ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kDeliveryKind));
       return Status::Ok();
     });
@@ -140,9 +141,10 @@ mail::Address ParseAddress(const std::string& s) {
   return {name, s.substr(lt + 1, gt - lt - 1)};
 }
 
-mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings) {
+mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings, const Desk& desk) {
   mail::Message msg;
-  msg.from = ParseAddress(settings.from);
+  msg.from = ParseAddress(desk.mail_from.empty() ? settings.from : desk.mail_from);
+  if (!desk.reply_to.empty()) msg.reply_to = ParseAddress(desk.reply_to);
   for (const auto& a : m.to) msg.to.push_back({"", a});
   for (const auto& a : m.cc) msg.cc.push_back({"", a});
   msg.subject = m.subject;
@@ -162,7 +164,7 @@ mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings) {
 }
 
 Status RetryMail(Deps& d, const Principal& actor, int64_t id) {
-  return d.store.Write([&](WriteTx& tx) {
+  return d.store.Write(ScopeOf(d, actor), [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(OutboxMail m, tx.mail().Get(id));
     if (m.status != "failed") {
       return Status::Conflict("mail " + std::to_string(id) + " is " + m.status +

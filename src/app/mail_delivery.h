@@ -17,6 +17,7 @@
 
 #include "app/background_loop.h"
 #include "app/deps.h"
+#include "core/desk.h"
 #include "mail/message.h"
 #include "mail/transport.h"
 
@@ -51,7 +52,7 @@ class MailDelivery {
 // "Atiende <atiende@host>" → {"Atiende", "atiende@host"}; a bare address → {"", address}.
 mail::Address ParseAddress(const std::string& s);
 // The message of an outbox row, as delivered (and as GET /api/v1/mail/{id}/raw shows it).
-mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings);
+mail::Message OutboxMessage(const OutboxMail& m, const MailSettings& settings, const Desk& desk);
 
 // Schedules a failed mail again (POST /api/v1/mail/{id}/retry). kConflict
 // unless the mail is "failed".

@@ -8,6 +8,7 @@
 
 #include "app/directory.h"
 #include "app/mail_queue.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -30,22 +31,26 @@ class SlowTransport final : public mail::Transport {
 TEST(MailDelivery, StopDuringABacklogReturnsAtOnceAndRequeuesWhatItDidNotTry) {
   testing::TestEnv env;
   ASSERT_TRUE(env.store
-                  ->Write([&](WriteTx& tx) {
-                    for (int i = 0; i < 200; ++i) {
-                      MailRequest r{"directory.test",
-                                    "",
-                                    {"a" + std::to_string(i) + "@x.example"},
-                                    {},
-                                    {{"list", "x"},
-                                     {"addresses", "y"},
-                                     {"sent_by", "z"},
-                                     {"sent_at", "t"},
-                                     {"desk_time_zone", "America/Bogota"}},
-                                    ""};
-                      ATIENDE_RETURN_IF_ERROR(QueueMail(tx, *env.deps, r).status());
-                    }
-                    return Status::Ok();
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            for (int i = 0; i < 200; ++i) {
+                              // Appended, not "a" + …: GCC 12 warns of that (bug 105651).
+                              std::string to = "a";
+                              to += std::to_string(i) + "@x.example";
+                              MailRequest r{"directory.test",
+                                            "",
+                                            {to},
+                                            {},
+                                            {{"list", "x"},
+                                             {"addresses", "y"},
+                                             {"sent_by", "z"},
+                                             {"sent_at", "t"},
+                                             {"desk_time_zone", "America/Bogota"}},
+                                            ""};
+                              ATIENDE_RETURN_IF_ERROR(QueueMail(tx, *env.deps, r).status());
+                            }
+                            return Status::Ok();
+                          })
                   .ok());
   SlowTransport transport;
   MailDelivery delivery(*env.deps, transport, "test-node");
@@ -56,15 +61,16 @@ TEST(MailDelivery, StopDuringABacklogReturnsAtOnceAndRequeuesWhatItDidNotTry) {
   delivery.Stop();
   int sent = 0, queued = 0, other = 0;
   ASSERT_TRUE(env.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List({"", "", 0, 500}));
-                    for (const auto& m : mails) {
-                      (m.status == "sent" || m.status == "kept" ? sent
-                       : m.status == "queued"                   ? queued
-                                                                : other)++;
-                    }
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List({"", "", 0, 500}));
+                           for (const auto& m : mails) {
+                             (m.status == "sent" || m.status == "kept" ? sent
+                              : m.status == "queued"                   ? queued
+                                                                       : other)++;
+                           }
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_EQ(sent, transport.sent.load());
   EXPECT_EQ(sent + queued, 200);

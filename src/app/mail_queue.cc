@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "app/desks.h"
 #include "mail/message.h"
 #include "mail/templates.h"
 
@@ -68,7 +69,10 @@ Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
   if (!d.templates) return Status::Internal("mail templates are not loaded");
   OutboxMail m;
   m.event = r.event;
-  m.lang = r.lang.empty() ? d.desk.language : r.lang;
+  // The desk's mail: the transaction's desk (a case's, a ticket's).
+  const Desk& desk = d.desks->For(tx.scope().desk()).desk;
+  m.desk = tx.scope().desk();
+  m.lang = r.lang.empty() ? desk.language : r.lang;
   std::set<std::string> direct;
   ATIENDE_ASSIGN_OR_RETURN(m.to, Expand(tx, r.to, "to", direct));
   ATIENDE_ASSIGN_OR_RETURN(m.cc, Expand(tx, r.cc, "cc", direct));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/directory.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -24,7 +25,7 @@ class MailQueueTest : public ::testing::Test {
 
   Result<OutboxMail> Queue(MailRequest r) {
     Result<OutboxMail> out = Status::Internal("");
-    Status s = env.store->Write([&](WriteTx& tx) {
+    Status s = env.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
       out = QueueMail(tx, *env.deps, r);
       return out.status();
     });
@@ -57,10 +58,11 @@ TEST_F(MailQueueTest, ListsExpandAndAnAddressGetsOneCopy) {
   EXPECT_EQ(m->status, "queued");
   EXPECT_EQ(m->subject, "Prueba de la lista x en Atiende");
   ASSERT_TRUE(env.store
-                  ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.work().NextDue("mail.deliver").value(), env.clock.Now());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           EXPECT_EQ(tx.work().NextDue("mail.deliver").value(), env.clock.Now());
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -70,25 +72,27 @@ TEST_F(MailQueueTest, BadRecipientsFailTheChange) {
   EXPECT_EQ(Queue(Test({"mesa_clientes"}, {"not an address@"})).status().field(), "cc");
   EXPECT_EQ(Queue(Test({})).status().field(), "to");
   ASSERT_TRUE(env.store
-                  ->Read([](ReadTx& tx) {
-                    EXPECT_TRUE(tx.mail().List({}).value().empty());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [](ReadTx& tx) {
+                           EXPECT_TRUE(tx.mail().List({}).value().empty());
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
 TEST_F(MailQueueTest, ARolledBackChangeLeavesNoMail) {
-  Status s = env.store->Write([&](WriteTx& tx) {
+  Status s = env.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     ATIENDE_RETURN_IF_ERROR(QueueMail(tx, *env.deps, Test({"mesa_clientes"})).status());
     return Status::Conflict("the change failed after queueing");
   });
   EXPECT_FALSE(s.ok());
   ASSERT_TRUE(env.store
-                  ->Read([](ReadTx& tx) {
-                    EXPECT_TRUE(tx.mail().List({}).value().empty());
-                    EXPECT_FALSE(tx.work().NextDue("mail.deliver").value().has_value());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [](ReadTx& tx) {
+                           EXPECT_TRUE(tx.mail().List({}).value().empty());
+                           EXPECT_FALSE(tx.work().NextDue("mail.deliver").value().has_value());
+                           return Status::Ok();
+                         })
                   .ok());
 }
 

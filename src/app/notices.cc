@@ -5,6 +5,7 @@
 
 #include "app/audit.h"
 #include "app/cases.h"
+#include "app/desks.h"
 #include "core/field.h"
 #include "core/sla.h"
 #include "json/notice_json.h"
@@ -28,11 +29,13 @@ Result<Notice> LoadNotice(ReadTx& tx, std::string_view number) {
   return n;
 }
 
-// ZB-3 in the desk's time zone.
-Status CheckNotPast(const Deps& d, const std::string& visit_day, TimePoint now) {
-  Status s = CheckVisitDayNotPast(visit_day, d.sla->calendar.LocalDate(now));
+// ZB-3 in the notice's desk's time zone.
+Status CheckNotPast(const Deps& d, const std::string& desk, const std::string& visit_day,
+                    TimePoint now) {
+  const BusinessCalendar& calendar = d.desks->For(desk).calendar();
+  Status s = CheckVisitDayNotPast(visit_day, calendar.LocalDate(now));
   if (s.ok()) return s;
-  return Status::InvalidArgument(s.message() + " in " + d.sla->calendar.time_zone(), s.field());
+  return Status::InvalidArgument(s.message() + " in " + calendar.time_zone(), s.field());
 }
 
 // A creation whose external id is taken: the same request again (a retry)
@@ -50,9 +53,9 @@ Status Retried(const Notice& existing, const Notice& asked, CreatedNotice& out) 
   return Status::Ok();
 }
 
-Status CheckCustomer(ReadTx& tx, int64_t customer_id) {
+Result<Customer> CheckCustomer(ReadTx& tx, int64_t customer_id) {
   auto c = tx.customers().Get(customer_id);
-  if (c.ok() || c.status().code() != Status::Code::kNotFound) return c.status();
+  if (c.ok() || c.status().code() != Status::Code::kNotFound) return c;
   return Status::InvalidArgument("no customer with id " + std::to_string(customer_id),
                                  "customer_id");
 }
@@ -103,7 +106,7 @@ Result<Notice> Mutate(Deps& d, const Principal& actor, std::string_view number,
   };
   for (int tries = 0;; ++tries) {
     stored_version_moved = false;
-    Status st = d.store.Write(attempt);
+    Status st = d.store.Write(ScopeOf(d, actor), attempt);
     if (st.ok()) return out;
     if (!stored_version_moved || tries == 4) return st;
   }
@@ -128,7 +131,7 @@ std::function<Status(const Notice&, Notice&)> VisitChange(const Deps& d, NoticeC
     if (c.observations) n.observations = *c.observations;
     ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n));
     if (!n.visit_day.empty() && n.visit_day != before.visit_day) {
-      return CheckNotPast(d, n.visit_day, now);
+      return CheckNotPast(d, n.desk, n.visit_day, now);
     }
     return Status::Ok();
   };
@@ -138,8 +141,9 @@ std::function<Status(const Notice&, Notice&)> VisitChange(const Deps& d, NoticeC
 
 Result<Notice> InsertNotice(WriteTx& tx, const Deps& d, const Principal& actor, Notice n,
                             TimePoint now) {
-  if (!n.visit_day.empty()) ATIENDE_RETURN_IF_ERROR(CheckNotPast(d, n.visit_day, now));
-  ATIENDE_RETURN_IF_ERROR(CheckCustomer(tx, n.customer_id));
+  ATIENDE_ASSIGN_OR_RETURN(Customer customer, CheckCustomer(tx, n.customer_id));
+  n.desk = customer.desk;
+  if (!n.visit_day.empty()) ATIENDE_RETURN_IF_ERROR(CheckNotPast(d, n.desk, n.visit_day, now));
   if (n.number.empty()) {
     ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(kSeriesNotice));
     n.number = FormatNoticeNumber(k);
@@ -181,8 +185,9 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
         "visit_day");
   }
 
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, ScopeOfCustomer(d, actor, n.customer_id));
   CreatedNotice out;
-  Status st = d.store.Write([&](WriteTx& tx) -> Status {
+  Status st = d.store.Write(scope, [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.notices().FindByExternalId(n.external_id));
     if (existing) return Retried(*existing, n, out);
     ATIENDE_ASSIGN_OR_RETURN(Notice made, InsertNotice(tx, d, actor, n, now));
@@ -193,7 +198,7 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
     // A retry raced its original on another connection and lost the insert
     // (it rolled back, number included): the original is committed now.
     Status raced = st;
-    st = d.store.Read([&](ReadTx& tx) -> Status {
+    st = d.store.Read(scope, [&](ReadTx& tx) -> Status {
       ATIENDE_ASSIGN_OR_RETURN(auto existing, tx.notices().FindByExternalId(n.external_id));
       return existing ? Retried(*existing, n, out) : raced;
     });
@@ -202,9 +207,9 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
   return out;
 }
 
-Result<Notice> GetNotice(Deps& d, std::string_view number) {
+Result<Notice> GetNotice(Deps& d, const DeskScope& scope, std::string_view number) {
   Result<Notice> out = Status::Internal("not read");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     out = LoadNotice(tx, number);
     return Status::Ok();
   }));
@@ -230,9 +235,9 @@ Result<Notice> CloseNotice(Deps& d, const Principal& actor, std::string_view num
                 });
 }
 
-Result<std::vector<Notice>> ListNotices(Deps& d, const NoticeQuery& q) {
+Result<std::vector<Notice>> ListNotices(Deps& d, const DeskScope& scope, const NoticeQuery& q) {
   std::vector<Notice> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(scope, [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.notices().List(q));
     return Status::Ok();
   }));

@@ -7,7 +7,7 @@
 // Phones are normalised to E.164 with Chile's country code for national
 // numbers (kDefaultPhoneCountry: the ZB protocol is Chilean). "Today", for a
 // visit day that must not be past, is the desk's local date
-// (d.sla->calendar, in DeskSettings::time_zone).
+// (in the time zone of the notice's desk).
 // Thread-safety: stateless functions over thread-safe Deps.
 #pragma once
 
@@ -51,7 +51,7 @@ struct CreatedNotice {
 Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInput in);
 
 // By number (any case). kNotFound echoing the number.
-Result<Notice> GetNotice(Deps& d, std::string_view number);
+Result<Notice> GetNotice(Deps& d, const DeskScope& scope, std::string_view number);
 
 // The fields PATCH may change; nullopt leaves a field alone. The result must
 // still be a valid notice (a visit is all four fields or none); a new visit
@@ -89,6 +89,6 @@ Result<Notice> ChangeNotice(WriteTx& tx, const Deps& d, const Principal& actor,
                             std::string_view number, const NoticeChange& change, TimePoint now);
 
 // Newest first. REQUIRES: q.limit 1..500.
-Result<std::vector<Notice>> ListNotices(Deps& d, const NoticeQuery& q);
+Result<std::vector<Notice>> ListNotices(Deps& d, const DeskScope& scope, const NoticeQuery& q);
 
 }  // namespace atiende

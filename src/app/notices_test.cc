@@ -10,6 +10,7 @@
 #include "app/customers.h"
 #include "core/sla.h"
 #include "store/postgres/pg_testing.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -37,23 +38,11 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
       auto s = pg::PgStore::Open({pg::testing::FreshDatabase()});
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       pg_store = std::move(s).value();
-      deps = std::make_unique<Deps>(Deps{*pg_store,
-                                         env.clock,
-                                         env.throttle,
-                                         env.deps->desk,
-                                         env.templates.get(),
-                                         {},
-                                         nullptr,
-                                         nullptr});
+      deps = std::make_unique<Deps>(
+          Deps{*pg_store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr});
     } else {
-      deps = std::make_unique<Deps>(Deps{*env.store,
-                                         env.clock,
-                                         env.throttle,
-                                         env.deps->desk,
-                                         env.templates.get(),
-                                         {},
-                                         nullptr,
-                                         nullptr});
+      deps = std::make_unique<Deps>(
+          Deps{*env.store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr});
     }
     UseZone("America/Santiago");
     Customer c;
@@ -62,9 +51,10 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
   }
 
   void UseZone(const std::string& zone) {
-    deps->desk.time_zone = zone;
-    deps->sla = std::make_shared<SlaPolicy>(
-        SlaPolicy::Default(BusinessCalendar::AroundTheClock(zone).value()));
+    testing::SetMainDesk(*deps, [&](Desk& d) {
+      d.time_zone = zone;
+      d.business_hours = "24x7";
+    });
   }
 
   NewNoticeInput Input(std::string external_id = "") {
@@ -82,10 +72,11 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
   std::vector<AuditEntry> AuditOf(const std::string& number) {
     std::vector<AuditEntry> out;
     EXPECT_TRUE(deps->store
-                    .Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(out, tx.audit().List("notice", number, 50));
-                      return Status::Ok();
-                    })
+                    .Read(atiende::testing::MainDesk(),
+                          [&](ReadTx& tx) {
+                            ATIENDE_ASSIGN_OR_RETURN(out, tx.audit().List("notice", number, 50));
+                            return Status::Ok();
+                          })
                     .ok());
     return out;
   }
@@ -111,7 +102,7 @@ TEST_P(NoticesTest, CreateNumbersFromTheEmeSeriesAndAudits) {
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].action, "notice.create");
   EXPECT_EQ(audit[0].actor, "despacho");
-  EXPECT_EQ(GetNotice(*deps, "eme0000001").value(), a->notice);
+  EXPECT_EQ(GetNotice(*deps, atiende::testing::MainDesk(), "eme0000001").value(), a->notice);
 }
 
 TEST_P(NoticesTest, ConcurrentRetriesWithOneExternalIdMakeOneNotice) {
@@ -136,7 +127,7 @@ TEST_P(NoticesTest, ConcurrentRetriesWithOneExternalIdMakeOneNotice) {
   }
   EXPECT_EQ(created, 1);
   EXPECT_EQ(numbers, std::set<std::string>{"EME0000001"});
-  EXPECT_EQ(ListNotices(*deps, {}).value().size(), 1u);
+  EXPECT_EQ(ListNotices(*deps, atiende::testing::MainDesk(), {}).value().size(), 1u);
   EXPECT_EQ(AuditOf("EME0000001").size(), 1u);
   // The lost races used no number.
   EXPECT_EQ(CreateNotice(*deps, dispatch, Input("WD-78")).value().notice.number, "EME0000002");
@@ -165,7 +156,7 @@ TEST_P(NoticesTest, TheVisitDayIsJudgedInTheDesksTimeZone) {
   EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
   EXPECT_EQ(r.status().field(), "visit_day");
   EXPECT_NE(r.status().message().find("2026-11-25"), std::string::npos) << r.status().ToString();
-  EXPECT_EQ(ListNotices(*deps, {}).value().size(), 1u);
+  EXPECT_EQ(ListNotices(*deps, atiende::testing::MainDesk(), {}).value().size(), 1u);
 }
 
 TEST_P(NoticesTest, ARetryAfterTheVisitDayPassedStillGetsTheNotice) {
@@ -194,7 +185,7 @@ TEST_P(NoticesTest, BadCreationsNameTheFieldAndWriteNothing) {
   auto ours = Input();
   ours.number = "EME0000009";
   EXPECT_EQ(CreateNotice(*deps, dispatch, ours).status().field(), "number");
-  EXPECT_TRUE(ListNotices(*deps, {}).value().empty());
+  EXPECT_TRUE(ListNotices(*deps, atiende::testing::MainDesk(), {}).value().empty());
   EXPECT_EQ(CreateNotice(*deps, dispatch, Input()).value().notice.number, "EME0000001");
 }
 
@@ -250,11 +241,12 @@ TEST_P(NoticesTest, CloseOnceWithTheOutcome) {
   EXPECT_EQ(twice.status().reason(), "notice_closed");
   auto edit = UpdateNotice(*deps, dispatch, made.number, std::nullopt, Observations("otra"));
   EXPECT_EQ(edit.status().reason(), "notice_closed");
-  EXPECT_EQ(GetNotice(*deps, made.number).value(), *closed);
+  EXPECT_EQ(GetNotice(*deps, atiende::testing::MainDesk(), made.number).value(), *closed);
   auto audit = AuditOf(made.number);
   ASSERT_EQ(audit.size(), 2u);
   EXPECT_EQ(audit[0].action, "notice.close");  // newest first
-  EXPECT_EQ(GetNotice(*deps, "EME0000999").status().code(), Code::kNotFound);
+  EXPECT_EQ(GetNotice(*deps, atiende::testing::MainDesk(), "EME0000999").status().code(),
+            Code::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, NoticesTest,

@@ -21,13 +21,13 @@ struct OutboxQuery {
   int64_t before_id = 0;                   // 0: from the newest
   int limit = 50;
 };
-Result<std::vector<OutboxMail>> ListOutbox(Deps& d, const OutboxQuery& q);
+Result<std::vector<OutboxMail>> ListOutbox(Deps& d, const DeskScope& scope, const OutboxQuery& q);
 
 // kNotFound for an unknown id.
-Result<OutboxMail> GetOutboxMail(Deps& d, int64_t id);
+Result<OutboxMail> GetOutboxMail(Deps& d, const DeskScope& scope, int64_t id);
 
 // The mail as it is (or was) delivered, as RFC 5322 text. kNotFound for an
 // unknown id.
-Result<std::string> RenderOutboxMail(Deps& d, int64_t id);
+Result<std::string> RenderOutboxMail(Deps& d, const DeskScope& scope, int64_t id);
 
 }  // namespace atiende

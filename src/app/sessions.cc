@@ -8,14 +8,25 @@ namespace atiende {
 
 namespace {
 
-Principal PrincipalOf(const User& u) { return {u.id, u.username, u.role, u.customer_id}; }
+// The user as a principal: its desks (a customer user's: its customer's),
+// and its desk when it has exactly one.
+Result<Principal> PrincipalOf(ReadTx& tx, const User& u) {
+  Principal p{u.id, u.username, u.role, u.customer_id, u.desks, ""};
+  if (u.customer_id) {
+    ATIENDE_ASSIGN_OR_RETURN(Customer c, tx.customers().Get(*u.customer_id));
+    p.desks = {c.desk};
+  }
+  if (p.desks.size() == 1) p.desk = p.desks.front();
+  return p;
+}
 
 Result<SessionGrant> Grant(Deps& d, const User& user, const Principal& actor, const char* kind,
                            TimePoint expires_at) {
-  SessionGrant g{NewSecretToken(), expires_at, PrincipalOf(user)};
+  SessionGrant g{NewSecretToken(), expires_at, {}};
   TimePoint now = d.clock.Now();
   Credential cred{HashToken(g.token), user.id, kind, now, expires_at};
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) {
+    ATIENDE_ASSIGN_OR_RETURN(g.principal, PrincipalOf(tx, user));
     ATIENDE_RETURN_IF_ERROR(tx.credentials().DeleteExpired(now));
     ATIENDE_RETURN_IF_ERROR(tx.credentials().Insert(cred));
     return Audit(tx, now, actor, std::string(kind) + ".create", "user", std::to_string(user.id),
@@ -33,7 +44,7 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
   ATIENDE_RETURN_IF_ERROR(d.throttle.Check(key, address));
   Result<User> user = Status::NotFound("");
   if (name.ok()) {
-    ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
       user = tx.users().GetByName(*name);
       return user.ok() || user.status().code() == Status::Code::kNotFound ? Status::Ok()
                                                                           : user.status();
@@ -47,26 +58,30 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
     return Status::Unauthenticated("wrong username or password");
   }
   d.throttle.RecordSuccess(key);
-  return Grant(d, *user, PrincipalOf(*user), "session", d.clock.Now() + kSessionLifetime);
+  Principal self{user->id, user->username, user->role, user->customer_id, {}, ""};
+  return Grant(d, *user, self, "session", d.clock.Now() + kSessionLifetime);
 }
 
 Status Logout(Deps& d, std::string_view token) {
   std::string hash = HashToken(token);
-  return d.store.Write([&](WriteTx& tx) { return tx.credentials().Delete(hash); });
+  return d.store.Write(DeskScope::All(),
+                       [&](WriteTx& tx) { return tx.credentials().Delete(hash); });
 }
 
 Result<Principal> Authenticate(Deps& d, std::string_view token) {
   if (token.empty() || token.size() > 128) return Status::Unauthenticated("invalid credentials");
   std::string hash = HashToken(token);
   Result<Principal> out = Status::Unauthenticated("invalid or expired credentials");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) -> Status {
     auto cred = tx.credentials().Get(hash);
     if (!cred.ok()) {
       return cred.status().code() == Status::Code::kNotFound ? Status::Ok() : cred.status();
     }
     if (cred->expires_at <= d.clock.Now()) return Status::Ok();
     auto user = tx.users().Get(cred->user_id);
-    if (user.ok() && !user->disabled) out = PrincipalOf(*user);
+    if (user.ok() && !user->disabled) {
+      ATIENDE_ASSIGN_OR_RETURN(out, PrincipalOf(tx, *user));
+    }
     return Status::Ok();
   }));
   return out;
@@ -76,7 +91,7 @@ Result<SessionGrant> CreateApiToken(Deps& d, const Principal& actor, std::string
                                     std::chrono::hours lifetime) {
   ATIENDE_ASSIGN_OR_RETURN(std::string name, NormalizeUsername(username));
   Result<User> user = Status::NotFound("");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
     user = tx.users().GetByName(name);
     return user.status();
   }));

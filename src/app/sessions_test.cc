@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "app/users.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -13,7 +14,7 @@ using testing::Admin;
 class SessionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(AddUser(*env.deps, Admin(), {"Ana", "agent", "", "correct horse"}).ok());
+    ASSERT_TRUE(AddUser(*env.deps, Admin(), {"Ana", "agent", "", "correct horse", {"main"}}).ok());
   }
   testing::TestEnv env;
 };
@@ -30,12 +31,13 @@ TEST_F(SessionsTest, LoginGivesATokenThatAuthenticates) {
 
 TEST_F(SessionsTest, PasswordsAreStoredAsArgon2id) {
   ASSERT_TRUE(env.store
-                  ->Read([](ReadTx& tx) {
-                    auto u = tx.users().GetByName("ana").value();
-                    EXPECT_EQ(u.password_hash.rfind("$argon2id$", 0), 0u);
-                    EXPECT_EQ(u.password_hash.find("correct horse"), std::string::npos);
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [](ReadTx& tx) {
+                           auto u = tx.users().GetByName("ana").value();
+                           EXPECT_EQ(u.password_hash.rfind("$argon2id$", 0), 0u);
+                           EXPECT_EQ(u.password_hash.find("correct horse"), std::string::npos);
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -72,11 +74,12 @@ TEST_F(SessionsTest, SessionsExpireAndLogoutEndsThem) {
 TEST_F(SessionsTest, DisabledUsersCannotUseTheirSessions) {
   auto g = Login(*env.deps, "ana", "correct horse", "127.0.0.1").value();
   ASSERT_TRUE(env.store
-                  ->Write([](WriteTx& tx) {
-                    auto u = tx.users().GetByName("ana").value();
-                    u.disabled = true;
-                    return tx.users().Update(u);
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [](WriteTx& tx) {
+                            auto u = tx.users().GetByName("ana").value();
+                            u.disabled = true;
+                            return tx.users().Update(u);
+                          })
                   .ok());
   EXPECT_FALSE(Authenticate(*env.deps, g.token).ok());
   EXPECT_FALSE(Login(*env.deps, "ana", "correct horse", "127.0.0.1").ok());

@@ -7,6 +7,7 @@
 #include "app/case_timers.h"
 #include "app/cases.h"
 #include "app/customers.h"
+#include "app/desks.h"
 #include "app/directory.h"
 #include "app/mail_queue.h"
 #include "core/procedure.h"
@@ -177,7 +178,7 @@ Status Simulate(Deps& d, VirtualClock& clock, const std::string& procedure, cons
   auto advance_to = [&](TimePoint t) -> Status {
     while (true) {
       std::optional<TimePoint> next;
-      ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) -> Status {
+      ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) -> Status {
         ATIENDE_ASSIGN_OR_RETURN(next, tx.work().NextDue(kTimerKind));
         return Status::Ok();
       }));
@@ -195,7 +196,7 @@ Status Simulate(Deps& d, VirtualClock& clock, const std::string& procedure, cons
     ATIENDE_RETURN_IF_ERROR(advance_to(s.start + ev.at));
     Status st;
     if (ev.kind == "step") {
-      auto detail = GetCase(d, number);
+      auto detail = GetCase(d, DeskScope::All(), number);
       ATIENDE_RETURN_IF_ERROR(detail.status());
       Role role = Role::kAdmin;
       std::string name = "simulation";
@@ -213,7 +214,7 @@ Status Simulate(Deps& d, VirtualClock& clock, const std::string& procedure, cons
                     ev.intake)
                .status();
     } else {
-      auto detail = GetCase(d, number);
+      auto detail = GetCase(d, DeskScope::All(), number);
       ATIENDE_RETURN_IF_ERROR(detail.status());
       if (detail->c.notice_number.empty()) {
         st = Status::Conflict("the case follows no notice yet");
@@ -240,15 +241,16 @@ Status Simulate(Deps& d, VirtualClock& clock, const std::string& procedure, cons
     }
   }
   if (failed.ok()) ATIENDE_RETURN_IF_ERROR(advance_to(s.start + end));
-  ATIENDE_ASSIGN_OR_RETURN(auto detail, GetCase(d, number));
+  ATIENDE_ASSIGN_OR_RETURN(auto detail, GetCase(d, DeskScope::All(), number));
   const Case& c = detail.c;
   for (const auto& e : c.timeline) {
     auto pad = [](std::string v, size_t w) {
       return v.size() < w ? v + std::string(w - v.size(), ' ') : v;
     };
     bool mail = e.kind == "mail" && e.data.count("subject");
-    std::string prefix =
-        pad(Offset(e.at - s.start), 9) + LocalTime(e.at, d.desk.time_zone) + "  " + pad(e.kind, 8);
+    std::string prefix = pad(Offset(e.at - s.start), 9) +
+                         LocalTime(e.at, d.desks->For(c.desk).desk.time_zone) + "  " +
+                         pad(e.kind, 8);
     lines.push_back(prefix + (mail ? e.data.at("event") : e.text));
     if (mail) {
       std::string indent(prefix.size() + 2, ' ');

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "app/desks.h"
 #include "app/ticket_support.h"
 #include "core/calendar.h"
 #include "core/interaction.h"
@@ -49,7 +50,7 @@ Result<Ticket> Mutate(Deps& d, const Principal& actor, std::string_view number,
   // (PostgreSQL, READ COMMITTED), read again and reapply rather than refuse.
   for (int tries = 0;; ++tries) {
     stored_version_moved = false;
-    Status st = d.store.Write(attempt);
+    Status st = d.store.Write(ScopeOf(d, actor), attempt);
     if (st.ok()) return out;
     if (!stored_version_moved || expected || tries == 4) return st;
   }
@@ -97,7 +98,7 @@ Result<Ticket> ChangeTicket(Deps& d, const Principal& actor, std::string_view nu
     if (c.priority && *c.priority != t.priority) {
       // A new priority moves the targets, measured from when the ticket was opened.
       t.priority = PriorityFromInput(*c.priority);
-      SlaDue due = ComputeDue(*d.sla, t.priority, t.created_at);
+      SlaDue due = ComputeDue(d.desks->For(t.desk).sla, t.priority, t.created_at);
       t.response_due = due.response;
       t.resolution_due = due.resolution;
     }
@@ -159,9 +160,11 @@ Result<Ticket> ReopenTicket(Deps& d, const Principal& actor, std::string_view nu
     if (t.state != TicketState::kResolved) {
       return refuse("it is " + std::string(Name(t.state)) + ", and only a resolved ticket can be");
     }
-    if (!t.resolved_at || !d.sla->calendar.SameLocalDay(*t.resolved_at, now)) {
-      return refuse("it was resolved on " + d.sla->calendar.LocalDate(t.resolved_at.value_or(now)) +
-                    " and today is " + d.sla->calendar.LocalDate(now) + " (" + d.desk.time_zone +
+    // NM-9 on the ticket's desk's calendar: "today" is the desk's date.
+    const BusinessCalendar& calendar = d.desks->For(t.desk).calendar();
+    if (!t.resolved_at || !calendar.SameLocalDay(*t.resolved_at, now)) {
+      return refuse("it was resolved on " + calendar.LocalDate(t.resolved_at.value_or(now)) +
+                    " and today is " + calendar.LocalDate(now) + " (" + calendar.time_zone() +
                     "); a ticket reopens only on the day it was resolved");
     }
     ATIENDE_RETURN_IF_ERROR(CheckTransition(t.state, TicketState::kInProgress, "reopen"));
@@ -205,21 +208,24 @@ Result<Ticket> CommentTicket(Deps& d, const Principal& actor, std::string_view n
   });
 }
 
-Result<int> AutoCloseResolved(Deps& d) {
+namespace {
+
+// One desk's sweep: its tickets, its autoclose_days.
+Result<int> AutoCloseResolvedIn(Deps& d, const Desk& desk) {
   TimePoint now = d.clock.Now();
-  TimePoint cutoff = now - std::chrono::hours(24) * d.desk.autoclose_days;
+  TimePoint cutoff = now - std::chrono::hours(24) * desk.autoclose_days;
   constexpr int kBatch = 200;
-  Principal system{0, "system", Role::kAdmin, std::nullopt};
+  Principal system{0, "system", Role::kAdmin, std::nullopt, {}, desk.id};
   int closed = 0;
   // Batches until none is left (bounded: a backlog of 10,000 per run at most).
   for (int round = 0; round < 50; ++round) {
     std::vector<Ticket> due;
-    ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+    ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::Of(desk.id), [&](ReadTx& tx) {
       ATIENDE_ASSIGN_OR_RETURN(due, tx.tickets().ListResolvedBefore(cutoff + Micros(1), kBatch));
       return Status::Ok();
     }));
     for (const auto& t : due) {
-      std::string why = "closed automatically " + std::to_string(d.desk.autoclose_days) +
+      std::string why = "closed automatically " + std::to_string(desk.autoclose_days) +
                         " days after it was resolved";
       auto r = Mutate(d, system, t.number, t.version, "ticket.autoclose", [&](WriteTx&, Ticket& x) {
         MoveTo(x, TicketState::kClosed, system, now, why);
@@ -233,6 +239,17 @@ Result<int> AutoCloseResolved(Deps& d) {
       }
     }
     if (due.size() < static_cast<size_t>(kBatch)) break;
+  }
+  return closed;
+}
+
+}  // namespace
+
+Result<int> AutoCloseResolved(Deps& d) {
+  int closed = 0;
+  for (const auto& id : d.desks->ids()) {
+    ATIENDE_ASSIGN_OR_RETURN(int n, AutoCloseResolvedIn(d, d.desks->For(id).desk));
+    closed += n;
   }
   return closed;
 }

@@ -51,7 +51,7 @@ Result<Ticket> ReopenTicket(Deps& d, const Principal& actor, std::string_view nu
 Result<Ticket> CommentTicket(Deps& d, const Principal& actor, std::string_view number,
                              std::string kind, std::string text);
 
-// Closes tickets resolved more than DeskSettings::autoclose_days ago (NM-10),
+// Closes tickets resolved more than their desk's autoclose_days ago (NM-10),
 // as "system". Safe on several nodes at once: each ticket closes once (the
 // optimistic version lets one node win). Returns how many it closed.
 Result<int> AutoCloseResolved(Deps& d);

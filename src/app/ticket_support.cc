@@ -1,6 +1,7 @@
 #include "app/ticket_support.h"
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "app/mail_queue.h"
 #include "json/customer_json.h"
 #include "json/ticket_json.h"
@@ -164,6 +165,7 @@ Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std:
     if (c.ok()) to = c->email;
   }
   if (to.empty()) return Status::Ok();
+  const Desk& desk = d.desks->For(t.desk).desk;
   MailRequest m;
   m.event = event;
   m.to = {to};
@@ -176,11 +178,11 @@ Status MailTicketContact(WriteTx& tx, const Deps& d, const Ticket& t, const std:
             {"state", Name(t.state)},
             {"priority", std::to_string(t.priority)},
             {"caller_name", t.caller.name},
-            {"opened_at", LocalTime(t.created_at, d.desk.time_zone)},
+            {"opened_at", LocalTime(t.created_at, desk.time_zone)},
             {"resolution", t.resolution},
-            {"resolved_at", t.resolved_at ? LocalTime(*t.resolved_at, d.desk.time_zone) : ""},
-            {"autoclose_days", std::to_string(d.desk.autoclose_days)},
-            {"desk_time_zone", d.desk.time_zone}};
+            {"resolved_at", t.resolved_at ? LocalTime(*t.resolved_at, desk.time_zone) : ""},
+            {"autoclose_days", std::to_string(desk.autoclose_days)},
+            {"desk_time_zone", desk.time_zone}};
   return QueueMail(tx, d, m).status();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/audit.h"
+#include "app/desks.h"
 #include "app/ticket_support.h"
 #include "core/sla.h"
 #include "core/ticket_opening.h"
@@ -45,6 +46,7 @@ Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& cu
     return Status::InvalidArgument("no customer with id " + std::to_string(in.customer_id),
                                    "customer_id");
   }
+  t.desk = customer->desk;
   t.customer_name = customer->legal_name;
   customer_email = customer->email;
   t.critical = customer->critical();
@@ -113,7 +115,7 @@ Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Int
       t.items.push_back({FormatTicketNumber(kSeriesItem, k), text});
     }
   }
-  SlaDue due = ComputeDue(*d.sla, t.priority, t.created_at);
+  SlaDue due = ComputeDue(d.desks->For(t.desk).sla, t.priority, t.created_at);
   t.response_due = due.response;
   t.resolution_due = due.resolution;
   ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(t));
@@ -150,13 +152,15 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
   Interaction call = CallOf(in, actor, now);
   ATIENDE_RETURN_IF_ERROR(NormalizeText(call.notes, "call_notes", kMaxNotesBytes, false));
 
+  // The customer's desk: the ticket's, its numbers' and its calendar's.
+  ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, ScopeOfCustomer(d, actor, in.customer_id));
   OpenedTicket out;
   Status blocked;
   // Two tries: a concurrent opening for the same service (PostgreSQL, several
   // nodes) fails our insert on the unique index; the second try then sees it.
   for (int attempt = 0; attempt < 2; ++attempt) {
     blocked = Status::Ok();
-    Status st = d.store.Write([&](WriteTx& tx) {
+    Status st = d.store.Write(scope, [&](WriteTx& tx) {
       Ticket draft = t;
       std::string customer_email;
       ATIENDE_RETURN_IF_ERROR(Prepare(tx, in, draft, customer_email));
@@ -166,8 +170,8 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
                                  tx.tickets().FindUnclosed(draft.customer_id, draft.service_id));
       }
       // NM-9, NM-10: what the customer's unclosed ticket for the service means here.
-      OpeningDecision decision =
-          DecideOpening(unclosed, draft.linked_to, draft.created_at, d.sla->calendar);
+      OpeningDecision decision = DecideOpening(unclosed, draft.linked_to, draft.created_at,
+                                               d.desks->For(draft.desk).calendar());
       switch (decision.action) {
         case OpeningDecision::Action::kOpen:
           break;
@@ -196,13 +200,14 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
   // NM-5: the call happened even though no ticket resulted.
   call.outcome = "blocked_by_unclosed_ticket";
   call.ticket_number = blocked.subject();
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) { return tx.calls().Insert(call); }));
+  ATIENDE_RETURN_IF_ERROR(
+      d.store.Write(scope, [&](WriteTx& tx) { return tx.calls().Insert(call); }));
   return blocked;
 }
 
 Result<Ticket> GetTicket(Deps& d, const Principal& who, std::string_view number) {
   Result<Ticket> out = Status::NotFound("");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(ScopeOf(d, who), [&](ReadTx& tx) {
     out = LoadTicket(tx, who, number);
     return out.status();
   }));
@@ -224,7 +229,7 @@ Result<std::vector<Ticket>> ListQueue(Deps& d, const Principal& who, QueueFilter
   q.limit = std::clamp(f.limit, 1, 500);
   q.offset = std::max(f.offset, 0);
   std::vector<Ticket> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(ScopeOf(d, who), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.tickets().List(q));
     return Status::Ok();
   }));
@@ -234,7 +239,7 @@ Result<std::vector<Ticket>> ListQueue(Deps& d, const Principal& who, QueueFilter
 Result<std::vector<TicketChangeEntry>> TicketHistory(Deps& d, const Principal& who,
                                                      std::string_view number) {
   std::vector<AuditEntry> rows;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(ScopeOf(d, who), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(Ticket t, LoadTicket(tx, who, number));
     ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().List("ticket", t.number, 2000));
     return Status::Ok();

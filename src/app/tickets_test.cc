@@ -10,6 +10,7 @@
 #include "app/directory.h"
 #include "app/ticket_actions.h"
 #include "core/sla.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende {
@@ -51,24 +52,23 @@ class TicketsTest : public ::testing::Test {
   }
 
   void UseZone(const std::string& zone) {
-    env.deps->desk.time_zone = zone;
-    env.deps->sla = std::make_shared<SlaPolicy>(
-        SlaPolicy::Default(BusinessCalendar::Parse(zone, "mon-fri 08:00-18:00", {}).value()));
+    testing::SetMainDesk(*env.deps, [&](Desk& d) { d.time_zone = zone; });
   }
 
   std::vector<OutboxMail> Mails() {
     std::vector<OutboxMail> out;
     EXPECT_TRUE(env.store
-                    ->Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(out, tx.mail().List({}));
-                      return Status::Ok();
-                    })
+                    ->Read(atiende::testing::MainDesk(),
+                           [&](ReadTx& tx) {
+                             ATIENDE_ASSIGN_OR_RETURN(out, tx.mail().List({}));
+                             return Status::Ok();
+                           })
                     .ok());
     return out;
   }
 
   testing::TestEnv env;
-  Principal agent{7, "agente", Role::kAgent, std::nullopt};
+  Principal agent{7, "agente", Role::kAgent, std::nullopt, {"main"}, "main"};
   Customer critical, plain;
 };
 
@@ -93,7 +93,7 @@ TEST_F(TicketsTest, OpeningNumbersEachSeriesAndLogsTheCall) {
   EXPECT_EQ(r.priority, 4);
   EXPECT_EQ(Open(Incident(critical, "SID-2")).number, "CS0000002");
 
-  auto calls = ListCalls(*env.deps, {}).value();
+  auto calls = ListCalls(*env.deps, atiende::testing::MainDesk(), {}).value();
   ASSERT_EQ(calls.size(), 3u);
   EXPECT_EQ(calls.back().ticket_number, "CS0000001");
   EXPECT_EQ(calls.back().type, "opening");
@@ -133,7 +133,7 @@ TEST_F(TicketsTest, AnUnclosedTicketBlocksANewOneForTheSameService) {
   EXPECT_EQ(again.status().subject(), first.number);
   EXPECT_NE(again.status().message().find("follow that ticket up"), std::string::npos);
   // The refused call is logged all the same (NM-5).
-  auto calls = ListCalls(*env.deps, {}).value();
+  auto calls = ListCalls(*env.deps, atiende::testing::MainDesk(), {}).value();
   ASSERT_EQ(calls.size(), 2u);
   EXPECT_EQ(calls.front().outcome, "blocked_by_unclosed_ticket");
   EXPECT_EQ(calls.front().ticket_number, first.number);
@@ -145,7 +145,7 @@ TEST_F(TicketsTest, AnUnclosedTicketBlocksANewOneForTheSameService) {
   ASSERT_EQ(resolved.status().reason(), "blocked_by_unclosed_ticket");
   EXPECT_NE(resolved.status().message().find("portal"), std::string::npos);
 
-  Principal customer{9, "cliente", Role::kCustomer, critical.id};
+  Principal customer{9, "cliente", Role::kCustomer, critical.id, {"main"}, "main"};
   ASSERT_TRUE(CloseTicket(*env.deps, customer, first.number, {}).ok());
   EXPECT_EQ(Open(Incident(critical)).number, "CS0000003");
 }
@@ -230,7 +230,7 @@ TEST_F(TicketsTest, TransitionsAndVersionsAreChecked) {
 TEST_F(TicketsTest, CustomersSeeOnlyTheirCompanysTicketsAndNoWorkNotes) {
   Ticket mine = Open(Incident(critical));
   Ticket other = Open(Incident(plain));
-  Principal customer{9, "cliente", Role::kCustomer, critical.id};
+  Principal customer{9, "cliente", Role::kCustomer, critical.id, {"main"}, "main"};
   EXPECT_TRUE(GetTicket(*env.deps, customer, mine.number).ok());
   EXPECT_EQ(GetTicket(*env.deps, customer, other.number).status().code(), Status::Code::kNotFound);
   EXPECT_EQ(CloseTicket(*env.deps, customer, other.number, {}).status().code(),
@@ -324,7 +324,7 @@ TEST_F(TicketsTest, AutoCloseWorksThroughABacklogLargerThanOneBatch) {
 // row kept two whole journals, and a full journal kept the ticket from closing.
 TEST_F(TicketsTest, AFullJournalRefusesCommentsButNotClosing) {
   Ticket t = Open(Incident(critical));
-  Principal customer{9, "cliente", Role::kCustomer, critical.id};
+  Principal customer{9, "cliente", Role::kCustomer, critical.id, {"main"}, "main"};
   std::string text(16 << 10, 'x');
   Status refused;
   int accepted = 0;
@@ -345,10 +345,11 @@ TEST_F(TicketsTest, AFullJournalRefusesCommentsButNotClosing) {
   EXPECT_EQ(history[1].changes[0].as_object().at("field"), "updates");
   std::vector<AuditEntry> rows;
   ASSERT_TRUE(env.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().List("ticket", t.number, 100));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(rows, tx.audit().List("ticket", t.number, 100));
+                           return Status::Ok();
+                         })
                   .ok());
   for (const auto& row : rows) EXPECT_LT(row.after.size(), 40u << 10) << row.action;
 }
@@ -377,7 +378,8 @@ TEST_F(TicketsTest, ACallAboutATicketIsNeverHandedToAssurance) {
   EXPECT_EQ(RecordCall(*env.deps, agent, in).status().field(), "outcome");
   InteractionQuery by_item;
   by_item.ticket_number = t.number;
-  EXPECT_EQ(ListCalls(*env.deps, by_item)->size(), 2u);  // the opening and this call
+  EXPECT_EQ(ListCalls(*env.deps, atiende::testing::MainDesk(), by_item)->size(),
+            2u);  // the opening and this call
 }
 
 TEST_F(TicketsTest, OpenAndResolveMailTheContact) {
@@ -428,7 +430,8 @@ TEST_F(TicketsTest, CallsFromOutsideTheMasterGoToAssurance) {
   EXPECT_EQ(RecordCall(*env.deps, agent, bad).status().field(), "caller.name");
   bad.caller.name = "X";
   EXPECT_EQ(RecordCall(*env.deps, agent, bad).status().field(), "ticket");
-  EXPECT_EQ(ListCalls(*env.deps, {})->size(), 3u);  // 2 calls + the opening
+  EXPECT_EQ(ListCalls(*env.deps, atiende::testing::MainDesk(), {})->size(),
+            3u);  // 2 calls + the opening
 }
 
 }  // namespace tickets_test

@@ -14,7 +14,7 @@ Status MoveAndAudit(Deps& d, VirtualClock& clock, const Principal& actor,
   TimePoint before = clock.Now();
   move();
   TimePoint after = clock.Now();
-  return d.store.Write([&](WriteTx& tx) {
+  return d.store.Write(DeskScope::All(), [&](WriteTx& tx) {
     return Audit(tx, after, actor, "clock.set", "clock", "virtual",
                  boost::json::string(FormatInstant(before)),
                  boost::json::string(FormatInstant(after)));

@@ -1,5 +1,7 @@
 #include "app/users.h"
 
+#include <algorithm>
+
 #include "app/audit.h"
 #include "app/passwords.h"
 
@@ -10,6 +12,9 @@ boost::json::object UserJson(const User& u) {
   boost::json::object o{
       {"id", u.id}, {"username", u.username}, {"role", RoleName(u.role)}, {"disabled", u.disabled}};
   if (u.customer_id) o["customer_id"] = *u.customer_id;
+  boost::json::array desks;
+  for (const auto& k : u.desks) desks.emplace_back(k);
+  o["desks"] = std::move(desks);
   return o;
 }
 }  // namespace
@@ -29,14 +34,32 @@ Result<User> AddUser(Deps& d, const Principal& actor, const NewUser& in) {
   if (u.role != Role::kCustomer && !in.customer_code.empty()) {
     return Status::InvalidArgument("only customer users belong to a customer", "customer");
   }
+  if (u.role == Role::kCustomer && in.desks.size() > 1) {
+    return Status::InvalidArgument("a customer user belongs to its customer's one desk", "desks");
+  }
+  if (u.role != Role::kCustomer) {
+    u.desks = in.desks;
+    std::sort(u.desks.begin(), u.desks.end());
+    u.desks.erase(std::unique(u.desks.begin(), u.desks.end()), u.desks.end());
+  }
   ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(in.password));
+  if (u.role != Role::kCustomer && u.role != Role::kAdmin && in.desks.empty()) {
+    return Status::InvalidArgument("a staff user needs at least one desk to work in", "desks");
+  }
   ATIENDE_ASSIGN_OR_RETURN(u.password_hash, HashPassword(in.password));
   u.created_at = d.clock.Now();
-  ATIENDE_RETURN_IF_ERROR(d.store.Write([&](WriteTx& tx) {
+  DeskScope scope = u.role == Role::kCustomer && !in.desks.empty() ? DeskScope::Of(in.desks[0])
+                                                                   : DeskScope::All();
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
     if (!in.customer_code.empty()) {
       auto c = tx.customers().GetByCode(in.customer_code);
       if (!c.ok()) return Status::NotFound("no customer with code " + in.customer_code);
       u.customer_id = c->id;
+    }
+    for (const auto& desk : u.desks) {
+      if (!tx.desks().Get(desk).ok()) {
+        return Status::InvalidArgument("no desk \"" + desk + "\"", "desks");
+      }
     }
     ATIENDE_RETURN_IF_ERROR(tx.users().Insert(u));
     return Audit(tx, u.created_at, actor, "user.create", "user", std::to_string(u.id), nullptr,
@@ -50,7 +73,7 @@ Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
   ATIENDE_ASSIGN_OR_RETURN(std::string name, NormalizeUsername(username));
   ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(password));
   ATIENDE_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  return d.store.Write([&](WriteTx& tx) {
+  return d.store.Write(DeskScope::All(), [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(User u, tx.users().GetByName(name));
     u.password_hash = hash;
     ATIENDE_RETURN_IF_ERROR(tx.users().Update(u));
@@ -61,7 +84,7 @@ Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
 
 Result<std::vector<User>> ListUsers(Deps& d) {
   std::vector<User> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read([&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.users().List());
     return Status::Ok();
   }));

@@ -60,6 +60,7 @@ int Main(int argc, char** argv) {
   AddServeCommand(commands);
   AddDbCommand(commands);
   AddImportCommand(commands);
+  AddDeskCommand(commands);
   AddUserCommand(commands);
   AddTokenCommand(commands);
   AddDemoCommand(commands);

@@ -57,6 +57,8 @@ void AddServeCommand(Commands& c);
 void AddDbCommand(Commands& c);
 // `atiende import customers` (import_cmd.cc).
 void AddImportCommand(Commands& c);
+// `atiende desk add|list|show|set|remove` (desk_cmd.cc).
+void AddDeskCommand(Commands& c);
 // `atiende user add|passwd|list` (user_cmd.cc).
 void AddUserCommand(Commands& c);
 // `atiende token create` (token_cmd.cc).

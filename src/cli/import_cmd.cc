@@ -21,6 +21,7 @@ struct Options {
   std::string file;
   bool dry_run = false;
   bool strict = false;
+  std::string desk;
 };
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -45,7 +46,7 @@ int PrintReport(const ImportReport& r) {
 int ImportCustomersFile(const Options& o, Deps& deps) {
   auto bytes = ReadFile(o.file);
   if (!bytes.ok()) return Fail(bytes.status());
-  auto rep = ImportCustomers(deps, SystemPrincipal(), *bytes, {o.dry_run, o.strict});
+  auto rep = ImportCustomers(deps, SystemPrincipal(), *bytes, {o.dry_run, o.strict, o.desk});
   if (!rep.ok()) return Fail(rep.status());
   return PrintReport(*rep);
 }
@@ -61,6 +62,8 @@ void AddImportCommand(Commands& c) {
   customers->add_option("FILE", o->file, "the spreadsheet")->required();
   customers->add_flag("--dry-run", o->dry_run, "report what would change; change nothing");
   customers->add_flag("--strict", o->strict, "import nothing when any row is rejected");
+  customers->add_option("--desk", o->desk,
+                        "the desk the customers belong to (needed when there are several)");
 }
 
 }  // namespace atiende::cli

@@ -23,7 +23,7 @@ struct Options {
 
 int List(const Options& o, Deps& deps) {
   std::vector<OutboxMail> mails;
-  Status s = deps.store.Read([&](ReadTx& tx) {
+  Status s = deps.store.Read(DeskScope::All(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(mails, tx.mail().List({o.status, "", 0, 200}));
     return Status::Ok();
   });
@@ -40,7 +40,7 @@ int List(const Options& o, Deps& deps) {
 
 int Show(const Options& o, Deps& deps) {
   Result<OutboxMail> m = Status::NotFound("");
-  Status s = deps.store.Read([&](ReadTx& tx) {
+  Status s = deps.store.Read(DeskScope::All(), [&](ReadTx& tx) {
     m = tx.mail().Get(o.id);
     return m.status();
   });

@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "app/desks.h"
 #include "app/procedures.h"
 #include "app/simulation.h"
 #include "cli/commands.h"
@@ -80,11 +81,17 @@ int Run(const Options& o, Config cfg) {
   auto rt = BuildRuntime(cfg);
   if (!rt.ok()) return Fail(rt.status());
   // Only the file under test runs (it may replace the shipped one of its id).
-  (*rt)->deps->procedures = ProcedureSet::Of({*proc});
+  Deps& deps = *(*rt)->deps;
+  deps.procedures = ProcedureSet::Of({*proc});
+  // The simulation's one desk runs the file's procedure.
+  auto desk = GetDesk(deps, SystemPrincipal(), kMainDesk);
+  if (!desk.ok()) return Fail(desk.status());
+  desk->procedures = {proc->id};
+  if (auto s = UpdateDesk(deps, SystemPrincipal(), *desk); !s.ok()) return Fail(s.status());
   std::vector<std::string> lines;
-  Status st = Simulate(*(*rt)->deps, *(*rt)->virtual_clock, proc->id, *scenario, lines);
+  Status st = Simulate(deps, *(*rt)->virtual_clock, proc->id, *scenario, lines);
   std::printf("Simulation of %s with %s (times in %s)\n", o.file.c_str(), o.scenario.c_str(),
-              (*rt)->deps->desk.time_zone.c_str());
+              deps.desks->For(kMainDesk).desk.time_zone.c_str());
   for (const auto& l : lines) std::printf("%s\n", l.c_str());
   std::fflush(stdout);
   return st.ok() ? 0 : Fail(st);

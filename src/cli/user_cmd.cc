@@ -53,8 +53,11 @@ int List(Deps& deps) {
   auto users = ListUsers(deps);
   if (!users.ok()) return Fail(users.status());
   for (const auto& u : *users) {
-    std::printf("%-24s %-12s%s\n", u.username.c_str(), std::string(RoleName(u.role)).c_str(),
-                u.disabled ? " (disabled)" : "");
+    std::string desks;
+    for (const auto& d : u.desks) desks += (desks.empty() ? "" : ",") + d;
+    if (desks.empty()) desks = u.role == Role::kAdmin ? "(every desk)" : "-";
+    std::printf("%-24s %-12s %-30s%s\n", u.username.c_str(), std::string(RoleName(u.role)).c_str(),
+                desks.c_str(), u.disabled ? " (disabled)" : "");
   }
   return 0;
 }
@@ -71,6 +74,9 @@ void AddUserCommand(Commands& c) {
                   "agent, supervisor, dispatch, back_office, admin, customer")
       ->required();
   add->add_option("--customer", o->new_user.customer_code, "customer code (customer users)");
+  add->add_option("--desk", o->new_user.desks,
+                  "a desk the user works in (repeat for several; required but for admins;"
+                  " a customer user: its customer's desk)");
   add->add_flag("--password-stdin", o->password_stdin, "read the password from standard input")
       ->required();
   auto* passwd = c.Add(user, "passwd", "Set a user's password (from stdin)",

@@ -66,6 +66,7 @@ struct CaseEvent {
 
 struct Case {
   int64_t id = 0;      // assigned by the store
+  std::string desk;    // its customer's desk; the scope's when empty at insert
   std::string number;  // the procedure's prefix + 7 digits: ZB0000001
   std::string procedure;
   int64_t customer_id = 0;

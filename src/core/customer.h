@@ -41,6 +41,7 @@ struct Contact {
 
 struct Customer {
   int64_t id = 0;          // assigned by the store
+  std::string desk;        // its desk (core/desk.h); the scope's when empty at insert
   std::string code;        // unique business code; assigned ("C" + id) when empty
   std::string legal_name;  // required
   std::string group;

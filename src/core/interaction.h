@@ -28,6 +28,7 @@ const std::vector<std::string_view>& InteractionOutcomes();
 
 struct Interaction {
   int64_t id = 0;                      // assigned by the store
+  std::string desk;                    // the scope's when empty at insert
   std::optional<int64_t> customer_id;  // nullopt: not in the master
   Caller caller;
   std::string type;

@@ -39,6 +39,7 @@ std::string FormatNoticeNumber(int64_t n);
 
 struct Notice {
   int64_t id = 0;           // assigned by the store
+  std::string desk;         // its customer's desk; the scope's when empty at insert
   std::string number;       // EME0000001, or the dispatch system's number
   std::string external_id;  // the dispatch system's idempotency key; may be empty
   int64_t customer_id = 0;

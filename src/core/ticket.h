@@ -105,6 +105,7 @@ struct TicketItem {
 
 struct Ticket {
   int64_t id = 0;      // assigned by the store
+  std::string desk;    // its customer's desk; the scope's when empty at insert
   std::string number;  // CS… or REQ…
   TicketKind kind = TicketKind::kIncident;
   TicketState state = TicketState::kNew;

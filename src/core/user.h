@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/role.h"
@@ -21,6 +22,9 @@ struct User {
   std::string password_hash;           // argon2id encoded string; never logged
   bool disabled = false;
   TimePoint created_at{};
+  // The desks a staff user works in, sorted. A customer user's desk is its
+  // customer's; an admin with none works in every desk.
+  std::vector<std::string> desks{};
 };
 
 // Who is making a request, once authenticated.
@@ -29,6 +33,12 @@ struct Principal {
   std::string username;
   Role role = Role::kAgent;
   std::optional<int64_t> customer_id;
+  // The desks the user works in (User::desks; a customer user's one desk);
+  // empty for an admin of every desk and for the system.
+  std::vector<std::string> desks{};
+  // The desk this request acts in, chosen from `desks` (docs/desks.md);
+  // "" for the system, acting across desks.
+  std::string desk{};
 };
 
 // Lowercases and checks a username. kInvalidArgument (field "username") when

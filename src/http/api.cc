@@ -4,6 +4,7 @@
 #include <chrono>
 #include <limits>
 
+#include "app/desks.h"
 #include "app/sessions.h"
 #include "http/problem.h"
 #include "json/customer_json.h"
@@ -140,6 +141,37 @@ Status Api::Authenticate(Request& req) {
   return Status::Ok();
 }
 
+// docs/desks.md, "Which desk a request acts in": `?desk=ID` on any request;
+// without it, the user's one desk. A desk the user does not work in answers
+// as an unknown one (404). A desk-bound route for a user of several desks
+// that names none answers 400, listing them.
+Status Api::ChooseDesk(Request& req, bool desk_bound) {
+  Principal& p = *req.principal;
+  const bool every_desk = p.role == Role::kAdmin && p.desks.empty();
+  std::vector<std::string> candidates = every_desk ? deps_.desks->ids() : p.desks;
+  auto named = req.query.find("desk");
+  if (named != req.query.end()) {
+    const std::string& id = named->second;
+    bool known = std::find(candidates.begin(), candidates.end(), id) != candidates.end();
+    if (!known) return Status::NotFound("no desk \"" + id.substr(0, 64) + "\"");
+    p.desk = id;
+    return Status::Ok();
+  }
+  if (!p.desk.empty() || !desk_bound) return Status::Ok();
+  if (candidates.size() == 1) {
+    p.desk = candidates.front();
+    return Status::Ok();
+  }
+  std::string list;
+  for (const auto& id : candidates) list += (list.empty() ? "" : ", ") + id;
+  if (candidates.empty()) {
+    return Status::PermissionDenied("user " + p.username + " works in no desk; an admin adds one");
+  }
+  return Status::InvalidArgument("this request acts in one desk: add ?desk= with one of " + list,
+                                 "desk")
+      .WithReason("desk_required");
+}
+
 Response Api::MethodNotAllowed(const Request& req) const {
   std::string allow;
   for (const auto& r : routes_) {
@@ -167,6 +199,7 @@ Response Api::Handle(Request& req) {
       auth = Status::PermissionDenied("role " + std::string(RoleName(req.principal->role)) +
                                       " may not " + req.method + " " + route.pattern);
     }
+    if (auth.ok() && !route.is_public) auth = ChooseDesk(req, !route.any_desk);
     if (!auth.ok()) {
       resp = Problem(auth);
     } else {

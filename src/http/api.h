@@ -63,6 +63,9 @@ class Api {
     // may run it on its network thread instead of handing it to a worker,
     // which saves two thread switches per request (ServerOptions::quick_inline).
     bool quick = false;
+    // Not about one desk's records (sessions, users, desks, the clock): no
+    // desk needs naming. Every other route acts in exactly one desk.
+    bool any_desk = false;
   };
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -74,6 +77,8 @@ class Api {
   // only the method differs.
   size_t Match(Request& req, bool& method_mismatch) const;
   Status Authenticate(Request& req);
+  // Sets req.principal->desk (docs/desks.md); errors as documented there.
+  Status ChooseDesk(Request& req, bool desk_bound);
   Response MethodNotAllowed(const Request& req) const;
 
   // Handlers (handlers_*.cc).
@@ -87,6 +92,11 @@ class Api {
   Result<Response> ListUsers(Request& req);
   Result<Response> CreateUser(Request& req);
   Result<Response> CreateToken(Request& req);
+  Result<Response> ListDesksRoute(Request& req);
+  Result<Response> CreateDeskRoute(Request& req);
+  Result<Response> GetDeskRoute(Request& req);
+  Result<Response> PatchDeskRoute(Request& req);
+  Result<Response> DeleteDeskRoute(Request& req);
   Result<Response> GetClock(Request& req);
   Result<Response> SetClock(Request& req);
   Result<Response> SearchCustomers(Request& req);

@@ -26,8 +26,12 @@ class ApiTest : public ::testing::Test {
     company_ = CreateCustomer(*env_.deps, Admin(), c).value().id;
     for (Role r : kAllRoles) {
       std::string name(RoleName(r));
-      NewUser u{name, name, r == Role::kCustomer ? "C" + std::to_string(company_) : "",
-                "password-" + name};
+      NewUser u{name,
+                name,
+                r == Role::kCustomer ? "C" + std::to_string(company_) : "",
+                "password-" + name,
+                {}};
+      if (r != Role::kCustomer && r != Role::kAdmin) u.desks = {"main"};
       ASSERT_TRUE(AddUser(*env_.deps, Admin(), u).ok());
       tokens_[r] = CreateApiToken(*env_.deps, Admin(), name, std::chrono::hours(1)).value().token;
     }

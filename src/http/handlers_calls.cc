@@ -1,6 +1,7 @@
 // Handlers: calls (NM-3, NM-5, NM-8) — log a call, list calls, a customer's
 // timeline, contacts updated on a call.
 #include "app/calls.h"
+#include "app/desks.h"
 #include "core/time_format.h"
 #include "http/api.h"
 #include "json/customer_json.h"
@@ -85,7 +86,7 @@ Result<Response> Api::ListCallsRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
   if (limit < 1 || limit > 500) return Status::InvalidArgument("must be from 1 to 500", "limit");
   q.limit = static_cast<int>(limit);
-  ATIENDE_ASSIGN_OR_RETURN(auto calls, ListCalls(deps_, q));
+  ATIENDE_ASSIGN_OR_RETURN(auto calls, ListCalls(deps_, ScopeOf(deps_, *req.principal), q));
   bj::array items;
   for (const auto& c : calls) items.push_back(json::ToJson(c));
   bj::object out{{"items", std::move(items)}};
@@ -98,7 +99,8 @@ Result<Response> Api::CustomerTimelineRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
   if (limit < 1 || limit > 200) return Status::InvalidArgument("must be from 1 to 200", "limit");
-  ATIENDE_ASSIGN_OR_RETURN(auto entries, CustomerTimeline(deps_, id, static_cast<int>(limit)));
+  ATIENDE_ASSIGN_OR_RETURN(auto entries, CustomerTimeline(deps_, ScopeOf(deps_, *req.principal), id,
+                                                          static_cast<int>(limit)));
   TimePoint now = deps_.clock.Now();
   bj::array items;
   for (const auto& e : entries) {

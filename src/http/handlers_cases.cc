@@ -2,6 +2,7 @@
 // (the current step's form, the notice, the timeline), answer a step, list
 // queues; and the procedures themselves, for the console to render forms.
 #include "app/cases.h"
+#include "app/desks.h"
 #include "app/procedures.h"
 #include "http/api.h"
 #include "json/case_json.h"
@@ -79,7 +80,8 @@ Result<Response> Api::OpenCaseRoute(Request& req) {
 }
 
 Result<Response> Api::GetCaseRoute(Request& req) {
-  ATIENDE_ASSIGN_OR_RETURN(auto detail, GetCase(deps_, req.params["number"]));
+  ATIENDE_ASSIGN_OR_RETURN(auto detail,
+                           GetCase(deps_, ScopeOf(deps_, *req.principal), req.params["number"]));
   return CaseResponse(200, detail, deps_.clock.Now());
 }
 
@@ -128,17 +130,23 @@ Result<Response> Api::ListCasesRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(Page page, PageParams(req.query));
   q.limit = page.limit;
   q.offset = page.offset;
-  ATIENDE_ASSIGN_OR_RETURN(auto list, ListCases(deps_, q));
+  ATIENDE_ASSIGN_OR_RETURN(auto list, ListCases(deps_, ScopeOf(deps_, *req.principal), q));
   TimePoint now = deps_.clock.Now();
   bj::array items;
   for (const auto& d : list) items.push_back(View(d, now, false));
   return Json(200, PageJson(std::move(items), page));
 }
 
-Result<Response> Api::ListProceduresRoute(Request&) {
+Result<Response> Api::ListProceduresRoute(Request& req) {
   bj::array items;
+  // The procedures the request's desk runs.
+  const Desk& desk = deps_.desks->For(req.principal->desk).desk;
   if (deps_.procedures) {
     for (const auto& p : deps_.procedures->all()) {
+      if (std::find(desk.procedures.begin(), desk.procedures.end(), p.id) ==
+          desk.procedures.end()) {
+        continue;
+      }
       bj::array steps;
       for (const auto& s : p.steps) steps.push_back(json::StepJson(s));
       items.push_back(bj::object{{"id", p.id},

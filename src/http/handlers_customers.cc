@@ -1,5 +1,6 @@
 // Handlers: the customer master — search, CRUD, import, history.
 #include "app/customers.h"
+#include "app/desks.h"
 #include "app/import_customers.h"
 #include "core/time_format.h"
 #include "http/api.h"
@@ -14,15 +15,17 @@ Result<Response> Api::SearchCustomers(Request& req) {
   auto q = req.query.find("q");
   if (q == req.query.end()) {
     ATIENDE_ASSIGN_OR_RETURN(int64_t after, IntParam(req.query, "after", 0));
-    ATIENDE_ASSIGN_OR_RETURN(auto list, ListCustomers(deps_, after, static_cast<int>(limit)));
+    ATIENDE_ASSIGN_OR_RETURN(auto list, ListCustomers(deps_, ScopeOf(deps_, *req.principal), after,
+                                                      static_cast<int>(limit)));
     for (const auto& c : list) items.push_back(json::ToJson(c));
     boost::json::object out{{"items", std::move(items)}};
     out["next_after"] =
         list.size() == static_cast<size_t>(limit) ? boost::json::value(list.back().id) : nullptr;
     return Json(200, out);
   }
-  ATIENDE_ASSIGN_OR_RETURN(auto found,
-                           atiende::SearchCustomers(deps_, q->second, static_cast<int>(limit)));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto found, atiende::SearchCustomers(deps_, ScopeOf(deps_, *req.principal), q->second,
+                                           static_cast<int>(limit)));
   for (auto& [c, score] : found.hits) {
     auto o = json::ToJson(c);
     o["score"] = std::round(score * 1000) / 1000;
@@ -96,7 +99,8 @@ Result<Response> Api::ImportCustomers(Request& req) {
 
 Result<Response> Api::CustomerHistory(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  ATIENDE_ASSIGN_OR_RETURN(auto entries, atiende::CustomerHistory(deps_, id));
+  ATIENDE_ASSIGN_OR_RETURN(auto entries,
+                           atiende::CustomerHistory(deps_, ScopeOf(deps_, *req.principal), id));
   boost::json::array items;
   for (const auto& e : entries) {
     auto parse = [](const std::string& s) -> boost::json::value {

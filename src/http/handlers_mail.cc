@@ -1,4 +1,5 @@
 // Handlers: the directory of lists and the mail outbox (G-2).
+#include "app/desks.h"
 #include "app/directory.h"
 #include "app/mail_delivery.h"
 #include "app/outbox.h"
@@ -47,8 +48,8 @@ boost::json::object MailJson(const OutboxMail& m, bool with_body) {
 
 }  // namespace
 
-Result<Response> Api::GetDirectory(Request&) {
-  ATIENDE_ASSIGN_OR_RETURN(auto lists, ListDirectory(deps_));
+Result<Response> Api::GetDirectory(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto lists, ListDirectory(deps_, ScopeOf(deps_, *req.principal)));
   boost::json::array items;
   for (const auto& l : lists) items.push_back(ListJson(l));
   return Json(200, {{"items", std::move(items)}});
@@ -104,7 +105,7 @@ Result<Response> Api::ListMail(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t limit, IntParam(req.query, "limit", 50));
   if (limit < 1 || limit > 200) return Status::InvalidArgument("must be from 1 to 200", "limit");
   q.limit = static_cast<int>(limit);
-  ATIENDE_ASSIGN_OR_RETURN(auto mails, ListOutbox(deps_, q));
+  ATIENDE_ASSIGN_OR_RETURN(auto mails, ListOutbox(deps_, ScopeOf(deps_, *req.principal), q));
   boost::json::array items;
   for (const auto& m : mails) items.push_back(MailJson(m, false));
   boost::json::object out{{"items", std::move(items)}};
@@ -115,13 +116,14 @@ Result<Response> Api::ListMail(Request& req) {
 
 Result<Response> Api::GetMail(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  ATIENDE_ASSIGN_OR_RETURN(auto m, GetOutboxMail(deps_, id));
+  ATIENDE_ASSIGN_OR_RETURN(auto m, GetOutboxMail(deps_, ScopeOf(deps_, *req.principal), id));
   return Json(200, MailJson(m, true));
 }
 
 Result<Response> Api::GetMailRaw(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  ATIENDE_ASSIGN_OR_RETURN(std::string raw, RenderOutboxMail(deps_, id));
+  ATIENDE_ASSIGN_OR_RETURN(std::string raw,
+                           RenderOutboxMail(deps_, ScopeOf(deps_, *req.principal), id));
   Response r;
   r.content_type = "message/rfc822";
   r.body = std::move(raw);
@@ -134,7 +136,7 @@ Result<Response> Api::RetryMailRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_RETURN_IF_ERROR(RetryMail(deps_, *req.principal, id));
   if (options_.on_mail_queued) options_.on_mail_queued();
-  ATIENDE_ASSIGN_OR_RETURN(auto m, GetOutboxMail(deps_, id));
+  ATIENDE_ASSIGN_OR_RETURN(auto m, GetOutboxMail(deps_, ScopeOf(deps_, *req.principal), id));
   return Json(202, MailJson(m, false));
 }
 

@@ -1,5 +1,6 @@
 // Handlers: dispatch notices (ZB-2 … ZB-9) — create (idempotent by external
 // id), read, list, change the visit and observations, close with the outcome.
+#include "app/desks.h"
 #include "app/notices.h"
 #include "http/api.h"
 #include "json/notice_json.h"
@@ -48,7 +49,8 @@ Result<Response> Api::CreateNoticeRoute(Request& req) {
 }
 
 Result<Response> Api::GetNoticeRoute(Request& req) {
-  ATIENDE_ASSIGN_OR_RETURN(Notice n, GetNotice(deps_, req.params["number"]));
+  ATIENDE_ASSIGN_OR_RETURN(Notice n,
+                           GetNotice(deps_, ScopeOf(deps_, *req.principal), req.params["number"]));
   return NoticeResponse(200, n);
 }
 
@@ -98,7 +100,7 @@ Result<Response> Api::ListNoticesRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(Page page, PageParams(req.query));
   q.limit = page.limit;
   q.offset = page.offset;
-  ATIENDE_ASSIGN_OR_RETURN(auto list, ListNotices(deps_, q));
+  ATIENDE_ASSIGN_OR_RETURN(auto list, ListNotices(deps_, ScopeOf(deps_, *req.principal), q));
   bj::array items;
   for (const auto& n : list) items.push_back(json::ToJson(n));
   return Json(200, PageJson(std::move(items), page));

@@ -1,4 +1,5 @@
 // Handlers: signing in and out, users, API tokens.
+#include "app/desks.h"
 #include "app/sessions.h"
 #include "app/users.h"
 #include "core/time_format.h"
@@ -11,11 +12,39 @@ namespace {
 boost::json::object PrincipalJson(const Principal& p) {
   boost::json::object o{{"id", p.user_id}, {"username", p.username}, {"role", RoleName(p.role)}};
   o["customer_id"] = p.customer_id ? boost::json::value(*p.customer_id) : nullptr;
+  boost::json::array desks;
+  for (const auto& d : p.desks) desks.emplace_back(d);
+  o["desks"] = std::move(desks);
   return o;
 }
 
-// What the console needs to show times as the desk sees them (G-4).
-boost::json::object DeskJson(const DeskSettings& d) { return {{"time_zone", d.time_zone}}; }
+// What the console needs to show a desk and its times as the desk sees them
+// (G-4): its name, zone and language.
+boost::json::object DeskJson(const Desk& d) {
+  return {{"id", d.id},
+          {"name", d.name},
+          {"time_zone", d.time_zone},
+          {"language", d.language},
+          {"phone_region", d.phone_region}};
+}
+
+// The desks the principal may switch between (an admin of every desk: all).
+boost::json::array DesksJson(const DeskBook& book, const Principal& p) {
+  boost::json::array out;
+  const std::vector<std::string> ids =
+      p.desks.empty() && p.role == Role::kAdmin ? book.ids() : p.desks;
+  for (const auto& id : ids) out.push_back(DeskJson(book.For(id).desk));
+  return out;
+}
+
+// The session's answer: the user, the desk the request acted in (null when
+// the user has several and named none) and the desks to choose from.
+boost::json::object SessionJson(const DeskBook& book, const Principal& p) {
+  boost::json::object o{{"user", PrincipalJson(p)}, {"desks", DesksJson(book, p)}};
+  o["desk"] = p.desk.empty() ? boost::json::value(nullptr)
+                             : boost::json::value(DeskJson(book.For(p.desk).desk));
+  return o;
+}
 
 Result<std::string> StringMember(const boost::json::object& o, const char* name) {
   auto* v = o.if_contains(name);
@@ -32,9 +61,9 @@ Result<Response> Api::Login(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(std::string password, StringMember(body, "password"));
   ATIENDE_ASSIGN_OR_RETURN(SessionGrant g,
                            atiende::Login(deps_, username, password, req.remote_address));
-  Response r = Json(200, {{"user", PrincipalJson(g.principal)},
-                          {"expires_at", FormatInstant(g.expires_at)},
-                          {"desk", DeskJson(deps_.desk)}});
+  boost::json::object session = SessionJson(*deps_.desks, g.principal);
+  session["expires_at"] = FormatInstant(g.expires_at);
+  Response r = Json(200, std::move(session));
   std::string cookie = "atiende_session=" + g.token +
                        "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" +
                        std::to_string(std::chrono::seconds(kSessionLifetime).count());
@@ -54,14 +83,14 @@ Result<Response> Api::Logout(Request& req) {
 }
 
 Result<Response> Api::WhoAmI(Request& req) {
-  return Json(200, {{"user", PrincipalJson(*req.principal)}, {"desk", DeskJson(deps_.desk)}});
+  return Json(200, SessionJson(*deps_.desks, *req.principal));
 }
 
 Result<Response> Api::ListUsers(Request&) {
   ATIENDE_ASSIGN_OR_RETURN(auto users, atiende::ListUsers(deps_));
   boost::json::array items;
   for (const auto& u : users) {
-    auto o = PrincipalJson({u.id, u.username, u.role, u.customer_id});
+    auto o = PrincipalJson({u.id, u.username, u.role, u.customer_id, u.desks, ""});
     o["disabled"] = u.disabled;
     o["created_at"] = FormatInstant(u.created_at);
     items.push_back(std::move(o));
@@ -73,7 +102,7 @@ Result<Response> Api::CreateUser(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
   NewUser in;
   for (const auto& [k, v] : body) {
-    if (k != "username" && k != "role" && k != "customer_code" && k != "password") {
+    if (k != "username" && k != "role" && k != "customer_code" && k != "password" && k != "desks") {
       return Status::InvalidArgument("is not a known field", std::string(k));
     }
   }
@@ -83,8 +112,16 @@ Result<Response> Api::CreateUser(Request& req) {
   if (body.contains("customer_code")) {
     ATIENDE_ASSIGN_OR_RETURN(in.customer_code, StringMember(body, "customer_code"));
   }
+  if (auto* desks = body.if_contains("desks")) {
+    if (!desks->is_array()) return Status::InvalidArgument("must be an array of desk ids", "desks");
+    for (const auto& d : desks->as_array()) {
+      if (!d.is_string()) return Status::InvalidArgument("must be an array of desk ids", "desks");
+      in.desks.emplace_back(d.as_string());
+    }
+  }
   ATIENDE_ASSIGN_OR_RETURN(User u, AddUser(deps_, *req.principal, in));
-  return Json(201, {{"user", PrincipalJson({u.id, u.username, u.role, u.customer_id})}});
+  return Json(201,
+              {{"user", PrincipalJson({u.id, u.username, u.role, u.customer_id, u.desks, ""})}});
 }
 
 Result<Response> Api::CreateToken(Request& req) {

@@ -25,6 +25,10 @@ constexpr RoleSet kTicketParties = kCallTakers | RoleSet{Role::kCustomer};
 constexpr RoleSet kNoticeWriters = {Role::kDispatch, Role::kSupervisor, Role::kAdmin};
 constexpr RoleSet kNoticeReaders = kNoticeWriters | RoleSet{Role::kAgent, Role::kBackOffice};
 constexpr bool kQuick = true;  // Route::quick: a point read, may run on the network thread
+// Route::any_desk: about no one desk's records; every other route acts in one
+// desk (`?desk=`, or the user's only one: docs/desks.md).
+constexpr bool kAnyDesk = true;
+constexpr size_t kSmall = 16 << 10;
 constexpr size_t kImportLimit = 64u << 20;  // 64 MiB spreadsheet
 }  // namespace
 
@@ -41,12 +45,22 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"GET", "/{page}/{item}", true, {}, &Api::WebPage},
 
       {"POST", "/api/v1/session", true, {}, &Api::Login, 16 << 10},
-      {"GET", "/api/v1/session", false, kAnyone, &Api::WhoAmI},
-      {"DELETE", "/api/v1/session", false, kAnyone, &Api::Logout},
+      {"GET", "/api/v1/session", false, kAnyone, &Api::WhoAmI, kSmall, false, kAnyDesk},
+      {"DELETE", "/api/v1/session", false, kAnyone, &Api::Logout, kSmall, false, kAnyDesk},
 
-      {"GET", "/api/v1/users", false, kAdmin, &Api::ListUsers},
-      {"POST", "/api/v1/users", false, kAdmin, &Api::CreateUser, 16 << 10},
-      {"POST", "/api/v1/tokens", false, kAdmin, &Api::CreateToken, 16 << 10},
+      {"GET", "/api/v1/users", false, kAdmin, &Api::ListUsers, kSmall, false, kAnyDesk},
+      {"POST", "/api/v1/users", false, kAdmin, &Api::CreateUser, kSmall, false, kAnyDesk},
+      {"POST", "/api/v1/tokens", false, kAdmin, &Api::CreateToken, kSmall, false, kAnyDesk},
+
+      // Desks (docs/desks.md): staff read the desks they work in; admins
+      // create and change them.
+      {"GET", "/api/v1/desks", false, kStaff, &Api::ListDesksRoute, kSmall, false, kAnyDesk},
+      {"POST", "/api/v1/desks", false, kAdmin, &Api::CreateDeskRoute, 64 << 10, false, kAnyDesk},
+      {"GET", "/api/v1/desks/{id}", false, kStaff, &Api::GetDeskRoute, kSmall, false, kAnyDesk},
+      {"PATCH", "/api/v1/desks/{id}", false, kAdmin, &Api::PatchDeskRoute, 64 << 10, false,
+       kAnyDesk},
+      {"DELETE", "/api/v1/desks/{id}", false, kAdmin, &Api::DeleteDeskRoute, kSmall, false,
+       kAnyDesk},
 
       {"GET", "/api/v1/customers", false, kStaff, &Api::SearchCustomers},
       {"POST", "/api/v1/customers", false, kMasterEditors, &Api::CreateCustomer},
@@ -108,8 +122,8 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
   };
   if (virtual_clock) {
     // Training/test mode only: the clock everything time-based reads.
-    r.push_back({"GET", "/api/v1/clock", false, kAnyone, &Api::GetClock});
-    r.push_back({"POST", "/api/v1/clock", false, kAdmin, &Api::SetClock, 4 << 10});
+    r.push_back({"GET", "/api/v1/clock", false, kAnyone, &Api::GetClock, kSmall, false, kAnyDesk});
+    r.push_back({"POST", "/api/v1/clock", false, kAdmin, &Api::SetClock, 4 << 10, false, kAnyDesk});
   }
   return r;
 }

@@ -24,6 +24,9 @@ struct AuditEntry {
   std::string entity_id;  // e.g. "42"
   std::string before;     // JSON text, or "" when created
   std::string after;      // JSON text, or "" when deleted
+  // The desk of the record it is about; "" for installation-wide records
+  // (users, desks). The scope's desk when empty at append in a desk scope.
+  std::string desk{};
 };
 
 // An audit row as the change feed tells it: what changed, not how.
@@ -36,6 +39,7 @@ struct Change {
   // The customer a ticket or case belongs to (the portal sees its own
   // company's tickets only); nullopt for other entities.
   std::optional<int64_t> customer_id;
+  std::string desk{};  // "" for installation-wide records
 };
 
 class AuditReader {

@@ -19,6 +19,7 @@ struct DirectoryList {
   std::string name;
   std::vector<std::string> addresses;
   TimePoint updated_at{};
+  std::string desk{};  // lists are per desk; the scope's when empty at write
 };
 
 // A rendered mail in the outbox (G-2). status: "queued" → "sending" → "sent",
@@ -26,6 +27,7 @@ struct DirectoryList {
 // mail was written as an .eml file instead.
 struct OutboxMail {
   int64_t id = 0;
+  std::string desk;        // the desk it was sent for; the scope's when empty at insert
   std::string message_id;  // "<...@host>", assigned when queued
   std::string event;
   std::string lang;

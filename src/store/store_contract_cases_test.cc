@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "store/store_contract.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende::contract {
@@ -35,7 +36,7 @@ Case Draft(int64_t customer_id, std::string procedure = "zb-unblock") {
 
 // Numbers the case from the ZB series and inserts it, in one transaction.
 Status Create(Store& s, Case& c) {
-  return s.Write([&](WriteTx& tx) {
+  return s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     Case draft = c;
     ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next("ZB"));
     draft.number = FormatCaseNumber("ZB", k);
@@ -53,14 +54,15 @@ Case Created(Store& s, Case c) {
 
 Status Save(Store& s, Case& c) {
   c.version++;
-  Status st = s.Write([&](WriteTx& tx) { return tx.cases().Update(c); });
+  Status st =
+      s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.cases().Update(c); });
   if (!st.ok()) c.version--;
   return st;
 }
 
 std::vector<std::string> Numbers(Store& s, const CaseQuery& q) {
   std::vector<std::string> out;
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto list, tx.cases().List(q));
     for (const auto& c : list) out.push_back(c.number);
     return Status::Ok();
@@ -82,15 +84,17 @@ TEST_P(StoreContract, CasesRoundTripWithTheirTimelineAndTimers) {
   EXPECT_EQ(c.version, 1);
   Case by_number, by_id;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(by_number, tx.cases().Get("ZB0000001"));
-                    ATIENDE_ASSIGN_OR_RETURN(by_id, tx.cases().GetById(c.id));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(by_number, tx.cases().Get("ZB0000001"));
+                           ATIENDE_ASSIGN_OR_RETURN(by_id, tx.cases().GetById(c.id));
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_EQ(by_number, c);
   EXPECT_EQ(by_id, c);
-  Status missing = f.store->Read([](ReadTx& tx) { return tx.cases().Get("ZB0000099").status(); });
+  Status missing = f.store->Read(atiende::testing::MainDesk(),
+                                 [](ReadTx& tx) { return tx.cases().Get("ZB0000099").status(); });
   EXPECT_EQ(missing.code(), Code::kNotFound);
 }
 
@@ -110,10 +114,11 @@ TEST_P(StoreContract, OneOpenCasePerCustomerAndProcedure) {
   EXPECT_EQ(again.number, "ZB0000004");  // the refused insert rolled its number back
   std::optional<Case> open;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(open, tx.cases().FindOpen("zb-unblock", 7));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(open, tx.cases().FindOpen("zb-unblock", 7));
+                           return Status::Ok();
+                         })
                   .ok());
   ASSERT_TRUE(open.has_value());
   EXPECT_EQ(open->number, again.number);
@@ -152,10 +157,11 @@ TEST_P(StoreContract, CaseUpdatesCheckTheVersion) {
   EXPECT_EQ(st.reason(), "version_conflict");
   Case got;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(got, tx.cases().Get(c.number));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(got, tx.cases().Get(c.number));
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_EQ(got.step, "monitor");
   EXPECT_EQ(got.version, 2);
@@ -216,11 +222,13 @@ TEST_P(StoreContract, OpenCasesAreFoundByTheNoticeTheyFollow) {
   Created(*f.store, Draft(3));  // follows no notice
   std::vector<Case> found, none;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(found, tx.cases().ListOpenByNotice("EME0000002"));
-                    ATIENDE_ASSIGN_OR_RETURN(none, tx.cases().ListOpenByNotice(""));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(found,
+                                                    tx.cases().ListOpenByNotice("EME0000002"));
+                           ATIENDE_ASSIGN_OR_RETURN(none, tx.cases().ListOpenByNotice(""));
+                           return Status::Ok();
+                         })
                   .ok());
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].number, b.number);
@@ -228,10 +236,12 @@ TEST_P(StoreContract, OpenCasesAreFoundByTheNoticeTheyFollow) {
   b.state = CaseState::kClosed;
   ASSERT_TRUE(Save(*f.store, b).ok());
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(found, tx.cases().ListOpenByNotice("EME0000002"));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(found,
+                                                    tx.cases().ListOpenByNotice("EME0000002"));
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_TRUE(found.empty());
 }

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "store/store_contract.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende::contract {
@@ -36,7 +37,7 @@ Notice Draft(int64_t customer_id, std::string external_id = "") {
 // Numbers n from the EME series when it has no number and inserts it, in one
 // transaction; n is updated only when that commits.
 Status Create(Store& s, Notice& n) {
-  return s.Write([&](WriteTx& tx) {
+  return s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     Notice draft = n;
     if (draft.number.empty()) {
       ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(kSeriesNotice));
@@ -56,14 +57,15 @@ Notice Created(Store& s, Notice n) {
 
 Status Save(Store& s, Notice& n) {
   n.version++;
-  Status st = s.Write([&](WriteTx& tx) { return tx.notices().Update(n); });
+  Status st =
+      s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.notices().Update(n); });
   if (!st.ok()) n.version--;
   return st;
 }
 
 Result<Notice> Get(Store& s, const std::string& number) {
   Result<Notice> out = Status::Internal("not read");
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     out = tx.notices().Get(number);
     return Status::Ok();
   });
@@ -73,7 +75,7 @@ Result<Notice> Get(Store& s, const std::string& number) {
 
 std::optional<Notice> ByExternalId(Store& s, const std::string& external_id) {
   std::optional<Notice> out;
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.notices().FindByExternalId(external_id));
     return Status::Ok();
   });
@@ -83,7 +85,7 @@ std::optional<Notice> ByExternalId(Store& s, const std::string& external_id) {
 
 std::vector<std::string> List(Store& s, const NoticeQuery& q) {
   std::vector<std::string> out;
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto notices, tx.notices().List(q));
     for (const auto& n : notices) out.push_back(n.number);
     return Status::Ok();
@@ -145,7 +147,7 @@ TEST_P(StoreContract, ConcurrentCreationsWithOneExternalIdMakeOneNotice) {
     threads.emplace_back([&, w] {
       ready++;
       while (ready.load() < kThreads) std::this_thread::yield();
-      Status st = f.store->Write([&](WriteTx& tx) {
+      Status st = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
         // Numbers outside the series, so nothing but the external id
         // serialises the transactions; the pause keeps the first one open
         // while the others insert.

@@ -6,6 +6,7 @@
 #include <string>
 #include <thread>
 
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende::contract {
@@ -29,14 +30,15 @@ Customer Make(std::string name, std::string group = "", std::string code = "") {
 }
 
 Result<Customer> Insert(Store& s, Customer c) {
-  Status st = s.Write([&](WriteTx& tx) { return tx.customers().Insert(c); });
+  Status st =
+      s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.customers().Insert(c); });
   if (!st.ok()) return st;
   return c;
 }
 
 std::vector<std::string> Names(Store& s, const std::string& q, int limit = 5) {
   std::vector<std::string> out;
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto hits, tx.customers().Search({q, limit}));
     for (auto& h : hits) out.push_back(h.customer.legal_name);
     return Status::Ok();
@@ -81,10 +83,11 @@ TEST_P(StoreContract, InsertAssignsIdCodeAndVersionAndRoundTrips) {
   EXPECT_EQ(in->version, 1);
   Customer got;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(got, tx.customers().Get(in->id));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(got, tx.customers().Get(in->id));
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_TRUE(got.SameData(*in));
   EXPECT_EQ(got.version, 1);
@@ -104,13 +107,20 @@ TEST_P(StoreContract, UpdateNeedsThePreviousVersion) {
   auto c = Insert(*f.store, Make("Panadería La Espiga SpA")).value();
   c.technology = "x";
   c.version = 2;
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.customers().Update(c); })
+                  .ok());
   c.technology = "y";  // still version 2: someone else's stale copy
-  Status stale = f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); });
+  Status stale = f.store->Write(atiende::testing::MainDesk(),
+                                [&](WriteTx& tx) { return tx.customers().Update(c); });
   EXPECT_EQ(stale.code(), Status::Code::kConflict);
   c.id = 999999;
   c.version = 2;
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); }).code(),
+  EXPECT_EQ(f.store
+                ->Write(atiende::testing::MainDesk(),
+                        [&](WriteTx& tx) { return tx.customers().Update(c); })
+                .code(),
             Status::Code::kNotFound);
 }
 
@@ -118,16 +128,23 @@ TEST_P(StoreContract, DeleteRemovesFromReadsAndSearch) {
   Fixture f(GetParam());
   auto c = Insert(*f.store, Make("Hotel Bahía Coquimbo S.A.")).value();
   EXPECT_EQ(Names(*f.store, "bahia").size(), 1u);
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(c.id); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.customers().Delete(c.id); })
+                  .ok());
   EXPECT_TRUE(Names(*f.store, "bahia").empty());
-  Status again = f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(c.id); });
+  Status again = f.store->Write(atiende::testing::MainDesk(),
+                                [&](WriteTx& tx) { return tx.customers().Delete(c.id); });
   EXPECT_EQ(again.code(), Status::Code::kNotFound);
 }
 
 TEST_P(StoreContract, IdsOfDeletedCustomersAreNotReused) {
   Fixture f(GetParam());
   auto a = Insert(*f.store, Make("Primera")).value();
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(a.id); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.customers().Delete(a.id); })
+                  .ok());
   auto b = Insert(*f.store, Make("Segunda")).value();
   EXPECT_GT(b.id, a.id);
 }
@@ -138,7 +155,7 @@ TEST_P(StoreContract, AFailedClosureRollsBackOnlyItself) {
   std::atomic<int> ok{0};
   for (int i = 0; i < 16; ++i) {
     threads.emplace_back([&, i] {
-      Status s = f.store->Write([&](WriteTx& tx) {
+      Status s = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
         Customer c = Make("Empresa " + std::to_string(i));
         ATIENDE_RETURN_IF_ERROR(tx.customers().Insert(c));
         if (i % 2) return Status::InvalidArgument("rejected on purpose");
@@ -154,10 +171,11 @@ TEST_P(StoreContract, AFailedClosureRollsBackOnlyItself) {
   EXPECT_EQ(ok.load(), 8);
   int64_t count = 0;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(count, tx.customers().Count());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(count, tx.customers().Count());
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_EQ(count, 8);
   EXPECT_TRUE(Names(*f.store, "Empresa 1").empty() ||
@@ -210,7 +228,10 @@ TEST_P(StoreContract, SearchFollowsRenames) {
   EXPECT_EQ(Names(*f.store, "san andres").size(), 1u);
   c.legal_name = "Colegio Los Aromos";
   c.version = 2;
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.customers().Update(c); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.customers().Update(c); })
+                  .ok());
   EXPECT_TRUE(Names(*f.store, "san andres").empty());
   EXPECT_EQ(Names(*f.store, "aromos").at(0), "Colegio Los Aromos");
   EXPECT_EQ(Names(*f.store, "aromoss").at(0), "Colegio Los Aromos");  // typo, new term
@@ -223,17 +244,21 @@ TEST_P(StoreContract, FindCustomerByKeyPrefersCodeThenTaxIdThenName) {
   ASSERT_TRUE(Insert(*f.store, a).ok());
   ASSERT_TRUE(
       f.store
-          ->Read([&](ReadTx& tx) {
-            EXPECT_TRUE(tx.customers().FindByKey("100234", "", "").value().has_value());
-            EXPECT_FALSE(tx.customers()
-                             .FindByKey("999", "", "Agrícola Los Robles Ltda.")
-                             .value()
-                             .has_value());
-            EXPECT_TRUE(tx.customers().FindByKey("", "76.123.456-7", "").value().has_value());
-            EXPECT_TRUE(
-                tx.customers().FindByKey("", "", "AGRICOLA LOS ROBLES LTDA").value().has_value());
-            return Status::Ok();
-          })
+          ->Read(atiende::testing::MainDesk(),
+                 [&](ReadTx& tx) {
+                   EXPECT_TRUE(tx.customers().FindByKey("100234", "", "").value().has_value());
+                   EXPECT_FALSE(tx.customers()
+                                    .FindByKey("999", "", "Agrícola Los Robles Ltda.")
+                                    .value()
+                                    .has_value());
+                   EXPECT_TRUE(
+                       tx.customers().FindByKey("", "76.123.456-7", "").value().has_value());
+                   EXPECT_TRUE(tx.customers()
+                                   .FindByKey("", "", "AGRICOLA LOS ROBLES LTDA")
+                                   .value()
+                                   .has_value());
+                   return Status::Ok();
+                 })
           .ok());
 }
 
@@ -242,14 +267,15 @@ TEST_P(StoreContract, ListCustomersPagesById) {
   for (int i = 0; i < 5; ++i)
     ASSERT_TRUE(Insert(*f.store, Make(std::string("E").append(std::to_string(i)))).ok());
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    auto first = tx.customers().List(0, 3).value();
-                    EXPECT_EQ(first.size(), 3u);
-                    auto rest = tx.customers().List(first.back().id, 3).value();
-                    EXPECT_EQ(rest.size(), 2u);
-                    EXPECT_GT(rest.front().id, first.back().id);
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           auto first = tx.customers().List(0, 3).value();
+                           EXPECT_EQ(first.size(), 3u);
+                           auto rest = tx.customers().List(first.back().id, 3).value();
+                           EXPECT_EQ(rest.size(), 2u);
+                           EXPECT_GT(rest.front().id, first.back().id);
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -260,31 +286,44 @@ TEST_P(StoreContract, UsersAndCredentials) {
   u.role = Role::kAgent;
   u.password_hash = "$argon2id$x";
   u.created_at = T("2026-11-24T12:00:00Z");
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.users().Insert(u); }).ok());
+  ASSERT_TRUE(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.users().Insert(u); })
+          .ok());
   User dup = u;
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.users().Insert(dup); }).code(),
-            Status::Code::kAlreadyExists);
+  EXPECT_EQ(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.users().Insert(dup); })
+          .code(),
+      Status::Code::kAlreadyExists);
   Credential cred{"abc", u.id, "session", T("2026-11-24T12:00:00Z"), T("2026-11-25T00:00:00Z")};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.credentials().Insert(cred); }).ok());
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.users().GetByName("agente").value().role, Role::kAgent);
-                    EXPECT_EQ(tx.credentials().Get("abc").value().user_id, u.id);
-                    EXPECT_EQ(tx.credentials().Get("nope").status().code(),
-                              Status::Code::kNotFound);
-                    return Status::Ok();
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.credentials().Insert(cred); })
                   .ok());
   ASSERT_TRUE(f.store
-                  ->Write([&](WriteTx& tx) {
-                    return tx.credentials().DeleteExpired(T("2026-11-25T00:00:00Z"));
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           EXPECT_EQ(tx.users().GetByName("agente").value().role, Role::kAgent);
+                           EXPECT_EQ(tx.credentials().Get("abc").value().user_id, u.id);
+                           EXPECT_EQ(tx.credentials().Get("nope").status().code(),
+                                     Status::Code::kNotFound);
+                           return Status::Ok();
+                         })
                   .ok());
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.credentials().Get("abc").status().code(), Status::Code::kNotFound);
-                    return Status::Ok();
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            return tx.credentials().DeleteExpired(T("2026-11-25T00:00:00Z"));
+                          })
+                  .ok());
+  ASSERT_TRUE(f.store
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           EXPECT_EQ(tx.credentials().Get("abc").status().code(),
+                                     Status::Code::kNotFound);
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -293,17 +332,21 @@ TEST_P(StoreContract, AuditIsReturnedNewestFirst) {
   for (int i = 0; i < 3; ++i) {
     AuditEntry e{0,   T("2026-11-24T12:00:00Z"),           "ana", "customer.update", "customer",
                  "7", "{\"v\":" + std::to_string(i) + "}", "{}"};
-    ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.audit().Append(e); }).ok());
+    ASSERT_TRUE(
+        f.store
+            ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.audit().Append(e); })
+            .ok());
   }
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    auto all = tx.audit().List("customer", "7", 10).value();
-                    EXPECT_EQ(all.size(), 3u);
-                    EXPECT_EQ(all.front().before, "{\"v\":2}");
-                    EXPECT_EQ(all.front().actor, "ana");
-                    EXPECT_TRUE(tx.audit().List("customer", "8", 10).value().empty());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           auto all = tx.audit().List("customer", "7", 10).value();
+                           EXPECT_EQ(all.size(), 3u);
+                           EXPECT_EQ(all.front().before, "{\"v\":2}");
+                           EXPECT_EQ(all.front().actor, "ana");
+                           EXPECT_TRUE(tx.audit().List("customer", "8", 10).value().empty());
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -312,13 +355,14 @@ TEST_P(StoreContract, ClaimedWorkGoesToExactlyOneClaimer) {
   constexpr int kItems = 1000, kWorkers = 8;
   TimePoint now = T("2026-11-24T12:00:00Z");
   ASSERT_TRUE(f.store
-                  ->Write([&](WriteTx& tx) {
-                    for (int i = 0; i < kItems; ++i) {
-                      WorkItem w{0, "test.job", std::to_string(i), now - Micros(i), 0};
-                      ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
-                    }
-                    return Status::Ok();
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            for (int i = 0; i < kItems; ++i) {
+                              WorkItem w{0, "test.job", std::to_string(i), now - Micros(i), 0};
+                              ATIENDE_RETURN_IF_ERROR(tx.work().Enqueue(w));
+                            }
+                            return Status::Ok();
+                          })
                   .ok());
   std::vector<std::atomic<int>> claims(kItems), completions(kItems);
   std::vector<std::thread> workers;
@@ -328,18 +372,21 @@ TEST_P(StoreContract, ClaimedWorkGoesToExactlyOneClaimer) {
       for (int round = 0; round < 1000; ++round) {
         std::vector<WorkItem> got;
         ASSERT_TRUE(f.store
-                        ->Write([&](WriteTx& tx) {
-                          ATIENDE_ASSIGN_OR_RETURN(got, tx.work().Claim("test.job", owner, now,
-                                                                        std::chrono::hours(1), 25));
-                          return Status::Ok();
-                        })
+                        ->Write(atiende::testing::MainDesk(),
+                                [&](WriteTx& tx) {
+                                  ATIENDE_ASSIGN_OR_RETURN(
+                                      got, tx.work().Claim("test.job", owner, now,
+                                                           std::chrono::hours(1), 25));
+                                  return Status::Ok();
+                                })
                         .ok());
         if (got.empty()) return;
         for (const auto& item : got) {
           int i = std::stoi(item.payload);
           claims[i]++;
-          Status done =
-              f.store->Write([&](WriteTx& tx) { return tx.work().Complete(item.id, owner, now); });
+          Status done = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
+            return tx.work().Complete(item.id, owner, now);
+          });
           if (done.ok()) completions[i]++;
         }
       }
@@ -356,27 +403,36 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
   Fixture f(GetParam());
   TimePoint now = T("2026-11-24T12:00:00Z");
   WorkItem w{0, "test.job", "x", now, 0};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.work().Enqueue(w); }).ok());
+  ASSERT_TRUE(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.work().Enqueue(w); })
+          .ok());
   WorkItem later{0, "test.job", "not yet", now + std::chrono::hours(1), 0};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.work().Enqueue(later); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.work().Enqueue(later); })
+                  .ok());
   auto claim = [&](const std::string& owner, TimePoint at) {
     std::vector<WorkItem> got;
-    EXPECT_TRUE(f.store
-                    ->Write([&](WriteTx& tx) {
+    EXPECT_TRUE(
+        f.store
+            ->Write(atiende::testing::MainDesk(),
+                    [&](WriteTx& tx) {
                       ATIENDE_ASSIGN_OR_RETURN(
                           got, tx.work().Claim("test.job", owner, at, std::chrono::minutes(1), 10));
                       return Status::Ok();
                     })
-                    .ok());
+            .ok());
     return got;
   };
   auto next_due = [&] {
     std::optional<TimePoint> t;
     EXPECT_TRUE(f.store
-                    ->Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(t, tx.work().NextDue("test.job"));
-                      return Status::Ok();
-                    })
+                    ->Read(atiende::testing::MainDesk(),
+                           [&](ReadTx& tx) {
+                             ATIENDE_ASSIGN_OR_RETURN(t, tx.work().NextDue("test.job"));
+                             return Status::Ok();
+                           })
                     .ok());
     return t;
   };
@@ -389,14 +445,22 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
   auto second = claim("b", now + std::chrono::minutes(2));
   ASSERT_EQ(second.size(), 1u);
   EXPECT_EQ(second[0].attempts, 2);
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.work().Complete(w.id, "a", now); }).code(),
+  EXPECT_EQ(f.store
+                ->Write(atiende::testing::MainDesk(),
+                        [&](WriteTx& tx) { return tx.work().Complete(w.id, "a", now); })
+                .code(),
             Status::Code::kConflict);
-  EXPECT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.work().Complete(w.id, "b", now); }).ok());
+  EXPECT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.work().Complete(w.id, "b", now); })
+                  .ok());
   EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());  // done stays done
   ASSERT_TRUE(f.store
-                  ->Write([&](WriteTx& tx) {
-                    return tx.work().Release(w.id, "b", now);  // no effect on a finished item
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            return tx.work().Release(w.id, "b",
+                                                     now);  // no effect on a finished item
+                          })
                   .ok());
   EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());
   EXPECT_EQ(claim("c", now + std::chrono::hours(2)).at(0).payload, "not yet");
@@ -406,18 +470,26 @@ TEST_P(StoreContract, DirectoryListsAreReplacedWhole) {
   Fixture f(GetParam());
   DirectoryList l{
       "mesa_clientes", {"mesa@abastible.cl", "turno@abastible.cl"}, T("2026-11-24T12:00:00Z")};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.directory().Put(l); }).ok());
+  ASSERT_TRUE(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.directory().Put(l); })
+          .ok());
   l.addresses = {"mesa@abastible.cl"};
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.directory().Put(l); }).ok());
-  ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    auto all = tx.directory().List().value();
-                    EXPECT_EQ(all.size(), 1u);
-                    EXPECT_EQ(tx.directory().Get("mesa_clientes").value().addresses, l.addresses);
-                    EXPECT_EQ(tx.directory().Get("nadie").status().code(), Status::Code::kNotFound);
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.directory().Put(l); })
+          .ok());
+  ASSERT_TRUE(
+      f.store
+          ->Read(atiende::testing::MainDesk(),
+                 [&](ReadTx& tx) {
+                   auto all = tx.directory().List().value();
+                   EXPECT_EQ(all.size(), 1u);
+                   EXPECT_EQ(tx.directory().Get("mesa_clientes").value().addresses, l.addresses);
+                   EXPECT_EQ(tx.directory().Get("nadie").status().code(), Status::Code::kNotFound);
+                   return Status::Ok();
+                 })
+          .ok());
 }
 
 TEST_P(StoreContract, OutboxKeepsMailsThreadsAndRecipients) {
@@ -439,72 +511,85 @@ TEST_P(StoreContract, OutboxKeepsMailsThreadsAndRecipients) {
   OutboxMail a = mail("<a@atiende>", "case:1"), b = mail("<b@atiende>", "case:1"),
              c = mail("<c@atiende>", "case:2");
   ASSERT_TRUE(f.store
-                  ->Write([&](WriteTx& tx) {
-                    ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(a));
-                    ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(b));
-                    return tx.mail().Insert(c);
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(a));
+                            ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(b));
+                            return tx.mail().Insert(c);
+                          })
                   .ok());
   OutboxMail dup = mail("<a@atiende>", "");
-  EXPECT_EQ(f.store->Write([&](WriteTx& tx) { return tx.mail().Insert(dup); }).code(),
-            Status::Code::kAlreadyExists);
+  EXPECT_EQ(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.mail().Insert(dup); })
+          .code(),
+      Status::Code::kAlreadyExists);
   b.status = "sent";
   b.attempts = 1;
   b.sent_at = T("2026-11-24T12:00:05Z");
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.mail().UpdateStatus(b); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) { return tx.mail().UpdateStatus(b); })
+                  .ok());
   ASSERT_TRUE(
       f.store
-          ->Read([&](ReadTx& tx) {
-            EXPECT_EQ(tx.mail().ThreadMessageIds("case:1").value(),
-                      (std::vector<std::string>{"<a@atiende>", "<b@atiende>"}));
-            auto got = tx.mail().Get(b.id).value();
-            EXPECT_EQ(got.status, "sent");
-            EXPECT_EQ(got.cc, a.cc);
-            EXPECT_EQ(got.text, "Cuerpo con ñ");
-            EXPECT_EQ(got.sent_at, b.sent_at);
-            EXPECT_EQ(tx.mail().List({"queued", "", 0, 10}).value().size(), 2u);
-            EXPECT_EQ(tx.mail().List({"", "case:1", 0, 10}).value().front().message_id,
-                      "<b@atiende>");
-            EXPECT_EQ(tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 100).value(),
-                      3);
-            EXPECT_EQ(tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 2).value(),
-                      2);
-            EXPECT_EQ(tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T13:00:00Z"), 100).value(),
-                      0);
-            return Status::Ok();
-          })
+          ->Read(atiende::testing::MainDesk(),
+                 [&](ReadTx& tx) {
+                   EXPECT_EQ(tx.mail().ThreadMessageIds("case:1").value(),
+                             (std::vector<std::string>{"<a@atiende>", "<b@atiende>"}));
+                   auto got = tx.mail().Get(b.id).value();
+                   EXPECT_EQ(got.status, "sent");
+                   EXPECT_EQ(got.cc, a.cc);
+                   EXPECT_EQ(got.text, "Cuerpo con ñ");
+                   EXPECT_EQ(got.sent_at, b.sent_at);
+                   EXPECT_EQ(tx.mail().List({"queued", "", 0, 10}).value().size(), 2u);
+                   EXPECT_EQ(tx.mail().List({"", "case:1", 0, 10}).value().front().message_id,
+                             "<b@atiende>");
+                   EXPECT_EQ(
+                       tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 100).value(),
+                       3);
+                   EXPECT_EQ(
+                       tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T11:00:00Z"), 2).value(),
+                       2);
+                   EXPECT_EQ(
+                       tx.mail().CountTo("cc@abastible.cl", T("2026-11-24T13:00:00Z"), 100).value(),
+                       0);
+                   return Status::Ok();
+                 })
           .ok());
 }
 
 TEST_P(StoreContract, ALongThreadGivesItsFirstAndLatestMessageIds) {
   Fixture f(GetParam());
   ASSERT_TRUE(f.store
-                  ->Write([&](WriteTx& tx) {
-                    for (int i = 0; i < 20; ++i) {
-                      OutboxMail m;
-                      m.message_id = "<" + std::to_string(i) + "@atiende>";
-                      m.event = "directory.test";
-                      m.lang = "es";
-                      m.to = {"a@abastible.cl"};
-                      m.subject = "s";
-                      m.text = "t";
-                      m.thread_key = "case:9";
-                      m.status = "queued";
-                      m.created_at = m.updated_at = T("2026-11-24T12:00:00Z");
-                      ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(m));
-                    }
-                    return Status::Ok();
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            for (int i = 0; i < 20; ++i) {
+                              OutboxMail m;
+                              m.message_id = "<" + std::to_string(i) + "@atiende>";
+                              m.event = "directory.test";
+                              m.lang = "es";
+                              m.to = {"a@abastible.cl"};
+                              m.subject = "s";
+                              m.text = "t";
+                              m.thread_key = "case:9";
+                              m.status = "queued";
+                              m.created_at = m.updated_at = T("2026-11-24T12:00:00Z");
+                              ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(m));
+                            }
+                            return Status::Ok();
+                          })
                   .ok());
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    auto ids = tx.mail().ThreadMessageIds("case:9").value();
-                    EXPECT_EQ(ids.size(), 10u);
-                    EXPECT_EQ(ids.front(), "<0@atiende>");
-                    EXPECT_EQ(ids.at(1), "<11@atiende>");
-                    EXPECT_EQ(ids.back(), "<19@atiende>");
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           auto ids = tx.mail().ThreadMessageIds("case:9").value();
+                           EXPECT_EQ(ids.size(), 10u);
+                           EXPECT_EQ(ids.front(), "<0@atiende>");
+                           EXPECT_EQ(ids.at(1), "<11@atiende>");
+                           EXPECT_EQ(ids.back(), "<19@atiende>");
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -518,7 +603,8 @@ TEST_P(StoreContract, ConstraintErrorsMeanTheSameOnEveryBackend) {
 
   b.code = a.code;  // a code another customer has
   b.version += 1;
-  Status taken = f.store->Write([&](WriteTx& tx) { return tx.customers().Update(b); });
+  Status taken = f.store->Write(atiende::testing::MainDesk(),
+                                [&](WriteTx& tx) { return tx.customers().Update(b); });
   EXPECT_EQ(taken.code(), Status::Code::kAlreadyExists) << taken.ToString();
   EXPECT_EQ(taken.field(), "code");
 
@@ -527,18 +613,27 @@ TEST_P(StoreContract, ConstraintErrorsMeanTheSameOnEveryBackend) {
   u.role = Role::kCustomer;
   u.customer_id = a.id;
   u.password_hash = "x";
-  ASSERT_TRUE(f.store->Write([&](WriteTx& tx) { return tx.users().Insert(u); }).ok());
+  ASSERT_TRUE(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.users().Insert(u); })
+          .ok());
   User again = u;
-  Status dup = f.store->Write([&](WriteTx& tx) { return tx.users().Insert(again); });
+  Status dup = f.store->Write(atiende::testing::MainDesk(),
+                              [&](WriteTx& tx) { return tx.users().Insert(again); });
   EXPECT_EQ(dup.code(), Status::Code::kAlreadyExists) << dup.ToString();
   EXPECT_EQ(dup.field(), "username");
 
-  Status referenced = f.store->Write([&](WriteTx& tx) { return tx.customers().Delete(a.id); });
+  Status referenced = f.store->Write(atiende::testing::MainDesk(),
+                                     [&](WriteTx& tx) { return tx.customers().Delete(a.id); });
   EXPECT_EQ(referenced.code(), Status::Code::kConflict) << referenced.ToString();
-  ASSERT_TRUE(f.store->Read([&](ReadTx& tx) { return tx.customers().Get(a.id).status(); }).ok());
+  ASSERT_TRUE(f.store
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) { return tx.customers().Get(a.id).status(); })
+                  .ok());
 
   a.version += 5;  // not the stored version + 1
-  Status stale = f.store->Write([&](WriteTx& tx) { return tx.customers().Update(a); });
+  Status stale = f.store->Write(atiende::testing::MainDesk(),
+                                [&](WriteTx& tx) { return tx.customers().Update(a); });
   EXPECT_EQ(stale.code(), Status::Code::kConflict);
   EXPECT_EQ(stale.reason(), "version_conflict");
 }

@@ -6,6 +6,7 @@
 
 #include "json/ticket_json.h"
 #include "store/store_contract.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende::contract {
@@ -41,7 +42,7 @@ Ticket Draft(int64_t customer_id, std::string service_id, TicketKind kind = Tick
 // Numbers t from its series (its items from RITM) and inserts it, in one
 // transaction; t is updated only when that commits.
 Status Open(Store& s, Ticket& t) {
-  return s.Write([&](WriteTx& tx) {
+  return s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     Ticket draft = t;
     const char* series = t.kind == TicketKind::kIncident ? kSeriesIncident : kSeriesRequest;
     ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.numbers().Next(series));
@@ -65,14 +66,15 @@ Ticket Opened(Store& s, Ticket t) {
 // Saves t as its next version.
 Status Save(Store& s, Ticket& t) {
   t.version++;
-  Status st = s.Write([&](WriteTx& tx) { return tx.tickets().Update(t); });
+  Status st =
+      s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.tickets().Update(t); });
   if (!st.ok()) t.version--;
   return st;
 }
 
 Result<Ticket> Get(Store& s, const std::string& number) {
   Result<Ticket> out = Status::Internal("not read");
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     out = tx.tickets().Get(number);
     return Status::Ok();
   });
@@ -82,7 +84,7 @@ Result<Ticket> Get(Store& s, const std::string& number) {
 
 std::vector<std::string> Queue(Store& s, const TicketQuery& q) {
   std::vector<std::string> out;
-  Status st = s.Read([&](ReadTx& tx) {
+  Status st = s.Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.tickets().List(q));
     for (const auto& t : tickets) out.push_back(t.number);
     return Status::Ok();
@@ -93,7 +95,7 @@ std::vector<std::string> Queue(Store& s, const TicketQuery& q) {
 
 int64_t Next(Store& s, const std::string& series) {
   int64_t n = 0;
-  Status st = s.Write([&](WriteTx& tx) {
+  Status st = s.Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(n, tx.numbers().Next(series));
     return Status::Ok();
   });
@@ -110,7 +112,7 @@ TEST_P(StoreContract, NumberSeriesStartAtOneAndAreIndependent) {
   EXPECT_EQ(Next(*f.store, "CS"), 3);
   EXPECT_EQ(Next(*f.store, "RITM"), 2);
   int64_t rolled_back = 0;
-  Status st = f.store->Write([&](WriteTx& tx) {
+  Status st = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
     ATIENDE_ASSIGN_OR_RETURN(rolled_back, tx.numbers().Next("REQ"));
     return Status::InvalidArgument("rejected on purpose");
   });
@@ -127,7 +129,7 @@ TEST_P(StoreContract, ConcurrentOpeningsGetGaplessUniqueNumbers) {
   for (int w = 0; w < kThreads; ++w) {
     threads.emplace_back([&, w] {
       for (int i = 0; i < kPerThread; ++i) {
-        Status st = f.store->Write([&](WriteTx& tx) {
+        Status st = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
           ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.numbers().Next(kSeriesIncident));
           if (i % 10 == 4) return Status::InvalidArgument("rejected after NextNumber");
           Ticket t = Draft(w + 1, "SID-" + std::to_string(w) + "-" + std::to_string(i));
@@ -200,13 +202,15 @@ TEST_P(StoreContract, AReusedTicketNumberIsRefused) {
   Ticket a = Opened(*f.store, Draft(1, "SID-1"));
   Ticket b = Draft(2, "SID-2");
   b.number = a.number;
-  Status st = f.store->Write([&](WriteTx& tx) { return tx.tickets().Insert(b); });
+  Status st = f.store->Write(atiende::testing::MainDesk(),
+                             [&](WriteTx& tx) { return tx.tickets().Insert(b); });
   EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_EQ(st.field(), "number");
   Ticket c = Draft(3, "", TicketKind::kRequirement);
   c.number = "REQ0000001";
   c.items = {{"RITM0000001", "x"}, {"RITM0000001", "same number twice"}};
-  st = f.store->Write([&](WriteTx& tx) { return tx.tickets().Insert(c); });
+  st = f.store->Write(atiende::testing::MainDesk(),
+                      [&](WriteTx& tx) { return tx.tickets().Insert(c); });
   EXPECT_EQ(st.code(), Code::kAlreadyExists);
   EXPECT_EQ(st.field(), "number");
   EXPECT_EQ(Get(*f.store, "REQ0000001").status().code(), Code::kNotFound);
@@ -232,14 +236,15 @@ TEST_P(StoreContract, OneUnclosedTicketPerCustomerAndService) {
   EXPECT_TRUE(Open(*f.store, no_service_b).ok());
 
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    auto found = tx.tickets().FindUnclosed(1, "SID-1").value();
-                    EXPECT_EQ(found.value().number, first.number);
-                    EXPECT_FALSE(tx.tickets().FindUnclosed(1, "SID-9").value().has_value());
-                    EXPECT_FALSE(tx.tickets().FindUnclosed(3, "SID-1").value().has_value());
-                    EXPECT_FALSE(tx.tickets().FindUnclosed(1, "").value().has_value());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           auto found = tx.tickets().FindUnclosed(1, "SID-1").value();
+                           EXPECT_EQ(found.value().number, first.number);
+                           EXPECT_FALSE(tx.tickets().FindUnclosed(1, "SID-9").value().has_value());
+                           EXPECT_FALSE(tx.tickets().FindUnclosed(3, "SID-1").value().has_value());
+                           EXPECT_FALSE(tx.tickets().FindUnclosed(1, "").value().has_value());
+                           return Status::Ok();
+                         })
                   .ok());
 
   first.state = TicketState::kResolved;  // resolved still blocks
@@ -256,11 +261,12 @@ TEST_P(StoreContract, OneUnclosedTicketPerCustomerAndService) {
   Ticket third = Draft(1, "SID-1");
   ASSERT_TRUE(Open(*f.store, third).ok());
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    EXPECT_EQ(tx.tickets().FindUnclosed(1, "SID-1").value().value().number,
-                              third.number);
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           EXPECT_EQ(tx.tickets().FindUnclosed(1, "SID-1").value().value().number,
+                                     third.number);
+                           return Status::Ok();
+                         })
                   .ok());
 }
 
@@ -292,7 +298,7 @@ TEST_P(StoreContract, ConcurrentOpeningsForOneServiceLetExactlyOneThrough) {
     threads.emplace_back([&, w] {
       ready++;
       while (ready.load() < kThreads) std::this_thread::yield();
-      Status st = f.store->Write([&](WriteTx& tx) {
+      Status st = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
         // Numbers outside any series, so nothing but the service serialises
         // the transactions; the pause keeps the first one open while the
         // others insert.
@@ -475,12 +481,13 @@ TEST_P(StoreContract, ListResolvedBeforeGivesResolvedTicketsOldestFirst) {
   auto list = [&](TimePoint before, int limit) {
     std::vector<std::string> out;
     EXPECT_TRUE(f.store
-                    ->Read([&](ReadTx& tx) {
-                      ATIENDE_ASSIGN_OR_RETURN(auto ts,
-                                               tx.tickets().ListResolvedBefore(before, limit));
-                      for (const auto& t : ts) out.push_back(t.number);
-                      return Status::Ok();
-                    })
+                    ->Read(atiende::testing::MainDesk(),
+                           [&](ReadTx& tx) {
+                             ATIENDE_ASSIGN_OR_RETURN(
+                                 auto ts, tx.tickets().ListResolvedBefore(before, limit));
+                             for (const auto& t : ts) out.push_back(t.number);
+                             return Status::Ok();
+                           })
                     .ok());
     return out;
   };
@@ -515,18 +522,19 @@ TEST_P(StoreContract, InteractionsRoundTripAndListNewestFirst) {
   Interaction c3 = Call(1, "", "ana", 2);
   Interaction c4 = Call(2, "", "ana", 1);  // same start as c2: the later id first
   ASSERT_TRUE(f.store
-                  ->Write([&](WriteTx& tx) {
-                    for (Interaction* c : {&c1, &c2, &c3, &c4}) {
-                      ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(*c));
-                    }
-                    return Status::Ok();
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [&](WriteTx& tx) {
+                            for (Interaction* c : {&c1, &c2, &c3, &c4}) {
+                              ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(*c));
+                            }
+                            return Status::Ok();
+                          })
                   .ok());
   EXPECT_GT(c1.id, 0);
   EXPECT_LT(c1.id, c2.id);
   auto list = [&](InteractionQuery q) {
     std::vector<Interaction> out;
-    Status st = f.store->Read([&](ReadTx& tx) {
+    Status st = f.store->Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
       ATIENDE_ASSIGN_OR_RETURN(out, tx.calls().List(q));
       return Status::Ok();
     });
@@ -586,15 +594,16 @@ TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
   Fixture f(GetParam());
   int64_t last = -1;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
+                           return Status::Ok();
+                         })
                   .ok());
   EXPECT_EQ(last, 0);
   Ticket t = Opened(*f.store, Draft(41, "SVC-1"));
   auto append = [&](std::string action, std::string entity, std::string id) {
-    Status st = f.store->Write([&](WriteTx& tx) {
+    Status st = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
       return tx.audit().Append({0, kBase, "ana", action, entity, id, "", "{\"big\":1}"});
     });
     ASSERT_TRUE(st.ok()) << st.ToString();
@@ -604,12 +613,14 @@ TEST_P(StoreContract, ChangesListAuditRowsAfterAnIdWithTheTicketsCustomer) {
   append("ticket.comment", "ticket", t.number);
   std::vector<Change> all, after_first;
   ASSERT_TRUE(f.store
-                  ->Read([&](ReadTx& tx) {
-                    ATIENDE_ASSIGN_OR_RETURN(all, tx.audit().ListChanges(0, 10));
-                    ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
-                    ATIENDE_ASSIGN_OR_RETURN(after_first, tx.audit().ListChanges(all.at(0).id, 1));
-                    return Status::Ok();
-                  })
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           ATIENDE_ASSIGN_OR_RETURN(all, tx.audit().ListChanges(0, 10));
+                           ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
+                           ATIENDE_ASSIGN_OR_RETURN(after_first,
+                                                    tx.audit().ListChanges(all.at(0).id, 1));
+                           return Status::Ok();
+                         })
                   .ok());
   ASSERT_EQ(all.size(), 3u);
   EXPECT_EQ(all[0].action, "ticket.open");

@@ -56,7 +56,8 @@ class NumberSeries {
   // The next number of a series ("CS", "REQ", "RITM", "EME", "ZB"): 1, 2, 3, …
   // with no gap and no duplicate — the increment rolls back with the
   // transaction, and concurrent transactions (PostgreSQL) wait for each other
-  // on the series.
+  // on the series. Each desk has its own series (both desks have a
+  // CS0000001); kInternal in the all-desks scope.
   virtual Result<int64_t> Next(std::string_view series) = 0;
 };
 

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
 
 #include "app/deps.h"
+#include "app/desks.h"
 #include "app/login_throttle.h"
 #include "core/sla.h"
 #include "core/time_format.h"
@@ -39,6 +41,32 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Changes the "main" desk of deps.store as `change` says (from its stored
+// settings: Bogotá, weekdays 08–18, no holidays, no procedures) and reloads
+// deps.desks (made when missing).
+inline void SetMainDesk(Deps& deps, const std::function<void(Desk&)>& change) {
+  Status s = deps.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(Desk d, tx.desks().Get(kMainDesk));
+    change(d);
+    d.from_settings = false;
+    d.version += 1;
+    return tx.desks().Update(d);
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  if (!deps.desks) {
+    Desk fallback;
+    fallback.id = std::string(kMainDesk);
+    fallback.name = "Main desk";
+    deps.desks = std::make_shared<DeskBook>(
+        std::make_shared<const DeskRuntime>(BuildDeskRuntime(fallback).value()));
+  }
+  s = deps.desks->Refresh(deps.store);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+// The shipped procedures: what the tests' main desk runs.
+inline void RunShippedProcedures(Desk& d) { d.procedures = {"zb-unblock"}; }
+
 struct TestEnv {
   TempDir dir;
   VirtualClock clock{T("2026-11-24T12:00:00Z")};
@@ -54,13 +82,15 @@ struct TestEnv {
     templates = std::make_unique<mail::TemplateSet>(mail::TemplateSet::Load().value());
     // Built in place: a temporary Deps copied into make_unique makes GCC 12
     // warn (-Wmaybe-uninitialized, a false positive) in every test using this.
-    deps.reset(new Deps{*store, clock, throttle, DeskSettings{}, templates.get(), MailSettings{},
-                        nullptr, nullptr});
-    deps->sla = std::make_shared<SlaPolicy>(SlaPolicy::Default(
-        BusinessCalendar::Parse(deps->desk.time_zone, "mon-fri 08:00-18:00", {}).value()));
+    deps.reset(
+        new Deps{*store, clock, throttle, nullptr, templates.get(), MailSettings{}, nullptr});
+    // The "main" desk every database starts with: Bogotá, weekdays 08–18, no
+    // holidays, running the shipped procedures.
+    SetMainDesk(*deps, RunShippedProcedures);
   }
 };
 
-inline Principal Admin() { return Principal{0, "tester", Role::kAdmin, std::nullopt}; }
+// An admin of every desk, acting as the system does (the all-desks scope).
+inline Principal Admin() { return Principal{0, "tester", Role::kAdmin, std::nullopt, {}, ""}; }
 
 }  // namespace atiende::testing

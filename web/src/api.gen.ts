@@ -683,6 +683,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/desks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desks the caller works in (an admin: every desk) */
+        get: operations["listDesks"];
+        put?: never;
+        /** Create a desk; settings are checked (zone, hours, holidays, region) */
+        post: operations["createDesk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/desks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A desk's settings */
+        get: operations["getDesk"];
+        put?: never;
+        post?: never;
+        /** Remove a desk nothing belongs to (409 desk_in_use otherwise) */
+        delete: operations["deleteDesk"];
+        options?: never;
+        head?: never;
+        /** Change a desk's settings; If-Match "vN" or body version guards against lost updates */
+        patch: operations["patchDesk"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -710,6 +747,8 @@ export interface components {
             role: "agent" | "supervisor" | "dispatch" | "back_office" | "admin" | "customer";
             customer_code?: string;
             password: string;
+            /** @description required but for admins; a customer user: the desk its customer code is in */
+            desks?: string[];
         };
         NewToken: {
             username: string;
@@ -962,6 +1001,8 @@ export interface components {
             role: components["schemas"]["Role"];
             /** @description a customer user's company; null for staff */
             customer_id: number | null;
+            /** @description the desks a staff user works in (an admin with none: every desk); a customer user's: its customer's */
+            desks: string[];
         };
         UserEntry: components["schemas"]["User"] & {
             disabled: boolean;
@@ -969,15 +1010,40 @@ export interface components {
             created_at: string;
         };
         Desk: {
-            /**
-             * @description the desk's IANA time zone (setting time_zone): the console shows every time in it (G-4)
-             * @example America/Bogota
-             */
+            id: string;
+            name: string;
+            /** @description IANA time zone */
             time_zone: string;
+            /** @enum {string} */
+            language: "es" | "en";
+            /** @description ISO 3166-1 alpha-2; national numbers are read in it */
+            phone_region: string;
+            /** @example mon-fri 08:00-18:00; sat 09:00-13:00 */
+            business_hours: string;
+            /** @description country holiday rules (CO, CL); empty for none */
+            holiday_country: string;
+            /** @description local holidays, YYYY-MM-DD */
+            holidays_added: string[];
+            /** @description country holidays the desk works, YYYY-MM-DD */
+            holidays_removed: string[];
+            autoclose_days: number;
+            /** @description From: of the desk's mail; empty: the installation's */
+            mail_from: string;
+            reply_to: string;
+            /** @description procedures the desk runs */
+            procedures: string[];
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         Session: {
             user: components["schemas"]["User"];
-            desk: components["schemas"]["Desk"];
+            /** @description the desk the request acted in; null when the user has several and named none */
+            desk: components["schemas"]["DeskSummary"] | null;
+            /** @description the desks the user may switch between */
+            desks: components["schemas"]["DeskSummary"][];
         };
         Health: {
             /** @enum {string} */
@@ -1233,6 +1299,67 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description what the console shows of a desk: the header, and every time in its zone (G-4) */
+        DeskSummary: {
+            /** @example cirion-nm */
+            id: string;
+            name: string;
+            /** @example America/Bogota */
+            time_zone: string;
+            /** @enum {string} */
+            language: "es" | "en";
+            /** @example CO */
+            phone_region: string;
+        };
+        DeskSettings: {
+            name?: string;
+            /** @description IANA time zone */
+            time_zone?: string;
+            /** @enum {string} */
+            language?: "es" | "en";
+            /** @description ISO 3166-1 alpha-2; national numbers are read in it */
+            phone_region?: string;
+            /** @example mon-fri 08:00-18:00; sat 09:00-13:00 */
+            business_hours?: string;
+            /** @description country holiday rules (CO, CL); empty for none */
+            holiday_country?: string;
+            /** @description local holidays, YYYY-MM-DD */
+            holidays_added?: string[];
+            /** @description country holidays the desk works, YYYY-MM-DD */
+            holidays_removed?: string[];
+            autoclose_days?: number;
+            /** @description From: of the desk's mail; empty: the installation's */
+            mail_from?: string;
+            reply_to?: string;
+            /** @description procedures the desk runs */
+            procedures?: string[];
+            version?: number;
+        };
+        NewDesk: {
+            id: string;
+            name: string;
+            /** @description IANA time zone */
+            time_zone?: string;
+            /** @enum {string} */
+            language?: "es" | "en";
+            /** @description ISO 3166-1 alpha-2; national numbers are read in it */
+            phone_region?: string;
+            /** @example mon-fri 08:00-18:00; sat 09:00-13:00 */
+            business_hours?: string;
+            /** @description country holiday rules (CO, CL); empty for none */
+            holiday_country?: string;
+            /** @description local holidays, YYYY-MM-DD */
+            holidays_added?: string[];
+            /** @description country holidays the desk works, YYYY-MM-DD */
+            holidays_removed?: string[];
+            autoclose_days?: number;
+            /** @description From: of the desk's mail; empty: the installation's */
+            mail_from?: string;
+            reply_to?: string;
+            /** @description procedures the desk runs */
+            procedures?: string[];
+            version?: number;
+        };
     };
     responses: {
         /** @description A problem (RFC 9457) */
@@ -1245,7 +1372,10 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+        Desk: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -1551,6 +1681,8 @@ export interface operations {
                 limit?: number;
                 /** @description List mode: customers with a greater id */
                 after?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -1592,7 +1724,10 @@ export interface operations {
     };
     createCustomer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1622,6 +1757,8 @@ export interface operations {
             query?: {
                 dry_run?: boolean;
                 strict?: boolean;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -1664,7 +1801,10 @@ export interface operations {
     };
     getCustomer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 id: number;
@@ -1689,7 +1829,10 @@ export interface operations {
     };
     deleteCustomer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 id: number;
@@ -1712,7 +1855,10 @@ export interface operations {
     };
     patchCustomer: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 "If-Match"?: string;
             };
@@ -1743,7 +1889,10 @@ export interface operations {
     };
     getCustomerHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 id: number;
@@ -1837,7 +1986,10 @@ export interface operations {
     };
     getDirectory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1862,7 +2014,10 @@ export interface operations {
     };
     putDirectoryList: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 list: string;
@@ -1893,7 +2048,10 @@ export interface operations {
     };
     testDirectoryList: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 list: string;
@@ -1934,6 +2092,8 @@ export interface operations {
                 case?: string;
                 before?: number;
                 limit?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -1961,7 +2121,10 @@ export interface operations {
     };
     getMail: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 id: number;
@@ -1986,7 +2149,10 @@ export interface operations {
     };
     getMailRaw: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 id: number;
@@ -2011,7 +2177,10 @@ export interface operations {
     };
     retryMail: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 id: number;
@@ -2051,6 +2220,8 @@ export interface operations {
                 /** @description 1..500, default 50 */
                 limit?: number;
                 offset?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -2079,7 +2250,10 @@ export interface operations {
     };
     openTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2109,7 +2283,10 @@ export interface operations {
     };
     getTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 number: string;
@@ -2134,7 +2311,10 @@ export interface operations {
     };
     patchTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 "If-Match"?: string;
             };
@@ -2165,7 +2345,10 @@ export interface operations {
     };
     resolveTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 number: string;
@@ -2194,7 +2377,10 @@ export interface operations {
     };
     closeTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 number: string;
@@ -2219,7 +2405,10 @@ export interface operations {
     };
     reopenTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 number: string;
@@ -2248,7 +2437,10 @@ export interface operations {
     };
     commentTicket: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 number: string;
@@ -2277,7 +2469,10 @@ export interface operations {
     };
     getTicketHistory: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 number: string;
@@ -2325,6 +2520,8 @@ export interface operations {
                 before?: number;
                 /** @description 1..500 */
                 limit?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -2352,7 +2549,10 @@ export interface operations {
     };
     recordCall: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2413,6 +2613,8 @@ export interface operations {
             query?: {
                 /** @description 1..200 */
                 limit?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path: {
@@ -2450,7 +2652,10 @@ export interface operations {
     };
     putCustomerContacts: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 "If-Match"?: string;
             };
@@ -2488,6 +2693,8 @@ export interface operations {
                 /** @description 1..500, default 50 */
                 limit?: number;
                 offset?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -2516,7 +2723,10 @@ export interface operations {
     };
     createNotice: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2552,7 +2762,10 @@ export interface operations {
     };
     getNotice: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 /** @description EME0000001, or the dispatch system's number (any case) */
@@ -2578,7 +2791,10 @@ export interface operations {
     };
     patchNotice: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 "If-Match"?: string;
             };
@@ -2610,7 +2826,10 @@ export interface operations {
     };
     closeNotice: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 "If-Match"?: string;
             };
@@ -2642,7 +2861,10 @@ export interface operations {
     };
     listProcedures: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2676,6 +2898,8 @@ export interface operations {
                 customer_id?: number;
                 limit?: number;
                 offset?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
             };
             header?: never;
             path?: never;
@@ -2704,7 +2928,10 @@ export interface operations {
     };
     openCase: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2740,7 +2967,10 @@ export interface operations {
     };
     getCase: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: never;
             path: {
                 /** @description case number, e.g. ZB0000001 (any case) */
@@ -2767,7 +2997,10 @@ export interface operations {
     };
     submitCaseStep: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 "If-Match"?: string;
             };
@@ -2801,7 +3034,10 @@ export interface operations {
     };
     streamEvents: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
             header?: {
                 /** @description the last event id seen */
                 "Last-Event-ID"?: number;
@@ -2823,6 +3059,138 @@ export interface operations {
             401: components["responses"]["Problem"];
             429: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    listDesks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        items: components["schemas"]["Desk"][];
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    createDesk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDesk"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    getDesk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    deleteDesk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    patchDesk: {
+        parameters: {
+            query?: never;
+            header?: {
+                "If-Match"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeskSettings"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
             "4XX": components["responses"]["Problem"];
         };
     };

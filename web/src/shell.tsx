@@ -68,7 +68,7 @@ export function Shell(props: {
           </ul>
         </nav>
         <span class="who" data-testid="who">
-          {props.session.user.username} · {t(('role.' + props.session.user.role) as any)} · {props.session.desk.time_zone}
+          {props.session.user.username} · {t(('role.' + props.session.user.role) as any)} · {props.session.desk?.name ?? ""} · {props.session.desk?.time_zone ?? ""}
         </span>
         <LiveBadge />
         <LangSwitch />

@@ -10,7 +10,8 @@ namespace {
 constexpr int kCandidates = 200;
 
 // "SELECT ... WHERE search_doc LIKE $1 AND ... LIKE $n ..." for n = 1..8,
-// built once: statements are cached by the address of their text.
+// then the desk ($n+1, "" for every desk), built once: statements are cached
+// by the address of their text.
 const char* PrefixSql(size_t n) {
   static const std::vector<std::string> sql = [] {
     std::vector<std::string> v(9);
@@ -19,6 +20,8 @@ const char* PrefixSql(size_t n) {
       for (size_t i = 1; i <= k; ++i) {
         s += (i > 1 ? " AND " : "") + std::string("search_doc LIKE $") + std::to_string(i);
       }
+      std::string desk = "$" + std::to_string(k + 1);
+      s += " AND (" + desk + " = '' OR desk_id = " + desk + ")";
       s += " ORDER BY length(search_name), id LIMIT " + std::to_string(kCandidates);
       v[k] = s;
     }
@@ -35,7 +38,7 @@ void Collect(const PgResult& r, std::vector<SearchCandidate>& out) {
 
 }  // namespace
 
-Result<std::vector<RankedId>> PgIndex::Search(const CustomerQuery& q) {
+Result<std::vector<RankedId>> PgIndex::Search(const CustomerQuery& q, const std::string& desk) {
   std::vector<std::string> tokens = SearchTokens(q.text);
   if (tokens.empty()) return std::vector<RankedId>();
   std::string folded;
@@ -45,6 +48,7 @@ Result<std::vector<RankedId>> PgIndex::Search(const CustomerQuery& q) {
     patterns.push_back("% " + t + "%");  // a word starting with the token
   }
   std::vector<SearchCandidate> candidates;
+  patterns.push_back(desk);
   ATIENDE_ASSIGN_OR_RETURN(auto r, c_.Exec(PrefixSql(tokens.size()), patterns));
   Collect(r, candidates);
   if (static_cast<int>(candidates.size()) < q.limit) {
@@ -56,9 +60,9 @@ Result<std::vector<RankedId>> PgIndex::Search(const CustomerQuery& q) {
       if (text::AllowedTypos(t.size()) == 0) continue;
       ATIENDE_ASSIGN_OR_RETURN(
           auto fuzzy, c_.Exec("SELECT id, search_name, search_group, search_keys FROM customers"
-                              " WHERE $1 <% search_doc ORDER BY word_similarity($1, search_doc)"
-                              " DESC, id LIMIT 200",
-                              {P(t)}));
+                              " WHERE $1 <% search_doc AND ($2 = '' OR desk_id = $2)"
+                              " ORDER BY word_similarity($1, search_doc) DESC, id LIMIT 200",
+                              {P(t), P(desk)}));
       Collect(fuzzy, candidates);
     }
   }

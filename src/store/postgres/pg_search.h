@@ -14,7 +14,7 @@ namespace atiende::pg {
 class PgIndex final : public sql::CustomerIndex {
  public:
   explicit PgIndex(PgConn& c) : c_(c) {}
-  Result<std::vector<RankedId>> Search(const CustomerQuery& q) override;
+  Result<std::vector<RankedId>> Search(const CustomerQuery& q, const std::string& desk) override;
   Result<std::optional<int64_t>> NewId() override;
   int BindColumns(sql::Stmt& st, int first, const Customer& c) override;
   // The columns went with the row (BindColumns).

@@ -129,18 +129,18 @@ Status PgStore::Run(bool write, const std::function<Status(PgConn&)>& fn) {
   }
 }
 
-Status PgStore::Read(const std::function<Status(ReadTx&)>& fn) {
+Status PgStore::Read(const DeskScope& scope, const std::function<Status(ReadTx&)>& fn) {
   return Run(false, [&](PgConn& c) {
     PgIndex index(c);
-    sql::SqlTx tx(c, index);
+    sql::SqlTx tx(c, index, scope);
     return fn(tx);
   });
 }
 
-Status PgStore::Write(const std::function<Status(WriteTx&)>& fn) {
+Status PgStore::Write(const DeskScope& scope, const std::function<Status(WriteTx&)>& fn) {
   return Run(true, [&](PgConn& c) {
     PgIndex index(c);
-    sql::SqlTx tx(c, index);
+    sql::SqlTx tx(c, index, scope);
     return fn(tx);
   });
 }

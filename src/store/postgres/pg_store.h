@@ -36,8 +36,8 @@ class PgStore final : public Store {
   ~PgStore() override = default;
 
   std::string_view backend() const override { return "postgresql"; }
-  Status Read(const std::function<Status(ReadTx&)>& fn) override;
-  Status Write(const std::function<Status(WriteTx&)>& fn) override;
+  Status Read(const DeskScope& scope, const std::function<Status(ReadTx&)>& fn) override;
+  Status Write(const DeskScope& scope, const std::function<Status(WriteTx&)>& fn) override;
 
   Result<std::vector<std::string>> AppliedMigrations();
 

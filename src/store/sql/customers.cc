@@ -17,7 +17,7 @@ namespace {
 #define CUSTOMER_SELECT                                                                        \
   "SELECT id, code, legal_name, group_name, criticality, technology, tax_id, region, segment," \
   " blocks, email, phone, service_manager, services, contacts, version, created_at,"           \
-  " updated_at FROM customers "
+  " updated_at, desk_id FROM customers "
 
 std::string JoinBlocks(const std::vector<std::string>& blocks) {
   std::string s;
@@ -64,6 +64,7 @@ Customer ReadCustomer(const Stmt& s) {
   c.version = s.Int(15);
   c.created_at = At(s.Int(16));
   c.updated_at = At(s.Int(17));
+  c.desk = s.Text(18);
   return c;
 }
 
@@ -89,7 +90,7 @@ void BindCustomer(Stmt& s, const Customer& c) {
 }
 
 Status CodeTaken(const std::string& code) {
-  return Status::AlreadyExists("code \"" + code + "\" is already used", "code");
+  return Status::AlreadyExists("code \"" + code + "\" is already used in this desk", "code");
 }
 
 // A code no customer has, to insert a customer whose code is its id: unique
@@ -101,24 +102,29 @@ std::string PendingCode() {
 
 }  // namespace
 
+// In the customer SELECTs, ?2 (or the parameter after the key) is the scope's
+// desk: "" matches every desk.
+#define IN_DESK " AND (?2 = '' OR desk_id = ?2)"
+
 Result<std::optional<Customer>> SqlCustomers::One(const char* sql, std::string_view key) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(sql));
-  st->Bind(1, key);
+  st->Bind(1, key).Bind(2, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return std::optional<Customer>();
   return std::optional<Customer>(ReadCustomer(*st));
 }
 
 Result<Customer> SqlCustomers::Get(int64_t id) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CUSTOMER_SELECT "WHERE id = ?"));
-  st->Bind(1, id);
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CUSTOMER_SELECT "WHERE id = ?1" IN_DESK));
+  st->Bind(1, id).Bind(2, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no customer with id " + std::to_string(id));
   return ReadCustomer(*st);
 }
 
 Result<Customer> SqlCustomers::GetByCode(std::string_view code) {
-  ATIENDE_ASSIGN_OR_RETURN(auto c, One(CUSTOMER_SELECT "WHERE code = ?", code));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto c, One(CUSTOMER_SELECT "WHERE code = ?1" IN_DESK " ORDER BY id LIMIT 1", code));
   if (!c) return Status::NotFound("no customer with code " + std::string(code));
   return std::move(*c);
 }
@@ -126,13 +132,17 @@ Result<Customer> SqlCustomers::GetByCode(std::string_view code) {
 Result<std::optional<Customer>> SqlCustomers::FindByKey(std::string_view code,
                                                         std::string_view tax_id,
                                                         std::string_view legal_name) {
-  if (!code.empty()) return One(CUSTOMER_SELECT "WHERE code = ?", code);
-  if (!tax_id.empty()) return One(CUSTOMER_SELECT "WHERE tax_id = ? ORDER BY id LIMIT 1", tax_id);
-  return One(CUSTOMER_SELECT "WHERE name_key = ? ORDER BY id LIMIT 1", text::FoldName(legal_name));
+  if (!code.empty())
+    return One(CUSTOMER_SELECT "WHERE code = ?1" IN_DESK " ORDER BY id LIMIT 1", code);
+  if (!tax_id.empty()) {
+    return One(CUSTOMER_SELECT "WHERE tax_id = ?1" IN_DESK " ORDER BY id LIMIT 1", tax_id);
+  }
+  return One(CUSTOMER_SELECT "WHERE name_key = ?1" IN_DESK " ORDER BY id LIMIT 1",
+             text::FoldName(legal_name));
 }
 
 Result<std::vector<CustomerHit>> SqlCustomers::Search(const CustomerQuery& q) {
-  ATIENDE_ASSIGN_OR_RETURN(auto ranked, index_.Search(q));
+  ATIENDE_ASSIGN_OR_RETURN(auto ranked, index_.Search(q, desk_));
   std::vector<CustomerHit> hits;
   hits.reserve(ranked.size());
   for (const auto& r : ranked) {
@@ -143,29 +153,34 @@ Result<std::vector<CustomerHit>> SqlCustomers::Search(const CustomerQuery& q) {
 }
 
 Result<std::vector<Customer>> SqlCustomers::List(int64_t after_id, int limit) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CUSTOMER_SELECT "WHERE id > ? ORDER BY id LIMIT ?"));
-  st->Bind(1, after_id).Bind(2, int64_t{limit});
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query(CUSTOMER_SELECT "WHERE id > ?1" IN_DESK " ORDER BY id LIMIT ?3"));
+  st->Bind(1, after_id).Bind(2, desk_).Bind(3, int64_t{limit});
   return ReadAll<Customer>(*st, ReadCustomer);
 }
 
 Result<int64_t> SqlCustomers::Count() {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT count(*) FROM customers"));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("SELECT count(*) FROM customers WHERE (?1 = '' OR desk_id = ?1)"));
+  st->Bind(1, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   return row ? st->Int(0) : 0;
 }
 
 // The columns every write binds at 1..17 (BindCustomer, then created_at or
-// version, then updated_at), then the backend's search columns in {…}.
+// version, then updated_at), then (inserts) desk_id at 18, then the
+// backend's search columns in {…}.
 #define CUSTOMER_INSERT_COLUMNS                                                  \
   "INSERT INTO customers(code, legal_name, name_key, group_name, criticality,"   \
   " technology, tax_id, region, segment, blocks, email, phone, service_manager," \
-  " services, contacts, created_at, updated_at, version"                         \
+  " services, contacts, created_at, updated_at, desk_id, version"                \
   "{, search_name, search_group, search_keys, search_doc}"
-#define CUSTOMER_INSERT_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1{,?,?,?,?}"
+#define CUSTOMER_INSERT_VALUES "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1{,?,?,?,?}"
 
 Status SqlCustomers::Insert(Customer& c) {
   // A customer without a code gets "C<id>": with the id taken first where the
   // backend can, else inserted with a placeholder and set after.
+  ATIENDE_ASSIGN_OR_RETURN(c.desk, DeskFor(c.desk, desk_, "customer"));
   bool assign_code = c.code.empty();
   std::optional<int64_t> id;
   if (assign_code) {
@@ -179,8 +194,8 @@ Status SqlCustomers::Insert(Customer& c) {
                     ", ?) {RETURNING id}")
          : c_.Query(CUSTOMER_INSERT_COLUMNS ") VALUES " CUSTOMER_INSERT_VALUES ") {RETURNING id}"));
   BindCustomer(*st, c);
-  st->Bind(16, Us(c.created_at)).Bind(17, Us(c.updated_at));
-  int next = index_.BindColumns(*st, 18, c);
+  st->Bind(16, Us(c.created_at)).Bind(17, Us(c.updated_at)).Bind(18, c.desk);
+  int next = index_.BindColumns(*st, 19, c);
   if (id) st->Bind(next, *id);
   Status s = st->Run();
   auto inserted = st->InsertedId();

@@ -7,10 +7,10 @@ namespace atiende::sql {
 
 namespace {
 
-#define MAIL_SELECT                                                                               \
-  "SELECT id, message_id, event, lang, to_addrs, cc_addrs, subject, body_text, body_html,"        \
-  " thread_key, in_reply_to, refs, status, attempts, last_error, created_at, updated_at, sent_at" \
-  " FROM mail_outbox "
+#define MAIL_SELECT                                                                                \
+  "SELECT id, message_id, event, lang, to_addrs, cc_addrs, subject, body_text, body_html,"         \
+  " thread_key, in_reply_to, refs, status, attempts, last_error, created_at, updated_at, sent_at," \
+  " desk_id FROM mail_outbox "
 
 OutboxMail ReadMail(const Stmt& s) {
   OutboxMail m;
@@ -32,42 +32,50 @@ OutboxMail ReadMail(const Stmt& s) {
   m.created_at = At(s.Int(15));
   m.updated_at = At(s.Int(16));
   if (!s.IsNull(17)) m.sent_at = At(s.Int(17));
+  m.desk = s.Text(18);
   return m;
 }
 
 DirectoryList ReadList(const Stmt& s) {
-  return {s.Text(0), json::StringsFromJson(s.Text(1)), At(s.Int(2))};
+  return {s.Text(0), json::StringsFromJson(s.Text(1)), At(s.Int(2)), s.Text(3)};
 }
 
 }  // namespace
 
 Result<std::vector<DirectoryList>> SqlDirectory::List() {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Query("SELECT name, addresses, updated_at FROM directory_lists ORDER BY name"));
+      auto st, c_.Query("SELECT name, addresses, updated_at, desk_id FROM directory_lists"
+                        " WHERE (?1 = '' OR desk_id = ?1) ORDER BY name, desk_id"));
+  st->Bind(1, desk_);
   return ReadAll<DirectoryList>(*st, ReadList);
 }
 
 Result<DirectoryList> SqlDirectory::Get(std::string_view name) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT name, addresses, updated_at FROM"
-                                             " directory_lists WHERE name = ?"));
-  st->Bind(1, name);
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT name, addresses, updated_at, desk_id FROM"
+                                             " directory_lists WHERE name = ?1"
+                                             " AND (?2 = '' OR desk_id = ?2)"
+                                             " ORDER BY desk_id LIMIT 1"));
+  st->Bind(1, name).Bind(2, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no directory list named " + std::string(name));
   return ReadList(*st);
 }
 
 Status SqlDirectory::Put(const DirectoryList& l) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, DeskFor(l.desk, desk_, "directory list"));
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Query("INSERT INTO directory_lists(name, addresses, updated_at) VALUES (?,?,?)"
-                        " ON CONFLICT(name) DO UPDATE SET addresses = excluded.addresses,"
-                        " updated_at = excluded.updated_at"));
+      auto st, c_.Query("INSERT INTO directory_lists(name, addresses, updated_at, desk_id)"
+                        " VALUES (?,?,?,?) ON CONFLICT(desk_id, name) DO UPDATE"
+                        " SET addresses = excluded.addresses, updated_at = excluded.updated_at"));
   st->Bind(1, l.name).Bind(2, json::StringsToJson(l.addresses)).Bind(3, Us(l.updated_at));
+  st->Bind(4, desk);
   return st->Run();
 }
 
 Result<OutboxMail> SqlMail::Get(int64_t id) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(MAIL_SELECT "WHERE id = ?"));
-  st->Bind(1, id);
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Query(MAIL_SELECT "WHERE id = ?1 AND (?2 = '' OR desk_id = ?2)"));
+  st->Bind(1, id).Bind(2, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no mail with id " + std::to_string(id));
   return ReadMail(*st);
@@ -77,8 +85,10 @@ Result<std::vector<OutboxMail>> SqlMail::List(const MailFilter& f) {
   ATIENDE_ASSIGN_OR_RETURN(
       auto st,
       c_.Query(MAIL_SELECT "WHERE (?1 = '' OR status = ?1) AND (?2 = '' OR thread_key = ?2)"
-                           " AND (?3 = 0 OR id < ?3) ORDER BY id DESC LIMIT ?4"));
+                           " AND (?3 = 0 OR id < ?3) AND (?5 = '' OR desk_id = ?5)"
+                           " ORDER BY id DESC LIMIT ?4"));
   st->Bind(1, f.status).Bind(2, f.thread_key).Bind(3, f.before_id).Bind(4, int64_t{f.limit});
+  st->Bind(5, desk_);
   return ReadAll<OutboxMail>(*st, ReadMail);
 }
 
@@ -86,9 +96,10 @@ Result<std::vector<std::string>> SqlMail::ThreadMessageIds(std::string_view thre
   ATIENDE_ASSIGN_OR_RETURN(
       auto st, c_.Query("SELECT message_id FROM mail_outbox WHERE id IN ("
                         "SELECT id FROM (SELECT id FROM mail_outbox WHERE thread_key = ?1"
-                        " ORDER BY id LIMIT 1) f UNION SELECT id FROM (SELECT id FROM mail_outbox"
-                        " WHERE thread_key = ?1 ORDER BY id DESC LIMIT 9) l) ORDER BY id"));
-  st->Bind(1, thread_key);
+                        " AND (?2 = '' OR desk_id = ?2) ORDER BY id LIMIT 1) f"
+                        " UNION SELECT id FROM (SELECT id FROM mail_outbox WHERE thread_key = ?1"
+                        " AND (?2 = '' OR desk_id = ?2) ORDER BY id DESC LIMIT 9) l) ORDER BY id"));
+  st->Bind(1, thread_key).Bind(2, desk_);
   return ReadAll<std::string>(*st, [](const Stmt& s) { return s.Text(0); });
 }
 
@@ -101,17 +112,18 @@ Result<int64_t> SqlMail::CountTo(std::string_view address, TimePoint since, int6
 }
 
 Status SqlMail::Insert(OutboxMail& m) {
+  ATIENDE_ASSIGN_OR_RETURN(m.desk, DeskFor(m.desk, desk_, "mail"));
   ATIENDE_ASSIGN_OR_RETURN(
       auto st, c_.Query("INSERT INTO mail_outbox(message_id, event, lang, to_addrs, cc_addrs,"
                         " subject, body_text, body_html, thread_key, in_reply_to, refs, status,"
-                        " attempts, last_error, created_at, updated_at)"
-                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) {RETURNING id}"));
+                        " attempts, last_error, created_at, updated_at, desk_id)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) {RETURNING id}"));
   st->Bind(1, m.message_id).Bind(2, m.event).Bind(3, m.lang);
   st->Bind(4, json::StringsToJson(m.to)).Bind(5, json::StringsToJson(m.cc));
   st->Bind(6, m.subject).Bind(7, m.text).Bind(8, m.html).Bind(9, m.thread_key);
   st->Bind(10, m.in_reply_to).Bind(11, m.references).Bind(12, m.status);
   st->Bind(13, int64_t{m.attempts}).Bind(14, m.last_error);
-  st->Bind(15, Us(m.created_at)).Bind(16, Us(m.updated_at));
+  st->Bind(15, Us(m.created_at)).Bind(16, Us(m.updated_at)).Bind(17, m.desk);
   Status s = st->Run();
   if (s.code() == Status::Code::kAlreadyExists) {
     return Status::AlreadyExists("message id " + m.message_id + " is already used");

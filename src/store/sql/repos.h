@@ -15,8 +15,9 @@ namespace atiende::sql {
 class CustomerIndex {
  public:
   virtual ~CustomerIndex() = default;
-  // Ranked candidates for the query, best first (search_rank.h).
-  virtual Result<std::vector<RankedId>> Search(const CustomerQuery& q) = 0;
+  // Ranked candidates for the query among the customers of `desk` ("" every
+  // desk), best first (search_rank.h).
+  virtual Result<std::vector<RankedId>> Search(const CustomerQuery& q, const std::string& desk) = 0;
   // An id taken before the insert, for a customer whose code is its id, so
   // the row is written once with its final code (PostgreSQL's sequence);
   // nullopt when the backend inserts first and sets the code after (SQLite's
@@ -33,9 +34,23 @@ class CustomerIndex {
   virtual Status Unindex(int64_t id) = 0;
 };
 
+class SqlDesks final : public DeskWriter {
+ public:
+  explicit SqlDesks(Conn& c) : c_(c) {}
+  Result<Desk> Get(std::string_view id) override;
+  Result<std::vector<Desk>> List() override;
+  Status Insert(Desk& d) override;
+  Status Update(const Desk& d) override;
+  Status Delete(std::string_view id) override;
+
+ private:
+  Conn& c_;
+};
+
 class SqlCustomers final : public CustomerWriter {
  public:
-  SqlCustomers(Conn& c, CustomerIndex& index) : c_(c), index_(index) {}
+  SqlCustomers(Conn& c, CustomerIndex& index, const std::string& desk)
+      : c_(c), index_(index), desk_(desk) {}
   Result<Customer> Get(int64_t id) override;
   Result<Customer> GetByCode(std::string_view code) override;
   Result<std::optional<Customer>> FindByKey(std::string_view code, std::string_view tax_id,
@@ -51,6 +66,7 @@ class SqlCustomers final : public CustomerWriter {
   Result<std::optional<Customer>> One(const char* sql, std::string_view key);
   Conn& c_;
   CustomerIndex& index_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlUsers final : public UserWriter {
@@ -80,7 +96,7 @@ class SqlCredentials final : public CredentialWriter {
 
 class SqlTickets final : public TicketWriter {
  public:
-  explicit SqlTickets(Conn& c) : c_(c) {}
+  SqlTickets(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<Ticket> Get(std::string_view number) override;
   Result<std::optional<Ticket>> FindUnclosed(int64_t customer_id,
                                              std::string_view service_id) override;
@@ -91,21 +107,23 @@ class SqlTickets final : public TicketWriter {
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlCalls final : public CallWriter {
  public:
-  explicit SqlCalls(Conn& c) : c_(c) {}
+  SqlCalls(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<std::vector<Interaction>> List(const InteractionQuery& q) override;
   Status Insert(Interaction& i) override;
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlNotices final : public NoticeWriter {
  public:
-  explicit SqlNotices(Conn& c) : c_(c) {}
+  SqlNotices(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<Notice> Get(std::string_view number) override;
   Result<std::optional<Notice>> FindByExternalId(std::string_view external_id) override;
   Result<std::vector<Notice>> List(const NoticeQuery& q) override;
@@ -114,11 +132,12 @@ class SqlNotices final : public NoticeWriter {
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlCases final : public CaseWriter {
  public:
-  explicit SqlCases(Conn& c) : c_(c) {}
+  SqlCases(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<Case> Get(std::string_view number) override;
   Result<Case> GetById(int64_t id) override;
   Result<std::optional<Case>> FindOpen(std::string_view procedure, int64_t customer_id) override;
@@ -129,11 +148,12 @@ class SqlCases final : public CaseWriter {
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlMail final : public MailWriter {
  public:
-  explicit SqlMail(Conn& c) : c_(c) {}
+  SqlMail(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<OutboxMail> Get(int64_t id) override;
   Result<std::vector<OutboxMail>> List(const MailFilter& f) override;
   Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) override;
@@ -143,17 +163,19 @@ class SqlMail final : public MailWriter {
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlDirectory final : public DirectoryWriter {
  public:
-  explicit SqlDirectory(Conn& c) : c_(c) {}
+  SqlDirectory(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<std::vector<DirectoryList>> List() override;
   Result<DirectoryList> Get(std::string_view name) override;
   Status Put(const DirectoryList& l) override;
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlWork final : public WorkWriter {
@@ -172,16 +194,17 @@ class SqlWork final : public WorkWriter {
 
 class SqlNumbers final : public NumberSeries {
  public:
-  explicit SqlNumbers(Conn& c) : c_(c) {}
+  SqlNumbers(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Result<int64_t> Next(std::string_view series) override;
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlAudit final : public AuditWriter {
  public:
-  explicit SqlAudit(Conn& c) : c_(c) {}
+  SqlAudit(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
   Status Append(const AuditEntry& e) override;
   Result<std::vector<AuditEntry>> List(std::string_view entity, std::string_view entity_id,
                                        int limit) override;
@@ -190,26 +213,33 @@ class SqlAudit final : public AuditWriter {
 
  private:
   Conn& c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 // A transaction on one connection: every aggregate over the same Conn. On a
 // read-only connection the writes fail.
 class SqlTx final : public WriteTx {
  public:
-  SqlTx(Conn& c, CustomerIndex& index)
-      : customers_(c, index),
+  SqlTx(Conn& c, CustomerIndex& index, const DeskScope& scope)
+      : conn_(c),
+        index_(index),
+        scope_(scope),
+        desks_(c),
+        customers_(c, index, scope_.desk()),
         users_(c),
         credentials_(c),
-        tickets_(c),
-        calls_(c),
-        notices_(c),
-        cases_(c),
-        mail_(c),
-        directory_(c),
+        tickets_(c, scope_.desk()),
+        calls_(c, scope_.desk()),
+        notices_(c, scope_.desk()),
+        cases_(c, scope_.desk()),
+        mail_(c, scope_.desk()),
+        directory_(c, scope_.desk()),
         work_(c),
-        numbers_(c),
-        audit_(c) {}
+        numbers_(c, scope_.desk()),
+        audit_(c, scope_.desk()) {}
 
+  const DeskScope& scope() const override { return scope_; }
+  SqlDesks& desks() override { return desks_; }
   SqlCustomers& customers() override { return customers_; }
   SqlUsers& users() override { return users_; }
   SqlCredentials& credentials() override { return credentials_; }
@@ -222,8 +252,15 @@ class SqlTx final : public WriteTx {
   SqlWork& work() override { return work_; }
   SqlNumbers& numbers() override { return numbers_; }
   SqlAudit& audit() override { return audit_; }
+  std::unique_ptr<WriteTx> InDesk(const std::string& desk) override {
+    return std::make_unique<SqlTx>(conn_, index_, DeskScope::Of(desk));
+  }
 
  private:
+  Conn& conn_;
+  CustomerIndex& index_;
+  DeskScope scope_;
+  SqlDesks desks_;
   SqlCustomers customers_;
   SqlUsers users_;
   SqlCredentials credentials_;
@@ -239,6 +276,13 @@ class SqlTx final : public WriteTx {
 };
 
 // Helpers the aggregates share.
+
+// The desk a new record goes to: its own (`record`), else the scope's
+// (`scope`). kInvalidArgument (field "desk") when it has none in the
+// all-desks scope, or names another desk than its desk's scope.
+Result<std::string> DeskFor(const std::string& record, const std::string& scope,
+                            std::string_view what);
+
 // Reads every row of st with read(st) → Result<T> or T.
 template <typename T, typename ReadFn>
 Result<std::vector<T>> ReadAll(Stmt& st, ReadFn read) {

@@ -13,4 +13,20 @@ Status VersionMoved(Conn& c, const char* version_sql, std::string_view entity, i
       .WithSubject(name);
 }
 
+Result<std::string> DeskFor(const std::string& record, const std::string& scope,
+                            std::string_view what) {
+  if (record.empty()) {
+    if (scope.empty()) {
+      return Status::InvalidArgument("a " + std::string(what) + " needs a desk", "desk");
+    }
+    return scope;
+  }
+  if (!scope.empty() && record != scope) {
+    return Status::InvalidArgument(
+        "a " + std::string(what) + " of desk " + record + " cannot be written in desk " + scope,
+        "desk");
+  }
+  return record;
+}
+
 }  // namespace atiende::sql

@@ -20,7 +20,7 @@ namespace bj = boost::json;
 
 namespace {
 
-#define TICKET_SELECT "SELECT t.id, t.version, t.doc FROM tickets t "
+#define TICKET_SELECT "SELECT t.id, t.version, t.doc, t.desk_id FROM tickets t "
 
 // The unclosed-ticket predicate, worded as tickets_unclosed_service's WHERE so
 // the planner can use that partial index.
@@ -30,6 +30,7 @@ Result<Ticket> ReadTicket(const Stmt& s) {
   ATIENDE_ASSIGN_OR_RETURN(Ticket t, json::TicketFromDoc(s.Text(2)));
   t.id = s.Int(0);
   t.version = s.Int(1);
+  t.desk = s.Text(3);
   return t;
 }
 
@@ -59,10 +60,9 @@ const char* QueueSql(int mask) {
   static const auto* sql = new std::vector<std::string>([] {
     std::vector<std::string> v(64);
     for (int m = 0; m < 64; ++m) {
-      std::string where;
-      auto add = [&](const char* cond) {
-        where += (where.empty() ? "WHERE " : " AND ") + std::string(cond);
-      };
+      // The scope's desk first (two placeholders, "" for every desk).
+      std::string where = "WHERE (? = '' OR t.desk_id = ?)";
+      auto add = [&](const char* cond) { where += " AND " + std::string(cond); };
       if (m & kStates) add("t.state IN (?,?,?,?,?,?)");
       if (m & kCustomer) add("t.customer_id = ?");
       if (m & kKind) add("t.kind = ?");
@@ -83,10 +83,8 @@ const char* CallsSql(int mask) {
   static const auto* sql = new std::vector<std::string>([] {
     std::vector<std::string> v(16);
     for (int m = 0; m < 16; ++m) {
-      std::string where;
-      auto add = [&](const char* cond) {
-        where += (where.empty() ? "WHERE " : " AND ") + std::string(cond);
-      };
+      std::string where = "WHERE (? = '' OR desk_id = ?)";
+      auto add = [&](const char* cond) { where += " AND " + std::string(cond); };
       if (m & kCallCustomer) add("customer_id = ?");
       // `<> ''` repeated so the partial index interactions_ticket applies.
       if (m & kCallTicket) add("ticket_number = ? AND ticket_number <> ''");
@@ -94,7 +92,7 @@ const char* CallsSql(int mask) {
       if (m & kCallBefore) add("id < ?");
       v[m] =
           "SELECT id, customer_id, caller, type, outcome, notes, ticket_number, agent, started_at,"
-          " ended_at FROM interactions " +
+          " ended_at, desk_id FROM interactions " +
           where + " ORDER BY started_at DESC, id DESC LIMIT ?";
     }
     return v;
@@ -117,16 +115,18 @@ Interaction ReadInteraction(const Stmt& s) {
   i.agent = s.Text(7);
   i.started_at = At(s.Int(8));
   i.ended_at = At(s.Int(9));
+  i.desk = s.Text(10);
   return i;
 }
 
 }  // namespace
 
 Result<Ticket> SqlTickets::Get(std::string_view number) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st,
-                           c_.Query(TICKET_SELECT "JOIN ticket_numbers n ON n.ticket_id = t.id"
-                                                  " WHERE n.number = ? {FOR UPDATE OF t}"));
-  st->Bind(1, number);
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query(TICKET_SELECT "JOIN ticket_numbers n ON n.ticket_id = t.id"
+                                      " WHERE n.number = ?1 AND (?2 = '' OR n.desk_id = ?2)"
+                                      " ORDER BY t.id LIMIT 1 {FOR UPDATE OF t}"));
+  st->Bind(1, number).Bind(2, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no ticket numbered " + std::string(number));
   return ReadTicket(*st);
@@ -156,7 +156,8 @@ Result<std::vector<Ticket>> SqlTickets::List(const TicketQuery& q) {
              (q.kind ? kKind : 0) | (q.assigned_group.empty() ? 0 : kGroup) |
              (q.assigned_engineer.empty() ? 0 : kEngineer) | (q.due_before ? kDue : 0);
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(QueueSql(mask)));
-  int n = 0;
+  st->Bind(1, desk_).Bind(2, desk_);
+  int n = 2;
   // Six placeholders whatever the count: repeating a state changes nothing.
   for (size_t i = 0; !states.empty() && i < kMaxStates; ++i) {
     st->Bind(++n, states[std::min(i, states.size() - 1)]);
@@ -172,14 +173,16 @@ Result<std::vector<Ticket>> SqlTickets::List(const TicketQuery& q) {
 }
 
 Result<std::vector<Ticket>> SqlTickets::ListResolvedBefore(TimePoint before, int limit) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st,
-                           c_.Query(TICKET_SELECT "WHERE t.state = 'resolved' AND t.resolved_at < ?"
-                                                  " ORDER BY t.resolved_at, t.id LIMIT ?"));
-  st->Bind(1, Us(before)).Bind(2, int64_t{limit});
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query(TICKET_SELECT "WHERE t.state = 'resolved' AND t.resolved_at < ?1"
+                                      " AND (?2 = '' OR t.desk_id = ?2)"
+                                      " ORDER BY t.resolved_at, t.id LIMIT ?3"));
+  st->Bind(1, Us(before)).Bind(2, desk_).Bind(3, int64_t{limit});
   return ReadAll<Ticket>(*st, ReadTicket);
 }
 
 Status SqlTickets::Insert(Ticket& t) {
+  ATIENDE_ASSIGN_OR_RETURN(t.desk, DeskFor(t.desk, desk_, "ticket"));
   int64_t old_version = t.version;
   t.version = 1;
   std::string doc = json::TicketDoc(t);  // its id is 0: the column is authoritative
@@ -189,13 +192,13 @@ Status SqlTickets::Insert(Ticket& t) {
   ATIENDE_ASSIGN_OR_RETURN(
       auto st,
       c_.Query("INSERT INTO tickets(state, customer_id, service_id, critical, next_due,"
-               " resolved_at, assigned_group, assigned_engineer, doc, number, kind, version)"
-               " VALUES (?,?,?,?,?,?,?,?,?,?,?,1)"
+               " resolved_at, assigned_group, assigned_engineer, doc, number, kind, desk_id,"
+               " version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1)"
                " ON CONFLICT(customer_id, service_id)"
                " WHERE service_id <> '' AND state NOT IN ('closed', 'cancelled') DO NOTHING"
                " {RETURNING id}"));
   BindTicketColumns(*st, t, doc);
-  st->Bind(10, t.number).Bind(11, Name(t.kind));
+  st->Bind(10, t.number).Bind(11, Name(t.kind)).Bind(12, t.desk);
   Status s = st->Run();
   if (s.code() == Status::Code::kAlreadyExists) {
     return Status::AlreadyExists("ticket number " + t.number + " is already used", "number");
@@ -212,8 +215,9 @@ Status SqlTickets::Insert(Ticket& t) {
   for (size_t i = 0; i <= t.items.size(); ++i) {
     const std::string& number = i == 0 ? t.number : t.items[i - 1].number;
     ATIENDE_ASSIGN_OR_RETURN(
-        auto num, c_.Query("INSERT INTO ticket_numbers(number, ticket_id) VALUES (?, ?)"));
-    num->Bind(1, number).Bind(2, id);
+        auto num,
+        c_.Query("INSERT INTO ticket_numbers(number, desk_id, ticket_id) VALUES (?, ?, ?)"));
+    num->Bind(1, number).Bind(2, t.desk).Bind(3, id);
     Status taken = num->Run();
     if (taken.code() == Status::Code::kAlreadyExists) {
       return Status::AlreadyExists("ticket number " + number + " is already used", "number");
@@ -251,7 +255,8 @@ Result<std::vector<Interaction>> SqlCalls::List(const InteractionQuery& q) {
   int mask = (q.customer_id ? kCallCustomer : 0) | (q.ticket_number.empty() ? 0 : kCallTicket) |
              (q.agent.empty() ? 0 : kCallAgent) | (q.before_id > 0 ? kCallBefore : 0);
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CallsSql(mask)));
-  int n = 0;
+  st->Bind(1, desk_).Bind(2, desk_);
+  int n = 2;
   if (q.customer_id) st->Bind(++n, *q.customer_id);
   if (!q.ticket_number.empty()) st->Bind(++n, q.ticket_number);
   if (!q.agent.empty()) st->Bind(++n, q.agent);
@@ -261,13 +266,14 @@ Result<std::vector<Interaction>> SqlCalls::List(const InteractionQuery& q) {
 }
 
 Status SqlCalls::Insert(Interaction& i) {
+  ATIENDE_ASSIGN_OR_RETURN(i.desk, DeskFor(i.desk, desk_, "call"));
   ATIENDE_ASSIGN_OR_RETURN(
       auto st, c_.Query("INSERT INTO interactions(customer_id, caller, type, outcome, notes,"
-                        " ticket_number, agent, started_at, ended_at)"
-                        " VALUES (?,?,?,?,?,?,?,?,?) {RETURNING id}"));
+                        " ticket_number, agent, started_at, ended_at, desk_id)"
+                        " VALUES (?,?,?,?,?,?,?,?,?,?) {RETURNING id}"));
   st->Bind(1, i.customer_id).Bind(2, bj::serialize(json::ToJson(i.caller)));
   st->Bind(3, i.type).Bind(4, i.outcome).Bind(5, i.notes).Bind(6, i.ticket_number);
-  st->Bind(7, i.agent).Bind(8, Us(i.started_at)).Bind(9, Us(i.ended_at));
+  st->Bind(7, i.agent).Bind(8, Us(i.started_at)).Bind(9, Us(i.ended_at)).Bind(10, i.desk);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   auto id = st->InsertedId();
   if (!id) return Status::Internal("logging a call returned no id");

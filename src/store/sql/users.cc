@@ -21,6 +21,36 @@ User ReadUser(const Stmt& s) {
   return u;
 }
 
+// u.desks from user_desks.
+Status ReadDesks(Conn& c, User& u) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c.Query("SELECT desk_id FROM user_desks WHERE user_id = ? ORDER BY desk_id"));
+  st->Bind(1, u.id);
+  ATIENDE_ASSIGN_OR_RETURN(u.desks,
+                           ReadAll<std::string>(*st, [](const Stmt& s) { return s.Text(0); }));
+  return Status::Ok();
+}
+
+// Replaces the user's desks with u.desks. kInvalidArgument (field "desks")
+// naming an unknown desk.
+Status WriteDesks(Conn& c, const User& u) {
+  ATIENDE_ASSIGN_OR_RETURN(auto del, c.Query("DELETE FROM user_desks WHERE user_id = ?"));
+  del->Bind(1, u.id);
+  ATIENDE_RETURN_IF_ERROR(del->Run());
+  for (const auto& desk : u.desks) {
+    ATIENDE_ASSIGN_OR_RETURN(auto ins,
+                             c.Query("INSERT INTO user_desks(user_id, desk_id) VALUES (?, ?)"
+                                     " ON CONFLICT DO NOTHING"));
+    ins->Bind(1, u.id).Bind(2, desk);
+    Status s = ins->Run();
+    if (s.code() == Status::Code::kConflict) {
+      return Status::InvalidArgument("no desk \"" + desk + "\"", "desks");
+    }
+    ATIENDE_RETURN_IF_ERROR(s);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<User> SqlUsers::Get(int64_t id) {
@@ -28,7 +58,9 @@ Result<User> SqlUsers::Get(int64_t id) {
   st->Bind(1, id);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no user with id " + std::to_string(id));
-  return ReadUser(*st);
+  User u = ReadUser(*st);
+  ATIENDE_RETURN_IF_ERROR(ReadDesks(c_, u));
+  return u;
 }
 
 Result<User> SqlUsers::GetByName(std::string_view username) {
@@ -36,12 +68,16 @@ Result<User> SqlUsers::GetByName(std::string_view username) {
   st->Bind(1, username);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no user named " + std::string(username));
-  return ReadUser(*st);
+  User u = ReadUser(*st);
+  ATIENDE_RETURN_IF_ERROR(ReadDesks(c_, u));
+  return u;
 }
 
 Result<std::vector<User>> SqlUsers::List() {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(USER_SELECT "ORDER BY username"));
-  return ReadAll<User>(*st, ReadUser);
+  ATIENDE_ASSIGN_OR_RETURN(auto users, ReadAll<User>(*st, ReadUser));
+  for (auto& u : users) ATIENDE_RETURN_IF_ERROR(ReadDesks(c_, u));
+  return users;
 }
 
 Status SqlUsers::Insert(User& u) {
@@ -58,7 +94,7 @@ Status SqlUsers::Insert(User& u) {
   auto id = st->InsertedId();
   if (!id) return Status::Internal("inserting a user returned no id");
   u.id = *id;
-  return Status::Ok();
+  return WriteDesks(c_, u);
 }
 
 Status SqlUsers::Update(const User& u) {
@@ -68,7 +104,7 @@ Status SqlUsers::Update(const User& u) {
   st->Bind(4, int64_t{u.disabled}).Bind(5, u.id);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   if (st->Changes() == 0) return Status::NotFound("no user with id " + std::to_string(u.id));
-  return Status::Ok();
+  return WriteDesks(c_, u);
 }
 
 Result<Credential> SqlCredentials::Get(std::string_view token_hash) {

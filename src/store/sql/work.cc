@@ -83,11 +83,15 @@ Status SqlWork::Release(int64_t id, std::string_view owner, TimePoint retry_at) 
 }
 
 Result<int64_t> SqlNumbers::Next(std::string_view series) {
+  if (desk_.empty()) {
+    return Status::Internal("number series " + std::string(series) +
+                            " are per desk: the transaction names none");
+  }
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Query("INSERT INTO number_series(series, last) VALUES (?, 1)"
-                        " ON CONFLICT(series) DO UPDATE SET last = number_series.last + 1"
+      auto st, c_.Query("INSERT INTO number_series(desk_id, series, last) VALUES (?, ?, 1)"
+                        " ON CONFLICT(desk_id, series) DO UPDATE SET last = number_series.last + 1"
                         " RETURNING last"));
-  st->Bind(1, series);
+  st->Bind(1, desk_).Bind(2, series);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::Internal("number series " + std::string(series) + " returned no row");
   int64_t n = st->Int(0);

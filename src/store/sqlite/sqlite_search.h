@@ -19,7 +19,7 @@ class SqliteIndex final : public sql::CustomerIndex {
  public:
   SqliteIndex(Connection& c, SearchState& search) : c_(c), search_(search) {}
 
-  Result<std::vector<RankedId>> Search(const CustomerQuery& q) override;
+  Result<std::vector<RankedId>> Search(const CustomerQuery& q, const std::string& desk) override;
   Result<std::optional<int64_t>> NewId() override { return std::optional<int64_t>(); }
   int BindColumns(sql::Stmt&, int first, const Customer&) override { return first; }
   Status Index(const Customer& c, bool is_new) override;
@@ -31,7 +31,8 @@ class SqliteIndex final : public sql::CustomerIndex {
   Status EnsureVocabulary();
 
  private:
-  Result<std::vector<int64_t>> MatchIds(const std::string& expr, int limit);
+  Result<std::vector<int64_t>> MatchIds(const std::string& expr, const std::string& desk,
+                                        int limit);
 
   Connection& c_;
   SearchState& search_;

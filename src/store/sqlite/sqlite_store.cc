@@ -40,6 +40,19 @@ SqliteStore::~SqliteStore() {
   if (writer_.joinable()) writer_.join();
 }
 
+namespace {
+
+// kInternal naming the first row that breaks a foreign key, if any.
+Status CheckForeignKeys(Connection& c) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c.Prepare("PRAGMA foreign_key_check"));
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::Ok();
+  return Status::Internal("foreign key broken: table " + st->Text(0) + ", row " +
+                          std::to_string(st->Int(1)) + ", parent " + st->Text(2));
+}
+
+}  // namespace
+
 Status SqliteStore::Migrate(Connection& c) {
   ATIENDE_RETURN_IF_ERROR(c.Exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT"
@@ -54,9 +67,19 @@ Status SqliteStore::Migrate(Connection& c) {
     ATIENDE_ASSIGN_OR_RETURN(bool applied, st->Step());
     st->Reset();
     if (applied) continue;
+    // A migration that copies tables into new ones (SQLite's way to change a
+    // key) runs with foreign keys off, as SQLite's ALTER TABLE procedure says,
+    // and checks them all before it commits. The pragma is a no-op inside a
+    // transaction, hence here.
+    const bool rebuilds = sql.find("-- atiende: rebuilds-tables") != std::string_view::npos;
+    if (rebuilds) ATIENDE_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys=OFF"));
     // BEGIN IMMEDIATE takes the write lock: two processes starting together
     // apply each migration once (the second re-checks under the lock).
-    ATIENDE_RETURN_IF_ERROR(c.Exec("BEGIN IMMEDIATE"));
+    Status began = c.Exec("BEGIN IMMEDIATE");
+    if (!began.ok()) {
+      if (rebuilds) (void)c.Exec("PRAGMA foreign_keys=ON");
+      return began;
+    }
     ATIENDE_ASSIGN_OR_RETURN(auto again,
                              c.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?"));
     again->Bind(1, name);
@@ -71,19 +94,24 @@ Status SqliteStore::Migrate(Connection& c) {
         ins->Bind(1, name);
         s = ins->Run();
       }
+      if (s.ok() && rebuilds) s = CheckForeignKeys(c);
     }
     if (!s.ok()) {
       (void)c.Exec("ROLLBACK");
+      if (rebuilds) (void)c.Exec("PRAGMA foreign_keys=ON");
       return Status::Internal("migration " + name + " failed: " + s.message());
     }
-    ATIENDE_RETURN_IF_ERROR(c.Exec("COMMIT"));
+    Status committed = c.Exec("COMMIT");
+    if (rebuilds) ATIENDE_RETURN_IF_ERROR(c.Exec("PRAGMA foreign_keys=ON"));
+    ATIENDE_RETURN_IF_ERROR(committed);
   }
   return Status::Ok();
 }
 
 Result<std::vector<std::string>> SqliteStore::AppliedMigrations() {
   std::vector<std::string> out;
-  Status s = Read([&](ReadTx&) { return Status::Ok(); });  // ensures the store is usable
+  Status s =
+      Read(DeskScope::All(), [&](ReadTx&) { return Status::Ok(); });  // ensures the store is usable
   ATIENDE_RETURN_IF_ERROR(s);
   auto c = TakeReader();
   auto st = c->Prepare("SELECT version FROM schema_migrations ORDER BY version");
@@ -124,7 +152,7 @@ Status Run(Connection& c, const char* sql) {
 }
 }  // namespace
 
-Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
+Status SqliteStore::Read(const DeskScope& scope, const std::function<Status(ReadTx&)>& fn) {
   auto c = TakeReader();
   if (!c) return Status::Unavailable("cannot open a database connection");
   // Cached statements: a read is often a single indexed lookup, so parsing
@@ -132,7 +160,7 @@ Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
   Status s = Run(*c, "BEGIN");
   if (s.ok()) {
     SqliteIndex index(*c, search_);
-    sql::SqlTx tx(*c, index);
+    sql::SqlTx tx(*c, index, scope);
     s = fn(tx);
     Status end = Run(*c, "COMMIT");
     if (s.ok()) s = end;
@@ -141,8 +169,8 @@ Status SqliteStore::Read(const std::function<Status(ReadTx&)>& fn) {
   return s;
 }
 
-Status SqliteStore::Write(const std::function<Status(WriteTx&)>& fn) {
-  Pending p{&fn, {}};
+Status SqliteStore::Write(const DeskScope& scope, const std::function<Status(WriteTx&)>& fn) {
+  Pending p{&scope, &fn, {}};
   auto fut = p.done.get_future();
   {
     std::lock_guard lock(mu_);
@@ -183,7 +211,7 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
         continue;
       }
       SqliteIndex index(c, search_);
-      sql::SqlTx tx(c, index);
+      sql::SqlTx tx(c, index, *batch[i]->scope);
       try {
         results[i] = (*batch[i]->fn)(tx);
       } catch (const std::exception& e) {  // a bug in a closure must not stop the writer

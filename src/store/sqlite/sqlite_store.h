@@ -50,8 +50,8 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;  // drains queued writes, then stops the writer
 
   std::string_view backend() const override { return "sqlite"; }
-  Status Read(const std::function<Status(ReadTx&)>& fn) override;
-  Status Write(const std::function<Status(WriteTx&)>& fn) override;
+  Status Read(const DeskScope& scope, const std::function<Status(ReadTx&)>& fn) override;
+  Status Write(const DeskScope& scope, const std::function<Status(WriteTx&)>& fn) override;
 
   // Migrations applied, as "0001_init" names, in order.
   Result<std::vector<std::string>> AppliedMigrations();
@@ -60,6 +60,7 @@ class SqliteStore final : public Store {
 
  private:
   struct Pending {
+    const DeskScope* scope;
     const std::function<Status(WriteTx&)>* fn;
     std::promise<Status> done;
   };

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "store/store_contract.h"
+#include "testing/desks.h"
 #include "testing/test_env.h"
 
 namespace atiende::sqlite {
@@ -33,17 +34,19 @@ TEST(SqliteStore, ConcurrentWritesShareCommits) {
   // so the rest must be committed together.
   std::thread first([&] {
     ASSERT_TRUE(store
-                    ->Write([&](WriteTx& tx) {
-                      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-                      while (waiting.load() < kWriters - 1 &&
-                             std::chrono::steady_clock::now() < deadline) {
-                        std::this_thread::sleep_for(std::chrono::milliseconds(1));
-                      }
-                      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-                      Customer c;
-                      c.legal_name = "first";
-                      return tx.customers().Insert(c);
-                    })
+                    ->Write(atiende::testing::MainDesk(),
+                            [&](WriteTx& tx) {
+                              auto deadline =
+                                  std::chrono::steady_clock::now() + std::chrono::seconds(10);
+                              while (waiting.load() < kWriters - 1 &&
+                                     std::chrono::steady_clock::now() < deadline) {
+                                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                              }
+                              std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                              Customer c;
+                              c.legal_name = "first";
+                              return tx.customers().Insert(c);
+                            })
                     .ok());
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -51,11 +54,12 @@ TEST(SqliteStore, ConcurrentWritesShareCommits) {
     threads.emplace_back([&, i] {
       waiting++;
       ASSERT_TRUE(store
-                      ->Write([&](WriteTx& tx) {
-                        Customer c;
-                        c.legal_name = "w" + std::to_string(i);
-                        return tx.customers().Insert(c);
-                      })
+                      ->Write(atiende::testing::MainDesk(),
+                              [&](WriteTx& tx) {
+                                Customer c;
+                                c.legal_name = "w" + std::to_string(i);
+                                return tx.customers().Insert(c);
+                              })
                       .ok());
     });
   }
@@ -84,19 +88,21 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 2);
   auto again = SqliteStore::Open({dir.file("m.db")}).value();
-  EXPECT_EQ(again->AppliedMigrations().value(),
-            (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
-                                      "0005_notices", "0006_cases", "0007_work_claimed"}));
+  EXPECT_EQ(
+      again->AppliedMigrations().value(),
+      (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
+                                "0005_notices", "0006_cases", "0007_work_claimed", "0008_desks"}));
 }
 
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {
   testing::TempDir dir;
   auto store = SqliteStore::Open({dir.file("a.db")}).value();
   ASSERT_TRUE(store
-                  ->Write([](WriteTx& tx) {
-                    return tx.audit().Append(
-                        {0, testing::T("2026-11-24T12:00:00Z"), "a", "x", "customer", "1", "", ""});
-                  })
+                  ->Write(atiende::testing::MainDesk(),
+                          [](WriteTx& tx) {
+                            return tx.audit().Append({0, testing::T("2026-11-24T12:00:00Z"), "a",
+                                                      "x", "customer", "1", "", ""});
+                          })
                   .ok());
   auto conn = Connection::Open(dir.file("a.db"), false).value();
   EXPECT_FALSE(conn->Exec("UPDATE audit SET actor = 'mallory'").ok());
