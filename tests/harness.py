@@ -29,12 +29,25 @@ SOURCE = os.environ.get("ATIENDE_SOURCE") or os.path.dirname(
 BIN = os.environ.get("ATIENDE_BIN") or os.path.join(SOURCE, "build", "atiende")
 DEMO_DIR = os.path.join(SOURCE, "data", "demo")
 DEMO_PASSWORD = "atiende-demo"
-# Demo users by role (`atiende demo seed`).
+# The demo's two desks (`atiende demo seed`): the telecom's priority-customer
+# desk (Bogotá, NM-*) and the LPG distributor's ZB desk (Santiago, ZB-*).
+NM_DESK = "cirion-nm"
+ZB_DESK = "abastible-zb"
+# Demo users by role in the ZB desk, the one that has every role. The
+# supervisor and the admin work in both desks: their requests name one
+# (`?desk=`, see Client.desk).
 DEMO_USERS = {
-    "agent": "agente",
+    "agent": "agente.zb",
     "supervisor": "supervisor",
     "dispatch": "despacho",
     "back_office": "mesa",
+    "admin": "admin",
+    "customer": "cliente.zb",
+}
+# Demo users by role in the NM desk.
+NM_USERS = {
+    "agent": "agente",
+    "supervisor": "supervisor",
     "admin": "admin",
     "customer": "cliente",
 }
@@ -98,10 +111,13 @@ def seed_demo(data_dir):
     return r
 
 
-def add_user(data_dir, name, role, password, customer=None):
+def add_user(data_dir, name, role, password, customer=None, desks=()):
+    """`atiende user add`; desks may be left out where the installation has one."""
     args = ["user", "add", name, "--role", role, "--password-stdin"]
     if customer:
         args += ["--customer", customer]
+    for desk in desks:
+        args += ["--desk", desk]
     r = cli(args, data_dir=data_dir, stdin=password + "\n")
     if r.code != 0:
         raise AssertionError("user add %s failed: %r" % (name, r))
@@ -149,10 +165,23 @@ class Response:
 class Client:
     """A JSON client for one server: a cookie jar and/or a bearer token."""
 
-    def __init__(self, server, token=None):
+    def __init__(self, server, token=None, desk=None):
         self.server = server
         self.token = token
         self.cookies = {}
+        # The desk every /api/ request acts in (`?desk=`), unless the path names
+        # one; None: the user's only desk.
+        self.desk = desk
+
+    def with_desk(self, path):
+        """path with this client's `desk=` added, for the API and when not named already."""
+        if self.desk is None or not path.startswith("/api/"):
+            return path
+        base, _, query = path.partition("?")
+        if any(p.split("=", 1)[0] == "desk" for p in query.split("&")):
+            return path
+        from urllib.parse import quote
+        return base + "?" + (query + "&" if query else "") + "desk=" + quote(self.desk, safe="")
 
     def request(self, method, path, body=None, headers=None, content_type=None,
                 timeout=HTTP_TIMEOUT, chunked=False, on_sent=None, read_body=True):
@@ -163,6 +192,7 @@ class Client:
         once the whole request has been written. read_body=False: only the status
         and headers (a stream such as /api/v1/events never ends). Returns a Response.
         """
+        path = self.with_desk(path)
         hdrs = {}
         data = None
         if body is not None:
@@ -236,8 +266,9 @@ class Server:
     """
 
     def __init__(self, data_dir=None, virtual_clock=False, clock_start=None, seed=False,
-                 env=None, args=(), listen="127.0.0.1:0", pass_data_dir=True):
+                 env=None, args=(), listen="127.0.0.1:0", pass_data_dir=True, desk=None):
         self.own_dir = data_dir is None
+        self.desk = desk  # the desk this server's clients act in by default (Client.desk)
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="atiende-it-")
         self.virtual_clock = virtual_clock
         self.clock_start = clock_start
@@ -383,12 +414,13 @@ class Server:
         except OSError:
             return ""
 
-    def client(self, token=None):
-        return Client(self, token=token)
+    def client(self, token=None, desk=None):
+        return Client(self, token=token, desk=desk or self.desk)
 
-    def login(self, username, password=DEMO_PASSWORD):
-        """A Client signed in as username; fails the test if login fails."""
-        c = Client(self)
+    def login(self, username, password=DEMO_PASSWORD, desk=None):
+        """A Client signed in as username, acting in desk (default: the server's);
+        fails the test if login fails."""
+        c = Client(self, desk=desk or self.desk)
         r = c.login(username, password)
         if r.status != 200:
             raise AssertionError("login as %s failed: %r" % (username, r))

@@ -116,12 +116,29 @@ class WebStaticTest(h.TestCase):
 
     def test_session_names_the_desk_time_zone(self):
         c = self.server.client()
-        r = c.login("agente")
+        r = c.login("agente")  # works in the NM desk only
         self.assertEqual(r.status, 200, r)
-        self.assertEqual(r.json()["desk"], {"time_zone": "America/Santiago"})
+        desk = r.json()["desk"]
+        self.assertEqual((desk["id"], desk["time_zone"], desk["language"]),
+                         (h.NM_DESK, "America/Bogota", "es"))
         me = c.get("/api/v1/session").json()
-        self.assertEqual(me["desk"]["time_zone"], "America/Santiago")
+        self.assertEqual(me["desk"]["time_zone"], "America/Bogota")
+        self.assertEqual([d["id"] for d in me["desks"]], [h.NM_DESK])
         self.assertEqual(me["user"]["role"], "agent")
+
+    def test_a_user_of_two_desks_chooses_one(self):
+        sup = self.server.login("supervisor")
+        me = sup.get("/api/v1/session").json()
+        self.assertIsNone(me["desk"])
+        zones = {d["id"]: d["time_zone"] for d in me["desks"]}
+        self.assertEqual(zones, {h.NM_DESK: "America/Bogota", h.ZB_DESK: "America/Santiago"})
+        me = sup.get("/api/v1/session?desk=" + h.ZB_DESK).json()
+        self.assertEqual(me["desk"]["time_zone"], "America/Santiago")
+        self.assertProblem(sup.get("/api/v1/customers"), 400, "desk", h.ZB_DESK)
+        self.assertEqual(sup.get("/api/v1/customers?desk=" + h.NM_DESK).status, 200)
+        # A desk the user does not work in is not there for them.
+        agent = self.server.login("agente")
+        self.assertProblem(agent.get("/api/v1/session?desk=" + h.ZB_DESK), 404)
 
     def test_api_answers_stay_uncached(self):
         c = self.server.login("agente")

@@ -43,9 +43,6 @@ Result<User> AddUser(Deps& d, const Principal& actor, const NewUser& in) {
     u.desks.erase(std::unique(u.desks.begin(), u.desks.end()), u.desks.end());
   }
   ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(in.password));
-  if (u.role != Role::kCustomer && u.role != Role::kAdmin && in.desks.empty()) {
-    return Status::InvalidArgument("a staff user needs at least one desk to work in", "desks");
-  }
   ATIENDE_ASSIGN_OR_RETURN(u.password_hash, HashPassword(in.password));
   u.created_at = d.clock.Now();
   DeskScope scope = u.role == Role::kCustomer && !in.desks.empty() ? DeskScope::Of(in.desks[0])
@@ -55,6 +52,17 @@ Result<User> AddUser(Deps& d, const Principal& actor, const NewUser& in) {
       auto c = tx.customers().GetByCode(in.customer_code);
       if (!c.ok()) return Status::NotFound("no customer with code " + in.customer_code);
       u.customer_id = c->id;
+    }
+    if (u.role != Role::kCustomer && u.role != Role::kAdmin && u.desks.empty()) {
+      // An installation with one desk needs no choice; with several, say which there are.
+      ATIENDE_ASSIGN_OR_RETURN(std::vector<Desk> all, tx.desks().List());
+      if (all.size() != 1) {
+        std::string ids;
+        for (const auto& k : all) ids += (ids.empty() ? "" : ", ") + k.id;
+        return Status::InvalidArgument(
+            "a staff user needs at least one desk to work in (desks: " + ids + ")", "desks");
+      }
+      u.desks.push_back(all[0].id);
     }
     for (const auto& desk : u.desks) {
       if (!tx.desks().Get(desk).ok()) {

@@ -75,8 +75,8 @@ void AddUserCommand(Commands& c) {
       ->required();
   add->add_option("--customer", o->new_user.customer_code, "customer code (customer users)");
   add->add_option("--desk", o->new_user.desks,
-                  "a desk the user works in (repeat for several; required but for admins;"
-                  " a customer user: its customer's desk)");
+                  "a desk the user works in (repeat for several; may be left out when there is"
+                  " one desk; admins work in every desk, customer users in their customer's)");
   add->add_flag("--password-stdin", o->password_stdin, "read the password from standard input")
       ->required();
   auto* passwd = c.Add(user, "passwd", "Set a user's password (from stdin)",

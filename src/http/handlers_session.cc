@@ -37,12 +37,19 @@ boost::json::array DesksJson(const DeskBook& book, const Principal& p) {
   return out;
 }
 
-// The session's answer: the user, the desk the request acted in (null when
-// the user has several and named none) and the desks to choose from.
+// The session's answer: the user, the desk the request acted in (the user's
+// only one when it named none; null when the user has several and named none)
+// and the desks to choose from.
 boost::json::object SessionJson(const DeskBook& book, const Principal& p) {
-  boost::json::object o{{"user", PrincipalJson(p)}, {"desks", DesksJson(book, p)}};
-  o["desk"] = p.desk.empty() ? boost::json::value(nullptr)
-                             : boost::json::value(DeskJson(book.For(p.desk).desk));
+  boost::json::array desks = DesksJson(book, p);
+  boost::json::value desk = nullptr;
+  if (!p.desk.empty()) {
+    desk = DeskJson(book.For(p.desk).desk);
+  } else if (desks.size() == 1) {
+    desk = desks.front();
+  }
+  boost::json::object o{{"user", PrincipalJson(p)}, {"desks", std::move(desks)}};
+  o["desk"] = std::move(desk);
   return o;
 }
 
