@@ -63,7 +63,8 @@ std::string ParseMailFrom(const std::string& from) { return ParseAddress(from).e
 std::string MessageIdHost(const Config& config) {
   if (!config.message_id_host.empty()) return config.message_id_host;
   std::string from = ParseMailFrom(config.mail_from);
-  return from.substr(from.find('@') + 1);
+  size_t at = from.rfind('@');
+  return at == std::string::npos ? from : from.substr(at + 1);
 }
 
 Principal SystemPrincipal() { return Principal{0, "system", Role::kAdmin, std::nullopt, {}, ""}; }

@@ -622,7 +622,7 @@ def _role_set(expr, named):
 
 def routes():
     """The routes of src/http/routes.cc as dicts: method, path, public, roles
-    (set of role names), virtual_clock_only."""
+    (set of role names), virtual_clock_only, any_desk (not bound to one desk)."""
     with open(os.path.join(SOURCE, "src", "http", "routes.cc"), encoding="utf-8") as f:
         src = f.read()
     named = {}
@@ -633,12 +633,14 @@ def routes():
     pattern = re.compile(r'\{\s*"([A-Z]+)"\s*,\s*"([^"]+)"\s*,\s*(true|false)\s*,\s*'
                          r'(\{[^{}]*\}|[A-Za-z_:()]+)\s*,\s*&Api::')
     for m in pattern.finditer(src):
+        rest = src[m.end():src.index("}", m.end())]  # the handler and the options after it
         out.append({
             "method": m.group(1),
             "path": m.group(2),
             "public": m.group(3) == "true",
             "roles": set() if m.group(3) == "true" else _role_set(m.group(4), named),
             "virtual_clock_only": clock_branch >= 0 and m.start() > clock_branch,
+            "any_desk": "kAnyDesk" in rest,
         })
     if len(out) < 10:
         raise AssertionError("could only read %d routes from routes.cc" % len(out))

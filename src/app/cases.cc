@@ -162,6 +162,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
     ATIENDE_ASSIGN_OR_RETURN(int64_t k, tx.numbers().Next(p->number_prefix));
     c.number = FormatCaseNumber(p->number_prefix, k);
     c.customer_id = customer_id;
+    c.desk = customer->desk;  // its mails and timers speak in the desk's zone from the start
     c.intake = intake;
     CaseFacts f{*customer, std::nullopt};
     CaseEngine run(*p, fx, Moment(d, customer->desk, actor, now));

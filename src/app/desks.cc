@@ -26,6 +26,14 @@ bool WorksIn(const Principal& p, std::string_view desk) {
   return std::find(p.desks.begin(), p.desks.end(), desk) != p.desks.end();
 }
 
+// Creating and removing desks is for an admin of the whole installation; an
+// admin of some desks edits those desks' settings only.
+Status CheckInstallationAdmin(const Principal& p, std::string_view what) {
+  if (p.role == Role::kAdmin && p.desks.empty()) return Status::Ok();
+  return Status::PermissionDenied("only an admin of every desk " + std::string(what) +
+                                  " desks; you work in some");
+}
+
 Status CheckProcedures(const Deps& d, const Desk& desk) {
   if (!d.procedures) return Status::Ok();
   for (const auto& id : desk.procedures) {
@@ -175,6 +183,7 @@ Result<DeskScope> ScopeOfCustomer(Deps& d, const Principal& actor, int64_t custo
 }
 
 Result<Desk> CreateDesk(Deps& d, const Principal& actor, Desk desk) {
+  ATIENDE_RETURN_IF_ERROR(CheckInstallationAdmin(actor, "creates"));
   ATIENDE_RETURN_IF_ERROR(Check(d, desk));
   desk.from_settings = false;
   desk.created_at = desk.updated_at = d.clock.Now();
@@ -208,6 +217,7 @@ Result<Desk> GetDesk(Deps& d, const Principal& actor, std::string_view id) {
 }
 
 Result<Desk> UpdateDesk(Deps& d, const Principal& actor, Desk desk) {
+  if (!WorksIn(actor, desk.id)) return Status::NotFound("no desk \"" + desk.id + "\"");
   ATIENDE_RETURN_IF_ERROR(Check(d, desk));
   desk.from_settings = false;
   desk.updated_at = d.clock.Now();
@@ -230,6 +240,8 @@ Result<Desk> UpdateDesk(Deps& d, const Principal& actor, Desk desk) {
 }
 
 Status DeleteDesk(Deps& d, const Principal& actor, std::string_view id) {
+  if (!WorksIn(actor, id)) return Status::NotFound("no desk \"" + std::string(id) + "\"");
+  ATIENDE_RETURN_IF_ERROR(CheckInstallationAdmin(actor, "removes"));
   ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(Desk before, tx.desks().Get(id));
     ATIENDE_RETURN_IF_ERROR(tx.desks().Delete(id));

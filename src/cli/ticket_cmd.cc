@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "app/desks.h"
 #include "app/tickets.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
@@ -23,6 +24,7 @@ struct Options {
   CLI::App* reopen = nullptr;
   CLI::App* close = nullptr;
   std::string as = "cli";
+  std::string desk;
   std::string number;
   std::string kind = "incident";
   std::string category;
@@ -62,6 +64,18 @@ void Print(const Ticket& t, Deps& d, bool json) {
 
 int Run(Options& o, Deps& d) {
   Principal actor{0, o.as, Role::kAdmin, std::nullopt};
+  // A ticket number is unique within its desk: with several desks, say which
+  // (opening names a customer, whose desk it is).
+  std::vector<std::string> desks = d.desks->ids();
+  if (!o.desk.empty() && !d.desks->Has(o.desk)) {
+    return Fail(Status::InvalidArgument("no desk \"" + o.desk + "\"", "--desk"));
+  }
+  if (o.desk.empty() && desks.size() > 1 && !o.open->parsed()) {
+    std::string list;
+    for (const auto& k : desks) list += (list.empty() ? "" : ", ") + k;
+    return Fail(Status::InvalidArgument("there are several desks: name one of " + list, "--desk"));
+  }
+  actor.desk = o.desk;
   Result<Ticket> t = Status::Internal("no ticket command");
   if (o.open->parsed()) {
     auto kind = ParseTicketKind(o.kind);
@@ -95,6 +109,7 @@ void AddTicketCommand(Commands& c) {
   auto add = [&](const std::string& name, const std::string& description) {
     CLI::App* cmd = c.Add(t, name, description, WithDeps([o](Deps& d) { return Run(*o, d); }));
     cmd->add_option("--as", o->as, "username recorded as the author (default cli)");
+    cmd->add_option("--desk", o->desk, "the desk the ticket is in (needed when there are several)");
     return cmd;
   };
   o->open = add("open", "Open a ticket for a customer and log the call");

@@ -67,6 +67,7 @@ bj::object ToJson(const Customer& c) {
   bj::array blocks;
   for (const auto& b : c.blocks) blocks.emplace_back(b);
   bj::object o{{"id", c.id},
+               {"desk", c.desk},
                {"code", c.code},
                {"legal_name", c.legal_name},
                {"group", c.group},
@@ -166,6 +167,9 @@ Status ApplyCustomerJson(const bj::object& in, Customer& c) {
       ATIENDE_ASSIGN_OR_RETURN(c.services, ServicesFromJson(v));
     } else if (k == "contacts") {
       ATIENDE_ASSIGN_OR_RETURN(c.contacts, ContactsFromJson(v));
+    } else if (k == "desk") {
+      // Set once, when created; a change is refused where the customer is saved.
+      ATIENDE_RETURN_IF_ERROR(StringField(v, k, c.desk));
     } else if (k == "id" || k == "version" || k == "created_at" || k == "updated_at") {
       // Read-only fields are accepted (a client may send back what it got) and ignored.
     } else {

@@ -782,6 +782,8 @@ export interface components {
             services?: components["schemas"]["ServiceInput"][];
             contacts?: components["schemas"]["ContactInput"][];
             version?: number;
+            /** @description the desk to create the customer in (the request's desk; a different one is refused); a change is refused */
+            desk?: string;
         };
         Caller: {
             name: string;
@@ -1080,6 +1082,8 @@ export interface components {
         };
         Customer: {
             id: number;
+            /** @description the desk the customer belongs to; set when created, never changed (docs/desks.md) */
+            desk: string;
             code: string;
             legal_name: string;
             group: string;
