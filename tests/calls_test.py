@@ -40,14 +40,19 @@ class CallsTest(h.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="atiende-calls-")
         cls.sink = Sink(os.path.join(cls.tmp, "sink.jsonl"))
+        # Calls and tickets are the NM desk's (cirion-nm, Bogotá): everyone acts there.
         cls.server = h.Server(seed=True, virtual_clock=True, clock_start="2026-03-09T15:00:00Z",
                               env={"ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % cls.sink.port,
-                                   "ATIENDE_SMTP_STARTTLS": "none"})
+                                   "ATIENDE_SMTP_STARTTLS": "none"},
+                              desk=h.NM_DESK)
         try:
             cls.server.start()
-            cls.agent = cls.server.login("agente")
-            cls.sup = cls.server.login("supervisor")
-            cls.admin = cls.server.login("admin")
+            cls.agent = cls.server.login(h.NM_USERS["agent"])
+            cls.sup = cls.server.login(h.NM_USERS["supervisor"])
+            cls.admin = cls.server.login(h.NM_USERS["admin"])
+            # The demo has dispatch and back office users in the ZB desk only.
+            for name, role in (("despacho.nm", "dispatch"), ("mesa.nm", "back_office")):
+                h.add_user(cls.server.data_dir, name, role, h.DEMO_PASSWORD, desks=[h.NM_DESK])
             r = cls.admin.request("PUT", "/api/v1/directory/assurance", {"addresses": ASSURANCE})
             if r.status != 200:
                 raise AssertionError("setting the assurance list failed: %r" % r)
@@ -325,7 +330,7 @@ class CallsTest(h.TestCase):
                                               {"contacts": [], "caller": caller()}), 404)
         self.assertEqual(self.agent.get(url).json()["version"], 2)
         self.assertEqual(len(self.calls("customer_id=%d" % c["id"])), 1)
-        self.assertProblem(self.server.login("despacho").request(
+        self.assertProblem(self.server.login("despacho.nm").request(
             "PUT", url + "/contacts", {"contacts": [], "caller": caller()}), 403)
 
     def test_contacts_edited_from_a_stale_read_are_refused_and_nothing_is_lost(self):
@@ -437,14 +442,19 @@ class CallsTest(h.TestCase):
     def test_who_may_log_and_read_calls(self):
         c = self.new_customer()
         body = {"customer_id": c["id"], "caller": caller(), "type": "other"}
-        self.assertProblem(self.server.login("despacho").post("/api/v1/interactions", body), 403)
-        self.assertEqual(self.server.login("mesa").post("/api/v1/interactions", body).status, 201)
-        portal = self.server.login("cliente")
+        self.assertProblem(self.server.login("despacho.nm").post("/api/v1/interactions", body), 403)
+        self.assertEqual(self.server.login("mesa.nm").post("/api/v1/interactions", body).status, 201)
+        portal = self.server.login(h.NM_USERS["customer"])
         self.assertProblem(portal.post("/api/v1/interactions", body), 403)
         self.assertProblem(portal.get("/api/v1/interactions"), 403)
         self.assertProblem(portal.get("/api/v1/customers/%d/timeline" % c["id"]), 403)
         self.assertProblem(self.server.client().get("/api/v1/interactions"), 401)
-        self.assertEqual([x["agent"] for x in self.calls("customer_id=%d" % c["id"])], ["mesa"])
+        self.assertEqual([x["agent"] for x in self.calls("customer_id=%d" % c["id"])], ["mesa.nm"])
+        # The ZB desk's agent sees neither the NM customer's timeline nor its calls.
+        zb_agent = self.server.login(h.DEMO_USERS["agent"], desk=h.ZB_DESK)
+        self.assertProblem(zb_agent.get("/api/v1/customers/%d/timeline" % c["id"]), 404)
+        r = zb_agent.get("/api/v1/interactions?customer_id=%d" % c["id"])
+        self.assertEqual((r.status, r.json()["items"]), (200, []), r)
 
     # G-2: the customer's mails over SMTP --------------------------------------------
 

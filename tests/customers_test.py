@@ -1,7 +1,9 @@
 """The customer master over HTTP: identifying a caller (NM-2, NM-3), editing
 (NM-1) with optimistic concurrency, and the audit trail (G-1).
 
-Runs the real binary on the demo data (data/demo/*.tsv).
+Runs the real binary on the demo data (data/demo/*.tsv): the telecom's
+customers are in the NM desk, the LPG distributor's in the ZB desk, and each
+desk's users find only their own desk's.
 """
 
 import os
@@ -20,14 +22,15 @@ ARDILA_GROUP_MEMBERS = {
 
 
 class SearchTest(h.TestCase):
-    """Read-only searches on one demo-seeded server."""
+    """Read-only searches on one demo-seeded server, by the agent of each desk."""
 
     @classmethod
     def setUpClass(cls):
         cls.server = h.Server(seed=True)
         try:
             cls.server.start()
-            cls.agent = cls.server.login("agente")
+            cls.agent = cls.server.login(h.NM_USERS["agent"], desk=h.NM_DESK)
+            cls.zb_agent = cls.server.login(h.DEMO_USERS["agent"], desk=h.ZB_DESK)
             cls.total = h.customer_count(cls.agent)
         except BaseException:
             cls.server.cleanup()
@@ -37,24 +40,29 @@ class SearchTest(h.TestCase):
     def tearDownClass(cls):
         h.stop_checked(cls.server)
 
-    def find(self, q, limit=None):
-        r = h.search(self.agent, q, limit)
+    def find(self, q, limit=None, client=None):
+        r = h.search(client or self.agent, q, limit)
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.content_type, "application/json", r)
         body = r.json()
         self.assertIsInstance(body["items"], list, body)
         return body
 
-    def names(self, q, limit=None):
-        return [c["legal_name"] for c in self.find(q, limit)["items"]]
+    def names(self, q, limit=None, client=None):
+        return [c["legal_name"] for c in self.find(q, limit, client)["items"]]
 
-    def assertTop(self, q, legal_name):
-        names = self.names(q)
+    def assertTop(self, q, legal_name, client=None):
+        names = self.names(q, client=client)
         self.assertTrue(names, "%r found nothing" % q)
         self.assertEqual(names[0], legal_name, "%r → %r" % (q, names))
 
     def test_demo_master_is_loaded(self):
-        self.assertEqual(self.total, 15 + 6)
+        self.assertEqual(self.total, 15)
+        self.assertEqual(h.customer_count(self.zb_agent), 6)
+
+    def test_a_desk_finds_only_its_own_customers(self):
+        self.assertNotIn("Agrícola Los Robles Ltda.", self.names("agricola los robles"))
+        self.assertNotIn("Scotiabank Colpatría S.A.", self.names("colpatria", client=self.zb_agent))
 
     # What a person expects at the top ---------------------------------------------
 
@@ -93,12 +101,17 @@ class SearchTest(h.TestCase):
             "alpina": "ALPINA PRODUCTOS ALIMENTICIOS S.A.",
             "colombina s a": "COLOMBINA S. A.",
             "productos yupi sas": "PRODUCTOS YUPI S.A.S.",
-            "agricola los robles": "Agrícola Los Robles Ltda.",
-            "panaderia la espiga": "Panadería La Espiga SpA",
         }
         for q, expected in cases.items():
             with self.subTest(q=q):
                 self.assertTop(q, expected)
+        zb_cases = {  # the LPG distributor's customers, in the ZB desk
+            "agricola los robles": "Agrícola Los Robles Ltda.",
+            "panaderia la espiga": "Panadería La Espiga SpA",
+        }
+        for q, expected in zb_cases.items():
+            with self.subTest(q=q, desk=h.ZB_DESK):
+                self.assertTop(q, expected, client=self.zb_agent)
 
     def test_hits_carry_group_criticality_technology_blocks(self):
         hit = self.find("colpatria")["items"][0]
@@ -111,7 +124,7 @@ class SearchTest(h.TestCase):
         self.assertEqual(c["group"], "ORGANIZACION ARDILA LULLE - BOG")
         self.assertIsNone(c["criticality"], "blank CRÍTICO means not critical")
         self.assertEqual(c["technology"], "Legacy sin Out")
-        lpg = self.find("los robles")["items"][0]
+        lpg = self.find("los robles", client=self.zb_agent)["items"][0]
         self.assertEqual(lpg["blocks"], ["ZB"])
         self.assertEqual(lpg["code"], "100234")
         for hit in self.find("s.a.", limit=50)["items"] + self.find("ardila")["items"]:
@@ -179,17 +192,20 @@ class SearchTest(h.TestCase):
 
 
 class CrudTest(h.TestCase):
-    """Create, read, update, delete and history; one server, each test its own rows."""
+    """Create, read, update, delete and history; one server, each test its own rows.
+    Everyone acts in the ZB desk, the one with a back office user (editing the
+    master works the same in every desk)."""
 
     @classmethod
     def setUpClass(cls):
-        cls.server = h.Server(seed=True)
+        cls.server = h.Server(seed=True, desk=h.ZB_DESK)
         try:
             cls.server.start()
-            cls.sup = cls.server.login("supervisor")
-            cls.mesa = cls.server.login("mesa")
-            cls.admin = cls.server.login("admin")
-            cls.agent = cls.server.login("agente")
+            cls.sup = cls.server.login(h.DEMO_USERS["supervisor"])
+            cls.mesa = cls.server.login(h.DEMO_USERS["back_office"])
+            cls.admin = cls.server.login(h.DEMO_USERS["admin"])
+            cls.agent = cls.server.login(h.DEMO_USERS["agent"])
+            cls.nm_agent = cls.server.login(h.NM_USERS["agent"], desk=h.NM_DESK)
         except BaseException:
             cls.server.cleanup()
             raise
@@ -230,6 +246,8 @@ class CrudTest(h.TestCase):
         # Searchable at once.
         names = [x["legal_name"] for x in h.search(self.agent, "transportes andinos").json()["items"]]
         self.assertEqual(names[:1], ["Transportes Andinos S.A.S."])
+        # Another desk's agent does not see it.
+        self.assertProblem(self.nm_agent.get(r.header("Location")), 404)
 
     def test_services_need_an_id_or_a_circuit_and_an_id_is_listed_once(self):
         c = self.create(legal_name="Servicios Dobles S.A.",
@@ -387,9 +405,10 @@ class CrudTest(h.TestCase):
         self.assertProblem(self.agent.get(url + "/history"), 403)
 
     def test_history_of_imported_rows(self):
-        hits = h.search(self.agent, "colfondos").json()["items"]
+        # COLFONDOS is the NM desk's: read there.
+        hits = h.search(self.nm_agent, "colfondos").json()["items"]
         url = "/api/v1/customers/%d/history" % hits[0]["id"]
-        items = self.admin.get(url).json()["items"]
+        items = self.server.login(h.NM_USERS["admin"], desk=h.NM_DESK).get(url).json()["items"]
         self.assertEqual(items[-1]["action"], "customer.create")
         self.assertEqual(items[-1]["actor"], "system")
         self.assertEqual(items[-1]["after"]["legal_name"], "COLFONDOS S.A.")

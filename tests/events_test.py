@@ -1,10 +1,11 @@
 """Live updates over HTTP (issue 7, "live"): GET /api/v1/events streams what
 changed as Server-Sent Events, read from the audit log. Checked on the wire:
 who may listen, what each role hears (a customer only its own company's
-tickets), resuming with Last-Event-ID, a reset when the gap is unknown,
-changes made outside the server's API (a CLI import on the same data
-directory; another node on one PostgreSQL database), the per-user limit, and
-a graceful stop with streams open.
+tickets; everyone only the desk the stream acts in), resuming with
+Last-Event-ID, a reset when the gap is unknown, changes made outside the
+server's API (a CLI import on the same data directory; another node on one
+PostgreSQL database), the per-user limit, and a graceful stop with streams
+open.
 """
 
 import http.client
@@ -31,13 +32,14 @@ class EventReader:
     """One open GET /api/v1/events; a thread parses events into a queue."""
 
     def __init__(self, client, last_event_id=None, credentials=None):
-        """credentials: headers to sign in with instead of the client's own."""
+        """credentials: headers to sign in with instead of the client's own. The
+        stream acts in the client's desk (Client.desk), like its other requests."""
         hdrs = {"Accept": "text/event-stream",
                 **(client.credentials() if credentials is None else credentials)}
         if last_event_id is not None:
             hdrs["Last-Event-ID"] = str(last_event_id)
         self.conn = http.client.HTTPConnection("127.0.0.1", client.server.port, timeout=60)
-        self.conn.request("GET", "/api/v1/events", headers=hdrs)
+        self.conn.request("GET", client.with_desk("/api/v1/events"), headers=hdrs)
         self.sock = self.conn.sock  # the response takes it over from the connection
         self.resp = self.conn.getresponse()
         self.events = queue.Queue()
@@ -106,13 +108,16 @@ class EventReader:
 
 
 class EventsTest(h.TestCase):
+    """Tickets are the NM desk's: its users listen there unless told otherwise."""
+
     @classmethod
     def setUpClass(cls):
-        cls.server = h.Server(seed=True)
+        cls.server = h.Server(seed=True, desk=h.NM_DESK)
         cls.server.start()
         try:
-            cls.sup = cls.server.login("supervisor")
-            cls.agent = cls.server.login("agente")
+            cls.sup = cls.server.login(h.NM_USERS["supervisor"])
+            cls.sup_zb = cls.server.login(h.DEMO_USERS["supervisor"], desk=h.ZB_DESK)
+            cls.agent = cls.server.login(h.NM_USERS["agent"])
             cls.mine = new_customer(cls.sup, "Eventos Andinos S.A.S.", services=services(*("EA-%d" % i for i in range(40))))
             cls.theirs = new_customer(cls.sup, "Otra Red de Eventos S.A.",
                                       services=services(*("OR-%d" % i for i in range(40))))
@@ -180,6 +185,20 @@ class EventsTest(h.TestCase):
                          "the other company's ticket %s came first" % other)
         self.assertEqual(ev.quiet(1.0), [])
 
+    def test_a_stream_hears_only_of_the_desk_it_acts_in(self):
+        # The supervisor works in both desks: one stream per desk.
+        nm = self.listen(self.sup)
+        zb = self.listen(self.sup_zb)
+        self.assertEqual((nm.resp.status, zb.resp.status), (200, 200))
+        gas = new_customer(self.sup_zb, "Gas de Eventos Ltda.")  # the ZB desk's
+        number = self.open_ticket(self.mine, "EA")                # the NM desk's
+        first = nm.next()
+        self.assertEqual((first["event"], first["data"]["entity"], first["data"]["id"]),
+                         ("change", "ticket", number),
+                         "the ZB desk's customer %d came first" % gas["id"])
+        zb.next_change("customer", str(gas["id"]))
+        self.assertNotIn(number, [e.get("data", {}).get("id") for e in zb.quiet(1.0)])
+
     def test_resuming_replays_what_was_missed_and_an_unknown_id_resets(self):
         ev = self.listen(self.agent)
         first = self.open_ticket(self.mine, "EA")
@@ -202,7 +221,7 @@ class EventsTest(h.TestCase):
         path = os.path.join(self.server.data_dir, "import.tsv")
         with open(path, "w", encoding="utf-8") as f:
             f.write("CODIGO\tCLIENTES\nEVT-IMP-1\tImportada por Consola S.A.S.\n")
-        r = self.server.cli(["import", "customers", path])
+        r = self.server.cli(["import", "customers", path, "--desk", h.NM_DESK])
         self.assertEqual(r.code, 0, r)
         deadline = time.monotonic() + WAIT
         while True:
@@ -213,7 +232,7 @@ class EventsTest(h.TestCase):
         self.assertEqual(created["code"], "EVT-IMP-1")
 
     def test_one_user_may_not_open_unbounded_streams(self):
-        client = self.server.login("mesa")
+        client = self.server.login(h.DEMO_USERS["back_office"], desk=h.ZB_DESK)
         readers = [self.listen(client) for _ in range(16)]
         self.assertEqual([r.resp.status for r in readers], [200] * 16)
         extra = EventReader(client)
@@ -243,11 +262,11 @@ class LifetimeTest(h.TestCase):
     off, and a signed-out session hears nothing more."""
 
     def test_a_stream_ends_at_its_lifetime_and_the_next_one_resumes(self):
-        server = h.Server(seed=True, env={"ATIENDE_LIVE_STREAM_SECONDS": "2"})
+        server = h.Server(seed=True, env={"ATIENDE_LIVE_STREAM_SECONDS": "2"}, desk=h.NM_DESK)
         server.start()
         readers = []
         try:
-            sup = server.login("supervisor")
+            sup = server.login(h.NM_USERS["supervisor"])
             customer = new_customer(sup, "Vida Util S.A.S.", services=services("VU-1"))
             ev = EventReader(sup)
             readers.append(ev)
@@ -294,7 +313,7 @@ class StopTest(h.TestCase):
         server = h.Server(seed=True)
         server.start()
         try:
-            agent = server.login("agente")
+            agent = server.login(h.NM_USERS["agent"])
             ev = EventReader(agent)
             self.assertEqual(ev.resp.status, 200)
             started = time.monotonic()

@@ -22,7 +22,7 @@ from tickets_test import (  # noqa: E402
 # --- NM-9: reopening on the desk's local calendar day ----------------------------
 
 class ReopenBogotaTest(TicketCase):
-    """America/Bogotá (UTC-5 all year), the default time zone."""
+    """America/Bogotá (UTC-5 all year), the NM desk's time zone."""
 
     def resolved_ticket(self, service, opened, resolved):
         c = new_customer(self.sup, services=services(service))
@@ -93,11 +93,16 @@ class ReopenSantiagoTest(TicketCase):
     midnight (`zdump -v America/Santiago | grep 2026`):
       2026-04-05 03:00Z  Sat 04-04 24:00 -03 → Sat 04-04 23:00 -04  (Saturday lasts 25 h)
       2026-09-06 04:00Z  Sat 09-05 24:00 -04 → Sun 09-06 01:00 -03  (Sunday starts at 01:00)
+    The zone is the desk's own setting (not ATIENDE_TIME_ZONE): the admin moves
+    this server's NM desk to Santiago.
     """
 
     clock_start = "2026-04-01T15:00:00Z"
-    env = {"ATIENDE_TIME_ZONE": "America/Santiago"}
     zone = zoneinfo.ZoneInfo("America/Santiago")
+
+    @classmethod
+    def prepare(cls):
+        cls.set_desk(time_zone="America/Santiago")
 
     def local_date(self, when):
         return instant(when).astimezone(self.zone).date().isoformat()
@@ -128,6 +133,9 @@ class ReopenSantiagoTest(TicketCase):
     def test_the_zone_is_in_force(self):
         r = self.admin.get("/api/v1/clock")
         self.assertEqual(r.status, 200, r)
+        r = self.agent.get("/api/v1/session")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["desk"]["time_zone"], "America/Santiago")
         self.assertEqual(instant("2026-04-05T02:59:59Z").astimezone(self.zone).utcoffset(),
                          dt.timedelta(hours=-3))
         self.assertEqual(instant("2026-04-05T03:00:00Z").astimezone(self.zone).utcoffset(),
@@ -223,8 +231,13 @@ class AutoCloseTest(TicketCase):
 
 
 class AutoCloseDaysSettingTest(TicketCase):
+    """The number of days is the desk's setting (not ATIENDE_AUTOCLOSE_DAYS)."""
+
     clock_start = "2026-05-04T15:00:00Z"
-    env = {"ATIENDE_AUTOCLOSE_DAYS": "2"}
+
+    @classmethod
+    def prepare(cls):
+        cls.set_desk(autoclose_days=2)
 
     def test_the_setting_is_honoured_and_the_mail_says_so(self):
         c = new_customer(self.sup, email="noc@dosdias.example", services=services("AD-1"))

@@ -64,7 +64,8 @@ def instant(text):
 
 
 class TicketCase(h.TestCase):
-    """A demo-seeded server on a virtual clock, shared by the class's tests."""
+    """A demo-seeded server on a virtual clock, shared by the class's tests.
+    Everyone acts in the NM desk (cirion-nm, Bogotá), where tickets live."""
 
     clock_start = "2026-03-09T15:00:00Z"  # Monday 10:00 in Bogotá
     env = {}
@@ -72,13 +73,13 @@ class TicketCase(h.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = h.Server(seed=True, virtual_clock=True, clock_start=cls.clock_start,
-                              env=cls.env)
+                              env=cls.env, desk=h.NM_DESK)
         cls._sessions = []
         try:
             cls.server.start()
-            cls.agent = cls.login("agente")
-            cls.sup = cls.login("supervisor")
-            cls.admin = cls.login("admin")
+            cls.agent = cls.login(h.NM_USERS["agent"])
+            cls.sup = cls.login(h.NM_USERS["supervisor"])
+            cls.admin = cls.login(h.NM_USERS["admin"])
             cls.prepare()
         except BaseException:
             cls.server.cleanup()
@@ -89,8 +90,16 @@ class TicketCase(h.TestCase):
         pass
 
     @classmethod
-    def login(cls, username, password=h.DEMO_PASSWORD):
-        client = cls.server.login(username, password)
+    def set_desk(cls, **settings):
+        """Changes the NM desk's settings (PATCH /api/v1/desks/{id}) as its admin would."""
+        r = cls.admin.patch("/api/v1/desks/" + h.NM_DESK, settings)
+        if r.status != 200:
+            raise AssertionError("changing desk %s failed: %r" % (h.NM_DESK, r))
+        return r.json()
+
+    @classmethod
+    def login(cls, username, password=h.DEMO_PASSWORD, desk=None):
+        client = cls.server.login(username, password, desk=desk)
         cls._sessions.append((client, username, password))
         return client
 
@@ -246,7 +255,11 @@ class TicketApiTest(TicketCase):
                    customer=cls.other_customer["code"])
         cls.portal = cls.login("portal.andino", PORTAL_PASSWORD)
         cls.portal_other = cls.login("portal.otra", PORTAL_PASSWORD)
-        cls.dispatch = cls.login("despacho")
+        # The demo's dispatch user works in the ZB desk; the NM desk gets its own.
+        h.add_user(cls.server.data_dir, "despacho.nm", "dispatch", PORTAL_PASSWORD,
+                   desks=[h.NM_DESK])
+        cls.dispatch = cls.login("despacho.nm", PORTAL_PASSWORD)
+        cls.zb_dispatch = cls.login(h.DEMO_USERS["dispatch"], desk=h.ZB_DESK)
 
     # NM-7: follow-up by number ------------------------------------------------------
 
@@ -555,6 +568,8 @@ class TicketApiTest(TicketCase):
         t = self.open(c["id"], "D-1")
         url = "/api/v1/tickets/" + t["number"]
         self.assertEqual(self.dispatch.get(url).status, 200)
+        # The ZB desk's dispatch does not see the NM desk's tickets.
+        self.assertProblem(self.zb_dispatch.get(url), 404, mentions=t["number"])
         self.assertProblem(self.dispatch.post("/api/v1/tickets", ticket_body(c["id"], "D-2")), 403)
         self.assertProblem(self.dispatch.patch(url, {"assigned_engineer": "Ing. X"}), 403)
         self.assertProblem(self.dispatch.post(url + "/resolve", {"resolution": "x"}), 403)
@@ -811,10 +826,10 @@ class CliTest(h.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = h.Server(seed=True)
+        cls.server = h.Server(seed=True, desk=h.NM_DESK)
         try:
             cls.server.start()
-            cls.agent = cls.server.login("agente")
+            cls.agent = cls.server.login(h.NM_USERS["agent"])
             cls.yupi = h.search(cls.agent, "productos yupi").json()["items"][0]["id"]
         except BaseException:
             cls.server.cleanup()
@@ -861,28 +876,33 @@ class CliTest(h.TestCase):
                          ("new", "jorge.paez@yupi.example", self.yupi))
         self.assertEqual(self.agent.get("/api/v1/interactions?ticket=" + number).json()["items"][0]["agent"],
                          "maria")
-        shown = self.ok(["show", number.lower()])
+        shown = self.ok(["show", number.lower(), "--desk", h.NM_DESK])
         self.assertEqual(shown.splitlines()[0].split()[:2], [number, "new"])
-        as_json = json.loads(self.ok(["show", number, "--json"]))
+        as_json = json.loads(self.ok(["show", number, "--json", "--desk", h.NM_DESK]))
         self.assertEqual((as_json["number"], as_json["state"]), (number, "new"))
 
-        out = self.ok(["resolve", number, "--resolution", "Se reemplazó el switch", "--as", "maria"])
+        # Numbers are per desk: with two desks, the CLI asks which.
+        self.fails(["show", number], 65, "--desk", h.NM_DESK, h.ZB_DESK)
+        self.fails(["show", number, "--desk", "marte"], 65, "marte")
+        out = self.ok(["resolve", number, "--resolution", "Se reemplazó el switch", "--as", "maria",
+                       "--desk", h.NM_DESK])
         self.assertEqual(out.splitlines()[0].split()[:2], [number, "resolved"])
         self.assertIn("Se reemplazó el switch", out)
-        out = self.ok(["reopen", number, "--reason", "Sigue lento"])
+        out = self.ok(["reopen", number, "--reason", "Sigue lento", "--desk", h.NM_DESK])
         self.assertEqual(out.splitlines()[0].split()[:2], [number, "in_progress"])
-        self.fails(["close", number], 73, "in_progress", "resolved (resolve)")
-        self.ok(["resolve", number, "--resolution", "Se ajustó el QoS"])
-        out = self.ok(["close", number])
+        self.fails(["close", number, "--desk", h.NM_DESK], 73, "in_progress", "resolved (resolve)")
+        self.ok(["resolve", number, "--resolution", "Se ajustó el QoS", "--desk", h.NM_DESK])
+        out = self.ok(["close", number, "--desk", h.NM_DESK])
         self.assertEqual(out.splitlines()[0].split()[:2], [number, "closed"])
-        hist = self.server.login("supervisor").get("/api/v1/tickets/%s/history" % number).json()["items"]
+        sup = self.server.login(h.NM_USERS["supervisor"])
+        hist = sup.get("/api/v1/tickets/%s/history" % number).json()["items"]
         self.assertEqual([(e["action"], e["actor"]) for e in hist], [
             ("ticket.open", "maria"), ("ticket.resolve", "maria"), ("ticket.reopen", "cli"),
             ("ticket.resolve", "cli"), ("ticket.close", "cli")])
         self.assertEqual(self.agent.get("/api/v1/tickets/" + number).json()["state"], "closed")
 
     def test_errors_exit_non_zero_with_a_message(self):
-        self.fails(["show", "CS9999999"], 66, "CS9999999")
+        self.fails(["show", "CS9999999", "--desk", h.NM_DESK], 66, "CS9999999")
         self.fails(["open", "--customer", str(self.yupi), "--category", "outage",
                     "--subject", "Sin servicio", "--caller-name", "Ana"], 65, "service_id")
         self.fails(["open", "--customer", "987654", "--service", "S", "--category", "outage",
