@@ -4,6 +4,7 @@ Runs the real binary: `atiende serve` on a free loopback port, demo-seeded.
 """
 
 import os
+import re
 import sys
 import unittest
 
@@ -14,25 +15,30 @@ SECRET_USER = "auditor"
 SECRET_PASSWORD = "Zq7-unlikely-passphrase-91"
 
 
-def concrete(path, customer_id):
-    return path.replace("{id}", str(customer_id))
+def concrete(path, record_id):
+    """The route's path with every placeholder ({id}, {number}, {list}, ...) filled,
+    so that the request target is a valid URL."""
+    return re.sub(r"\{\w+\}", str(record_id), path)
 
 
 class AuthTest(h.TestCase):
     """One demo-seeded server (virtual clock on, so every route exists; the
-    clock is never moved here) with debug logging, to catch secrets in logs."""
+    clock is never moved here) with debug logging, to catch secrets in logs.
+    Every client acts in the ZB desk, where the demo has a user of every role."""
 
     @classmethod
     def setUpClass(cls):
-        cls.server = h.Server(seed=True, virtual_clock=True, env={"ATIENDE_LOG_LEVEL": "debug"})
+        cls.server = h.Server(seed=True, virtual_clock=True, env={"ATIENDE_LOG_LEVEL": "debug"},
+                              desk=h.ZB_DESK)
         try:
-            h.add_user(cls.server.data_dir, SECRET_USER, "supervisor", SECRET_PASSWORD)
+            h.add_user(cls.server.data_dir, SECRET_USER, "supervisor", SECRET_PASSWORD,
+                       desks=(h.ZB_DESK,))
             cls.server.start()
             cls.clients = {role: cls.server.login(user) for role, user in h.DEMO_USERS.items()}
             me = cls.clients["customer"].get("/api/v1/session").json()["user"]
             cls.own_customer_id = me["customer_id"]
-            colfondos = h.search(cls.clients["agent"], "colfondos").json()["items"][0]
-            cls.other_customer_id = colfondos["id"]
+            espiga = h.search(cls.clients["agent"], "espiga").json()["items"][0]
+            cls.other_customer_id = espiga["id"]
         except BaseException:
             cls.server.cleanup()
             raise
@@ -45,7 +51,7 @@ class AuthTest(h.TestCase):
 
     def test_login_sets_httponly_samesite_strict_cookie(self):
         c = self.server.client()
-        r = c.login("agente")
+        r = c.login("agente.zb")
         self.assertEqual(r.status, 200, r)
         cookies = r.header_all("Set-Cookie")
         self.assertEqual(len(cookies), 1, cookies)
@@ -60,14 +66,14 @@ class AuthTest(h.TestCase):
         self.assertNotIn(h.DEMO_PASSWORD, r.text, "the password is echoed in the response")
         self.assertNotIn(value, r.text, "the session token is in the body; it belongs in the cookie")
         body = r.json()
-        self.assertEqual(body["user"]["username"], "agente")
+        self.assertEqual(body["user"]["username"], "agente.zb")
         self.assertEqual(body["user"]["role"], "agent")
         who = c.get("/api/v1/session")
         self.assertEqual(who.status, 200, who)
-        self.assertEqual(who.json()["user"]["username"], "agente")
+        self.assertEqual(who.json()["user"]["username"], "agente.zb")
 
     def test_two_logins_get_different_tokens(self):
-        a, b = self.server.login("agente"), self.server.login("agente")
+        a, b = self.server.login("agente.zb"), self.server.login("agente.zb")
         self.assertNotEqual(a.cookies["atiende_session"], b.cookies["atiende_session"])
 
     def test_wrong_password_is_401_problem(self):
@@ -109,7 +115,7 @@ class AuthTest(h.TestCase):
 
     def test_login_body_errors(self):
         c = self.server.client()
-        self.assertProblem(c.post("/api/v1/session", {"username": "agente"}), 400, "password")
+        self.assertProblem(c.post("/api/v1/session", {"username": "agente.zb"}), 400, "password")
         self.assertProblem(c.post("/api/v1/session", {"username": 5, "password": "x" * 8}), 400,
                            "username")
         self.assertProblem(c.post("/api/v1/session", b"{not json", content_type="application/json"),
@@ -129,7 +135,7 @@ class AuthTest(h.TestCase):
         stale = self.server.client()
         stale.cookies["atiende_session"] = token
         self.assertProblem(stale.get("/api/v1/session"), 401)
-        self.assertProblem(stale.get("/api/v1/customers?q=alpina"), 401)
+        self.assertProblem(stale.get("/api/v1/customers?q=espiga"), 401)
         # Other sessions of the same user are untouched.
         other = self.server.login("mesa")
         self.assertEqual(other.get("/api/v1/session").status, 200)
@@ -146,7 +152,7 @@ class AuthTest(h.TestCase):
         self.assertEqual(who.status, 200, who)
         self.assertEqual(who.json()["user"]["username"], "despacho")
         self.assertEqual(who.json()["user"]["role"], "dispatch")
-        self.assertEqual(c.get("/api/v1/customers?q=alpina").status, 200)
+        self.assertEqual(c.get("/api/v1/customers?q=espiga").status, 200)
         # The token carries the user's role, not more.
         self.assertProblem(c.post("/api/v1/customers", {"legal_name": "Nope S.A."}), 403)
 
@@ -161,8 +167,13 @@ class AuthTest(h.TestCase):
 
     def test_admin_issues_tokens_and_users_over_the_api(self):
         admin = self.clients["admin"]
+        # With two desks a staff user must be given the desks it works in.
+        self.assertProblem(admin.post("/api/v1/users", {"username": "nueva.agente",
+                                                        "role": "agent",
+                                                        "password": "a-long-password"}),
+                           400, "desks")
         r = admin.post("/api/v1/users", {"username": "nueva.agente", "role": "agent",
-                                         "password": "a-long-password"})
+                                         "password": "a-long-password", "desks": [h.ZB_DESK]})
         self.assertEqual(r.status, 201, r)
         self.assertNotIn("a-long-password", r.text)
         self.assertNotIn("password_hash", r.text)
@@ -170,13 +181,15 @@ class AuthTest(h.TestCase):
         self.assertEqual(users.status, 200, users)
         names = {u["username"]: u for u in users.json()["items"]}
         self.assertEqual(names["nueva.agente"]["role"], "agent")
+        self.assertEqual(names["nueva.agente"]["desks"], [h.ZB_DESK])
         self.assertNotIn("password", users.text)
         self.assertEqual(self.server.login("nueva.agente", "a-long-password")
                          .get("/api/v1/session").status, 200)
         # Taken username → 409; weak password → 400 naming it.
         self.assertProblem(admin.post("/api/v1/users", {"username": "nueva.agente",
                                                         "role": "agent",
-                                                        "password": "a-long-password"}), 409)
+                                                        "password": "a-long-password",
+                                                        "desks": [h.ZB_DESK]}), 409)
         self.assertProblem(admin.post("/api/v1/users", {"username": "corta", "role": "agent",
                                                         "password": "short"}), 400, "password")
         self.assertProblem(admin.post("/api/v1/users", {"username": "rol.raro", "role": "root",
@@ -264,14 +277,21 @@ class AuthTest(h.TestCase):
         c = self.clients["customer"]
         own = c.get("/api/v1/customers/%d" % self.own_customer_id)
         self.assertEqual(own.status, 200, own)
-        self.assertEqual(own.json()["legal_name"], "Scotiabank Colpatría S.A.")
+        self.assertEqual(own.json()["legal_name"], "Agrícola Los Robles Ltda.")
         other = c.get("/api/v1/customers/%d" % self.other_customer_id)
         self.assertProblem(other, 404)
         # Same answer as an id that does not exist: nothing leaks.
         missing = c.get("/api/v1/customers/999999")
         self.assertProblem(missing, 404)
-        self.assertNotIn("COLFONDOS", other.text.upper())
+        self.assertNotIn("ESPIGA", other.text.upper())
         self.assertProblem(c.get("/api/v1/customers/%d/history" % self.own_customer_id), 403)
+
+    def test_the_other_desks_agent_cannot_reach_this_desks_customer(self):
+        nm_agent = self.server.login(h.NM_USERS["agent"], desk=h.NM_DESK)
+        path = "/api/v1/customers/%d" % self.other_customer_id
+        self.assertProblem(nm_agent.get(path), 404)
+        # Naming a desk the user does not work in is refused the same way.
+        self.assertProblem(nm_agent.get(path + "?desk=" + h.ZB_DESK), 404)
 
 
 class ThrottleAndExpiryTest(h.TestCase):

@@ -76,11 +76,12 @@ def db_snapshot(data_dir):
 
 
 class BadHttpInputTest(h.TestCase):
-    """One demo-seeded server; after every test the customer list is unchanged."""
+    """One demo-seeded server, acting in the NM desk (its customer master has the
+    columns these files use); after every test the customer list is unchanged."""
 
     @classmethod
     def setUpClass(cls):
-        cls.server = h.Server(seed=True)
+        cls.server = h.Server(seed=True, desk=h.NM_DESK)
         try:
             cls.server.start()
             cls.admin = cls.server.login("admin")
@@ -256,8 +257,9 @@ class BadHttpInputTest(h.TestCase):
 
 
 class BadCliInputTest(h.TestCase):
-    """CLI commands with bad input on a small data directory; the database is
-    compared row by row before and after."""
+    """CLI commands with bad input on a small data directory (the demo: two
+    desks, so imports and staff users name theirs); the database is compared
+    row by row before and after."""
 
     @classmethod
     def setUpClass(cls):
@@ -296,7 +298,8 @@ class BadCliInputTest(h.TestCase):
             with self.subTest(case=name):
                 path = self.write("bad%d.dat" % i, body)
                 for flags in ([], ["--strict"], ["--dry-run"]):
-                    r = self.assertFails(["import", "customers", path] + flags, words, code=65)
+                    r = self.assertFails(["import", "customers", path, "--desk", h.NM_DESK]
+                                         + flags, words, code=65)
                     self.assertTrue(r.stderr.startswith("atiende: "), r)
                     if field:
                         self.assertTrue(r.stderr.startswith("atiende: %s: " % field), r)
@@ -304,7 +307,15 @@ class BadCliInputTest(h.TestCase):
     def test_strict_import_with_one_bad_row(self):
         path = self.write("strict.tsv", "CLIENTES\tCRÍTICO\nNueva Estricta S.A.\t\n"
                                         "Otra Estricta S.A.\tMuy alta\n".encode())
-        self.assertFails(["import", "customers", path, "--strict"], ["row 3", "strict"])
+        self.assertFails(["import", "customers", path, "--strict", "--desk", h.NM_DESK],
+                         ["row 3", "strict"])
+
+    def test_import_names_its_desk(self):
+        path = self.write("good.tsv", "CLIENTES\tTECNOLOGIA\nSin Mesa S.A.\tLegacy\n".encode())
+        # Two desks: which one the customers belong to must be said.
+        self.assertFails(["import", "customers", path], ["desk", h.NM_DESK, h.ZB_DESK], code=65)
+        self.assertFails(["import", "customers", path, "--desk", "no-such-desk"],
+                         ["no-such-desk"])
 
     def test_bad_user_commands(self):
         add = ["user", "add"]
@@ -321,8 +332,11 @@ class BadCliInputTest(h.TestCase):
         self.assertFails(add + ["portal", "--role", "customer", "--customer", "NO-SUCH-CODE",
                                 "--password-stdin"], ["NO-SUCH-CODE"], stdin="long-enough-pw\n",
                          code=66)
-        self.assertFails(add + ["agente", "--role", "agent", "--password-stdin"], ["agente"],
-                         stdin="long-enough-pw\n", code=73)
+        self.assertFails(add + ["agente", "--role", "agent", "--desk", h.NM_DESK,
+                                "--password-stdin"], ["agente"], stdin="long-enough-pw\n", code=73)
+        # Two desks: a staff user must be told where it works.
+        self.assertFails(add + ["nuevo", "--role", "agent", "--password-stdin"],
+                         ["desk", h.NM_DESK, h.ZB_DESK], stdin="long-enough-pw\n", code=65)
         self.assertFails(["user", "passwd", "agente"], ["password"], stdin="short\n", code=65)
         self.assertFails(["user", "passwd", "fantasma"], [], stdin="long-enough-pw\n", code=66)
 

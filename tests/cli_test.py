@@ -1,7 +1,8 @@
-"""The command line: version, users, tokens, import errors and configuration
-(file, ATIENDE_* variables, flags).
+"""The command line: version, users, desks, tokens, import errors and
+configuration (file, ATIENDE_* variables, flags).
 """
 
+import json
 import os
 import shutil
 import sys
@@ -40,15 +41,26 @@ class CliTest(h.TestCase):
         for w in words:
             self.assertIn(w, r.stderr, r)
 
-    def users(self, **kw):
+    def user_rows(self, **kw):
+        """`user list` as {username: [role, desks]}."""
         r = self.run_cli(["user", "list"], **kw)
         self.assertEqual(r.code, 0, r)
         out = {}
         for line in r.stdout.splitlines():
             parts = line.split()
             if len(parts) >= 2:
-                out[parts[0]] = parts[1]
+                out[parts[0]] = parts[1:3]
         return out
+
+    def users(self, **kw):
+        """{username: role}"""
+        return {name: row[0] for name, row in self.user_rows(**kw).items()}
+
+    def desks(self):
+        """`desk list` as {id: line}."""
+        r = self.run_cli(["desk", "list"])
+        self.assertEqual(r.code, 0, r)
+        return {line.split()[0]: line for line in r.stdout.splitlines() if line.strip()}
 
     # version ------------------------------------------------------------------
 
@@ -73,6 +85,10 @@ class CliTest(h.TestCase):
         self.assertNotIn(PASSWORD, r.stdout + r.stderr)
         self.assertEqual(self.add_user("bo", "back_office").code, 0)
         self.assertEqual(self.users(), {"ana.perez": "supervisor", "bo": "back_office"})
+        # One desk (a fresh installation's `main`): no --desk needed, and the
+        # list shows each user's desks.
+        self.assertEqual(self.user_rows(), {"ana.perez": ["supervisor", "main"],
+                                            "bo": ["back_office", "main"]})
         r = self.run_cli(["user", "list"])
         self.assertNotIn("argon2", r.stdout, "password hashes must not be listed")
 
@@ -120,6 +136,61 @@ class CliTest(h.TestCase):
             self.assertEqual(server.stop(), 0)
         finally:
             server.cleanup()
+
+    # desks ---------------------------------------------------------------------------
+
+    def test_desk_add_list_show_set_remove(self):
+        self.assertEqual(list(self.desks()), ["main"])  # a fresh installation's one desk
+        r = self.run_cli(["desk", "add", "mesa-dos", "--name", "Mesa Dos",
+                          "--time-zone", "America/Santiago", "--language", "es",
+                          "--phone-region", "CL", "--holidays", "CL", "--autoclose-days", "5"])
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("mesa-dos", r.stdout)
+        listed = self.desks()
+        self.assertEqual(sorted(listed), ["main", "mesa-dos"])
+        self.assertIn("America/Santiago", listed["mesa-dos"])
+        self.assertIn("Mesa Dos", listed["mesa-dos"])
+        r = self.run_cli(["desk", "show", "mesa-dos"])
+        self.assertEqual(r.code, 0, r)
+        shown = json.loads(r.stdout)
+        self.assertEqual((shown["id"], shown["name"], shown["time_zone"], shown["phone_region"],
+                          shown["holiday_country"], shown["autoclose_days"]),
+                         ("mesa-dos", "Mesa Dos", "America/Santiago", "CL", "CL", 5))
+        # set changes only what it is given.
+        r = self.run_cli(["desk", "set", "mesa-dos", "--time-zone", "America/Bogota",
+                          "--language", "en"])
+        self.assertEqual(r.code, 0, r)
+        changed = json.loads(self.run_cli(["desk", "show", "mesa-dos"]).stdout)
+        self.assertEqual((changed["time_zone"], changed["language"], changed["name"],
+                          changed["autoclose_days"]), ("America/Bogota", "en", "Mesa Dos", 5))
+        # Bad settings name the setting and change nothing.
+        r = self.run_cli(["desk", "set", "mesa-dos", "--time-zone", "Mars/Olympus"])
+        self.assertFails(r, "time_zone", "Mars/Olympus")
+        r = self.run_cli(["desk", "add", "mesa-tres", "--name", "Mesa Tres",
+                          "--time-zone", "Mars/Olympus"])
+        self.assertFails(r, "time_zone", "Mars/Olympus")
+        self.assertFails(self.run_cli(["desk", "add", "Mal Id", "--name", "X"]), "id")
+        self.assertFails(self.run_cli(["desk", "add", "main", "--name", "Otra"]), "main")
+        self.assertEqual(json.loads(self.run_cli(["desk", "show", "mesa-dos"]).stdout), changed)
+        self.assertEqual(sorted(self.desks()), ["main", "mesa-dos"])
+        self.assertFails(self.run_cli(["desk", "show", "no-such-desk"]), "no-such-desk")
+        # Two desks now: a staff user names its desks, and only existing ones.
+        self.assertFails(self.add_user("ana"), "desk", "main", "mesa-dos")
+        r = self.run_cli(["user", "add", "ana", "--role", "agent", "--desk", "no-such-desk",
+                          "--password-stdin"], stdin=PASSWORD + "\n")
+        self.assertFails(r, "no-such-desk")
+        self.assertEqual(self.users(), {})
+        r = self.run_cli(["user", "add", "ana", "--role", "agent", "--desk", "mesa-dos",
+                          "--desk", "main", "--password-stdin"], stdin=PASSWORD + "\n")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(self.user_rows(), {"ana": ["agent", "main,mesa-dos"]})
+        # A desk someone works in stays; an empty one can be removed.
+        self.assertFails(self.run_cli(["desk", "remove", "mesa-dos"]), "mesa-dos")
+        self.assertEqual(self.run_cli(["desk", "add", "vacia", "--name", "Vacía"]).code, 0)
+        r = self.run_cli(["desk", "remove", "vacia"])
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(sorted(self.desks()), ["main", "mesa-dos"])
+        self.assertFails(self.run_cli(["desk", "remove", "vacia"]), "vacia")
 
     # tokens --------------------------------------------------------------------------
 

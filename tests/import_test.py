@@ -343,6 +343,24 @@ class ImportCliTest(h.TestCase):
         r = self.run_import(good, "--dry-run")
         self.assertIn("1 created", r.stdout, "the strict run must not have imported the good rows")
 
+    def test_each_desk_has_its_own_master(self):
+        r = h.cli(["desk", "add", "segunda", "--name", "Segunda Mesa"], data_dir=self.data)
+        self.assertEqual(r.code, 0, r)
+        lpg = os.path.join(h.DEMO_DIR, "lpg_customers.tsv")
+        # Two desks: the import must say which one the customers belong to.
+        r = self.run_import(lpg)
+        self.assertNotEqual(r.code, 0, r)
+        self.assertIn("desk", r.stderr)
+        r = self.run_import(lpg, "--desk", "segunda")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("6 rows: 6 created", r.stdout)
+        # The same codes in the other desk are other customers.
+        r = self.run_import(lpg, "--desk", "main")
+        self.assertEqual(r.code, 0, r)
+        self.assertIn("6 rows: 6 created", r.stdout)
+        r = self.run_import(lpg, "--desk", "segunda")
+        self.assertIn("6 rows: 0 created, 0 updated, 6 unchanged", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -6,7 +6,9 @@ the desk's local date on a virtual clock, updates with optimistic versions,
 closing apta / no_apta once, who may do what, and bad input that writes
 nothing.
 
-The desk runs in America/Santiago (the ZB protocol is Chilean).
+The notices are the demo's ZB desk's (abastible-zb, America/Santiago: the ZB
+protocol is Chilean), with its users (h.DEMO_USERS) and customers; the
+installation's own time zone is UTC, so the local date judged is the desk's.
 """
 
 import datetime as dt
@@ -69,7 +71,8 @@ def notice_body(customer_id, visit_day, **extra):
 
 
 class NoticeCase(h.TestCase):
-    """A demo-seeded server on a virtual clock in America/Santiago."""
+    """A demo-seeded server on a virtual clock; every client acts in the ZB desk
+    (America/Santiago), while the installation's zone is UTC."""
 
     # Tuesday 2026-11-24 09:00 in Santiago (UTC-3 in summer).
     clock_start = "2026-11-24T12:00:00Z"
@@ -78,7 +81,7 @@ class NoticeCase(h.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.server = h.Server(seed=True, virtual_clock=True, clock_start=cls.clock_start,
-                              env={"ATIENDE_TIME_ZONE": "America/Santiago"})
+                              env={"ATIENDE_TIME_ZONE": "UTC"}, desk=h.ZB_DESK)
         cls._sessions = []
         try:
             cls.server.start()
@@ -334,6 +337,12 @@ class RolesAndBadInputTest(NoticeCase):
         self.assertProblem(customer.get("/api/v1/notices"), 403)
         self.assertEqual(self.get(n["number"]), n, "refused writes changed nothing")
         self.assertEqual(self.create(client=self.admin)["state"], "open")
+        # The notice is the ZB desk's: from the NM desk it does not exist.
+        nm = self.server.login(h.NM_USERS["agent"], desk=h.NM_DESK)
+        self.assertProblem(nm.get(url), 404)
+        nm_sup = self.server.login(h.NM_USERS["supervisor"], desk=h.NM_DESK)
+        self.assertProblem(nm_sup.patch(url, {"observations": "x"}), 404)
+        self.assertEqual(self.get(n["number"]), n)
 
     def test_bad_input_is_400_naming_the_field_and_writes_nothing(self):
         c = new_customer(self.sup)

@@ -33,8 +33,9 @@ def fresh_database(server_url):
     return server_url.rsplit("/", 1)[0] + "/" + name
 
 
-def node(url):
-    return Server(env={"ATIENDE_DATABASE_URL": url})
+def node(url, desk=None):
+    """A server on the database at url; its clients act in desk (Server's desk)."""
+    return Server(env={"ATIENDE_DATABASE_URL": url}, desk=desk)
 
 
 def admin_token(url):
@@ -50,11 +51,15 @@ def admin_token(url):
 
 
 class TwoNodesTest(TestCase):
+    # The clients act in the installation's first desk, `main`: a test below
+    # adds a second one, after which the admin must name the desk.
+    DESK = "main"
+
     @classmethod
     def setUpClass(cls):
         cls.url = fresh_database(shared_server_url())
         # Both nodes start together on an empty database: migrations run once.
-        cls.a, cls.b = node(cls.url), node(cls.url)
+        cls.a, cls.b = node(cls.url, cls.DESK), node(cls.url, cls.DESK)
         starters = [threading.Thread(target=s.start) for s in (cls.a, cls.b)]
         for t in starters:
             t.start()
@@ -116,6 +121,22 @@ class TwoNodesTest(TestCase):
                                                 {"technology": "Legacy", "version": c["version"]})
         self.assertProblem(stale, 409)
         self.assertEqual(stale.json()["code"], "version_conflict")
+
+    def test_a_desk_added_on_one_node_is_served_by_the_other(self):
+        r = self.a.client(self.token).post("/api/v1/desks", {
+            "id": "nodo-sur", "name": "Mesa Sur", "time_zone": "America/Santiago"})
+        self.assertEqual(r.status, 201, r)
+        # Node b learns of it from its periodic refresh (about a second).
+        on_b = self.b.client(self.token, desk="nodo-sur")
+        deadline = time.monotonic() + 15
+        while on_b.get("/api/v1/customers").status != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        made = on_b.post("/api/v1/customers", {"legal_name": "Sureña Dos Nodos S.A."})
+        self.assertEqual(made.status, 201, made)
+        path = "/api/v1/customers/%d" % made.json()["id"]
+        self.assertEqual(self.a.client(self.token, desk="nodo-sur").get(path).status, 200)
+        # The other desk does not see it.
+        self.assertProblem(self.a.client(self.token).get(path), 404)
 
 
 class PostgresRestartTest(TestCase):

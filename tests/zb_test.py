@@ -1,9 +1,11 @@
 """The ZB unblocking protocol (ZB-1 … ZB-10) through the real HTTP API.
 
-Every server here is demo-seeded, runs on a virtual clock in America/Santiago
-and delivers its mail to a recording SMTP server on loopback
-(tests/smtp_sink.py): mails are asserted on what that server RECEIVED — the
-envelope, To, Cc, the exact Subject and the body.
+Every server here is demo-seeded, runs on a virtual clock and delivers its
+mail to a recording SMTP server on loopback (tests/smtp_sink.py): mails are
+asserted on what that server RECEIVED — the envelope, To, Cc, the exact Subject
+and the body. Everything happens in the demo's ZB desk (abastible-zb, America/
+Santiago) with its users (h.DEMO_USERS) and customers; the installation's own
+time zone is UTC, so every local date and time asserted here is the desk's.
 
 Most tests share one server (SharedTest) and never move its clock: each works
 on its own customer, so its cases, notices and mails are its own. The tests
@@ -92,7 +94,8 @@ def visit(day, p1="+56 9 8765 4321", p2="(2) 2345-6789",
 
 
 class World:
-    """One seeded server on a virtual clock, its SMTP sink, and a token per demo user."""
+    """One seeded server on a virtual clock, its SMTP sink, and a token per demo
+    user of the ZB desk; every client acts in that desk."""
 
     def __init__(self, start=T0):
         self.tmp = tempfile.mkdtemp(prefix="atiende-zb-")
@@ -101,13 +104,15 @@ class World:
         self.first = None
         try:
             self.sink = Sink(os.path.join(self.tmp, "sink.jsonl"))
-            self.env = {"ATIENDE_TIME_ZONE": "America/Santiago",
+            # Not the desk's zone: local dates and times must come from the desk.
+            self.env = {"ATIENDE_TIME_ZONE": "UTC",
                         "ATIENDE_SMTP_URL": "smtp://127.0.0.1:%d" % self.sink.port,
                         "ATIENDE_SMTP_STARTTLS": "none",
                         # Many intakes in a few virtual minutes: keep the loop guard out of the way.
                         "ATIENDE_MAIL_RATE_CAP": "10000"}
             self.server = self.first = h.Server(seed=True, virtual_clock=True,
-                                                clock_start=iso(start), env=self.env)
+                                                clock_start=iso(start), env=self.env,
+                                                desk=h.ZB_DESK)
             self.tokens = {}
             for role, user in h.DEMO_USERS.items():
                 r = self.server.cli(["token", "create", user, "--ttl-hours", str(24 * 366)])
@@ -137,7 +142,7 @@ class World:
         if self.server is not self.first:
             self.server.cleanup()
         self.server = h.Server(data_dir=self.first.data_dir, virtual_clock=True,
-                               clock_start=iso(start), env=self.env)
+                               clock_start=iso(start), env=self.env, desk=h.ZB_DESK)
         self.server.start()
         self._clients()
 
@@ -382,16 +387,22 @@ class SharedTest(ZbCase):
         self.assertIsNone(c["notice"])
         self.assertEqual(c["step"]["id"], "coordinate_visit")
         self.assertEqual(c["step"]["roles"], ["supervisor"])
+        # The case is the ZB desk's: from the NM desk it does not exist.
+        nm_agent = self.w.server.login(h.NM_USERS["agent"], desk=h.NM_DESK)
+        self.assertProblem(nm_agent.get("/api/v1/cases/" + number), 404)
+        nm_sup = self.w.server.client(token=self.w.tokens["supervisor"], desk=h.NM_DESK)
+        self.assertProblem(nm_sup.get("/api/v1/cases/" + number), 404)
         subject = "[%s] Cliente 100234 con bloqueo ZB: solicitud de desbloqueo" % number
         got = self.w.wait_mails(about(number=number), 1, "the intake mail")
         self.assertEqual(len(got), 1, got)
         self.assertMail(got[0], addrs("supervisor_rrss", "jefe_servicio"), subject,
                         body=[number, "Juan Pérez", "+56911112222", "+56223456789",
                               "Llama por el bloqueo del estanque", "100234",
-                              "24-11-2026 09:00", "no hay aviso abierto"])
+                              "24-11-2026 09:00 (hora de America/Santiago)",
+                              "no hay aviso abierto"])
         calls = [i for i in self.w.calls_of(cust["id"]) if i["ticket"] == number]
         self.assertEqual([(i["type"], i["outcome"], i["agent"]) for i in calls],
-                         [("case", "case_opened", "agente")])
+                         [("case", "case_opened", h.DEMO_USERS["agent"])])
 
     def test_zb1_customer_without_zb_block_is_refused_and_nothing_is_written(self):
         cust = self.w.customer_by_code("100871")  # demo: no block
@@ -1130,6 +1141,11 @@ class QueueTest(OwnWorld):
 
 class DeskDateTest(OwnWorld):
     def test_zb3_the_visit_day_is_checked_against_the_desks_local_date(self):
+        # The desk's zone, not the installation's (UTC, see World).
+        r = self.w.sup.get("/api/v1/session")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json()["desk"]["id"], r.json()["desk"]["time_zone"]),
+                         (h.ZB_DESK, "America/Santiago"))
         cust = self.w.new_customer()
         number = self.opened(cust)["number"]
         before = self.w.case(number)
@@ -1182,7 +1198,8 @@ class StoryTest(OwnWorld):
             return [e for e in tl if e["kind"] == kind
                     and all(e["data"].get(k) == v for k, v in data.items())]
 
-        self.assertEqual([(e["actor"], e["at"]) for e in find("intake")], [("agente", at(0))])
+        agent = h.DEMO_USERS["agent"]  # the ZB desk's agent took the call
+        self.assertEqual([(e["actor"], e["at"]) for e in find("intake")], [(agent, at(0))])
         answers = [(e["data"]["step"], e["data"]["outcome"], e["actor"], e["at"])
                    for e in find("step") if "outcome" in e["data"]]
         self.assertEqual(answers, [("coordinate_visit", "no_contact", "supervisor", at(1)),
@@ -1194,7 +1211,7 @@ class StoryTest(OwnWorld):
         self.assertEqual([(e["data"]["result"], e["actor"], e["at"]) for e in find("call")],
                          [("no_contact", "supervisor", at(1)), ("contacted", "supervisor", at(3))])
         mails = [(e["data"]["event"], e["actor"], e["at"]) for e in find("mail")]
-        self.assertEqual(mails, [("case.zb_intake", "agente", at(0)),
+        self.assertEqual(mails, [("case.zb_intake", agent, at(0)),
                                  ("case.zb_no_contact", "supervisor", at(1)),
                                  ("case.zb_regional_backup", "supervisor", at(3)),
                                  ("case.zb_overdue", "system", at(75, 5)),
