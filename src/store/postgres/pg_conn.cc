@@ -118,19 +118,21 @@ class PgStmt final : public sql::Stmt {
 
 }  // namespace
 
-Result<std::string> PgConn::PrepareShared(const char* sql) {
-  auto& cache = shared_[writing_ ? 1 : 0];
+Result<std::string> PgConn::PrepareShared(const char* sql, sql::Desks desks) {
+  const bool one = desks == sql::Desks::kOne;
+  auto& cache = shared_[writing_ ? 1 : 0][one ? 1 : 0];
   auto it = cache.find(sql);
   if (it != cache.end()) return it->second;
-  std::string name = (writing_ ? "w" : "r") + std::to_string(cache.size());
-  std::string text = sql::ForPostgres(sql, writing_);
+  std::string name =
+      std::string(writing_ ? "w" : "r") + (one ? "d" : "") + std::to_string(cache.size());
+  std::string text = sql::ForPostgres(sql, writing_, desks);
   ATIENDE_RETURN_IF_ERROR(Check(PQprepare(c_, name.c_str(), text.c_str(), 0, nullptr)).status());
   cache.emplace(sql, name);
   return name;
 }
 
-Result<std::unique_ptr<sql::Stmt>> PgConn::Query(const char* sql) {
-  ATIENDE_ASSIGN_OR_RETURN(std::string name, PrepareShared(sql));
+Result<std::unique_ptr<sql::Stmt>> PgConn::Query(const char* sql, sql::Desks desks) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string name, PrepareShared(sql, desks));
   auto exec = [this](const std::string& n, const std::vector<Param>& params) {
     std::vector<const char*> values;
     values.reserve(params.size());

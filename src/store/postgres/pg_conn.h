@@ -52,7 +52,8 @@ class PgConn final : public sql::Conn {
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
   // A shared statement text (sql.h), resolved for PostgreSQL once per address
   // and transaction kind ({clauses} run in write transactions only).
-  Result<std::unique_ptr<sql::Stmt>> Query(const char* sql) override;
+  using sql::Conn::Query;
+  Result<std::unique_ptr<sql::Stmt>> Query(const char* sql, sql::Desks desks) override;
   // Set by the store as each transaction begins.
   void set_writing(bool writing) { writing_ = writing; }
 
@@ -69,11 +70,12 @@ class PgConn final : public sql::Conn {
  private:
   explicit PgConn(PGconn* c) : c_(c) {}
   Result<PgResult> Check(PGresult* r);
-  Result<std::string> PrepareShared(const char* sql);
+  Result<std::string> PrepareShared(const char* sql, sql::Desks desks);
   PGconn* c_;
   bool writing_ = false;
   std::unordered_map<const char*, std::string> prepared_;
-  std::unordered_map<const char*, std::string> shared_[2];  // [writing_]: statement name
+  // [writing_][sql::Desks]: statement name
+  std::unordered_map<const char*, std::string> shared_[2][2];
 };
 
 }  // namespace atiende::pg

@@ -132,7 +132,7 @@ Status SqlCases::Update(const Case& c) {
   st->Bind(8, c.version - 1);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   if (st->Changes() > 0) return Status::Ok();
-  return VersionMoved(c_, "SELECT version FROM cases WHERE id = ?", "case", c.id, c.number,
+  return VersionMoved(c_.conn(), "SELECT version FROM cases WHERE id = ?", "case", c.id, c.number,
                       c.version - 1);
 }
 

@@ -50,7 +50,7 @@ class SqlDesks final : public DeskWriter {
 class SqlCustomers final : public CustomerWriter {
  public:
   SqlCustomers(Conn& c, CustomerIndex& index, const std::string& desk)
-      : c_(c), index_(index), desk_(desk) {}
+      : c_(c, desk), index_(index), desk_(desk) {}
   Result<Customer> Get(int64_t id) override;
   Result<Customer> GetByCode(std::string_view code) override;
   Result<std::optional<Customer>> FindByKey(std::string_view code, std::string_view tax_id,
@@ -64,7 +64,7 @@ class SqlCustomers final : public CustomerWriter {
 
  private:
   Result<std::optional<Customer>> One(const char* sql, std::string_view key);
-  Conn& c_;
+  DeskConn c_;
   CustomerIndex& index_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
@@ -96,7 +96,7 @@ class SqlCredentials final : public CredentialWriter {
 
 class SqlTickets final : public TicketWriter {
  public:
-  SqlTickets(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlTickets(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<Ticket> Get(std::string_view number) override;
   Result<std::optional<Ticket>> FindUnclosed(int64_t customer_id,
                                              std::string_view service_id) override;
@@ -106,24 +106,24 @@ class SqlTickets final : public TicketWriter {
   Status Update(const Ticket& t) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlCalls final : public CallWriter {
  public:
-  SqlCalls(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlCalls(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<std::vector<Interaction>> List(const InteractionQuery& q) override;
   Status Insert(Interaction& i) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlNotices final : public NoticeWriter {
  public:
-  SqlNotices(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlNotices(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<Notice> Get(std::string_view number) override;
   Result<std::optional<Notice>> FindByExternalId(std::string_view external_id) override;
   Result<std::vector<Notice>> List(const NoticeQuery& q) override;
@@ -131,13 +131,13 @@ class SqlNotices final : public NoticeWriter {
   Status Update(const Notice& n) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlCases final : public CaseWriter {
  public:
-  SqlCases(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlCases(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<Case> Get(std::string_view number) override;
   Result<Case> GetById(int64_t id) override;
   Result<std::optional<Case>> FindOpen(std::string_view procedure, int64_t customer_id) override;
@@ -147,13 +147,13 @@ class SqlCases final : public CaseWriter {
   Status Update(const Case& c) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlMail final : public MailWriter {
  public:
-  SqlMail(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlMail(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<OutboxMail> Get(int64_t id) override;
   Result<std::vector<OutboxMail>> List(const MailFilter& f) override;
   Result<std::vector<std::string>> ThreadMessageIds(std::string_view thread_key) override;
@@ -162,19 +162,19 @@ class SqlMail final : public MailWriter {
   Status UpdateStatus(const OutboxMail& m) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlDirectory final : public DirectoryWriter {
  public:
-  SqlDirectory(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlDirectory(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<std::vector<DirectoryList>> List() override;
   Result<DirectoryList> Get(std::string_view name) override;
   Status Put(const DirectoryList& l) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
@@ -194,17 +194,17 @@ class SqlWork final : public WorkWriter {
 
 class SqlNumbers final : public NumberSeries {
  public:
-  SqlNumbers(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlNumbers(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<int64_t> Next(std::string_view series) override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
 class SqlAudit final : public AuditWriter {
  public:
-  SqlAudit(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  SqlAudit(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Status Append(const AuditEntry& e) override;
   Result<std::vector<AuditEntry>> List(std::string_view entity, std::string_view entity_id,
                                        int limit) override;
@@ -212,7 +212,7 @@ class SqlAudit final : public AuditWriter {
   Result<int64_t> LastId() override;
 
  private:
-  Conn& c_;
+  DeskConn c_;
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 

@@ -1,5 +1,7 @@
 #include "store/sql/sql.h"
 
+#include <regex>
+
 namespace atiende::sql {
 
 Status Stmt::Run() {
@@ -48,7 +50,15 @@ std::string Rewrite(std::string_view sql, bool keep_clauses, Placeholder placeho
 
 }  // namespace
 
-std::string ForPostgres(std::string_view sql, bool write) {
+std::string OneDesk(std::string_view sql) {
+  // "(?2 = '' OR c.desk_id = ?2)" → "(?2 <> '' AND c.desk_id = ?2)"; also "?" and "$N".
+  static const std::regex filter(
+      R"(\((\?[0-9]*|\$[0-9]+) = '' OR ([A-Za-z_]+\.)?desk_id = (\?[0-9]*|\$[0-9]+)\))");
+  return std::regex_replace(std::string(sql), filter, "($1 <> '' AND $2desk_id = $3)");
+}
+
+std::string ForPostgres(std::string_view sql, bool write, Desks desks) {
+  if (desks == Desks::kOne) return ForPostgres(OneDesk(sql), write, Desks::kEvery);
   int next = 0;
   auto number = [&next](std::string& out, std::string_view digits) {
     if (digits.empty()) {
@@ -62,7 +72,8 @@ std::string ForPostgres(std::string_view sql, bool write) {
   return Rewrite(sql, write, number);
 }
 
-std::string ForSqlite(std::string_view sql) {
+std::string ForSqlite(std::string_view sql, Desks desks) {
+  if (desks == Desks::kOne) return ForSqlite(OneDesk(sql), Desks::kEvery);
   auto keep = [](std::string& out, std::string_view digits) {
     out += "?";
     out += digits;

@@ -38,6 +38,15 @@ namespace atiende::sql {
 
 enum class Dialect { kSqlite, kPostgres };
 
+// Whether a statement runs for one desk's rows or for every desk's. The
+// texts filter by desk as "(?N = '' OR desk_id = ?N)" (any table prefix, any
+// placeholder), which is right for both but leaves the planner an OR: SQLite
+// then scans instead of seeking the (desk_id, …) indexes, PostgreSQL's
+// generic plans do the same. For one desk, the filter is prepared as
+// "(?N <> '' AND desk_id = ?N)": the same rows whenever a desk is bound, and
+// a plain equality to seek on. Each variant is prepared once.
+enum class Desks { kEvery, kOne };
+
 // One execution of a prepared statement: bind (1-based), then Step() through
 // the rows, or Run() when there are none.
 class Stmt {
@@ -79,13 +88,32 @@ class Conn {
   // REQUIRES: sql has static storage (a literal, or text built once and
   // never freed): backends cache the prepared statement by its address.
   // Failure (an SQL error) is a kInternal status.
-  virtual Result<std::unique_ptr<Stmt>> Query(const char* sql) = 0;
+  virtual Result<std::unique_ptr<Stmt>> Query(const char* sql, Desks desks) = 0;
+  Result<std::unique_ptr<Stmt>> Query(const char* sql) { return Query(sql, Desks::kEvery); }
 };
 
+// The connection as the repositories of one scope use it: each statement in
+// the variant for the scope's desk ("" every desk).
+class DeskConn {
+ public:
+  DeskConn(Conn& c, const std::string& desk) : c_(c), desk_(desk) {}
+  Result<std::unique_ptr<Stmt>> Query(const char* sql) {
+    return c_.Query(sql, desk_.empty() ? Desks::kEvery : Desks::kOne);
+  }
+  Dialect dialect() const { return c_.dialect(); }
+  Conn& conn() { return c_; }
+
+ private:
+  Conn& c_;
+  const std::string& desk_;
+};
+
+// `sql` with its desk filters in their one-desk form (Desks above).
+std::string OneDesk(std::string_view sql);
 // `sql` as PostgreSQL runs it: placeholders numbered, and {clauses} kept
 // (`write`) or dropped. Exposed for the adapters and their tests.
-std::string ForPostgres(std::string_view sql, bool write);
+std::string ForPostgres(std::string_view sql, bool write, Desks desks = Desks::kEvery);
 // `sql` as SQLite runs it: {clauses} dropped.
-std::string ForSqlite(std::string_view sql);
+std::string ForSqlite(std::string_view sql, Desks desks = Desks::kEvery);
 
 }  // namespace atiende::sql

@@ -35,5 +35,19 @@ TEST(SqlText, QuotedTextIsLeftAlone) {
             "SELECT '{x}' WHERE a LIKE '%,' || ?4 || ',%'");
 }
 
+TEST(SqlText, OneDeskTurnsTheDeskFilterIntoAnEquality) {
+  EXPECT_EQ(OneDesk("SELECT id FROM customers c WHERE code = ?1 AND (?2 = '' OR c.desk_id = ?2)"
+                    " AND (? = '' OR desk_id = ?)"),
+            "SELECT id FROM customers c WHERE code = ?1 AND (?2 <> '' AND c.desk_id = ?2)"
+            " AND (? <> '' AND desk_id = ?)");
+  // The same placeholders, in the same order, on both backends.
+  EXPECT_EQ(ForPostgres("WHERE (? = '' OR desk_id = ?) AND id = ?", false, Desks::kOne),
+            "WHERE ($1 <> '' AND desk_id = $2) AND id = $3");
+  EXPECT_EQ(ForSqlite("WHERE (?2 = '' OR t.desk_id = ?2)", Desks::kEvery),
+            "WHERE (?2 = '' OR t.desk_id = ?2)");
+  // Other ORs are not desk filters.
+  EXPECT_EQ(OneDesk("WHERE (?3 = 0 OR id < ?3)"), "WHERE (?3 = 0 OR id < ?3)");
+}
+
 }  // namespace sql_test
 }  // namespace atiende::sql

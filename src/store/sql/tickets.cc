@@ -247,8 +247,8 @@ Status SqlTickets::Update(const Ticket& t) {
   }
   ATIENDE_RETURN_IF_ERROR(s);
   if (st->Changes() > 0) return Status::Ok();
-  return VersionMoved(c_, "SELECT version FROM tickets WHERE id = ?", "ticket", t.id, t.number,
-                      t.version - 1);
+  return VersionMoved(c_.conn(), "SELECT version FROM tickets WHERE id = ?", "ticket", t.id,
+                      t.number, t.version - 1);
 }
 
 Result<std::vector<Interaction>> SqlCalls::List(const InteractionQuery& q) {

@@ -78,7 +78,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
 
 Connection::~Connection() {
   for (auto& [sql, s] : cache_) sqlite3_finalize(s);
-  for (auto& [sql, s] : shared_) sqlite3_finalize(s);
+  for (auto& cache : shared_) {
+    for (auto& [sql, s] : cache) sqlite3_finalize(s);
+  }
   sqlite3_close(db_);
 }
 
@@ -102,14 +104,15 @@ Result<std::unique_ptr<Stmt>> Connection::Prepare(const char* sql) {
   return std::make_unique<Stmt>(it->second);
 }
 
-Result<std::unique_ptr<sql::Stmt>> Connection::Query(const char* sql) {
-  auto it = shared_.find(sql);
-  if (it == shared_.end()) {
-    std::string text = sql::ForSqlite(sql);
+Result<std::unique_ptr<sql::Stmt>> Connection::Query(const char* sql, sql::Desks desks) {
+  auto& cache = shared_[desks == sql::Desks::kOne ? 1 : 0];
+  auto it = cache.find(sql);
+  if (it == cache.end()) {
+    std::string text = sql::ForSqlite(sql, desks);
     sqlite3_stmt* s = nullptr;
     int rc = sqlite3_prepare_v3(db_, text.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
     if (rc != SQLITE_OK) return FromCode(rc, "sqlite prepare", sqlite3_errmsg(db_));
-    it = shared_.emplace(sql, s).first;
+    it = cache.emplace(sql, s).first;
   }
   return std::unique_ptr<sql::Stmt>(new Stmt(it->second));
 }

@@ -61,7 +61,8 @@ class Connection final : public sql::Conn {
 
   sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
   // A shared statement text (sql.h), resolved for SQLite once per address.
-  Result<std::unique_ptr<sql::Stmt>> Query(const char* sql) override;
+  using sql::Conn::Query;
+  Result<std::unique_ptr<sql::Stmt>> Query(const char* sql, sql::Desks desks) override;
 
   // Runs one or more statements without results.
   Status Exec(std::string_view sql);
@@ -81,7 +82,8 @@ class Connection final : public sql::Conn {
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;
-  std::unordered_map<const char*, sqlite3_stmt*> shared_;  // Query()'s, by the shared text
+  // Query()'s, by the shared text, [sql::Desks]
+  std::unordered_map<const char*, sqlite3_stmt*> shared_[2];
 };
 
 }  // namespace atiende::sqlite

@@ -94,6 +94,34 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
                                 "0005_notices", "0006_cases", "0007_work_claimed", "0008_desks"}));
 }
 
+// The plan SQLite picks for a lookup in one desk: a seek on the
+// (desk_id, code) key, not a scan of every desk's customers (an import
+// looks each row up: a scan made it quadratic).
+TEST(SqliteStore, OneDeskLookupsSeekTheDeskIndex) {
+  testing::TempDir dir;
+  ASSERT_TRUE(SqliteStore::Open({dir.file("p.db")}).ok());
+  auto c = Connection::Open(dir.file("p.db"), true).value();
+  auto plan = [&](sql::Desks desks) {
+    std::string text =
+        "EXPLAIN QUERY PLAN " + sql::ForSqlite(
+                                    "SELECT id FROM customers WHERE code = ?1"
+                                    " AND (?2 = '' OR desk_id = ?2) ORDER BY id LIMIT 1",
+                                    desks);
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(c->raw(), text.c_str(), -1, &st, nullptr), SQLITE_OK);
+    std::string out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 3));
+      out += "\n";
+    }
+    sqlite3_finalize(st);
+    return out;
+  };
+  std::string one = plan(sql::Desks::kOne);
+  EXPECT_NE(one.find("USING"), std::string::npos) << one;
+  EXPECT_EQ(one.find("SCAN customers"), std::string::npos) << one;
+}
+
 TEST(SqliteStore, AuditRowsCannotBeChangedOrDeleted) {
   testing::TempDir dir;
   auto store = SqliteStore::Open({dir.file("a.db")}).value();
