@@ -109,8 +109,8 @@ Status SqlNotices::Update(const Notice& n) {
   st->Bind(4, n.version).Bind(5, json::NoticeDoc(n)).Bind(6, n.id).Bind(7, n.version - 1);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   if (st->Changes() > 0) return Status::Ok();
-  return VersionMoved(c_.conn(), "SELECT version FROM notices WHERE id = ?", "notice", n.id, n.number,
-                      n.version - 1);
+  return VersionMoved(c_.conn(), "SELECT version FROM notices WHERE id = ?", "notice", n.id,
+                      n.number, n.version - 1);
 }
 
 }  // namespace atiende::sql
