@@ -121,6 +121,8 @@ export async function call<T = unknown>(
   }
   setOnline(true);
   const text = await r.text();
+  // A lapsed session is the whole page's news, whichever desk asked.
+  if (r.status === 401) window.dispatchEvent(new CustomEvent('atiende:signed-out'));
   // Asked in the desk the user has left: not for the screen now shown.
   if (!opt.noDesk && !opt.preloaded && deskGeneration() !== asked) throw aborted();
   opt.onStatus?.(r.status);
@@ -132,7 +134,6 @@ export async function call<T = unknown>(
       p = { status: r.status, code: 'http_' + r.status, detail: text || r.statusText };
     }
     if (!p.status) p.status = r.status;
-    if (r.status === 401) window.dispatchEvent(new CustomEvent('atiende:signed-out'));
     throw new ApiError(p);
   }
   if (opt.raw) return text as T;
