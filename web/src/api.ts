@@ -3,8 +3,14 @@
 // become ApiError with the problem+json fields; a lost connection becomes an
 // ApiError with `offline` set and flips the `connection` signal, so screens
 // keep their input and the shell shows a banner until the server answers.
+//
+// Every request acts in this tab's desk (desk.ts): call() adds `?desk=<id>`,
+// here and nowhere else, and drops an answer asked for in the desk the user
+// has since switched from (it rejects with an AbortError, as a cancelled
+// request does), so no screen can show one desk's records under another's name.
 
 import type { components, operations } from './api.gen';
+import { currentDesk, deskGeneration } from './desk';
 
 type Schemas = components['schemas'];
 
@@ -72,7 +78,21 @@ export interface CallOptions {
   // Sent exactly as the page's <link rel="preload" as="fetch"> sends it (no
   // Accept header), so the browser hands over the preloaded answer instead
   // of asking again: Chromium reuses a preload only when the headers match.
+  // Such a request names no desk (the preload's URL names none).
   preloaded?: boolean;
+  // Not in the current desk: signing in (there is none yet).
+  noDesk?: boolean;
+}
+
+// `path` in the current desk: `?desk=<id>` added, unless it names one already.
+export function inDesk(path: string): string {
+  const d = currentDesk();
+  if (!d || /[?&]desk=/.test(path)) return path;
+  return path + (path.includes('?') ? '&' : '?') + 'desk=' + encodeURIComponent(d.id);
+}
+
+function aborted(): DOMException {
+  return new DOMException('the desk changed', 'AbortError');
 }
 
 export async function call<T = unknown>(
@@ -89,17 +109,23 @@ export async function call<T = unknown>(
     headers['Content-Type'] = 'application/json';
     payload = JSON.stringify(body);
   }
+  const asked = deskGeneration();
+  const url = opt.preloaded || opt.noDesk ? path : inDesk(path);
   let r: Response;
   try {
-    r = await fetch(path, { method, headers, body: payload, signal: opt.signal, credentials: 'same-origin' });
+    r = await fetch(url, { method, headers, body: payload, signal: opt.signal, credentials: 'same-origin' });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     setOnline(false);
     throw new ApiError({ status: 0, code: 'network', detail: String(e) }, true);
   }
   setOnline(true);
-  opt.onStatus?.(r.status);
   const text = await r.text();
+  // A lapsed session is the whole page's news, whichever desk asked.
+  if (r.status === 401) window.dispatchEvent(new CustomEvent('atiende:signed-out'));
+  // Asked in the desk the user has left: not for the screen now shown.
+  if (!opt.noDesk && !opt.preloaded && deskGeneration() !== asked) throw aborted();
+  opt.onStatus?.(r.status);
   if (!r.ok) {
     let p: Problem;
     try {
@@ -108,7 +134,6 @@ export async function call<T = unknown>(
       p = { status: r.status, code: 'http_' + r.status, detail: text || r.statusText };
     }
     if (!p.status) p.status = r.status;
-    if (r.status === 401) window.dispatchEvent(new CustomEvent('atiende:signed-out'));
     throw new ApiError(p);
   }
   if (opt.raw) return text as T;
@@ -160,11 +185,12 @@ export type NoticePatch = Body<'patchNotice'>;
 
 // --- Endpoints -----------------------------------------------------------------
 export const api = {
-  login: (username: string, password: string) => call<Answer<'signIn'>>('POST', '/api/v1/session', { username, password } satisfies Body<'signIn'>),
+  login: (username: string, password: string) =>
+    call<Answer<'signIn'>>('POST', '/api/v1/session', { username, password } satisfies Body<'signIn'>, { noDesk: true }),
   // Who is signed in, at start-up: the answer index.html and portal.html
   // preload while the scripts download.
   firstSession: () => call<Answer<'getSession'>>('GET', '/api/v1/session', undefined, { preloaded: true }),
-  logout: () => call<null>('DELETE', '/api/v1/session'),
+  logout: () => call<null>('DELETE', '/api/v1/session', undefined, { noDesk: true }),
 
   searchCustomers: (text: string, signal?: AbortSignal) =>
     call<CustomerSearch>('GET', '/api/v1/customers' + q({ q: text, limit: 8 } satisfies Query<'searchCustomers'>), undefined, { signal }),

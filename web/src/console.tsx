@@ -1,12 +1,14 @@
 // The web console (/): sign in, then the screens of the user's role. Other
 // roles' screens are neither listed nor rendered (and the API refuses them).
-import { render } from 'preact';
+import { Fragment, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Role, Session } from './api';
-import { setTimeZone, t, useLang, type Key } from './i18n';
+import { adoptSession, chooseDesk } from './desk';
+import { DeskChooser, useDesk } from './desks';
+import { t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { navigate, usePath } from './router';
-import { Shell } from './shell';
+import { LangSwitch, Shell, signOutNow } from './shell';
 import { inBackground } from './background';
 import { chunk, lazy, type Chunk } from './lazy';
 import { firstSession } from './start';
@@ -83,9 +85,8 @@ function screenFor(path: string) {
   return undefined;
 }
 
-// A customer belongs in the portal; anyone else gets the desk's time zone.
+// A customer belongs in the portal.
 function welcome(s: Session): boolean {
-  setTimeZone(s.desk?.time_zone || 'America/Bogota');
   if (s.user.role !== 'customer') return true;
   location.assign('/portal');
   return false;
@@ -104,9 +105,15 @@ function App({ first }: { first: Session | null }) {
   useLang();
   const path = usePath();
   const [session, setSession] = useState<Session | null>(first);
+  const desk = useDesk();
 
-  const adopt = (s: Session) => {
-    if (welcome(s)) screenCode(s, location.pathname).then(() => setSession(s));
+  // Signed in: the desk settled if it can be (else the chooser shows), and
+  // the screen's code here before the shell appears.
+  const adopt = async (s: Session) => {
+    if (!welcome(s)) return;
+    await adoptSession(s);
+    await screenCode(s, location.pathname);
+    setSession(s);
   };
   useEffect(() => {
     const out = () => setSession(null);
@@ -125,6 +132,13 @@ function App({ first }: { first: Session | null }) {
     });
   }, [session]);
   if (session === null) return <Login title={t('app.console')} onSignedIn={adopt} />;
+  if (desk === null) {
+    return (
+      <DeskChooser username={session.user.username} onPick={(id) => void chooseDesk(id)} onSignOut={() => signOutNow(() => setSession(null))}>
+        <LangSwitch />
+      </DeskChooser>
+    );
+  }
 
   const mine = SCREENS.filter((s) => s.roles.includes(session.user.role));
   const found = screenFor(path);
@@ -142,9 +156,19 @@ function App({ first }: { first: Session | null }) {
       </section>
     );
   else body = found.screen.view(found.rest, session);
+  // Another desk: its own records, from its own list (a record's number or
+  // id means another record there). A new history entry, so Back returns to
+  // the desk left and what it showed.
+  const switchDesk = (id: string) => {
+    const home = found?.screen.path ?? location.pathname;
+    void chooseDesk(id, false);
+    navigate(home);
+  };
+  // Keyed by the desk: a switch unmounts the screen (its state, its reads)
+  // and mounts it anew, reading the new desk's records.
   return (
-    <Shell session={session} nav={nav} title={t('app.console')} onSignOut={() => setSession(null)}>
-      {body}
+    <Shell session={session} nav={nav} title={t('app.console')} onSignOut={() => setSession(null)} onSwitchDesk={switchDesk}>
+      <Fragment key={desk.id}>{body}</Fragment>
     </Shell>
   );
 }

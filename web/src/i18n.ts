@@ -1,6 +1,7 @@
-// The console's words: es-419 (default) and English, chosen on screen and
-// remembered in this browser. Times are shown in the desk's time zone (from
-// GET /api/v1/session), never the browser's.
+// The console's words: es-419 and English. The language is the one the user
+// chose on screen (remembered in this browser), else the desk's (its
+// `language`, from GET /api/v1/session), else es-419. Times are shown in the
+// desk's time zone, never the browser's.
 import { useEffect, useState } from 'preact/hooks';
 import { inBackground } from './background';
 import { es, type Key } from './i18n_es';
@@ -14,7 +15,17 @@ function load(l: Lang): Promise<void> {
   return import('./i18n_en').then((m) => void (catalogues.en = m.en));
 }
 
-let lang: Lang = (localStorage.getItem('atiende.lang') as Lang) === 'en' ? 'en' : 'es-419';
+// The user's own choice, if any: it outranks the desk's language.
+function chosenLang(): Lang | null {
+  try {
+    const l = localStorage.getItem('atiende.lang');
+    return l === 'en' || l === 'es-419' ? l : null;
+  } catch {
+    return null;
+  }
+}
+let lang: Lang = chosenLang() ?? 'es-419';
+document.documentElement.lang = lang;
 let timeZone = 'America/Bogota';
 const listeners = new Set<() => void>();
 
@@ -42,11 +53,30 @@ export function setLang(l: Lang) {
     );
     return;
   }
+  try {
+    localStorage.setItem('atiende.lang', l);
+  } catch {
+    /* storage disabled: the choice lasts as long as the page */
+  }
+  use(l);
+}
+function use(l: Lang) {
   lang = l;
-  localStorage.setItem('atiende.lang', l);
   document.documentElement.lang = l;
   formatters.clear();
   listeners.forEach((f) => f());
+}
+// The desk's language ("es" or "en"), taken when the user chose none (not
+// remembered: the next desk may speak another). Resolves once its words are
+// here; when they cannot be fetched the language stays.
+export function setDeskLanguage(deskLanguage: string): Promise<void> {
+  if (chosenLang()) return Promise.resolve();
+  const l: Lang = deskLanguage === 'en' ? 'en' : 'es-419';
+  if (l === lang) return Promise.resolve();
+  return load(l).then(
+    () => use(l),
+    () => {},
+  );
 }
 export function setTimeZone(tz: string) {
   timeZone = tz;

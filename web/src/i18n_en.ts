@@ -28,6 +28,17 @@ export const en: Record<Key, string> = {
   'shortcuts.title': 'Keyboard shortcuts',
   'shortcuts.screens': 'Switch screen',
 
+  // Desks (one client's service in the contact center).
+  'desk.label': 'Desk',
+  'desk.current': '(current)',
+  'desk.zone': 'Time zone',
+  'desk.choose': 'Which desk are you working in now?',
+  'desk.choose_hint': '{user}, you work in several desks. The one you choose becomes your default for the next sign-in; you can switch at any time from the header ({keys}).',
+  'desk.none': 'Your user works in no desk. Ask an administrator to add you to one.',
+  'desk.switch': 'Switch desk',
+  'desk.switch_hint': 'The screen reloads with the data of the desk you choose.',
+  'desk.keep': 'Stay in this one',
+
   'nav.call': 'Call',
   'nav.tickets': 'Tickets',
   'nav.cases': 'ZB cases',
@@ -55,6 +66,7 @@ export const en: Record<Key, string> = {
   'err.blocked': 'The customer has ticket {subject} still unclosed for this service.',
   'err.reopen_not_allowed': 'Ticket {subject} cannot be reopened.',
   'err.reopen_instead': 'Ticket {subject} was resolved today: reopen it.',
+  'err.desk_required': 'Choose a desk first.',
   'err.field': 'Check the field “{field}”.',
   'err.email': 'Not a valid e-mail address.',
   'err.required': 'This is required.',
@@ -321,6 +333,10 @@ export const en: Record<Key, string> = {
   'users.customer_code': 'Customer code',
   'users.add_submit': 'Add',
   'users.added': 'User {name} added.',
+  'users.desks': 'Desks',
+  'users.desks_all': 'All',
+  'users.desks_hint': 'The desks the user works in. An administrator with none ticked works in every desk.',
+  'users.customer_desk': 'A customer of the desk {desk}.',
 
   'dir.title': 'Directory of lists and addresses',
   'dir.intro': 'Roles and distribution lists that receive each procedure’s mail.',

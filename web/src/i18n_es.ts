@@ -27,6 +27,17 @@ export const es = {
   'shortcuts.title': 'Atajos de teclado',
   'shortcuts.screens': 'Cambiar de pantalla',
 
+  // Desks ("campañas": one client's service in the contact center).
+  'desk.label': 'Campaña',
+  'desk.current': '(actual)',
+  'desk.zone': 'Zona horaria',
+  'desk.choose': '¿En qué campaña trabaja ahora?',
+  'desk.choose_hint': '{user}, usted trabaja en varias campañas. La que elija queda como predeterminada para su próximo ingreso; puede cambiarla en cualquier momento desde el encabezado ({keys}).',
+  'desk.none': 'Su usuario no trabaja en ninguna campaña. Pida a un administrador que lo agregue a una.',
+  'desk.switch': 'Cambiar de campaña',
+  'desk.switch_hint': 'La pantalla se vuelve a cargar con los datos de la campaña que elija.',
+  'desk.keep': 'Seguir en esta',
+
   'nav.call': 'Llamada',
   'nav.tickets': 'Tickets',
   'nav.cases': 'Casos ZB',
@@ -54,6 +65,7 @@ export const es = {
   'err.blocked': 'El cliente tiene el ticket {subject} sin cerrar para este servicio.',
   'err.reopen_not_allowed': 'El ticket {subject} no se puede reabrir.',
   'err.reopen_instead': 'El ticket {subject} se resolvió hoy: corresponde reabrirlo.',
+  'err.desk_required': 'Elija primero una campaña.',
   'err.field': 'Revise el campo «{field}».',
   'err.email': 'No es una dirección de correo válida.',
   'err.required': 'Este dato es obligatorio.',
@@ -320,6 +332,10 @@ export const es = {
   'users.customer_code': 'Código del cliente',
   'users.add_submit': 'Agregar',
   'users.added': 'Usuario {name} agregado.',
+  'users.desks': 'Campañas',
+  'users.desks_all': 'Todas',
+  'users.desks_hint': 'Las campañas en que trabaja. Un administrador sin ninguna marcada trabaja en todas.',
+  'users.customer_desk': 'Un cliente de la campaña {desk}.',
 
   'dir.title': 'Directorio de listas y direcciones',
   'dir.intro': 'Roles y listas de distribución que reciben los correos de cada procedimiento.',

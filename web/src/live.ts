@@ -4,7 +4,12 @@
 // screen reads it again through the API. `null` tells listeners to re-read
 // everything — the server could not say what was missed (`reset`), or the
 // stream came back after a break.
-import type { Change } from './api';
+//
+// The stream is of this tab's desk (`?desk=<id>`, as every API request, see
+// api.ts): when the desk changes the stream is closed and opened again in the
+// new one, and nothing heard on the old one reaches a listener after that.
+import { inDesk, type Change } from './api';
+import { currentDesk, onDesk } from './desk';
 
 type Listener = (c: Change | null) => void;
 
@@ -26,21 +31,23 @@ function emit(c: Change | null) {
 
 function connect() {
   if (source || typeof EventSource === 'undefined') return;
-  const es = new EventSource('/api/v1/events');
+  const es = new EventSource(inDesk('/api/v1/events'));
   source = es;
   es.addEventListener('open', () => {
+    if (source !== es) return;
     setConnected(true);
     if (opened) emit(null);
     opened = true;
   });
   es.addEventListener('change', (e) => {
+    if (source !== es) return; // a stream of the desk the tab has left
     try {
       emit(JSON.parse((e as MessageEvent).data) as Change);
     } catch {
       emit(null);
     }
   });
-  es.addEventListener('reset', () => emit(null));
+  es.addEventListener('reset', () => source === es && emit(null));
   es.addEventListener('error', () => {
     setConnected(false);
     // CONNECTING: the browser retries by itself (the server said "retry:
@@ -92,3 +99,10 @@ export function closeLive() {
   setConnected(false);
 }
 window.addEventListener('atiende:signed-out', closeLive);
+
+// Another desk: its own stream, opened at once if any screen listens (the
+// screens of the new desk read everything anew anyway).
+onDesk(() => {
+  closeLive();
+  if (currentDesk() && listeners.size) connect();
+});

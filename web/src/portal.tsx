@@ -4,7 +4,8 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Session, type Ticket } from './api';
-import { fmtTime, setTimeZone, t, useLang, type Key } from './i18n';
+import { adoptSession } from './desk';
+import { fmtTime, t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { linkProps, usePath } from './router';
 import { Shell } from './shell';
@@ -148,10 +149,9 @@ function Portal({ first }: { first: Session | null }) {
   useLang();
   const path = usePath();
   const [session, setSession] = useState<Session | null>(first);
-  const adopt = (s: Session) => {
-    setTimeZone(s.desk?.time_zone || 'America/Bogota');
-    setSession(s);
-  };
+  // A customer user works in its company's desk (the only one in its
+  // session): its name in the header, every time in its zone.
+  const adopt = (s: Session) => void adoptSession(s).then(() => setSession(s));
   useEffect(() => {
     const out = () => setSession(null);
     window.addEventListener('atiende:signed-out', out);
@@ -175,8 +175,7 @@ function Portal({ first }: { first: Session | null }) {
   );
 }
 
-// The first render waits for who is signed in (start.ts).
+// The first render waits for who is signed in and their desk (start.ts).
 firstSession().then((s) => {
-  if (s) setTimeZone(s.desk?.time_zone || 'America/Bogota');
   render(<Portal first={s} />, document.getElementById('app')!);
 });

@@ -1,9 +1,12 @@
-// The frame around every screen: skip link, header with the user, language
-// switch and sign-out, the role's navigation (Alt+Shift+1…9), the connection banner.
+// The frame around every screen: skip link, header with the desk (and its
+// switch, Alt+Shift+C), the user, language switch and sign-out, the role's
+// navigation (Alt+Shift+1…9), the connection banner.
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { api, type Session } from './api';
-import { getLang, preloadLangs, setLang, t, useLang, type Lang } from './i18n';
+import { clearDesk } from './desk';
+import { DeskSwitch } from './desks';
+import { getLang, preloadLangs, setLang, t, useLang, type Key, type Lang } from './i18n';
 import { linkProps } from './router';
 import { ConnectionBanner, LiveBadge, useAltKeys } from './ui';
 
@@ -21,6 +24,17 @@ export function LangSwitch() {
   );
 }
 
+// Ends the session; this tab forgets its desk (desk.ts), the user's default stays.
+export async function signOutNow(then: () => void) {
+  try {
+    await api.logout();
+  } catch {
+    /* signed out anyway */
+  }
+  clearDesk();
+  then();
+}
+
 export interface NavItem {
   path: string;
   label: string;
@@ -31,6 +45,8 @@ export function Shell(props: {
   session: Session;
   nav: NavItem[];
   onSignOut: () => void;
+  // Switches to another of the user's desks (absent: the desk is only shown).
+  onSwitchDesk?: (id: string) => void;
   title: string;
   children: ComponentChildren;
 }) {
@@ -41,14 +57,7 @@ export function Shell(props: {
     keys['shift+' + (i + 1)] = () => linkProps(n.path).onClick(new MouseEvent('click'));
   });
   useAltKeys(keys);
-  const signOut = async () => {
-    try {
-      await api.logout();
-    } catch {
-      /* signed out anyway */
-    }
-    props.onSignOut();
-  };
+  const signOut = () => signOutNow(props.onSignOut);
   return (
     <div class="shell">
       <a class="skip" href="#main">
@@ -56,6 +65,7 @@ export function Shell(props: {
       </a>
       <header class="top">
         <span class="brand">{props.title}</span>
+        <DeskSwitch onSwitch={props.onSwitchDesk} />
         <nav aria-label={t('shell.nav')}>
           <ul>
             {props.nav.map((n, i) => (
@@ -68,7 +78,7 @@ export function Shell(props: {
           </ul>
         </nav>
         <span class="who" data-testid="who">
-          {props.session.user.username} · {t(('role.' + props.session.user.role) as any)} · {props.session.desk?.name ?? ""} · {props.session.desk?.time_zone ?? ""}
+          {props.session.user.username} · {t(('role.' + props.session.user.role) as Key)}
         </span>
         <LiveBadge />
         <LangSwitch />

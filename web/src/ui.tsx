@@ -22,6 +22,7 @@ export function problemText(e: unknown): string {
     blocked_by_unclosed_ticket: 'err.blocked',
     reopen_not_allowed: 'err.reopen_not_allowed',
     reopen_instead: 'err.reopen_instead',
+    desk_required: 'err.desk_required',
   };
   const key = known[p.code];
   if (p.code === 'network') return t('err.network');

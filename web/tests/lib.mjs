@@ -18,7 +18,12 @@ export const SOURCE = process.env.ATIENDE_SOURCE || join(here, '..', '..');
 export const BIN = process.env.ATIENDE_BIN || join(SOURCE, 'build', 'atiende');
 export const ARTIFACTS = process.env.ATIENDE_ARTIFACTS || join(SOURCE, 'build', 'web-artifacts');
 export const PASSWORD = 'atiende-demo';
-export const CLOCK_START = '2026-12-07T15:00:00Z'; // Monday 10:00 in Bogotá
+export const CLOCK_START = '2026-12-07T15:00:00Z'; // Monday 10:00 in Bogotá, 12:00 in Santiago
+// The demo's two desks (src/cli/demo_cmd.cc): the telecom's NM desk (agente,
+// cliente) and the LPG distributor's ZB desk (agente.zb, despacho, mesa,
+// cliente.zb); supervisor and admin work in both.
+export const NM = { id: 'cirion-nm', name: 'Cirion — Mesa NM', zone: 'America/Bogota' };
+export const ZB = { id: 'abastible-zb', name: 'Abastible — Bloqueos ZB', zone: 'America/Santiago' };
 
 function cleanEnv(extra = {}) {
   const env = {};
@@ -84,8 +89,10 @@ export class Server {
     }
     rmSync(this.dir, { recursive: true, force: true });
   }
-  // A JSON API client signed in as `user` (cookie), for setting scenes up.
-  async api(user) {
+  // A JSON API client signed in as `user` (cookie), for setting scenes up;
+  // with `desk` (an id) every request acts in that desk (?desk=), as a user of
+  // several desks must say (a user of one needs not).
+  async api(user, desk) {
     const r = await fetch(this.url + '/api/v1/session', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -94,6 +101,7 @@ export class Server {
     if (r.status !== 200) throw new Error(`login ${user}: ${r.status} ${await r.text()}`);
     const cookie = r.headers.get('set-cookie').split(';')[0];
     const call = async (method, path, body) => {
+      if (desk && !/[?&]desk=/.test(path)) path += (path.includes('?') ? '&' : '?') + 'desk=' + encodeURIComponent(desk);
       const res = await fetch(this.url + path, {
         method,
         headers: { Cookie: cookie, ...(body ? { 'Content-Type': 'application/json' } : {}) },
@@ -163,10 +171,18 @@ export class Keys {
 }
 
 // Signs in through the form with the keyboard (not counted as call work).
-export async function signIn(page, url, user, path = '/') {
+// A user of several desks then sees the desk chooser (unless the path or an
+// earlier choice in this browser names the desk): `desk` (an id) is picked
+// there; without it, such a chooser fails the sign-in.
+export async function signIn(page, url, user, path = '/', { desk } = {}) {
   await page.goto(url + path);
   await page.getByLabel(/Usuario|Username/).fill(user);
   await page.getByLabel(/Contraseña|Password/).fill(PASSWORD);
   await page.keyboard.press('Enter');
-  await page.waitForSelector('header.top');
+  await page.waitForSelector('header.top, [data-testid=desk-chooser]');
+  if (await page.getByTestId('desk-chooser').count()) {
+    if (!desk) throw new Error(`${user} was asked to choose a desk; say which (signIn's desk option)`);
+    await page.getByTestId('desk-chooser').locator(`button[data-desk="${desk}"]`).click();
+    await page.waitForSelector('header.top');
+  }
 }

@@ -2,6 +2,7 @@
 // master import with its report row by row, and the mail outbox.
 import { useEffect, useState } from 'preact/hooks';
 import { api, type DirectoryList as List, type ImportReport, type Mail, type Role, type UserEntry } from '../api';
+import { currentDesk, deskChoices } from '../desk';
 import { fmtTime, t, type Key } from '../i18n';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
 
@@ -12,6 +13,12 @@ export function AdminUsers() {
   const [users, setUsers] = useState<UserEntry[]>();
   const [error, setError] = useState<string>();
   const [form, setForm] = useState({ username: '', role: 'agent' as Role, password: '', customer_code: '' });
+  // The desks a staff user works in: this one unless the admin ticks others.
+  // A customer user is of the desk its customer is in: this one.
+  const desks = deskChoices();
+  const here = currentDesk();
+  const [chosenDesks, setChosenDesks] = useState<string[]>(here ? [here.id] : []);
+  const deskName = (id: string) => desks.find((d) => d.id === id)?.name ?? id;
   const [addError, setAddError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const load = () => api.users().then((r) => setUsers(r.items), (e) => setError(problemText(e)));
@@ -21,7 +28,12 @@ export function AdminUsers() {
     setAddError(undefined);
     setDone(undefined);
     try {
-      await api.addUser({ username: form.username, role: form.role, password: form.password, ...(form.role === 'customer' ? { customer_code: form.customer_code } : {}) });
+      await api.addUser({
+        username: form.username,
+        role: form.role,
+        password: form.password,
+        ...(form.role === 'customer' ? { customer_code: form.customer_code, desks: here ? [here.id] : [] } : { desks: chosenDesks }),
+      });
       setDone(t('users.added', { name: form.username }));
       setForm({ ...form, username: '', password: '', customer_code: '' });
       load();
@@ -40,6 +52,7 @@ export function AdminUsers() {
             <th scope="col">{t('users.username')}</th>
             <th scope="col">{t('users.role')}</th>
             <th scope="col">{t('users.customer')}</th>
+            <th scope="col">{t('users.desks')}</th>
             <th scope="col">{t('users.created')}</th>
           </tr>
         </thead>
@@ -51,6 +64,7 @@ export function AdminUsers() {
               </td>
               <td>{t(('role.' + u.role) as Key)}</td>
               <td>{u.customer_id ?? '—'}</td>
+              <td>{u.desks.length ? u.desks.map(deskName).join(', ') : u.role === 'admin' ? t('users.desks_all') : '—'}</td>
               <td>{fmtTime(u.created_at)}</td>
             </tr>
           ))}
@@ -79,12 +93,42 @@ export function AdminUsers() {
             {(a) => <input {...a} name="password" type="password" autoComplete="new-password" value={form.password} onInput={set('password')} />}
           </Field>
           {form.role === 'customer' && (
-            <Field label={t('users.customer_code')} required error={fieldError(addError, 'customer_code')}>
+            <Field
+              label={t('users.customer_code')}
+              required
+              hint={here ? t('users.customer_desk', { desk: here.name }) : undefined}
+              error={fieldError(addError, 'customer_code', 'customer', 'desks')}
+            >
               {(a) => <input {...a} name="customer_code" value={form.customer_code} onInput={set('customer_code')} />}
             </Field>
           )}
         </div>
-        <ErrorBox error={formError(addError, ['username', 'role', 'password', 'customer_code'])} />
+        {form.role !== 'customer' && desks.length > 1 && (
+          <fieldset class={fieldError(addError, 'desks') ? 'has-error' : ''} aria-describedby="user-desks-hint">
+            <legend>{t('users.desks')}</legend>
+            {desks.map((d) => (
+              <label class="check" key={d.id}>
+                <input
+                  type="checkbox"
+                  name="desks"
+                  value={d.id}
+                  checked={chosenDesks.includes(d.id)}
+                  onChange={(e) => setChosenDesks(e.currentTarget.checked ? [...chosenDesks, d.id] : chosenDesks.filter((x) => x !== d.id))}
+                />
+                {d.name}
+              </label>
+            ))}
+            <p class="hint" id="user-desks-hint">
+              {t('users.desks_hint')}
+            </p>
+            {fieldError(addError, 'desks') && (
+              <p class="error" role="alert">
+                {fieldError(addError, 'desks')}
+              </p>
+            )}
+          </fieldset>
+        )}
+        <ErrorBox error={formError(addError, ['username', 'role', 'password', 'customer_code', 'customer', ...(form.role !== 'customer' && desks.length > 1 ? ['desks'] : [])])} />
         {done && <Notice kind="ok">{done}</Notice>}
         <button type="submit" class="primary">
           {t('users.add_submit')}

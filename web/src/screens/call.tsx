@@ -6,6 +6,8 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type Caller, type Customer, type Ticket } from '../api';
 import { t } from '../i18n';
+import { canSwitchDesk, withDesk } from '../desk';
+import { kDeskKeys } from '../desks';
 import { Badge, ErrorBox, Notice, ShortcutList, problemText, useAltKeys } from '../ui';
 import { CustomerSearch } from './call_search';
 import { FollowUp, ServiceInfo, TicketForm, ZbIntake } from './call_forms';
@@ -33,9 +35,9 @@ export function CustomerCard({ c }: { c: Customer }) {
       <p>
         {t('customer.group')}: {c.group || '—'} · {t('customer.technology')}: {c.technology || '—'} · {t('customer.code')}: {c.code}
       </p>
-      {/* A new tab: the call in progress stays as it is here. */}
+      {/* A new tab: the call in progress stays as it is here. In this desk. */}
       <p>
-        <a href={'/customers/' + c.id} target="_blank" rel="noopener">
+        <a href={withDesk('/customers/' + c.id)} target="_blank" rel="noopener">
           {t('customer.page')}
         </a>
       </p>
@@ -212,6 +214,7 @@ export function CallWorkspace() {
           { keys: 'Enter', label: t('call.k_submit') },
           { keys: 'Alt+T', label: t('call.end') },
           { keys: 'Alt+Shift+1…9', label: t('shortcuts.screens') },
+          ...(canSwitchDesk() ? [{ keys: kDeskKeys, label: t('desk.switch') }] : []),
         ]}
       />
     </div>
