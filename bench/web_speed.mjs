@@ -12,7 +12,7 @@
 // that data directory instead of a fresh demo one (demo-seeded on top): the
 // issue's "search painted with 1M customers" is measured on a master from
 // bench/gen_customers.py imported there.
-import { Keys, Server, launch, signIn } from '../web/tests/lib.mjs';
+import { Keys, NM, Server, launch, signIn } from '../web/tests/lib.mjs';
 
 const runs = Number(process.env.RUNS || 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -147,7 +147,7 @@ try {
     paints.push(...(await page.evaluate(() => window.atiendeSearchPaintMs ?? [])));
     await ctx.close();
 
-    const sup = await server.api('supervisor');
+    const sup = await server.api('supervisor', NM.id);
     await sup.must('POST', `/api/v1/tickets/${number}/resolve`, { resolution: 'ok' });
     await sup.must('POST', `/api/v1/tickets/${number}/close`, {});
   }

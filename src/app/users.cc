@@ -92,8 +92,14 @@ Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
 
 Result<std::vector<User>> ListUsers(Deps& d) {
   std::vector<User> out;
-  ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(out, tx.users().List());
+    // A customer user works in its customer's desk: say so, as the session does.
+    for (auto& u : out) {
+      if (u.role != Role::kCustomer || !u.customer_id) continue;
+      auto c = tx.customers().Get(*u.customer_id);
+      if (c.ok()) u.desks = {c->desk};
+    }
     return Status::Ok();
   }));
   return out;

@@ -19,13 +19,17 @@ boost::json::object PrincipalJson(const Principal& p) {
 }
 
 // What the console needs to show a desk and its times as the desk sees them
-// (G-4): its name, zone and language.
+// (G-4): its name, zone and language, and the procedures it runs (screens
+// of the others stay out of its menu).
 boost::json::object DeskJson(const Desk& d) {
+  boost::json::array procedures;
+  for (const auto& p : d.procedures) procedures.emplace_back(p);
   return {{"id", d.id},
           {"name", d.name},
           {"time_zone", d.time_zone},
           {"language", d.language},
-          {"phone_region", d.phone_region}};
+          {"phone_region", d.phone_region},
+          {"procedures", std::move(procedures)}};
 }
 
 // The desks the principal may switch between (an admin of every desk: all).

@@ -1314,6 +1314,8 @@ export interface components {
             language: "es" | "en";
             /** @example CO */
             phone_region: string;
+            /** @description the procedures the desk runs (ids) */
+            procedures: string[];
         };
         DeskSettings: {
             name?: string;

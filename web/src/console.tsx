@@ -41,6 +41,7 @@ interface Screen {
   path: string; // the nav entry; deep links start with path + '/'
   label: Key;
   roles: Role[];
+  procedure?: string; // shown only in desks that run it
   code: Chunk<unknown>;
   view: (rest: string, session: Session) => preact.JSX.Element;
 }
@@ -59,10 +60,18 @@ const SCREENS: Screen[] = [
     code: caseCode,
     label: 'nav.cases',
     roles: ['supervisor'],
+    procedure: 'zb-unblock',
     view: (rest) => (rest ? <CaseView number={rest} /> : <CaseQueue />),
   },
   { path: '/notices', code: noticeCode, label: 'nav.notices', roles: ['dispatch', 'supervisor'], view: (rest) => <NoticeList selected={rest} /> },
-  { path: '/unblocks', code: caseCode, label: 'nav.unblocks', roles: ['back_office'], view: () => <UnblockQueue /> },
+  {
+    path: '/unblocks',
+    code: caseCode,
+    label: 'nav.unblocks',
+    roles: ['back_office'],
+    procedure: 'zb-unblock',
+    view: () => <UnblockQueue />,
+  },
   { path: '/admin/users', code: adminCode, label: 'nav.users', roles: ['admin'], view: () => <AdminUsers /> },
   { path: '/admin/directory', code: adminCode, label: 'nav.directory', roles: ['admin'], view: () => <AdminDirectory /> },
   { path: '/admin/import', code: adminCode, label: 'nav.import', roles: ['admin'], view: () => <AdminImport /> },
@@ -140,7 +149,8 @@ function App({ first }: { first: Session | null }) {
     );
   }
 
-  const mine = SCREENS.filter((s) => s.roles.includes(session.user.role));
+  const runs = (s: Screen) => !s.procedure || desk.procedures.includes(s.procedure);
+  const mine = SCREENS.filter((s) => s.roles.includes(session.user.role) && runs(s));
   const found = screenFor(path);
   if (!found && mine.length) {
     queueMicrotask(() => navigate(mine[0].path, true));
@@ -148,7 +158,7 @@ function App({ first }: { first: Session | null }) {
   const nav = mine.map((s) => ({ path: s.path, label: t(s.label), current: found?.screen === s }));
   let body: preact.JSX.Element;
   if (!found) body = <p>{t('common.loading')}</p>;
-  else if (!found.screen.roles.includes(session.user.role))
+  else if (!found.screen.roles.includes(session.user.role) || !runs(found.screen))
     body = (
       <section aria-labelledby="denied">
         <h1 id="denied">{t('shell.denied')}</h1>

@@ -6,7 +6,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type Caller, type Customer, type Ticket } from '../api';
 import { t } from '../i18n';
-import { canSwitchDesk, withDesk } from '../desk';
+import { canSwitchDesk, currentDesk, withDesk } from '../desk';
 import { kDeskKeys } from '../desks';
 import { Badge, ErrorBox, Notice, ShortcutList, problemText, useAltKeys } from '../ui';
 import { CustomerSearch } from './call_search';
@@ -210,7 +210,7 @@ export function CallWorkspace() {
           { keys: 'Alt+R', label: t('call.requirement') },
           { keys: 'Alt+S', label: t('call.follow') },
           { keys: 'Alt+V', label: t('call.info') },
-          { keys: 'Alt+Z', label: t('call.zb') },
+          ...(currentDesk()?.procedures.includes('zb-unblock') ? [{ keys: 'Alt+Z', label: t('call.zb') }] : []),
           { keys: 'Enter', label: t('call.k_submit') },
           { keys: 'Alt+T', label: t('call.end') },
           { keys: 'Alt+Shift+1…9', label: t('shortcuts.screens') },
