@@ -95,7 +95,7 @@ Desk DeskFromSettings(const Config& config, const ProcedureSet* procedures) {
 // The first start after the upgrade: the "main" desk takes the settings
 // the installation ran with (nothing renumbered, nothing moved).
 Status SettleMainDesk(Deps& deps, const Desk& from_settings) {
-  return deps.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
+  auto settle = [&](WriteTx& tx) -> Status {
     auto main = tx.desks().Get(kMainDesk);
     if (!main.ok()) {
       return main.status().code() == Status::Code::kNotFound ? Status::Ok() : main.status();
@@ -109,7 +109,12 @@ Status SettleMainDesk(Deps& deps, const Desk& from_settings) {
     ATIENDE_RETURN_IF_ERROR(tx.desks().Update(d));
     return Audit(tx, d.updated_at, SystemPrincipal(), "desk.settle", "desk", d.id, nullptr,
                  json::ToJson(d));
-  });
+  };
+  // Nodes starting together on one new database all find "main" unsettled;
+  // the ones that lose the race find it settled when they read again.
+  Status s = deps.store.Write(DeskScope::All(), settle);
+  if (s.reason() == "version_conflict") s = deps.store.Write(DeskScope::All(), settle);
+  return s;
 }
 
 }  // namespace

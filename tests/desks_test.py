@@ -551,6 +551,30 @@ class BadInputTest(h.TestCase):
                                          "password": PASSWORD})
         self.assertProblem(r, 400, "desks")
 
+    def test_desk_settings_are_checked_and_nothing_half_saved(self):
+        admin = self.server.login("admin")
+        url = "/api/v1/desks/" + h.NM_DESK
+        before = admin.get(url).json()
+        for body, field in (({"phone_region": "DE"}, "phone_region"),
+                            ({"time_zone": "America/Medellin"}, "time_zone"),
+                            ({"business_hours": "lun-vie 8-18"}, "business_hours"),
+                            ({"holiday_country": "XX"}, "holiday_country"),
+                            ({"procedures": ["no-such-procedure"]}, "procedures"),
+                            ({"mail_from": "not an address"}, "mail_from"),
+                            ({"mail_from": "Mesa <mesa@nm.example>\r\nBcc: all@x.example"},
+                             "mail_from"),
+                            ({"reply_to": "Mesa <mesa@nm"}, "reply_to")):
+            with self.subTest(field=field):
+                self.assertProblem(admin.patch(url, dict(body, name="Cambiada")), 400, field)
+        self.assertEqual(admin.get(url).json(), before)
+
+    def test_admins_see_every_procedure_to_choose_from(self):
+        nm_admin = self.server.login("admin", desk=h.NM_DESK)
+        self.assertEqual(nm_admin.get("/api/v1/procedures").json()["items"], [])
+        every = nm_admin.get("/api/v1/procedures?all=true").json()["items"]
+        self.assertIn("zb-unblock", [p["id"] for p in every])
+        self.assertProblem(self.server.login("agente").get("/api/v1/procedures?all=true"), 403)
+
     def test_a_customer_stays_in_its_desk(self):
         admin = self.server.login("admin", desk=h.NM_DESK)
         r = admin.post("/api/v1/customers", {"legal_name": "Mudanza S.A."})

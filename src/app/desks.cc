@@ -5,6 +5,7 @@
 #include "app/audit.h"
 #include "app/deps.h"
 #include "core/desk_holidays.h"
+#include "core/phone.h"
 #include "json/desk_json.h"
 #include "log/log.h"
 
@@ -249,6 +250,11 @@ Status DeleteDesk(Deps& d, const Principal& actor, std::string_view id) {
                  nullptr);
   }));
   return d.desks->Refresh(d.store);
+}
+
+std::string PhoneCountry(const Desk& desk) {
+  auto code = CallingCodeOf(desk.phone_region);
+  return code ? std::string(*code) : std::string(kDefaultPhoneCountry);
 }
 
 }  // namespace atiende

@@ -74,6 +74,10 @@ Status LoadDesks(Deps& d);
 // scope no record has): never every desk by omission.
 DeskScope ScopeOf(const Deps& d, const Principal& p);
 
+// The country code national phone numbers get in this desk (its
+// phone_region's: "57" for CO); Chile's where it names none.
+std::string PhoneCountry(const Desk& desk);
+
 // The one desk a new record of the actor goes to: `named` when given (a
 // desk the actor works in), else the actor's desk, else the installation's
 // only desk. kInvalidArgument (field "desk") for an unknown desk or when

@@ -105,6 +105,17 @@ TEST_P(NoticesTest, CreateNumbersFromTheEmeSeriesAndAudits) {
   EXPECT_EQ(GetNotice(*deps, atiende::testing::MainDesk(), "eme0000001").value(), a->notice);
 }
 
+TEST_P(NoticesTest, NationalNumbersTakeTheDesksPhoneRegion) {
+  testing::SetMainDesk(*deps, [](Desk& d) { d.phone_region = "CO"; });
+  NewNoticeInput in = Input();
+  in.phone_1 = "300 555 0101";
+  in.phone_2 = "+56 2 2345 6789";  // an international number stays as it is
+  auto a = CreateNotice(*deps, dispatch, in);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(a->notice.phone_1, "+573005550101");
+  EXPECT_EQ(a->notice.phone_2, "+56223456789");
+}
+
 TEST_P(NoticesTest, ConcurrentRetriesWithOneExternalIdMakeOneNotice) {
   constexpr int kThreads = 8;
   std::vector<Result<CreatedNotice>> results(kThreads, Status::Internal("not run"));

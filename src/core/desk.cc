@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/field.h"
+#include "core/phone.h"
+
 namespace atiende {
 
 namespace {
@@ -63,6 +66,34 @@ Status CheckDeskId(std::string_view id) {
   return Status::Ok();
 }
 
+namespace {
+
+// A sender as mail headers carry it: "Name <addr@host>" or "addr@host", on
+// one line (a line break would let a setting write headers of its own).
+Status CheckSender(const std::string& s, const char* field) {
+  if (s.empty()) return Status::Ok();
+  if (s.size() > 300) return Status::InvalidArgument("at most 300 bytes", field);
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument("must be one line, without control characters", field);
+    }
+  }
+  size_t lt = s.find('<'), gt = s.rfind('>');
+  std::string_view addr = s;
+  if (lt != std::string::npos || gt != std::string::npos) {
+    if (lt == std::string::npos || gt == std::string::npos || gt < lt || gt + 1 != s.size()) {
+      return Status::InvalidArgument("must be \"Name <address>\" or an address", field);
+    }
+    addr = std::string_view(s).substr(lt + 1, gt - lt - 1);
+  }
+  if (!LooksLikeEmail(addr)) {
+    return Status::InvalidArgument("\"" + std::string(addr) + "\" is not an e-mail address", field);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Status CheckDeskFields(const Desk& d) {
   ATIENDE_RETURN_IF_ERROR(CheckDeskId(d.id));
   if (d.name.empty() || d.name.size() > 100) {
@@ -76,10 +107,17 @@ Status CheckDeskFields(const Desk& d) {
         "\"" + d.phone_region + "\" is not a country code (ISO 3166-1 alpha-2, e.g. CO, CL)",
         "phone_region");
   }
+  if (!d.phone_region.empty() && !CallingCodeOf(d.phone_region)) {
+    return Status::InvalidArgument(
+        "no calling code known for " + d.phone_region + " (known: " + KnownPhoneRegions() + ")",
+        "phone_region");
+  }
   if (!d.holiday_country.empty() && !IsCountryCode(d.holiday_country)) {
     return Status::InvalidArgument("\"" + d.holiday_country + "\" is not a country code",
                                    "holiday_country");
   }
+  ATIENDE_RETURN_IF_ERROR(CheckSender(d.mail_from, "mail_from"));
+  ATIENDE_RETURN_IF_ERROR(CheckSender(d.reply_to, "reply_to"));
   if (d.autoclose_days < 1 || d.autoclose_days > 365) {
     return Status::InvalidArgument("autoclose_days must be 1 to 365", "autoclose_days");
   }

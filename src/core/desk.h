@@ -22,9 +22,9 @@ inline constexpr std::string_view kMainDesk = "main";
 struct Desk {
   std::string id;    // "cirion-nm": 2..40 of [a-z0-9-], starting with a letter or digit
   std::string name;  // display name, 1..100 bytes
-  std::string time_zone = "America/Bogota";            // IANA name
-  std::string language = "es";                         // "es" (es-419) or "en"
-  std::string phone_region;                            // ISO 3166-1 alpha-2 ("CO"); "" none
+  std::string time_zone = "America/Bogota";  // IANA name
+  std::string language = "es";               // "es" (es-419) or "en"
+  std::string phone_region;  // ISO 3166-1 alpha-2 ("CO"): national numbers' country; "" Chile
   std::string business_hours = "mon-fri 08:00-18:00";  // BusinessCalendar::Parse's syntax
   std::string holiday_country;                         // "CO", "CL" (data/holidays/); "" none
   std::vector<std::string> holidays_added;             // local dates "2026-12-24", sorted, unique
@@ -51,7 +51,8 @@ Status CheckDeskId(std::string_view id);
 // kInvalidArgument naming the field: "id", "name", "language",
 // "phone_region" (not an ISO 3166-1 alpha-2 code), "holiday_country",
 // "autoclose_days", "holidays_added"/"holidays_removed" (not YYYY-MM-DD),
-// "procedures" (empty or repeated id).
+// "procedures" (empty or repeated id), "mail_from"/"reply_to" (not one line
+// of "Name <address>" or an address).
 Status CheckDeskFields(const Desk& d);
 
 // Whether `code` is an assigned ISO 3166-1 alpha-2 country code ("CO").

@@ -66,4 +66,36 @@ Result<std::string> NormalizePhone(std::string_view text, std::string_view field
   return "+" + e164;
 }
 
+namespace {
+
+struct RegionCode {
+  std::string_view region;
+  std::string_view code;
+};
+// ITU-T E.164 country codes (the ITU's list of assigned codes).
+constexpr RegionCode kRegionCodes[] = {
+    {"AR", "54"},  {"BO", "591"}, {"BR", "55"},  {"CA", "1"},   {"CL", "56"}, {"CO", "57"},
+    {"CR", "506"}, {"CU", "53"},  {"DO", "1"},   {"EC", "593"}, {"ES", "34"}, {"GT", "502"},
+    {"HN", "504"}, {"MX", "52"},  {"NI", "505"}, {"PA", "507"}, {"PE", "51"}, {"PR", "1"},
+    {"PY", "595"}, {"SV", "503"}, {"US", "1"},   {"UY", "598"}, {"VE", "58"},
+};
+
+}  // namespace
+
+std::optional<std::string_view> CallingCodeOf(std::string_view region) {
+  for (const auto& r : kRegionCodes) {
+    if (r.region == region) return r.code;
+  }
+  return std::nullopt;
+}
+
+std::string KnownPhoneRegions() {
+  std::string out;
+  for (const auto& r : kRegionCodes) {
+    if (!out.empty()) out += ", ";
+    out += r.region;
+  }
+  return out;
+}
+
 }  // namespace atiende

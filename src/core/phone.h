@@ -23,6 +23,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,6 +34,15 @@ namespace atiende {
 // The country code national numbers get when none is given: Chile, where the
 // ZB protocol comes from.
 inline constexpr char kDefaultPhoneCountry[] = "56";
+// The country calling code of a desk's phone region (ISO 3166-1 alpha-2:
+// "CO" → "57", "CL" → "56"), for the countries whose desks Atiende serves
+// (the Americas, Spain); nullopt for another region. libphonenumber would
+// know every region, but Debian 12's build of it needs Boost 1.74's headers,
+// which conflict with the Boost 1.81 the server is built with.
+std::optional<std::string_view> CallingCodeOf(std::string_view region);
+// The regions CallingCodeOf knows, comma-separated, for error messages.
+std::string KnownPhoneRegions();
+
 // E.164: at most 15 digits, the country code included.
 inline constexpr size_t kMaxPhoneDigits = 15;
 inline constexpr size_t kMinPhoneDigits = 8;

@@ -79,5 +79,17 @@ TEST(NormalizePhone, ACountryCodeCannotStartWithZero) {
   EXPECT_EQ(Refused("000 912345678").code(), Status::Code::kInvalidArgument);
 }
 
+TEST(CallingCode, TheDesksRegionsAndNoGuessForOthers) {
+  EXPECT_EQ(CallingCodeOf("CO"), "57");
+  EXPECT_EQ(CallingCodeOf("CL"), "56");
+  EXPECT_EQ(CallingCodeOf("US"), "1");
+  EXPECT_EQ(CallingCodeOf("DE"), std::nullopt);
+  EXPECT_EQ(CallingCodeOf("co"), std::nullopt);
+  EXPECT_NE(KnownPhoneRegions().find("CO"), std::string::npos);
+  // A Colombian mobile typed nationally, in a desk of Colombia.
+  auto co = NormalizePhone("300 555 0101", "phone", *CallingCodeOf("CO"));
+  EXPECT_EQ(co.value(), "+573005550101");
+}
+
 }  // namespace phone_test
 }  // namespace atiende

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/phone.h"
 #include "core/procedure.h"
 #include "core/status.h"
 
@@ -40,7 +41,8 @@ std::string_view Name(FieldType t);
 // Validates one submitted value and normalises it in place (trimmed; phones
 // to E.164; dates checked against the field's bounds from `today`,
 // "YYYY-MM-DD" in the desk's zone). kInvalidArgument naming the field.
-Status CheckFieldValue(const FormField& f, std::string& value, std::string_view today);
+Status CheckFieldValue(const FormField& f, std::string& value, std::string_view today,
+                       std::string_view phone_country = kDefaultPhoneCountry);
 
 // --- Condition paths and operators ---------------------------------------
 

@@ -139,12 +139,18 @@ Result<Response> Api::ListCasesRoute(Request& req) {
 
 Result<Response> Api::ListProceduresRoute(Request& req) {
   bj::array items;
-  // The procedures the request's desk runs.
+  // The procedures the request's desk runs; ?all=true: every loaded one, for
+  // an admin choosing what a desk runs.
+  auto all = req.query.find("all");
+  const bool every = all != req.query.end() && all->second != "false";
+  if (every && req.principal->role != Role::kAdmin) {
+    return Status::PermissionDenied("only admins list every procedure (all=true)");
+  }
   const Desk& desk = deps_.desks->For(req.principal->desk).desk;
   if (deps_.procedures) {
     for (const auto& p : deps_.procedures->all()) {
-      if (std::find(desk.procedures.begin(), desk.procedures.end(), p.id) ==
-          desk.procedures.end()) {
+      if (!every && std::find(desk.procedures.begin(), desk.procedures.end(), p.id) ==
+                        desk.procedures.end()) {
         continue;
       }
       bj::array steps;

@@ -601,7 +601,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The procedures cases run (procedures/*.yaml), each with its steps: forms with typed fields and outcomes, for the console to render */
+        /** The procedures the desk runs (procedures/*.yaml; all=true: every loaded one, admins), each with its steps: forms with typed fields and outcomes, for the console to render */
         get: operations["listProcedures"];
         put?: never;
         post?: never;
@@ -2870,6 +2870,8 @@ export interface operations {
             query?: {
                 /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
                 desk?: components["parameters"]["Desk"];
+                /** @description true: every loaded procedure, not only the desk's (admins, choosing what a desk runs) */
+                all?: boolean;
             };
             header?: never;
             path?: never;
