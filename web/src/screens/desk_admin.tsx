@@ -70,6 +70,8 @@ export function AdminDesks({ session }: { session: Session }) {
   };
   const here = currentDesk();
   const editing = mode.kind === 'edit' ? desks?.find((d) => d.id === mode.id) : undefined;
+  // The list, also when the desk being edited is gone (removed meanwhile).
+  const listing = mode.kind === 'list' || (mode.kind === 'edit' && !editing);
   return (
     <section aria-labelledby="desks-title">
       <h1 id="desks-title" tabIndex={-1}>
@@ -77,8 +79,8 @@ export function AdminDesks({ session }: { session: Session }) {
       </h1>
       <p class="hint">{everyDesk ? t('desks.intro_all') : t('desks.intro_some')}</p>
       <ErrorBox error={error} />
-      {done && mode.kind === 'list' && <Notice kind="ok">{done()}</Notice>}
-      {mode.kind === 'list' && desks && (
+      {done && listing && <Notice kind="ok">{done()}</Notice>}
+      {listing && desks && (
         <>
           <table data-testid="desks">
             <thead>
