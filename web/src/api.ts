@@ -182,6 +182,11 @@ export type CustomerPatch = Body<'patchCustomer'>;
 export type TicketPatch = Body<'patchTicket'>;
 // A notice's visit (all four fields or none) and observations (ZB-4).
 export type NoticePatch = Body<'patchNotice'>;
+// A desk's settings (docs/desks.md), a new desk, and what PATCH may change.
+export type Desk = Schemas['Desk'];
+export type NewDesk = Schemas['NewDesk'];
+export type DeskPatch = Body<'patchDesk'>;
+export type Procedure = Schemas['Procedure'];
 
 // --- Endpoints -----------------------------------------------------------------
 export const api = {
@@ -191,6 +196,9 @@ export const api = {
   // preload while the scripts download.
   firstSession: () => call<Answer<'getSession'>>('GET', '/api/v1/session', undefined, { preloaded: true }),
   logout: () => call<null>('DELETE', '/api/v1/session', undefined, { noDesk: true }),
+  // Who is signed in and the desks as they are now (after a desk's settings
+  // changed). Names no desk: the tab's may be the one just removed.
+  session: () => call<Answer<'getSession'>>('GET', '/api/v1/session', undefined, { noDesk: true }),
 
   searchCustomers: (text: string, signal?: AbortSignal) =>
     call<CustomerSearch>('GET', '/api/v1/customers' + q({ q: text, limit: 8 } satisfies Query<'searchCustomers'>), undefined, { signal }),
@@ -234,6 +242,18 @@ export const api = {
   directory: () => call<Answer<'getDirectory'>>('GET', '/api/v1/directory'),
   putDirectory: (list: string, addresses: string[]) =>
     call<Answer<'putDirectoryList'>>('PUT', `/api/v1/directory/${enc(list)}`, { addresses } satisfies Body<'putDirectoryList'>),
+  // Desks: staff read the ones they work in; an admin changes their settings;
+  // an admin of every desk (no desks of their own) creates and removes them.
+  desks: () => call<Answer<'listDesks'>>('GET', '/api/v1/desks'),
+  desk: (id: string) => call<Answer<'getDesk'>>('GET', `/api/v1/desks/${enc(id)}`),
+  createDesk: (body: NewDesk) => call<Answer<'createDesk', 201>>('POST', '/api/v1/desks', body),
+  // If-Match: a concurrent edit answers 409 version_conflict, nothing lost.
+  patchDesk: (id: string, version: number, body: DeskPatch) =>
+    call<Answer<'patchDesk'>>('PATCH', `/api/v1/desks/${enc(id)}`, body, { headers: ifMatch(version) }),
+  // 409 desk_in_use while anything belongs to it.
+  deleteDesk: (id: string) => call<null>('DELETE', `/api/v1/desks/${enc(id)}`),
+  // The procedures the tab's desk runs (only those: see docs/web.md).
+  procedures: () => call<Answer<'listProcedures'>>('GET', '/api/v1/procedures'),
   mail: (params: Query<'listMail'>) => call<Answer<'listMail'>>('GET', '/api/v1/mail' + q(params)),
   mailRaw: (id: number) => call<string>('GET', `/api/v1/mail/${id}/raw`, undefined, { raw: true }),
   retryMail: (id: number) => call<Answer<'retryMail', 202>>('POST', `/api/v1/mail/${id}/retry`, {}),

@@ -21,6 +21,7 @@ const callCode = chunk(() => import('./screens/call'));
 const ticketCode = chunk(() => import('./screens/tickets'));
 const noticeCode = chunk(() => import('./screens/notices'));
 const adminCode = chunk(() => import('./screens/admin'));
+const deskAdminCode = chunk(() => import('./screens/desk_admin'));
 const caseCode = chunk(() => import('./screens/cases'));
 const customerCode = chunk(() => import('./screens/customers'));
 const CallWorkspace = lazy(callCode, (m) => m.CallWorkspace);
@@ -31,6 +32,7 @@ const AdminUsers = lazy(adminCode, (m) => m.AdminUsers);
 const AdminDirectory = lazy(adminCode, (m) => m.AdminDirectory);
 const AdminImport = lazy(adminCode, (m) => m.AdminImport);
 const AdminMail = lazy(adminCode, (m) => m.AdminMail);
+const AdminDesks = lazy(deskAdminCode, (m) => m.AdminDesks);
 const CaseQueue = lazy(caseCode, (m) => m.CaseQueue);
 const CaseView = lazy(caseCode, (m) => m.CaseView);
 const UnblockQueue = lazy(caseCode, (m) => m.UnblockQueue);
@@ -76,6 +78,7 @@ const SCREENS: Screen[] = [
   { path: '/admin/directory', code: adminCode, label: 'nav.directory', roles: ['admin'], view: () => <AdminDirectory /> },
   { path: '/admin/import', code: adminCode, label: 'nav.import', roles: ['admin'], view: () => <AdminImport /> },
   { path: '/admin/mail', code: adminCode, label: 'nav.mail', roles: ['admin'], view: () => <AdminMail /> },
+  { path: '/admin/desks', code: deskAdminCode, label: 'nav.desks', roles: ['admin'], view: (_, s) => <AdminDesks session={s} /> },
   // Last, so the other screens keep their Alt+Shift numbers.
   {
     path: '/customers',

@@ -133,6 +133,22 @@ export function chooseDesk(id: string, inUrl = true): Promise<void> {
   return setDeskLanguage(d.language);
 }
 
+// The desks as they are now (a fresh GET /api/v1/session after an admin
+// created, changed or removed one): the switch lists them, and the header,
+// the times' zone and the menu follow the current desk's new name, zone and
+// procedures without leaving it. When the current desk is gone, the tab
+// settles another as at sign-in (or the user chooses).
+export function refreshDesks(s: Session): Promise<void> {
+  if (!current) return Promise.resolve();
+  const now = s.desks.find((d) => d.id === current!.id);
+  if (!now) return adoptSession(s).then(() => listeners.forEach((l) => l()));
+  desks = s.desks;
+  current = now;
+  setTimeZone(now.time_zone);
+  listeners.forEach((l) => l());
+  return setDeskLanguage(now.language);
+}
+
 // Signing out: this tab forgets its desk (the next user picks their own);
 // the user's default stays for their next sign-in.
 export function clearDesk() {

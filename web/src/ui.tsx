@@ -40,6 +40,17 @@ export function fieldError(e: unknown, ...names: string[]): string | undefined {
   if (/(^|: )is not an e-mail address\b/.test(e.problem.detail)) return `${t('err.email')} ${t('err.server_says')} ${e.problem.detail}`;
   return problemText(e);
 }
+// As fieldError, with the field called by its label on screen rather than by
+// the API's name ("Revise el campo «Zona horaria»", not «time_zone»).
+export function labelledFieldError(e: unknown, label: string, ...names: string[]): string | undefined {
+  const message = fieldError(e, ...names);
+  if (!message || !(e instanceof ApiError) || !e.field) return message;
+  const raw = t('err.field', { field: e.field });
+  if (!message.startsWith(raw)) return message;
+  // The detail often starts with the API's name too ("time_zone: …"): said once, by the label.
+  const rest = message.slice(raw.length).replace(`${t('err.server_says')} ${e.field}: `, `${t('err.server_says')} `);
+  return t('err.field', { field: label }) + rest;
+}
 // An error not tied to any of `fields` (shown at the form's foot).
 export function formError(e: unknown, fields: string[]): string | undefined {
   if (!e) return undefined;
@@ -58,6 +69,7 @@ export function useId(prefix = 'f') {
 // aria attributes through the render prop.
 export function Field(props: {
   label: string;
+  class?: string; // e.g. "narrow": a short code or number
   id?: string; // the control's id when it needs a known one (else generated)
   error?: string;
   hint?: string;
@@ -68,7 +80,7 @@ export function Field(props: {
   const id = props.id ?? generated;
   const describedBy = [props.hint ? id + '-hint' : '', props.error ? id + '-err' : ''].filter(Boolean).join(' ');
   return (
-    <div class={'field' + (props.error ? ' has-error' : '')}>
+    <div class={'field' + (props.class ? ' ' + props.class : '') + (props.error ? ' has-error' : '')}>
       <label for={id}>
         {props.label}
         {props.required && <span aria-hidden="true"> *</span>}

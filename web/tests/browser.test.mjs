@@ -559,7 +559,9 @@ test('language: English on request; times in the desk’s zone, not the browser�
   assert.ok(!shown.includes(at('Asia/Tokyo')), 'a time in the browser’s zone');
   await page.getByLabel('Idioma').selectOption('en');
   await page.getByRole('link', { name: /Tickets/ }).waitFor();
-  await expectText(page.getByRole('navigation'), /ZB cases/);
+  // The menu in English; the NM desk runs no ZB procedure, so no ZB cases there.
+  const nav = await expectText(page.getByRole('navigation'), /Notices/);
+  assert.doesNotMatch(nav, /ZB cases|Casos ZB/, 'a screen of a procedure the desk does not run');
   await expectText(page.getByTestId('ticket-detail'), /Assigned engineer/);
   await expectDesk(page, NM, 'Desk');
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
@@ -1085,6 +1087,226 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   const robles = (await sup.must('GET', '/api/v1/customers/' + done.customer.id));
   assert.ok(!robles.blocks.includes('ZB'), 'the ZB block is lifted');
   await ctx3.close();
+});
+
+// Admin → Campañas (/admin/desks). These run last: the desks' settings
+// matter to every other test (abastible-zb's hours and holidays count in its
+// SLA and case timers), and each puts back what it changed.
+const DESK_SETTINGS = ['name', 'time_zone', 'language', 'phone_region', 'business_hours', 'holiday_country', 'holidays_added', 'holidays_removed', 'autoclose_days', 'mail_from', 'reply_to', 'procedures'];
+async function restoreDesk(admin, before) {
+  const now = await admin.must('GET', '/api/v1/desks/' + before.id);
+  const body = Object.fromEntries(DESK_SETTINGS.map((k) => [k, before[k]]));
+  await admin.must('PATCH', '/api/v1/desks/' + before.id, { ...body, version: now.version });
+}
+
+// Waits (bounded) until the focused element's attribute `attr` (or its text:
+// '#text') is `value`: screens move the focus after they render.
+async function expectFocus(page, attr, value, message) {
+  try {
+    await page.waitForFunction(([a, v]) => (a === '#text' ? document.activeElement?.textContent : document.activeElement?.getAttribute(a)) === v, [attr, value], {
+      timeout: TIMEOUT,
+    });
+  } catch {
+    const at = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120));
+    assert.fail(`${message}: the focus is on ${at}`);
+  }
+}
+
+// The message a field's aria-describedby names last (its error).
+async function fieldMessage(page, input) {
+  const ids = (await input.getAttribute('aria-describedby')).split(' ');
+  return page.locator('#' + ids[ids.length - 1]).innerText();
+}
+
+test('desks admin: edits a desk’s hours and holidays; a bad zone is refused next to its field; a stale edit is not saved unseen; a rename shows in the header', async ({ page, server }) => {
+  const admin = await server.api('admin');
+  const before = await admin.must('GET', '/api/v1/desks/' + ZB.id);
+  try {
+    await signIn(page, server.url, 'admin', '/admin/desks', { desk: ZB.id });
+    await expectText(page.getByRole('navigation'), /Campañas/);
+    const table = page.getByTestId('desks');
+    const zbRow = table.locator(`tr[data-desk="${ZB.id}"]`);
+    await expectText(zbRow, /America\/Santiago/);
+    await expectText(zbRow, /Desbloqueo de cliente granel con bloqueo ZB \(zb-unblock\)/, 'the procedure by its title');
+    await expectText(table.locator(`tr[data-desk="${NM.id}"]`), /America\/Bogota/);
+    await check(page, 'desks-admin-list');
+
+    // By keyboard: the row's Editar, Enter; the form opens with the name focused.
+    const edit = table.getByRole('button', { name: `Editar la campaña ${ZB.name}` });
+    await edit.focus();
+    await page.keyboard.press('Enter');
+    const form = page.getByTestId('desk-form');
+    await form.waitFor();
+    await expectFocus(page, 'name', 'name', 'the name has the focus');
+    const hours = form.getByRole('textbox', { name: 'Horario hábil' });
+    await hours.fill('mon-fri 08:00-19:00; sat 09:00-14:00');
+    // A local holiday: the date, Enter adds it to the list (not the form's submit).
+    const added = page.getByTestId('desk-holidays_added');
+    await added.getByLabel('Agregar fecha').fill('2026-12-24');
+    await added.getByLabel('Agregar fecha').press('Enter');
+    await expectText(added.locator('.date-list'), /jueves, 24 de diciembre de 2026/);
+    assert.equal(await form.count(), 1, 'the form is still open');
+    assert.equal((await admin.must('GET', '/api/v1/desks/' + ZB.id)).version, before.version, 'nothing saved yet');
+    await check(page, 'desks-admin-edit');
+    // Enter in a field saves.
+    await hours.press('Enter');
+    await page.getByText(`Campaña «${ZB.name}» guardada.`).waitFor();
+    await expectText(zbRow, /mon-fri 08:00-19:00; sat 09:00-14:00/);
+    await expectText(zbRow, /locales: 2026-12-24/);
+    let saved = await admin.must('GET', '/api/v1/desks/' + ZB.id);
+    assert.equal(saved.business_hours, 'mon-fri 08:00-19:00; sat 09:00-14:00');
+    assert.deepEqual(saved.holidays_added, ['2026-12-24']);
+    assert.equal(saved.version, before.version + 1);
+    assert.equal(saved.mail_from, before.mail_from, 'what was not touched stays');
+    await expectFocus(page, 'data-edit', ZB.id, 'the focus is back on the row');
+
+    // An unknown zone: the server's error next to the field, nothing saved.
+    await page.keyboard.press('Enter');
+    await form.waitFor();
+    const zone = form.getByRole('combobox', { name: 'Zona horaria' });
+    await zone.fill('America/Nowhere');
+    await zone.press('Enter');
+    await form.locator('input[name=time_zone][aria-invalid=true]').waitFor();
+    const zoneError = await fieldMessage(page, zone);
+    assert.match(zoneError, /Revise el campo «Zona horaria»/);
+    assert.match(zoneError, /Detalle: "America\/Nowhere" is not a known IANA time zone/, 'the server’s detail');
+    assert.doesNotMatch(zoneError, /time_zone/, 'the field called by its label, not the API’s name');
+    assert.equal(await form.locator('.error').count(), 1, 'one error, at the zone only');
+    await check(page, 'desks-admin-error');
+    saved = await admin.must('GET', '/api/v1/desks/' + ZB.id);
+    assert.equal(saved.time_zone, 'America/Santiago');
+    assert.equal(saved.version, before.version + 1, 'nothing changed');
+
+    // Someone else saves meanwhile (the API, behind the page): the save is
+    // refused and says so; the input stays; reloading keeps it on top of
+    // the other's change, which the next save does not undo.
+    await zone.fill('America/Santiago');
+    await hours.fill('mon-fri 08:00-20:00');
+    await admin.must('PATCH', '/api/v1/desks/' + ZB.id, { reply_to: 'respuestas@abastible.example', version: saved.version });
+    await hours.press('Enter');
+    const conflict = page.getByTestId('desk-conflict');
+    await expectText(conflict, /Otra persona cambió la campaña/);
+    assert.equal(await hours.inputValue(), 'mon-fri 08:00-20:00', 'the input is kept');
+    assert.equal((await admin.must('GET', '/api/v1/desks/' + ZB.id)).business_hours, 'mon-fri 08:00-19:00; sat 09:00-14:00', 'not saved');
+    await conflict.getByRole('button', { name: 'Recargar y conservar lo que escribí' }).click();
+    await conflict.waitFor({ state: 'detached' });
+    assert.equal(await form.getByRole('textbox', { name: 'Responder a' }).inputValue(), 'respuestas@abastible.example', 'the other’s change shows');
+    await hours.press('Enter');
+    await page.getByText(`Campaña «${ZB.name}» guardada.`).waitFor();
+    saved = await admin.must('GET', '/api/v1/desks/' + ZB.id);
+    assert.equal(saved.business_hours, 'mon-fri 08:00-20:00');
+    assert.equal(saved.reply_to, 'respuestas@abastible.example', 'the other’s change is not undone');
+
+    // Esc cancels: nothing saved, the focus back on the row.
+    await page.keyboard.press('Enter');
+    await form.getByRole('textbox', { name: 'Nombre', exact: true }).fill('No se guarda');
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    assert.equal((await admin.must('GET', '/api/v1/desks/' + ZB.id)).name, ZB.name);
+    await expectFocus(page, 'data-edit', ZB.id, 'Esc: the focus is back on the row');
+
+    // Renaming the desk this tab works in: the header follows without a reload.
+    await page.keyboard.press('Enter');
+    await form.getByRole('textbox', { name: 'Nombre', exact: true }).fill(ZB.name + ' (Chile)');
+    await page.keyboard.press('Enter');
+    await page.getByText(`Campaña «${ZB.name} (Chile)» guardada.`).waitFor();
+    await expectDesk(page, { name: ZB.name + ' (Chile)', zone: ZB.zone });
+  } finally {
+    await restoreDesk(admin, before);
+  }
+});
+
+test('desks admin: creates a desk and removes it; a desk in use stays; a desk-bound admin can only edit; English', async ({ page, browser, server }) => {
+  const admin = await server.api('admin');
+  await signIn(page, server.url, 'admin', '/admin/desks', { desk: ZB.id });
+  const table = page.getByTestId('desks');
+  await table.locator(`tr[data-desk="${NM.id}"]`).waitFor();
+
+  // A new desk: the form starts from this desk's clock and calendar.
+  await page.getByRole('button', { name: 'Nueva campaña' }).click();
+  const form = page.getByTestId('desk-form');
+  await form.waitFor();
+  await expectFocus(page, 'name', 'id', 'the id has the focus');
+  assert.equal(await form.getByRole('combobox', { name: 'Zona horaria' }).inputValue(), ZB.zone);
+  await page.keyboard.type('prueba-mesa');
+  await form.getByRole('textbox', { name: 'Nombre', exact: true }).fill('Prueba — Mesa');
+  await form.getByRole('combobox', { name: 'Zona horaria' }).fill('America/Lima');
+  await form.getByRole('textbox', { name: 'País de los feriados' }).fill('');
+  await form.getByRole('textbox', { name: 'Región telefónica' }).fill('pe');
+  await form.getByRole('textbox', { name: 'Nombre', exact: true }).press('Enter');
+  await page.getByText('Campaña «Prueba — Mesa» creada (prueba-mesa).').waitFor();
+  await expectText(table.locator('tr[data-desk="prueba-mesa"]'), /America\/Lima/);
+  const made = await admin.must('GET', '/api/v1/desks/prueba-mesa');
+  assert.equal(made.phone_region, 'PE');
+  assert.equal(made.holiday_country, '');
+  assert.deepEqual(made.procedures, []);
+  // The header's switch lists it at once.
+  await page.keyboard.press('Alt+Shift+C');
+  const switcher = page.getByTestId('desk-dialog');
+  await switcher.locator('button[data-desk="prueba-mesa"]').waitFor();
+  await page.keyboard.press('Escape');
+  await switcher.waitFor({ state: 'hidden' });
+
+  // A desk something belongs to is not removed, and the dialog says why.
+  await table.getByRole('button', { name: `Quitar la campaña ${NM.name}` }).click();
+  const dialog = page.getByTestId('desk-remove');
+  await expectFocus(page, '#text', 'No, conservarla Esc', 'keeping has the focus');
+  await dialog.getByRole('button', { name: 'Sí, quitar la campaña' }).click();
+  await expectText(dialog.getByTestId('desk-remove-error'), /No se quitó «Cirion — Mesa NM»: todavía tiene clientes, usuarios o registros/);
+  await expectFocus(page, '#text', 'Cerrar Esc', 'closing has the focus');
+  await check(page, 'desks-admin-in-use');
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await admin.must('GET', '/api/v1/desks/' + NM.id);
+
+  // An empty one is.
+  await table.getByRole('button', { name: 'Quitar la campaña Prueba — Mesa' }).click();
+  await dialog.getByRole('button', { name: 'Sí, quitar la campaña' }).click();
+  await page.getByText('Campaña «Prueba — Mesa» quitada.').waitFor();
+  await table.locator('tr[data-desk="prueba-mesa"]').waitFor({ state: 'detached' });
+  assert.equal((await admin.get('/api/v1/desks/prueba-mesa')).status, 404);
+
+  // The same screens in English.
+  await page.getByLabel('Idioma').selectOption('en');
+  await page.getByRole('heading', { name: 'Desks', exact: true }).waitFor();
+  await check(page, 'desks-admin-list-en');
+  await table.getByRole('button', { name: `Edit the desk ${ZB.name}` }).click();
+  await form.waitFor();
+  await page.getByTestId('desk-holidays_added').getByLabel('Add a date').fill('2026-12-31');
+  await page.getByTestId('desk-holidays_added').getByLabel('Add a date').press('Enter');
+  await expectText(page.getByTestId('desk-holidays_added'), /Thursday, December 31, 2026/);
+  await check(page, 'desks-admin-edit-en');
+  const zone = form.getByRole('combobox', { name: 'Time zone' });
+  await zone.fill('Mars/Olympus');
+  await zone.press('Enter');
+  await form.locator('input[name=time_zone][aria-invalid=true]').waitFor();
+  assert.match(await fieldMessage(page, zone), /Check the field “Time zone”\. Detail: "Mars\/Olympus" is not a known IANA time zone/);
+  await check(page, 'desks-admin-error-en');
+  await page.keyboard.press('Escape');
+  await form.waitFor({ state: 'detached' });
+  await page.getByLabel('Language').selectOption('es-419');
+  assert.deepEqual((await admin.must('GET', '/api/v1/desks/' + ZB.id)).holidays_added, [], 'the cancelled edit saved nothing');
+
+  // An admin of one desk edits its settings but neither creates nor removes desks.
+  await admin.must('POST', '/api/v1/users', { username: 'admin.zb', role: 'admin', password: 'atiende-demo', desks: [ZB.id] });
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  try {
+    const p2 = await ctx.newPage();
+    p2.setDefaultTimeout(TIMEOUT);
+    await signIn(p2, server.url, 'admin.zb', '/admin/desks');
+    const mine = p2.getByTestId('desks');
+    await mine.locator(`tr[data-desk="${ZB.id}"]`).waitFor();
+    assert.equal(await mine.locator('tbody tr').count(), 1, 'only the desks the admin works in');
+    await expectText(p2.locator('#main'), /Crear y quitar campañas corresponde a un administrador de toda la instalación/);
+    assert.equal(await p2.getByRole('button', { name: /Nueva campaña|Quitar/ }).count(), 0, 'no create or remove control');
+    await mine.getByRole('button', { name: `Editar la campaña ${ZB.name}` }).click();
+    await p2.getByTestId('desk-form').waitFor();
+    assert.equal(await p2.getByRole('textbox', { name: 'Identificador' }).count(), 0);
+    const status = await p2.evaluate(async () => (await fetch('/api/v1/desks', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"id":"otra","name":"Otra"}' })).status);
+    assert.equal(status, 403, 'the API refuses a desk-bound admin’s creation');
+  } finally {
+    await ctx.close();
+  }
 });
 
 // --- Runner --------------------------------------------------------------------
