@@ -254,6 +254,8 @@ export const api = {
   deleteDesk: (id: string) => call<null>('DELETE', `/api/v1/desks/${enc(id)}`),
   // The procedures the tab's desk runs (only those: see docs/web.md).
   procedures: () => call<Answer<'listProcedures'>>('GET', '/api/v1/procedures'),
+  // Every loaded procedure, not only the desk's (admins choosing what a desk runs).
+  allProcedures: () => call<Answer<'listProcedures'>>('GET', '/api/v1/procedures?all=true'),
   mail: (params: Query<'listMail'>) => call<Answer<'listMail'>>('GET', '/api/v1/mail' + q(params)),
   mailRaw: (id: number) => call<string>('GET', `/api/v1/mail/${id}/raw`, undefined, { raw: true }),
   retryMail: (id: number) => call<Answer<'retryMail', 202>>('POST', `/api/v1/mail/${id}/retry`, {}),

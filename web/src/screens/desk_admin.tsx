@@ -40,8 +40,8 @@ export function AdminDesks({ session }: { session: Session }) {
     );
   useLive(load, [{ entity: 'desk' }], []);
   useEffect(() => {
-    // The titles of the procedures this desk runs; others show by their id.
-    api.procedures().then(
+    // Every loaded procedure, by its title.
+    api.allProcedures().then(
       (r) => setTitles(Object.fromEntries(r.items.map((p) => [p.id, p.title]))),
       () => {},
     );
@@ -513,9 +513,8 @@ function DateList(props: {
   );
 }
 
-// The procedures the desk runs: the ones known here as boxes to tick, and a
-// field for one loaded on the server that no desk here runs yet (the API
-// lists only the current desk's procedures).
+// The procedures the desk runs: every loaded one as a box to tick, and a
+// field for an id typed by hand.
 function ProcedureList(props: {
   known: string[];
   chosen: string[];
