@@ -125,7 +125,7 @@ Result<Ticket> SqlTickets::Get(std::string_view number) {
   ATIENDE_ASSIGN_OR_RETURN(
       auto st, c_.Query(TICKET_SELECT "JOIN ticket_numbers n ON n.ticket_id = t.id"
                                       " WHERE n.number = ?1 AND (?2 = '' OR n.desk_id = ?2)"
-                                      " ORDER BY t.id LIMIT 1 {FOR UPDATE OF t}"));
+                                      " ORDER BY n.desk_id LIMIT 1 {FOR UPDATE OF t}"));
   st->Bind(1, number).Bind(2, desk_);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("no ticket numbered " + std::string(number));

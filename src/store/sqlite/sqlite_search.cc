@@ -45,13 +45,13 @@ std::string MatchExpression(const std::vector<std::string>& tokens,
 // No ORDER BY rank: bm25 scores every matching row (1.6 us each; "de*" matches
 // 220k of 1M), and the candidates are re-ranked by RankCandidates anyway.
 // The texts come with the ids, so no second lookup per candidate.
-// The desk is checked on the customers row of each match, before the LIMIT.
+// The desk is checked on the match's own row (its UNINDEXED desk column,
+// migration 0009), before the LIMIT.
 Result<std::vector<int64_t>> SqliteIndex::MatchIds(const std::string& expr, const std::string& desk,
                                                    int limit) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("SELECT customer_search.rowid, name, grp, keys FROM customer_search"
-                          " JOIN customers c ON c.id = customer_search.rowid"
-                          " WHERE customer_search MATCH ?1 AND (?2 = '' OR c.desk_id = ?2)"
+      auto st, c_.Prepare("SELECT rowid, name, grp, keys FROM customer_search"
+                          " WHERE customer_search MATCH ?1 AND (?2 = '' OR desk = ?2)"
                           " LIMIT ?3"));
   st->Bind(1, expr).Bind(2, desk).Bind(3, int64_t{limit});
   std::vector<int64_t> ids;
@@ -141,9 +141,10 @@ Status SqliteIndex::Index(const Customer& c, bool is_new) {
   if (!is_new) ATIENDE_RETURN_IF_ERROR(Unindex(c.id));
   SearchTexts t = FoldForSearch(c.legal_name, c.group, c.code, c.tax_id);
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("INSERT INTO customer_search(rowid, name, grp, keys, initials)"
-                          " VALUES (?,?,?,?,?)"));
+      auto st, c_.Prepare("INSERT INTO customer_search(rowid, name, grp, keys, initials, desk)"
+                          " VALUES (?,?,?,?,?,?)"));
   st->Bind(1, c.id).Bind(2, t.name).Bind(3, t.grp).Bind(4, t.keys).Bind(5, t.initials);
+  st->Bind(6, c.desk);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   for (const auto& term : text::Tokens(t.name)) new_terms_.push_back(term);
   for (const auto& term : text::Tokens(t.grp)) new_terms_.push_back(term);

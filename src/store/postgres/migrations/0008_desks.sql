@@ -76,3 +76,6 @@ ALTER TABLE audit ADD COLUMN desk_id TEXT NOT NULL DEFAULT 'main';
 ALTER TABLE audit ALTER COLUMN desk_id SET DEFAULT '';
 DROP INDEX audit_entity;
 CREATE INDEX audit_entity ON audit(entity, entity_id, desk_id);
+-- The upgrade adds desk_id to every row without touching them, so autovacuum
+-- would not analyze it: the planner's first guesses would scan the desk indexes.
+ANALYZE;
