@@ -49,10 +49,10 @@ std::string MatchExpression(const std::vector<std::string>& tokens,
 // migration 0009), before the LIMIT.
 Result<std::vector<int64_t>> SqliteIndex::MatchIds(const std::string& expr, const std::string& desk,
                                                    int limit) {
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto st, c_.Prepare("SELECT rowid, name, grp, keys FROM customer_search"
-                          " WHERE customer_search MATCH ?1 AND (?2 = '' OR desk = ?2)"
-                          " LIMIT ?3"));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Prepare("SELECT rowid, name, grp, keys FROM customer_search"
+                                      " WHERE customer_search MATCH ?1 AND (?2 = '' OR desk = ?2)"
+                                      " LIMIT ?3"));
   st->Bind(1, expr).Bind(2, desk).Bind(3, int64_t{limit});
   std::vector<int64_t> ids;
   while (true) {
