@@ -396,8 +396,8 @@ class PostgresIsolationTest(IsolationCase):
 del IsolationCase  # the two above run it, each on its backend
 
 
-class NumberingTest(h.TestCase):
-    """Each desk numbers its own records: both have a CS0000001."""
+class SeededCase(h.TestCase):
+    """A server with the demo's two desks, one per class."""
 
     @classmethod
     def setUpClass(cls):
@@ -407,6 +407,10 @@ class NumberingTest(h.TestCase):
     @classmethod
     def tearDownClass(cls):
         h.stop_checked(cls.server)
+
+
+class NumberingTest(SeededCase):
+    """Each desk numbers its own records: both have a CS0000001."""
 
     def test_both_desks_have_a_cs0000001_and_each_finds_its_own(self):
         opened = {}
@@ -507,16 +511,7 @@ class DeskTimeTest(h.TestCase):
         self.assertEqual(r.status, 201, r)
 
 
-class BadInputTest(h.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server(seed=True)
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
-
+class BadInputTest(SeededCase):
     def test_a_user_of_several_desks_must_name_one(self):
         sup = self.server.login("supervisor")
         p = self.assertProblem(sup.get("/api/v1/tickets"), 400, "desk",
