@@ -1,6 +1,6 @@
 #include "store/sql/sql.h"
 
-#include <regex>
+#include <cctype>
 
 namespace atiende::sql {
 
@@ -50,11 +50,57 @@ std::string Rewrite(std::string_view sql, bool keep_clauses, Placeholder placeho
 
 }  // namespace
 
+namespace {
+
+// The placeholder at the front of s ("?", "?2", "$3"): its length, or 0.
+size_t PlaceholderLength(std::string_view s) {
+  if (s.empty() || (s[0] != '?' && s[0] != '$')) return 0;
+  size_t n = 1;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') ++n;
+  return s[0] == '$' && n == 1 ? 0 : n;
+}
+
+// A desk filter at the front of s, "(P = '' OR [t.]desk_id = P)": its length
+// and its one-desk form, "(P <> '' AND [t.]desk_id = P)"; 0 when s starts
+// with anything else.
+size_t OneDeskFilter(std::string_view s, std::string& out) {
+  constexpr std::string_view kOr = " = '' OR ", kEquals = " = ";
+  if (s.empty() || s[0] != '(') return 0;
+  size_t at = 1;
+  size_t p1 = PlaceholderLength(s.substr(at));
+  if (p1 == 0 || s.substr(at + p1, kOr.size()) != kOr) return 0;
+  std::string_view first = s.substr(at, p1);
+  at += p1 + kOr.size();
+  size_t column_end = s.find(kEquals, at);
+  if (column_end == std::string_view::npos) return 0;
+  std::string_view column = s.substr(at, column_end - at);
+  for (char c : column) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.')) return 0;
+  }
+  if (column != "desk_id" && !(column.size() > 8 && column.ends_with(".desk_id"))) return 0;
+  at = column_end + kEquals.size();
+  size_t p2 = PlaceholderLength(s.substr(at));
+  if (p2 == 0 || at + p2 >= s.size() || s[at + p2] != ')') return 0;
+  out = "(" + std::string(first) + " <> '' AND " + std::string(column) + " = " +
+        std::string(s.substr(at, p2)) + ")";
+  return at + p2 + 1;
+}
+
+}  // namespace
+
 std::string OneDesk(std::string_view sql) {
-  // "(?2 = '' OR c.desk_id = ?2)" → "(?2 <> '' AND c.desk_id = ?2)"; also "?" and "$N".
-  static const std::regex filter(
-      R"(\((\?[0-9]*|\$[0-9]+) = '' OR ([A-Za-z_]+\.)?desk_id = (\?[0-9]*|\$[0-9]+)\))");
-  return std::regex_replace(std::string(sql), filter, "($1 <> '' AND $2desk_id = $3)");
+  std::string out;
+  out.reserve(sql.size() + 8);
+  for (size_t i = 0; i < sql.size();) {
+    std::string filter;
+    if (size_t n = OneDeskFilter(sql.substr(i), filter)) {
+      out += filter;
+      i += n;
+    } else {
+      out += sql[i++];
+    }
+  }
+  return out;
 }
 
 std::string ForPostgres(std::string_view sql, bool write, Desks desks) {

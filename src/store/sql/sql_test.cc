@@ -47,6 +47,8 @@ TEST(SqlText, OneDeskTurnsTheDeskFilterIntoAnEquality) {
             "WHERE (?2 = '' OR t.desk_id = ?2)");
   // Other ORs are not desk filters.
   EXPECT_EQ(OneDesk("WHERE (?3 = 0 OR id < ?3)"), "WHERE (?3 = 0 OR id < ?3)");
+  EXPECT_EQ(OneDesk("WHERE (?2 = '' OR old_desk_id = ?2) AND (?1 = '' OR desk_id = ?1"),
+            "WHERE (?2 = '' OR old_desk_id = ?2) AND (?1 = '' OR desk_id = ?1");
 }
 
 }  // namespace sql_test
