@@ -48,10 +48,6 @@ std::string Rewrite(std::string_view sql, bool keep_clauses, Placeholder placeho
   return out;
 }
 
-}  // namespace
-
-namespace {
-
 // The placeholder at the front of s ("?", "?2", "$3"): its length, or 0.
 size_t PlaceholderLength(std::string_view s) {
   if (s.empty() || (s[0] != '?' && s[0] != '$')) return 0;
