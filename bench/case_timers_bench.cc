@@ -156,8 +156,8 @@ Result<std::unique_ptr<Env>> OpenEnv(const std::string& db, TimePoint now, int r
   ATIENDE_ASSIGN_OR_RETURN(e->store, sqlite::SqliteStore::Open(o));
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e->templates = std::make_unique<mail::TemplateSet>(std::move(templates));
-  e->deps = std::make_unique<Deps>(
-      Deps{*e->store, e->clock, e->throttle, nullptr, e->templates.get(), MailSettings{}, nullptr});
+  e->deps = std::make_unique<Deps>(Deps{
+      *e->store, e->clock, e->throttle, nullptr, e->templates.get(), MailSettings{}, nullptr, {}});
   ATIENDE_ASSIGN_OR_RETURN(e->deps->procedures, ProcedureSet::Load(*e->templates));
   ATIENDE_RETURN_IF_ERROR(LoadDesks(*e->deps));
   const Principal system{0, "bench", Role::kAdmin, std::nullopt, {}, ""};

@@ -116,8 +116,8 @@ Status OpenEnv(Env& e, const std::string& backend, const std::string& where) {
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
   // In place: a copied temporary makes GCC 12 warn (maybe-uninitialized).
-  e.deps.reset(
-      new Deps{*e.store, e.clock, e.throttle, nullptr, e.templates.get(), MailSettings{}, nullptr});
+  e.deps.reset(new Deps{
+      *e.store, e.clock, e.throttle, nullptr, e.templates.get(), MailSettings{}, nullptr, {}});
   ATIENDE_RETURN_IF_ERROR(LoadDesks(*e.deps));
   const Principal admin{0, "bench", Role::kAdmin, std::nullopt};
   return PutDirectoryList(*e.deps, admin, kList,

@@ -220,8 +220,8 @@ Status OpenEnv(Env& e) {
   ATIENDE_ASSIGN_OR_RETURN(auto templates, mail::TemplateSet::Load());
   e.templates = std::make_unique<mail::TemplateSet>(std::move(templates));
   // In place: a copied temporary makes GCC 12 warn (maybe-uninitialized).
-  e.deps.reset(
-      new Deps{*e.store, e.clock, e.throttle, nullptr, e.templates.get(), MailSettings{}, nullptr});
+  e.deps.reset(new Deps{
+      *e.store, e.clock, e.throttle, nullptr, e.templates.get(), MailSettings{}, nullptr, {}});
   ATIENDE_RETURN_IF_ERROR(LoadDesks(*e.deps));
   // Codes given by CreateCustomerWithCode must not collide with an earlier run's.
   serial() = CountCustomers() * 10 + 1000000;

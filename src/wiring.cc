@@ -193,6 +193,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
       .templates = rt->templates.get(),
       .mail = std::move(mail),
       .procedures = std::move(procedures),
+      .on_credentials_ended = nullptr,
   });
   ATIENDE_RETURN_IF_ERROR(SettleMainDesk(*rt->deps, from_settings));
   ATIENDE_RETURN_IF_ERROR(rt->deps->desks->Refresh(*rt->store));

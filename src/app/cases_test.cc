@@ -55,7 +55,7 @@ class CasesTest : public ::testing::TestWithParam<Backend> {
 
   std::unique_ptr<Deps> MakeDeps(Store& store) {
     auto d = std::make_unique<Deps>(
-        Deps{store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr});
+        Deps{store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr, {}});
     testing::SetMainDesk(*d, [](Desk& k) {
       k.time_zone = "America/Santiago";
       k.business_hours = "mon-fri 09:00-18:00";

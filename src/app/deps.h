@@ -4,6 +4,7 @@
 // Thread-safety: the referenced objects are thread-safe; Deps is read-only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,10 @@ struct Deps {
   MailSettings mail;
   // The procedures cases run (procedures/*.yaml); set by the composition root.
   std::shared_ptr<const ProcedureSet> procedures;
+  // Called after credentials ended (sign-out, a password change, a user
+  // disabled, a token revoked) so that open live streams check theirs at
+  // once; set by the composition root (optional).
+  std::function<void()> on_credentials_ended;
 };
 
 }  // namespace atiende

@@ -39,10 +39,10 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
       ASSERT_TRUE(s.ok()) << s.status().ToString();
       pg_store = std::move(s).value();
       deps = std::make_unique<Deps>(
-          Deps{*pg_store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr});
+          Deps{*pg_store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr, {}});
     } else {
       deps = std::make_unique<Deps>(
-          Deps{*env.store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr});
+          Deps{*env.store, env.clock, env.throttle, nullptr, env.templates.get(), {}, nullptr, {}});
     }
     UseZone("America/Santiago");
     Customer c;

@@ -64,8 +64,10 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
 
 Status Logout(Deps& d, std::string_view token) {
   std::string hash = HashToken(token);
-  return d.store.Write(DeskScope::All(),
-                       [&](WriteTx& tx) { return tx.credentials().Delete(hash); });
+  ATIENDE_RETURN_IF_ERROR(
+      d.store.Write(DeskScope::All(), [&](WriteTx& tx) { return tx.credentials().Delete(hash); }));
+  if (d.on_credentials_ended) d.on_credentials_ended();
+  return Status::Ok();
 }
 
 Result<Principal> Authenticate(Deps& d, std::string_view token) {

@@ -83,7 +83,7 @@ struct TestEnv {
     // Built in place: a temporary Deps copied into make_unique makes GCC 12
     // warn (-Wmaybe-uninitialized, a false positive) in every test using this.
     deps.reset(
-        new Deps{*store, clock, throttle, nullptr, templates.get(), MailSettings{}, nullptr});
+        new Deps{*store, clock, throttle, nullptr, templates.get(), MailSettings{}, nullptr, {}});
     // The "main" desk every database starts with: Bogotá, weekdays 08–18, no
     // holidays, running the shipped procedures.
     SetMainDesk(*deps, RunShippedProcedures);
