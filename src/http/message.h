@@ -29,7 +29,13 @@ struct Request {
   std::string if_match;
   std::string accept_encoding;  // "gzip, br": the console's files are sent gzipped when asked
   std::string last_event_id;    // an EventSource reconnecting says what it saw last
+  std::string host;             // Host, to tell a same-origin write (Origin) from another
+  std::string origin;           // Origin: browsers send it on every write
+  std::string sec_fetch_site;   // Sec-Fetch-Site: same-origin, same-site, cross-site, none
+  // The client's address: the peer's, or what a trusted proxy forwarded
+  // (ServerOptions::trusted_proxies).
   std::string remote_address;
+  bool forwarded = false;  // the request came through a proxy (X-Forwarded-For or Forwarded)
   std::optional<Principal> principal;  // set by Api::Handle after authentication
   std::string credential;              // the token the principal signed in with
 };

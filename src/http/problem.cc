@@ -53,6 +53,8 @@ const char* Title(int status) {
       return "Unsupported Media Type";
     case 429:
       return "Too Many Requests";
+    case 431:
+      return "Request Header Fields Too Large";
     case 503:
       return "Service Unavailable";
     default:
@@ -92,6 +94,12 @@ Response Problem(const Status& s) {
     r.headers.emplace_back("Retry-After", std::to_string(s.retry_after_seconds()));
   }
   return r;
+}
+
+Response StatusProblem(int status, std::string code, std::string detail) {
+  boost::json::object o = Head(status, std::move(code));
+  o["detail"] = std::move(detail);
+  return ProblemResponse(status, o);
 }
 
 Response MethodNotAllowedProblem(std::string detail, const std::string& allow) {
