@@ -74,7 +74,9 @@ Api::Api(Deps& deps, ApiOptions options)
       options_(std::move(options)),
       routes_(BuildRoutes(options_.virtual_clock != nullptr)) {
   std::vector<std::string> labels;
-  for (const auto& r : routes_) {
+  for (auto& r : routes_) {
+    // What anyone may send unauthenticated stays small (docs/security.md).
+    if (r.is_public) r.body_limit = std::min(r.body_limit, kAnonymousBodyLimit);
     labels.push_back(std::string(r.method) + " " + r.pattern);
     segments_.push_back(Segments(r.pattern));  // views of string literals
   }
@@ -110,7 +112,7 @@ const Api::Route* Api::Find(std::string_view method, std::string_view path) cons
 
 size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
   const Route* r = Find(method, path);
-  return r ? r->body_limit : 1 << 20;
+  return r ? r->body_limit : kAnonymousBodyLimit;  // no route: answered 404 unread
 }
 
 bool Api::IsQuick(std::string_view method, std::string_view path) const {
@@ -182,26 +184,75 @@ Response Api::MethodNotAllowed(const Request& req) const {
                                  allow);
 }
 
+namespace {
+
+bool IsWrite(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
+
+// A write a browser sent from another site: refused whatever its credentials
+// carry (the session cookie travels with same-site requests too). Browsers
+// send Sec-Fetch-Site and Origin on every write; clients that send neither
+// (scripts, the PBX) are not browsers and cannot be made to send a cookie.
+Status CrossSiteWrite(const Request& req) {
+  if (!IsWrite(req.method)) return Status::Ok();
+  const std::string& site = req.sec_fetch_site;
+  bool refused = !site.empty() && site != "same-origin" && site != "none";
+  if (!refused && !req.origin.empty()) {
+    std::string_view origin = req.origin;
+    size_t scheme = origin.find("://");
+    refused = scheme == std::string_view::npos || origin.substr(scheme + 3) != req.host;
+  }
+  if (!refused) return Status::Ok();
+  return Status::PermissionDenied("a write from another site (Origin " + req.origin.substr(0, 100) +
+                                  ") is refused; use the console at this server's address")
+      .WithReason("cross_site");
+}
+
+}  // namespace
+
+std::optional<Response> Api::Gate(Request& req, size_t idx, bool method_mismatch) {
+  if (idx == routes_.size()) {
+    return method_mismatch ? MethodNotAllowed(req)
+                           : Problem(Status::NotFound("no such endpoint: " + req.path));
+  }
+  if (draining_ && req.path != "/healthz") {
+    return Problem(Status::Unavailable("the server is shutting down"));
+  }
+  if (Status s = CrossSiteWrite(req); !s.ok()) return Problem(s);
+  const Route& route = routes_[idx];
+  if (route.is_public) return std::nullopt;
+  Status auth = req.principal ? Status::Ok() : Authenticate(req);
+  if (auth.ok() && !route.roles.Contains(req.principal->role)) {
+    auth = Status::PermissionDenied("role " + std::string(RoleName(req.principal->role)) +
+                                    " may not " + req.method + " " + route.pattern);
+  }
+  if (!auth.ok()) return Problem(auth);
+  return std::nullopt;
+}
+
+std::optional<Response> Api::Admit(Request& req) {
+  auto start = std::chrono::steady_clock::now();
+  bool method_mismatch = false;
+  size_t idx = Match(req, method_mismatch);
+  std::optional<Response> refused = Gate(req, idx, method_mismatch);
+  if (refused) Finish(req, idx, *refused, start);
+  return refused;
+}
+
 Response Api::Handle(Request& req) {
   auto start = std::chrono::steady_clock::now();
   bool method_mismatch = false;
   size_t idx = Match(req, method_mismatch);
+  std::optional<Response> refused = Gate(req, idx, method_mismatch);
   Response resp;
-  if (idx == routes_.size()) {
-    resp = method_mismatch ? MethodNotAllowed(req)
-                           : Problem(Status::NotFound("no such endpoint: " + req.path));
-  } else if (draining_ && req.path != "/healthz") {
-    resp = Problem(Status::Unavailable("the server is shutting down"));
+  if (refused) {
+    resp = std::move(*refused);
   } else {
     const Route& route = routes_[idx];
-    Status auth = route.is_public ? Status::Ok() : Authenticate(req);
-    if (auth.ok() && !route.is_public && !route.roles.Contains(req.principal->role)) {
-      auth = Status::PermissionDenied("role " + std::string(RoleName(req.principal->role)) +
-                                      " may not " + req.method + " " + route.pattern);
-    }
-    if (auth.ok() && !route.is_public) auth = ChooseDesk(req, !route.any_desk);
-    if (!auth.ok()) {
-      resp = Problem(auth);
+    Status desk = route.is_public ? Status::Ok() : ChooseDesk(req, !route.any_desk);
+    if (!desk.ok()) {
+      resp = Problem(desk);
     } else {
       Result<Response> r = Status::Internal("");
       try {
@@ -210,7 +261,7 @@ Response Api::Handle(Request& req) {
         r = Status::Internal(e.what());
       }
       resp = r.ok() ? std::move(r).value() : Problem(r.status());
-      if (r.ok() && options_.changes && req.method != "GET" && req.method != "HEAD") {
+      if (r.ok() && options_.changes && IsWrite(req.method)) {
         options_.changes->Poke();  // open consoles hear of it now, not at the next poll
       }
       if (!r.ok() && resp.status >= 500) {
@@ -218,6 +269,12 @@ Response Api::Handle(Request& req) {
       }
     }
   }
+  Finish(req, idx, resp, start);
+  return resp;
+}
+
+void Api::Finish(Request& req, size_t idx, Response& resp,
+                 std::chrono::steady_clock::time_point start) {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   metrics_->Record(idx, resp.status, secs);
   // API answers are never cached; the console's files say their own policy.
@@ -228,7 +285,6 @@ Response Api::Handle(Request& req) {
   log::Debug(
       "http.request",
       {{"method", req.method}, {"path", req.path}, {"status", resp.status}, {"ms", secs * 1000}});
-  return resp;
 }
 
 Response Json(int status, const boost::json::value& v) {
@@ -239,10 +295,12 @@ Response Json(int status, const boost::json::value& v) {
 }
 
 Result<boost::json::object> BodyObject(const Request& req) {
-  if (!req.content_type.empty() && req.content_type.rfind("application/json", 0) != 0) {
+  if (req.body.empty()) return Status::InvalidArgument("a JSON object is required", "body");
+  // Only JSON, said so: a form or text/plain body is what another site's page
+  // can send without asking (docs/security.md).
+  if (req.content_type.rfind("application/json", 0) != 0) {
     return Status::InvalidArgument("send the body as application/json", "Content-Type");
   }
-  if (req.body.empty()) return Status::InvalidArgument("a JSON object is required", "body");
   ATIENDE_ASSIGN_OR_RETURN(boost::json::value v, json::Parse(req.body));
   if (!v.is_object()) return Status::InvalidArgument("must be a JSON object", "body");
   return std::move(v.as_object());

@@ -12,6 +12,8 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,8 +25,14 @@
 
 namespace atiende::http {
 
+// The largest body a public route (or no route) reads: sign-in and the like.
+inline constexpr size_t kAnonymousBodyLimit = 16 << 10;
+
 struct ApiOptions {
-  bool secure_cookies = false;             // add "Secure" to the session cookie (behind TLS)
+  bool secure_cookies = false;  // add "Secure" to the session cookie (behind TLS)
+  // Who may read /metrics: anyone on loopback (not through a proxy), or a
+  // client sending this as a Bearer token; "" = loopback only.
+  std::string metrics_token;
   VirtualClock* virtual_clock = nullptr;   // set in training/test mode: enables /api/v1/clock
   std::string static_dir;                  // the console files from here; "" = embedded
   std::function<void()> on_mail_queued;    // wakes the mail delivery worker (optional)
@@ -43,6 +51,11 @@ class Api {
   ~Api();
 
   Response Handle(Request& req);
+  // What can be decided from the headers alone, before a body is read: the
+  // route, the credentials and the role. The answer to send instead (404,
+  // 401, 403, 503 …), or nullopt to read the body and Handle() it. A request
+  // admitted here is not authenticated again by Handle().
+  std::optional<Response> Admit(Request& req);
   // The largest body accepted for this request line (bytes).
   size_t BodyLimit(std::string_view method, std::string_view path) const;
   // Whether this request line is a quick route (see Route::quick).
@@ -51,6 +64,16 @@ class Api {
   size_t MaxBodyLimit() const;
   // Refuse new work (503) while draining before shutdown.
   void SetDraining() { draining_ = true; }
+  // Credentials ended (Deps::on_credentials_ended): every open live stream
+  // checks its own at once and ends when it is no longer valid.
+  void CredentialsEnded();
+
+  // The live streams open on this node, for CredentialsEnded().
+  struct StreamWatch {
+    std::atomic<uint64_t> epoch{0};  // bumped by each CredentialsEnded()
+    std::mutex mu;
+    std::vector<std::weak_ptr<std::function<void()>>> wakes;
+  };
 
   struct Route {
     const char* method;
@@ -77,6 +100,12 @@ class Api {
   // only the method differs.
   size_t Match(Request& req, bool& method_mismatch) const;
   Status Authenticate(Request& req);
+  // The checks before a handler runs: route found, not draining, credentials,
+  // role, and no cross-site write. A response when refused.
+  std::optional<Response> Gate(Request& req, size_t idx, bool method_mismatch);
+  // Headers every answer carries, and the request's metrics and log line.
+  void Finish(Request& req, size_t idx, Response& resp,
+              std::chrono::steady_clock::time_point start);
   // Sets req.principal->desk (docs/desks.md); errors as documented there.
   Status ChooseDesk(Request& req, bool desk_bound);
   Response MethodNotAllowed(const Request& req) const;
@@ -149,6 +178,7 @@ class Api {
   std::vector<std::vector<std::string_view>> segments_;  // each route's pattern, split once
   std::unique_ptr<Metrics> metrics_;
   std::atomic<bool> draining_{false};
+  std::shared_ptr<StreamWatch> streams_ = std::make_shared<StreamWatch>();
 };
 
 // Helpers for handlers (api.cc).

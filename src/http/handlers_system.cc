@@ -1,4 +1,6 @@
 // Handlers: health, metrics, the OpenAPI document, the clock.
+#include <boost/asio/ip/address.hpp>
+
 #include "app/health.h"
 #include "app/training_clock.h"
 #include "core/embedded.h"
@@ -12,7 +14,36 @@ Result<Response> Api::Healthz(Request&) {
   return Json(200, {{"status", "ok"}, {"backend", h.backend}, {"version", ATIENDE_VERSION}});
 }
 
-Result<Response> Api::MetricsText(Request&) {
+namespace {
+
+bool IsLoopback(const std::string& address) {
+  boost::system::error_code ec;
+  auto a = boost::asio::ip::make_address(address, ec);
+  return !ec && a.is_loopback();
+}
+
+bool SameSecret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+// /metrics tells how busy the server is and which routes fail: for the
+// operator's scraper only — on loopback (not through a proxy) or with the
+// metrics token (ApiOptions::metrics_token).
+Result<Response> Api::MetricsText(Request& req) {
+  const std::string& token = options_.metrics_token;
+  bool by_token = !token.empty() && req.authorization.rfind("Bearer ", 0) == 0 &&
+                  SameSecret(std::string_view(req.authorization).substr(7), token);
+  if (!by_token && (req.forwarded || !IsLoopback(req.remote_address))) {
+    return token.empty() ? Status::PermissionDenied(
+                               "metrics are served on loopback only; set metrics_token to scrape "
+                               "them from elsewhere")
+                         : Status::Unauthenticated("send the metrics token as a Bearer token");
+  }
   Response r;
   r.content_type = "text/plain; version=0.0.4";
   std::map<std::string, double> gauges{
