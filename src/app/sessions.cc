@@ -3,6 +3,7 @@
 #include "app/audit.h"
 #include "app/login_throttle.h"
 #include "app/passwords.h"
+#include "log/log.h"
 
 namespace atiende {
 
@@ -41,23 +42,32 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
                            const std::string& address) {
   auto name = NormalizeUsername(username);
   std::string key = name.ok() ? *name : std::string(username.substr(0, 64));
-  ATIENDE_RETURN_IF_ERROR(d.throttle.Check(key, address));
+  ATIENDE_ASSIGN_OR_RETURN(LoginThrottle::Attempt attempt, d.throttle.Begin(key, address));
+  // Each check takes 64 MiB for a moment: only so many at once.
+  auto turn = PasswordCheckGate::Shared().Enter();
+  if (!turn.ok()) {
+    d.throttle.Finish(attempt, false, /*counted=*/false);
+    log::Warn("login.busy", {{"username", key}, {"address", address}});
+    return turn.status();
+  }
   Result<User> user = Status::NotFound("");
   if (name.ok()) {
-    ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
+    Status read = d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
       user = tx.users().GetByName(*name);
       return user.ok() || user.status().code() == Status::Code::kNotFound ? Status::Ok()
                                                                           : user.status();
-    }));
+    });
+    if (!read.ok()) {
+      d.throttle.Finish(attempt, false, /*counted=*/false);
+      return read;
+    }
   }
   // Verify against a dummy hash for unknown users too, so timing does not tell.
   static const std::string dummy = HashPassword("not-a-real-password").value();
   bool good = VerifyPassword(user.ok() ? user->password_hash : dummy, password);
-  if (!user.ok() || !good || user->disabled) {
-    d.throttle.RecordFailure(key, address);
-    return Status::Unauthenticated("wrong username or password");
-  }
-  d.throttle.RecordSuccess(key);
+  bool success = user.ok() && good && !user->disabled;
+  d.throttle.Finish(attempt, success);
+  if (!success) return Status::Unauthenticated("wrong username or password");
   Principal self{user->id, user->username, user->role, user->customer_id, {}, ""};
   return Grant(d, *user, self, "session", d.clock.Now() + kSessionLifetime);
 }

@@ -18,7 +18,9 @@ struct SessionGrant {
 };
 
 // kUnauthenticated for an unknown user, a wrong password or a disabled user
-// (one message for all three); kTooManyRequests when throttled.
+// (one message for all three); kTooManyRequests when throttled
+// (app/login_throttle.h); kUnavailable when too many passwords are being
+// checked at once (retry after a second).
 Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view password,
                            const std::string& address);
 // Ends the session whose token this is; no error when it was already gone.
