@@ -107,7 +107,24 @@ void MergeService(const CustomerService& in, Customer& c) {
   }
 }
 
-void Apply(Column f, const std::string& v, Customer& c) {
+// A cell's text on one line: a spreadsheet wraps long names over lines (or a
+// CSV quotes a line break), which is layout, not part of the name
+// (names are one line: core/field.h CheckName).
+std::string OneLine(const std::string& v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char ch : v) {
+    if (ch != '\n' && ch != '\r' && ch != '\t') {
+      out += ch;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';  // a run of breaks is one space
+    }
+  }
+  return out;
+}
+
+void Apply(Column f, const std::string& cell, Customer& c) {
+  const std::string v = f == Column::kTechnology ? cell : OneLine(cell);
   switch (f) {
     case Column::kGroup:
       c.group = v;

@@ -34,7 +34,7 @@ std::string FormatCaseNumber(std::string_view prefix, int64_t n) {
 }
 
 Status NormalizeIntake(CaseIntake& in, std::string_view phone_country) {
-  ATIENDE_RETURN_IF_ERROR(CheckText(in.caller, "intake.caller", 200));
+  ATIENDE_RETURN_IF_ERROR(CheckName(in.caller, "intake.caller", 200));
   if (in.caller.empty())
     return Status::InvalidArgument("is required: who is calling", "intake.caller");
   ATIENDE_RETURN_IF_ERROR(CheckText(in.comment, "intake.comment", 4096));

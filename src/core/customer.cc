@@ -28,20 +28,20 @@ bool Customer::SameData(const Customer& o) const {
 }
 
 Status NormalizeCustomer(Customer& c) {
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.legal_name, "legal_name", kMaxNameBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.legal_name, "legal_name", kMaxNameBytes));
   if (c.legal_name.empty()) return Status::InvalidArgument("is required", "legal_name");
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.code, "code", 64));
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.group, "group", kMaxNameBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.code, "code", 64));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.group, "group", kMaxNameBytes));
   ATIENDE_RETURN_IF_ERROR(CheckText(c.technology, "technology", kMaxFieldBytes));
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.tax_id, "tax_id", 64));
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.region, "region", kMaxFieldBytes));
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.segment, "segment", 64));
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.email, "email", kMaxFieldBytes));
-  ATIENDE_RETURN_IF_ERROR(CheckText(c.phone, "phone", 64));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.tax_id, "tax_id", 64));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.region, "region", kMaxFieldBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.segment, "segment", 64));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.email, "email", kMaxFieldBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckName(c.phone, "phone", 64));
   ATIENDE_RETURN_IF_ERROR(
-      CheckText(c.service_manager.name, "service_manager.name", kMaxFieldBytes));
+      CheckName(c.service_manager.name, "service_manager.name", kMaxFieldBytes));
   ATIENDE_RETURN_IF_ERROR(
-      CheckText(c.service_manager.contact, "service_manager.contact", kMaxFieldBytes));
+      CheckName(c.service_manager.contact, "service_manager.contact", kMaxFieldBytes));
   if (!c.email.empty() && !LooksLikeEmail(c.email)) {
     return Status::InvalidArgument("is not an e-mail address", "email");
   }
@@ -71,17 +71,17 @@ Status NormalizeCustomer(Customer& c) {
   for (size_t i = 0; i < c.services.size(); ++i) {
     auto& s = c.services[i];
     std::string f = "services[" + std::to_string(i) + "]";
-    ATIENDE_RETURN_IF_ERROR(CheckText(s.service_id, (f + ".service_id").c_str(), 64));
-    ATIENDE_RETURN_IF_ERROR(CheckText(s.circuit, (f + ".circuit").c_str(), 64));
+    ATIENDE_RETURN_IF_ERROR(CheckName(s.service_id, (f + ".service_id").c_str(), 64));
+    ATIENDE_RETURN_IF_ERROR(CheckName(s.circuit, (f + ".circuit").c_str(), 64));
     ATIENDE_RETURN_IF_ERROR(CheckText(s.description, (f + ".description").c_str(), kMaxFieldBytes));
   }
   for (size_t i = 0; i < c.contacts.size(); ++i) {
     auto& k = c.contacts[i];
     std::string f = "contacts[" + std::to_string(i) + "]";
-    ATIENDE_RETURN_IF_ERROR(CheckText(k.name, (f + ".name").c_str(), kMaxFieldBytes));
-    ATIENDE_RETURN_IF_ERROR(CheckText(k.role, (f + ".role").c_str(), kMaxFieldBytes));
-    ATIENDE_RETURN_IF_ERROR(CheckText(k.phone, (f + ".phone").c_str(), 64));
-    ATIENDE_RETURN_IF_ERROR(CheckText(k.email, (f + ".email").c_str(), kMaxFieldBytes));
+    ATIENDE_RETURN_IF_ERROR(CheckName(k.name, (f + ".name").c_str(), kMaxFieldBytes));
+    ATIENDE_RETURN_IF_ERROR(CheckName(k.role, (f + ".role").c_str(), kMaxFieldBytes));
+    ATIENDE_RETURN_IF_ERROR(CheckName(k.phone, (f + ".phone").c_str(), 64));
+    ATIENDE_RETURN_IF_ERROR(CheckName(k.email, (f + ".email").c_str(), kMaxFieldBytes));
     if (!k.email.empty() && !LooksLikeEmail(k.email)) {
       return Status::InvalidArgument("is not an e-mail address", f + ".email");
     }

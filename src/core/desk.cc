@@ -99,6 +99,8 @@ Status CheckDeskFields(const Desk& d) {
   if (d.name.empty() || d.name.size() > 100) {
     return Status::InvalidArgument("the name is required, at most 100 bytes", "name");
   }
+  std::string name = d.name;
+  ATIENDE_RETURN_IF_ERROR(CheckName(name, "name", 100));
   if (d.language != "es" && d.language != "en") {
     return Status::InvalidArgument("language must be \"es\" or \"en\"", "language");
   }

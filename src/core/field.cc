@@ -11,7 +11,44 @@ std::string Trim(std::string_view s) {
   return std::string(s.substr(b, e - b));
 }
 
-Status CheckText(std::string& value, std::string_view field, size_t limit) {
+namespace {
+
+// The code point starting at s[i] (valid UTF-8), and its length in `len`.
+char32_t CodePointAt(std::string_view s, size_t i, size_t& len) {
+  auto b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    len = 1;
+    return b;
+  }
+  len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+  char32_t cp = b & (0x7F >> len);
+  for (size_t k = 1; k < len && i + k < s.size(); ++k) {
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  }
+  return cp;
+}
+
+// Characters that make text show other than it reads: controls (C0 but the
+// line breaks `allowed`, DEL, C1) and the bidirectional embeddings,
+// overrides and isolates (U+202A–U+202E, U+2066–U+2069; "Trojan Source").
+const char* Unwanted(std::string_view s, bool line_breaks) {
+  for (size_t i = 0; i < s.size();) {
+    size_t len = 1;
+    char32_t cp = CodePointAt(s, i, len);
+    i += len;
+    bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
+    if (line_break && !line_breaks) return "must be one line, without tabs";
+    if ((cp < 0x20 && !line_break) || (cp >= 0x7F && cp <= 0x9F)) {
+      return "must not contain control characters";
+    }
+    if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+      return "must not contain bidirectional text controls (U+202A–U+202E, U+2066–U+2069)";
+    }
+  }
+  return nullptr;
+}
+
+Status Check(std::string& value, std::string_view field, size_t limit, bool line_breaks) {
   value = Trim(value);
   if (value.size() > limit) {
     return Status::InvalidArgument("is longer than " + std::to_string(limit) + " bytes",
@@ -20,13 +57,20 @@ Status CheckText(std::string& value, std::string_view field, size_t limit) {
   if (!text::IsValidUtf8(value)) {
     return Status::InvalidArgument("is not valid UTF-8", std::string(field));
   }
-  for (char ch : value) {
-    bool line_break = ch == '\n' || ch == '\r' || ch == '\t';  // kept: cells may wrap lines
-    if ((static_cast<unsigned char>(ch) < 0x20 && !line_break) || ch == 0x7f) {
-      return Status::InvalidArgument("must not contain control characters", std::string(field));
-    }
+  if (const char* why = Unwanted(value, line_breaks)) {
+    return Status::InvalidArgument(why, std::string(field));
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckText(std::string& value, std::string_view field, size_t limit) {
+  return Check(value, field, limit, /*line_breaks=*/true);  // kept: cells may wrap lines
+}
+
+Status CheckName(std::string& value, std::string_view field, size_t limit) {
+  return Check(value, field, limit, /*line_breaks=*/false);
 }
 
 bool LooksLikeEmail(std::string_view e) {

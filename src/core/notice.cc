@@ -89,14 +89,14 @@ bool IsLocalDate(std::string_view day) {
 }
 
 Status NormalizeNotice(Notice& n, std::string_view default_country) {
-  ATIENDE_RETURN_IF_ERROR(CheckText(n.external_id, "external_id", kMaxExternalIdBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckName(n.external_id, "external_id", kMaxExternalIdBytes));
   n.visit_day = Trim(n.visit_day);
   if (!n.visit_day.empty() && !IsLocalDate(n.visit_day)) {
     return Status::InvalidArgument("must be a date as YYYY-MM-DD (e.g. 2026-11-24)", "visit_day");
   }
-  ATIENDE_RETURN_IF_ERROR(CheckText(n.location_ref, "location_ref", kMaxLocationRefBytes));
+  ATIENDE_RETURN_IF_ERROR(CheckName(n.location_ref, "location_ref", kMaxLocationRefBytes));
   for (auto [field, phone] : {std::pair{"phone_1", &n.phone_1}, {"phone_2", &n.phone_2}}) {
-    ATIENDE_RETURN_IF_ERROR(CheckText(*phone, field, 64));
+    ATIENDE_RETURN_IF_ERROR(CheckName(*phone, field, 64));
     if (phone->empty()) continue;
     ATIENDE_ASSIGN_OR_RETURN(*phone, NormalizePhone(*phone, field, default_country));
   }

@@ -153,12 +153,19 @@ Status NormalizeText(std::string& s, std::string_view field, size_t max, bool re
   return Status::Ok();
 }
 
+// A one-line value: a name, a phone, an identifier.
+Status NormalizeName(std::string& s, std::string_view field, size_t max, bool required) {
+  ATIENDE_RETURN_IF_ERROR(CheckName(s, field, max));
+  if (required && s.empty()) return Status::InvalidArgument("is required", std::string(field));
+  return Status::Ok();
+}
+
 Status NormalizeCaller(Caller& c, std::string_view prefix) {
   std::string p(prefix);
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(c.name, p + "name", 200, true));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(c.phone, p + "phone", 64, false));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(c.company, p + "company", 300, false));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(c.email, p + "email", 200, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(c.name, p + "name", 200, true));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(c.phone, p + "phone", 64, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(c.company, p + "company", 300, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(c.email, p + "email", 200, false));
   if (!c.email.empty() && !LooksLikeEmail(c.email)) {
     return Status::InvalidArgument("is not an e-mail address", p + "email");
   }
@@ -173,12 +180,12 @@ Status NormalizeNewTicket(Ticket& t) {
     return Status::InvalidArgument(
         "must be one of " + list + " for " + std::string(Name(t.kind)) + " tickets", "category");
   }
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(t.subject, "subject", kMaxSubjectBytes, true));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(t.subject, "subject", kMaxSubjectBytes, true));
   ATIENDE_RETURN_IF_ERROR(NormalizeText(t.description, "description", kMaxTextBytes, false));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(t.service_id, "service_id", 100, false));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(t.circuit, "circuit", 100, false));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(t.assigned_engineer, "assigned_engineer", 200, false));
-  ATIENDE_RETURN_IF_ERROR(NormalizeText(t.assigned_group, "assigned_group", 200, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(t.service_id, "service_id", 100, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(t.circuit, "circuit", 100, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(t.assigned_engineer, "assigned_engineer", 200, false));
+  ATIENDE_RETURN_IF_ERROR(NormalizeName(t.assigned_group, "assigned_group", 200, false));
   ATIENDE_RETURN_IF_ERROR(NormalizeCaller(t.caller));
   if (t.kind == TicketKind::kIncident && t.service_id.empty()) {
     return Status::InvalidArgument(
