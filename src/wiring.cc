@@ -54,6 +54,10 @@ http::ServerOptions ServerOptionsFor(const Config& cfg, const Store& store) {
   }
   o.io_threads = cfg.io_threads;
   o.quick_inline = store.backend() == "sqlite";
+  o.max_connections = cfg.max_connections;
+  o.idle_timeout_seconds = cfg.idle_timeout_seconds;
+  o.header_timeout_seconds = cfg.header_timeout_seconds;
+  o.trusted_proxies = TrustedProxyList(cfg);
   return o;
 }
 }  // namespace
@@ -155,7 +159,12 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
     opt.warm_search = serving;
     ATIENDE_ASSIGN_OR_RETURN(rt->store, sqlite::SqliteStore::Open(opt));
   }
-  rt->throttle = std::make_unique<LoginThrottle>(*rt->clock);
+  // Throttling runs on real time: in training mode the virtual clock may
+  // stand still, and a lockout must still end.
+  static const SystemClock real_clock;
+  rt->throttle = std::make_unique<LoginThrottle>(real_clock,
+                                                 std::chrono::seconds(config.login_window_seconds));
+  PasswordCheckGate::Configure(config.password_checks);
   if (!mail::IsValidEmail(ParseMailFrom(config.mail_from))) {
     return Status::InvalidArgument("\"" + config.mail_from + "\" has no valid address",
                                    "mail_from");
@@ -221,7 +230,8 @@ Result<std::unique_ptr<Serving>> Serving::Start(const Config& config) {
   ATIENDE_ASSIGN_OR_RETURN(p->rt, BuildRuntime(config, /*serving=*/true));
   Deps& deps = *p->rt->deps;
   http::ApiOptions api_opt;
-  api_opt.secure_cookies = config.secure_cookies;
+  api_opt.secure_cookies = SecureCookies(config);
+  api_opt.metrics_token = config.metrics_token;
   api_opt.virtual_clock = p->rt->virtual_clock;
   api_opt.static_dir = config.web_dir;
   api_opt.stream_lifetime = std::chrono::seconds(config.live_stream_seconds);
@@ -242,7 +252,9 @@ Result<std::unique_ptr<Serving>> Serving::Start(const Config& config) {
   // Live updates for the console (GET /api/v1/events), read from the audit log.
   api_opt.changes = &p->changes.emplace(deps.store);
   p->changes->Start();
-  p->api.emplace(deps, std::move(api_opt));
+  http::Api& api = p->api.emplace(deps, std::move(api_opt));
+  // A session that ends ends its live streams at once (docs/security.md).
+  deps.on_credentials_ended = [&api] { api.CredentialsEnded(); };
   p->server.emplace(*p->api, ServerOptionsFor(config, deps.store));
   return std::unique_ptr<Serving>(new Serving(std::move(p)));
 }

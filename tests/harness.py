@@ -266,7 +266,8 @@ class Server:
     """
 
     def __init__(self, data_dir=None, virtual_clock=False, clock_start=None, seed=False,
-                 env=None, args=(), listen="127.0.0.1:0", pass_data_dir=True, desk=None):
+                 env=None, args=(), listen="127.0.0.1:0", pass_data_dir=True, desk=None,
+                 wrapper=()):
         self.own_dir = data_dir is None
         self.desk = desk  # the desk this server's clients act in by default (Client.desk)
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="atiende-it-")
@@ -274,6 +275,7 @@ class Server:
         self.clock_start = clock_start
         self.env = env or {}
         self.args = list(args)
+        self.wrapper = list(wrapper)        # a command the server runs under (prlimit ...)
         self.listen = listen                # None: from the environment/config instead
         self.pass_data_dir = pass_data_dir  # False: from the environment/config instead
         self.proc = None
@@ -292,7 +294,7 @@ class Server:
     # Lifecycle -----------------------------------------------------------
 
     def start(self):
-        argv = [BIN, "serve"]
+        argv = self.wrapper + [BIN, "serve"]
         if self.listen is not None:
             argv += ["--listen", self.listen]
         if self.pass_data_dir:

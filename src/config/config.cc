@@ -116,7 +116,36 @@ const std::map<std::string, Setter>& Setters() {
       {"autoclose_days",
        [](Config& c, auto& v, auto& k) { return SetInt(c.autoclose_days, v, k, 1, 365); }},
       {"secure_cookies",
-       [](Config& c, auto& v, auto& k) { return SetBool(c.secure_cookies, v, k); }},
+       [](Config& c, auto& v, auto& k) {
+         bool b = false;
+         if (v != "auto" && !SetBool(b, v, k).ok()) {
+           return Status::InvalidArgument("must be true, false or auto", k);
+         }
+         c.secure_cookies = v == "auto" ? "auto" : (b ? "true" : "false");
+         return Status::Ok();
+       }},
+      {"max_connections",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.max_connections, v, k, 0, 1000000); }},
+      {"idle_timeout_seconds",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.idle_timeout_seconds, v, k, 1, 3600); }},
+      {"header_timeout_seconds",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.header_timeout_seconds, v, k, 1, 300); }},
+      {"trusted_proxies",
+       [](Config& c, auto& v, auto&) {
+         c.trusted_proxies = v;
+         return Status::Ok();
+       }},
+      {"metrics_token",
+       [](Config& c, auto& v, auto& k) {
+         c.metrics_token = v;
+         return v.empty() || v.size() >= 16
+                    ? Status::Ok()
+                    : Status::InvalidArgument("must be at least 16 characters", k);
+       }},
+      {"login_window_seconds",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.login_window_seconds, v, k, 1, 86400); }},
+      {"password_checks",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.password_checks, v, k, 1, 64); }},
       {"virtual_clock", [](Config& c, auto& v, auto& k) { return SetBool(c.virtual_clock, v, k); }},
       {"database_url",
        [](Config& c, auto& v, auto&) {
@@ -239,17 +268,29 @@ Status ValidateConfig(const Config& c) {
   return BusinessCalendar::Parse(c.time_zone, c.business_hours, HolidayList(c)).status();
 }
 
-std::vector<std::string> HolidayList(const Config& c) {
+bool SecureCookies(const Config& c) {
+  if (c.secure_cookies != "auto") return c.secure_cookies == "true";
+  std::string host = c.listen.substr(0, c.listen.rfind(':'));
+  return !(host.rfind("127.", 0) == 0 || host == "localhost" || host == "[::1]" || host == "::1");
+}
+
+namespace {
+std::vector<std::string> CommaList(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
-  while (start < c.holidays.size()) {
-    size_t comma = c.holidays.find(',', start);
-    if (comma == std::string::npos) comma = c.holidays.size();
-    std::string day = Trim(std::string_view(c.holidays).substr(start, comma - start));
-    if (!day.empty()) out.push_back(day);
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = Trim(std::string_view(text).substr(start, comma - start));
+    if (!item.empty()) out.push_back(item);
     start = comma + 1;
   }
   return out;
 }
+}  // namespace
+
+std::vector<std::string> TrustedProxyList(const Config& c) { return CommaList(c.trusted_proxies); }
+
+std::vector<std::string> HolidayList(const Config& c) { return CommaList(c.holidays); }
 
 }  // namespace atiende

@@ -12,7 +12,22 @@
 //   time_zone       ATIENDE_TIME_ZONE       default "America/Bogota" (the desk's)
 //   language        ATIENDE_LANGUAGE        default "es" (es|en): the desk's language,
 //                   that mails are written in
-//   secure_cookies  ATIENDE_SECURE_COOKIES  default false (set true behind TLS)
+//   secure_cookies  ATIENDE_SECURE_COOKIES  default "auto": Secure cookies unless
+//                   `listen` is a loopback address (true|false|auto; true behind TLS)
+//   max_connections ATIENDE_MAX_CONNECTIONS default 0: from the descriptor limit
+//                   (half of it up to 1,024, then all but 512)
+//   idle_timeout_seconds ATIENDE_IDLE_TIMEOUT_SECONDS  default 30: keep-alive idle
+//                   time; behind a load balancer, more than its idle timeout
+//   header_timeout_seconds ATIENDE_HEADER_TIMEOUT_SECONDS  default 10: a new
+//                   connection's time to send its request's headers
+//   trusted_proxies ATIENDE_TRUSTED_PROXIES default "": comma-separated addresses or
+//                   networks (10.0.0.0/8) whose X-Forwarded-For names the client
+//   metrics_token   ATIENDE_METRICS_TOKEN   default "": /metrics on loopback only; set,
+//                   also to clients sending it as a Bearer token; never logged
+//   login_window_seconds ATIENDE_LOGIN_WINDOW_SECONDS  default 900: how long failed
+//                   sign-ins count (5 per user and address refuse that pair; real time)
+//   password_checks ATIENDE_PASSWORD_CHECKS default 2: sign-in password checks at once
+//                   (64 MiB each); more wait briefly, then get 503
 //   virtual_clock   ATIENDE_VIRTUAL_CLOCK   default false (training/test mode)
 //   virtual_clock_start ATIENDE_VIRTUAL_CLOCK_START  default: the real time at start
 //   database_url    ATIENDE_DATABASE_URL    default "" (SQLite in data_dir); a
@@ -59,9 +74,16 @@ struct Config {
   std::string time_zone = "America/Bogota";
   std::string language = "es";
   std::string business_hours = "mon-fri 08:00-18:00";  // the desk's working hours (SLA)
-  std::string holidays;    // comma-separated local dates: "2026-12-25,2027-01-01"
-  int autoclose_days = 7;  // resolved tickets close on their own after this many days
-  bool secure_cookies = false;
+  std::string holidays;                 // comma-separated local dates: "2026-12-25,2027-01-01"
+  int autoclose_days = 7;               // resolved tickets close on their own after this many days
+  std::string secure_cookies = "auto";  // true|false|auto (SecureCookies)
+  int max_connections = 0;
+  int idle_timeout_seconds = 30;
+  int header_timeout_seconds = 10;
+  std::string trusted_proxies;
+  std::string metrics_token;
+  int password_checks = 2;
+  int login_window_seconds = 900;
   bool virtual_clock = false;
   std::string virtual_clock_start;
   std::string database_url;
@@ -86,6 +108,13 @@ struct Config {
 // kInvalidArgument naming the key (or variable) for a bad value or an unknown
 // key; kNotFound when the file does not exist.
 Result<Config> LoadConfig(const std::string& file);
+
+// Whether session cookies carry Secure: as set, or ("auto") unless the node
+// listens on a loopback address only.
+bool SecureCookies(const Config& c);
+
+// The trusted_proxies setting as a list.
+std::vector<std::string> TrustedProxyList(const Config& c);
 
 // The holidays setting as a list of dates.
 std::vector<std::string> HolidayList(const Config& c);
