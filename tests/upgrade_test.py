@@ -38,6 +38,14 @@ COUNTS = {
 }
 
 
+def sqlite_rows(db, query):
+    con = sqlite3.connect(db)
+    try:
+        return [list(r) for r in con.execute(query)]
+    finally:
+        con.close()
+
+
 class UpgradeCase(h.TestCase):
     backend = None
 
@@ -52,7 +60,10 @@ class UpgradeCase(h.TestCase):
             cls.before = {k: con.execute(q).fetchone()[0] for k, q in COUNTS.items()}
             cls.migrations_before = [r[0] for r in con.execute(
                 "SELECT version FROM schema_migrations ORDER BY version")]
+            cls.credentials_before = sorted(r[0] for r in con.execute(
+                "SELECT token_hash FROM credentials"))
             con.close()
+            cls.query = staticmethod(lambda q: sqlite_rows(db, q))
         else:
             url = fresh_database(shared_server_url())
             subprocess.run([PSQL, url, "-q", "-v", "ON_ERROR_STOP=1", "-f",
@@ -65,6 +76,9 @@ class UpgradeCase(h.TestCase):
             cls.before = {k: int(cls.psql(q)) for k, q in COUNTS.items()}
             cls.migrations_before = cls.psql(
                 "SELECT version FROM schema_migrations ORDER BY version").split()
+            cls.credentials_before = sorted(cls.psql("SELECT token_hash FROM credentials").split())
+            cls.query = staticmethod(
+                lambda q: [line.split("|") for line in cls.psql(q).splitlines()])
         cls.server = h.Server(data_dir=cls.data_dir, env=cls.env)
         try:
             cls.server.start()
@@ -141,6 +155,16 @@ class UpgradeCase(h.TestCase):
             "subject": "Cambio de IP", "caller": {"name": "Jorge Páez", "phone": "+57 300 555 0101"}})
         self.assertEqual(r.status, 201, r)
         self.assertEqual(r.json()["number"], "REQ0000002")
+
+    def test_credentials_are_kept_and_get_ids(self):
+        """Sessions and tokens of before the upgrade get a public id (issue 19),
+        each its own, and none is lost: nobody is signed out by the upgrade."""
+        self.assertGreater(len(self.credentials_before), 0)
+        rows = self.query("SELECT token_hash, id FROM credentials")
+        ids = {str(h): int(i) for h, i in rows}
+        for token_hash in self.credentials_before:
+            self.assertIn(token_hash, ids)
+        self.assertEqual(len(set(ids.values())), len(ids), "two credentials share an id")
 
     def test_migrating_again_changes_nothing(self):
         r = h.cli(["db", "migrate"], data_dir=self.data_dir, env=self.env)

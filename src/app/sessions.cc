@@ -31,7 +31,7 @@ Result<SessionGrant> Grant(Deps& d, const User& user, const Principal& actor, co
     ATIENDE_RETURN_IF_ERROR(tx.credentials().DeleteExpired(now));
     ATIENDE_RETURN_IF_ERROR(tx.credentials().Insert(cred));
     return Audit(tx, now, actor, std::string(kind) + ".create", "user", std::to_string(user.id),
-                 nullptr, boost::json::object{{"kind", kind}});
+                 nullptr, boost::json::object{{"id", cred.id}, {"kind", kind}});
   }));
   return g;
 }

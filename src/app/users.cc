@@ -76,18 +76,22 @@ Result<User> AddUser(Deps& d, const Principal& actor, const NewUser& in) {
   return u;
 }
 
-Status SetPassword(Deps& d, const Principal& actor, std::string_view username,
-                   std::string_view password) {
+Result<int64_t> SetPassword(Deps& d, const Principal& actor, std::string_view username,
+                            std::string_view password) {
   ATIENDE_ASSIGN_OR_RETURN(std::string name, NormalizeUsername(username));
   ATIENDE_RETURN_IF_ERROR(CheckPasswordPolicy(password));
   ATIENDE_ASSIGN_OR_RETURN(std::string hash, HashPassword(password));
-  return d.store.Write(DeskScope::All(), [&](WriteTx& tx) {
+  int64_t ended = 0;
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(User u, tx.users().GetByName(name));
     u.password_hash = hash;
     ATIENDE_RETURN_IF_ERROR(tx.users().Update(u));
+    ATIENDE_ASSIGN_OR_RETURN(ended, tx.credentials().DeleteOfUser(u.id, "session", ""));
     return Audit(tx, d.clock.Now(), actor, "user.password", "user", std::to_string(u.id), nullptr,
-                 boost::json::object{{"password", "changed"}});
-  });
+                 boost::json::object{{"password", "changed"}, {"sessions_ended", ended}});
+  }));
+  if (d.on_credentials_ended) d.on_credentials_ended();
+  return ended;
 }
 
 Result<std::vector<User>> ListUsers(Deps& d) {
@@ -102,6 +106,32 @@ Result<std::vector<User>> ListUsers(Deps& d) {
     }
     return Status::Ok();
   }));
+  return out;
+}
+
+Result<UserDisabled> SetUserDisabled(Deps& d, const Principal& actor, std::string_view username,
+                                     bool disabled) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string name, NormalizeUsername(username));
+  UserDisabled out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(out.user, tx.users().GetByName(name));
+    if (disabled && actor.user_id != 0 && actor.user_id == out.user.id) {
+      return Status::Conflict("you cannot disable yourself; another admin can")
+          .WithReason("cannot_disable_self");
+    }
+    boost::json::object before{{"disabled", out.user.disabled}};
+    out.user.disabled = disabled;
+    ATIENDE_RETURN_IF_ERROR(tx.users().Update(out.user));
+    boost::json::object after{{"disabled", disabled}};
+    if (disabled) {
+      ATIENDE_ASSIGN_OR_RETURN(out.credentials_ended,
+                               tx.credentials().DeleteOfUser(out.user.id, "", ""));
+      after["credentials_ended"] = out.credentials_ended;
+    }
+    return Audit(tx, d.clock.Now(), actor, disabled ? "user.disable" : "user.enable", "user",
+                 std::to_string(out.user.id), before, after);
+  }));
+  if (disabled && d.on_credentials_ended) d.on_credentials_ended();
   return out;
 }
 

@@ -59,9 +59,9 @@ void AddDbCommand(Commands& c);
 void AddImportCommand(Commands& c);
 // `atiende desk add|list|show|set|remove` (desk_cmd.cc).
 void AddDeskCommand(Commands& c);
-// `atiende user add|passwd|list` (user_cmd.cc).
+// `atiende user add|passwd|list|disable|enable` (user_cmd.cc).
 void AddUserCommand(Commands& c);
-// `atiende token create` (token_cmd.cc).
+// `atiende token create|list|revoke` (token_cmd.cc).
 void AddTokenCommand(Commands& c);
 // `atiende demo seed` (demo_cmd.cc).
 void AddDemoCommand(Commands& c);

@@ -1,11 +1,15 @@
 // `atiende token create USER [--ttl-hours N]`: an API token for a user,
-// printed once on standard output.
+// printed once on standard output. `atiende token list [--user NAME] [--kind
+// session|api]`: the sessions and tokens that have not expired, by id (never
+// their secrets); `atiende token revoke ID` ends one at once.
 #include <cstdio>
 #include <memory>
 
+#include "app/credentials.h"
 #include "app/sessions.h"
 #include "cli/commands.h"
 #include "cli/exit_code.h"
+#include "core/time_format.h"
 #include "wiring.h"
 
 namespace atiende::cli {
@@ -17,12 +21,35 @@ namespace token_cmd {
 struct Options {
   std::string user;
   int ttl_hours = 24 * 90;
+  std::string list_user;
+  std::string list_kind;
+  int64_t revoke_id = 0;
 };
 
 int Create(const Options& o, Deps& deps) {
   auto g = CreateApiToken(deps, SystemPrincipal(), o.user, std::chrono::hours(o.ttl_hours));
   if (!g.ok()) return Fail(g.status());
   std::printf("%s\n", g->token.c_str());
+  return 0;
+}
+
+int List(const Options& o, Deps& deps) {
+  auto creds = ListCredentials(deps, o.list_user, o.list_kind);
+  if (!creds.ok()) return Fail(creds.status());
+  std::printf("%-8s %-8s %-24s %-28s %s\n", "ID", "KIND", "USER", "CREATED", "EXPIRES");
+  for (const auto& c : *creds) {
+    std::printf("%-8lld %-8s %-24s %-28s %s\n", static_cast<long long>(c.id), c.kind.c_str(),
+                c.username.c_str(), FormatInstant(c.created_at).c_str(),
+                FormatInstant(c.expires_at).c_str());
+  }
+  return 0;
+}
+
+int Revoke(const Options& o, Deps& deps) {
+  auto c = RevokeCredential(deps, SystemPrincipal(), o.revoke_id);
+  if (!c.ok()) return Fail(c.status());
+  std::printf("%s %lld of %s revoked\n", c->kind == "api" ? "API token" : "session",
+              static_cast<long long>(c->id), c->username.c_str());
   return 0;
 }
 
@@ -37,6 +64,16 @@ void AddTokenCommand(Commands& c) {
   create->add_option("USER", o->user, "username")->required();
   create->add_option("--ttl-hours", o->ttl_hours, "lifetime in hours (default 2160)")
       ->check(CLI::Range(1, 24 * 366));
+  auto* list = c.Add(token, "list", "List sessions and API tokens (ids, never secrets)",
+                     WithDeps([o](Deps& deps) { return List(*o, deps); }));
+  list->add_option("--user", o->list_user, "only this user's");
+  list->add_option("--kind", o->list_kind, "only sessions or only API tokens")
+      ->check(CLI::IsMember({"session", "api"}));
+  auto* revoke = c.Add(token, "revoke", "Revoke a session or API token by its id (token list)",
+                       WithDeps([o](Deps& deps) { return Revoke(*o, deps); }));
+  revoke->add_option("ID", o->revoke_id, "the id `atiende token list` shows")
+      ->required()
+      ->check(CLI::PositiveNumber);
 }
 
 }  // namespace atiende::cli

@@ -1,5 +1,5 @@
-// `atiende user add|passwd|list`: users from a shell; passwords are read from
-// standard input, never from the command line.
+// `atiende user add|passwd|list|disable|enable`: users from a shell;
+// passwords are read from standard input, never from the command line.
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -19,6 +19,7 @@ struct Options {
   NewUser new_user;
   bool password_stdin = false;
   std::string passwd_name;
+  std::string disable_name;
 };
 
 Result<std::string> ReadPasswordStdin() {
@@ -44,8 +45,24 @@ int Add(Options& o, Deps& deps) {
 int Passwd(const Options& o, Deps& deps) {
   auto pw = ReadPasswordStdin();
   if (!pw.ok()) return Fail(pw.status());
-  if (Status s = SetPassword(deps, SystemPrincipal(), o.passwd_name, *pw); !s.ok()) return Fail(s);
-  std::printf("password of %s changed\n", o.passwd_name.c_str());
+  auto ended = SetPassword(deps, SystemPrincipal(), o.passwd_name, *pw);
+  if (!ended.ok()) return Fail(ended.status());
+  std::printf(
+      "password of %s changed; %lld session(s) ended (API tokens stay: `atiende token"
+      " list --user %s`, `atiende token revoke ID`)\n",
+      o.passwd_name.c_str(), static_cast<long long>(*ended), o.passwd_name.c_str());
+  return 0;
+}
+
+int SetDisabled(const Options& o, Deps& deps, bool disabled) {
+  auto r = SetUserDisabled(deps, SystemPrincipal(), o.disable_name, disabled);
+  if (!r.ok()) return Fail(r.status());
+  if (disabled) {
+    std::printf("user %s disabled; %lld session(s) and API token(s) ended\n",
+                r->user.username.c_str(), static_cast<long long>(r->credentials_ended));
+  } else {
+    std::printf("user %s enabled\n", r->user.username.c_str());
+  }
   return 0;
 }
 
@@ -82,7 +99,15 @@ void AddUserCommand(Commands& c) {
   auto* passwd = c.Add(user, "passwd", "Set a user's password (from stdin)",
                        WithDeps([o](Deps& deps) { return Passwd(*o, deps); }));
   passwd->add_option("NAME", o->passwd_name, "username")->required();
+  passwd->footer("Ends every session of the user; API tokens stay (atiende token list/revoke).");
   c.Add(user, "list", "List users", WithDeps(List));
+  auto* disable =
+      c.Add(user, "disable", "Disable a user: no sign-in; ends their sessions and tokens",
+            WithDeps([o](Deps& deps) { return SetDisabled(*o, deps, true); }));
+  disable->add_option("NAME", o->disable_name, "username")->required();
+  auto* enable = c.Add(user, "enable", "Enable a disabled user again",
+                       WithDeps([o](Deps& deps) { return SetDisabled(*o, deps, false); }));
+  enable->add_option("NAME", o->disable_name, "username")->required();
 }
 
 }  // namespace atiende::cli

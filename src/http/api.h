@@ -121,6 +121,11 @@ class Api {
   Result<Response> ListUsers(Request& req);
   Result<Response> CreateUser(Request& req);
   Result<Response> CreateToken(Request& req);
+  Result<Response> ChangeOwnPasswordRoute(Request& req);
+  Result<Response> DisableUserRoute(Request& req);
+  Result<Response> EnableUserRoute(Request& req);
+  Result<Response> ListCredentialsRoute(Request& req);
+  Result<Response> RevokeCredentialRoute(Request& req);
   Result<Response> ListDesksRoute(Request& req);
   Result<Response> CreateDeskRoute(Request& req);
   Result<Response> GetDeskRoute(Request& req);

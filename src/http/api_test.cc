@@ -78,12 +78,17 @@ TEST_F(ApiTest, EveryRouteChecksTheCallersRole) {
     if (r.is_public) continue;
     for (Role role : kAllRoles) {
       Response resp = Call(r.method, Concrete(r.pattern), role, "{}");
-      if (std::string_view(r.pattern) == "/api/v1/session" && resp.status == 204) {
-        // Signing out revoked the token: take a new one.
-        tokens_[role] =
-            CreateApiToken(*env_.deps, Admin(), std::string(RoleName(role)), std::chrono::hours(1))
-                .value()
-                .token;
+      if (resp.status == 204 && (std::string_view(r.pattern) == "/api/v1/session" ||
+                                 std::string_view(r.pattern) == "/api/v1/tokens/{id}")) {
+        // Signing out (or an admin revoking a token by id) ended a token:
+        // take new ones for whoever lost theirs.
+        for (Role who : kAllRoles) {
+          if (Authenticate(*env_.deps, tokens_[who]).ok()) continue;
+          tokens_[who] =
+              CreateApiToken(*env_.deps, Admin(), std::string(RoleName(who)), std::chrono::hours(1))
+                  .value()
+                  .token;
+        }
       }
       if (r.roles.Contains(role)) {
         EXPECT_NE(resp.status, 403) << RoleName(role) << " " << r.method << " " << r.pattern;

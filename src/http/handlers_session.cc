@@ -1,4 +1,6 @@
-// Handlers: signing in and out, users, API tokens.
+// Handlers: signing in and out, one's own password, users (disabling and
+// enabling them), sessions and API tokens (listing and revoking them).
+#include "app/credentials.h"
 #include "app/desks.h"
 #include "app/sessions.h"
 #include "app/users.h"
@@ -57,6 +59,24 @@ boost::json::object SessionJson(const DeskBook& book, const Principal& p) {
   return o;
 }
 
+// A user as GET /users lists them (UserEntry).
+boost::json::object UserEntryJson(const User& u) {
+  auto o = PrincipalJson({u.id, u.username, u.role, u.customer_id, u.desks, ""});
+  o["disabled"] = u.disabled;
+  o["created_at"] = FormatInstant(u.created_at);
+  return o;
+}
+
+// A session or API token (Credential): never its secret or hash.
+boost::json::object CredentialJson(const CredentialInfo& c) {
+  return {{"id", c.id},
+          {"username", c.username},
+          {"kind", c.kind},
+          {"created_at", FormatInstant(c.created_at)},
+          {"expires_at", FormatInstant(c.expires_at)},
+          {"current", c.current}};
+}
+
 Result<std::string> StringMember(const boost::json::object& o, const char* name) {
   auto* v = o.if_contains(name);
   if (!v) return Status::InvalidArgument("is required", name);
@@ -100,12 +120,7 @@ Result<Response> Api::WhoAmI(Request& req) {
 Result<Response> Api::ListUsers(Request&) {
   ATIENDE_ASSIGN_OR_RETURN(auto users, atiende::ListUsers(deps_));
   boost::json::array items;
-  for (const auto& u : users) {
-    auto o = PrincipalJson({u.id, u.username, u.role, u.customer_id, u.desks, ""});
-    o["disabled"] = u.disabled;
-    o["created_at"] = FormatInstant(u.created_at);
-    items.push_back(std::move(o));
-  }
+  for (const auto& u : users) items.push_back(UserEntryJson(u));
   return Json(200, {{"items", std::move(items)}});
 }
 
@@ -150,6 +165,45 @@ Result<Response> Api::CreateToken(Request& req) {
   return Json(201, {{"token", g.token},
                     {"expires_at", FormatInstant(g.expires_at)},
                     {"user", PrincipalJson(g.principal)}});
+}
+
+Result<Response> Api::ChangeOwnPasswordRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(body, {"current_password", "new_password"}));
+  ATIENDE_ASSIGN_OR_RETURN(std::string current, StringMember(body, "current_password"));
+  ATIENDE_ASSIGN_OR_RETURN(std::string next, StringMember(body, "new_password"));
+  ATIENDE_ASSIGN_OR_RETURN(int64_t ended, ChangeOwnPassword(deps_, *req.principal, req.credential,
+                                                            current, next, req.remote_address));
+  return Json(200, {{"sessions_ended", ended}});
+}
+
+Result<Response> Api::DisableUserRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(UserDisabled r,
+                           SetUserDisabled(deps_, *req.principal, req.params["username"], true));
+  return Json(200, {{"user", UserEntryJson(r.user)}, {"credentials_ended", r.credentials_ended}});
+}
+
+Result<Response> Api::EnableUserRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(UserDisabled r,
+                           SetUserDisabled(deps_, *req.principal, req.params["username"], false));
+  return Json(200, {{"user", UserEntryJson(r.user)}, {"credentials_ended", 0}});
+}
+
+Result<Response> Api::ListCredentialsRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto creds, ListCredentials(deps_, req.query["username"], req.query["kind"], req.credential));
+  boost::json::array items;
+  for (const auto& c : creds) items.push_back(CredentialJson(c));
+  return Json(200, {{"items", std::move(items)}});
+}
+
+Result<Response> Api::RevokeCredentialRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
+  ATIENDE_RETURN_IF_ERROR(RevokeCredential(deps_, *req.principal, id).status());
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
 }
 
 }  // namespace atiende::http

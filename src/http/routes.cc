@@ -47,10 +47,22 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"POST", "/api/v1/session", true, {}, &Api::Login, 16 << 10},
       {"GET", "/api/v1/session", false, kAnyone, &Api::WhoAmI, kSmall, false, kAnyDesk},
       {"DELETE", "/api/v1/session", false, kAnyone, &Api::Logout, kSmall, false, kAnyDesk},
+      // Revocation (issue 19): one's own password change ends one's other
+      // sessions; an admin disables a user (ending all their credentials)
+      // and lists and revokes sessions and API tokens.
+      {"POST", "/api/v1/session/password", false, kAnyone, &Api::ChangeOwnPasswordRoute, kSmall,
+       false, kAnyDesk},
 
       {"GET", "/api/v1/users", false, kAdmin, &Api::ListUsers, kSmall, false, kAnyDesk},
       {"POST", "/api/v1/users", false, kAdmin, &Api::CreateUser, kSmall, false, kAnyDesk},
+      {"POST", "/api/v1/users/{username}/disable", false, kAdmin, &Api::DisableUserRoute, kSmall,
+       false, kAnyDesk},
+      {"POST", "/api/v1/users/{username}/enable", false, kAdmin, &Api::EnableUserRoute, kSmall,
+       false, kAnyDesk},
+      {"GET", "/api/v1/tokens", false, kAdmin, &Api::ListCredentialsRoute, kSmall, false, kAnyDesk},
       {"POST", "/api/v1/tokens", false, kAdmin, &Api::CreateToken, kSmall, false, kAnyDesk},
+      {"DELETE", "/api/v1/tokens/{id}", false, kAdmin, &Api::RevokeCredentialRoute, kSmall, false,
+       kAnyDesk},
 
       // Desks (docs/desks.md): staff read the desks they work in; admins
       // create and change them.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ struct Credential {
   std::string kind;  // "session" or "api"
   TimePoint created_at{};
   TimePoint expires_at{};
+  // The public handle an admin lists and revokes it by (never the secret or
+  // its hash); set by Insert, never reused.
+  int64_t id = 0;
 };
 
 class UserReader {
@@ -47,14 +51,25 @@ class CredentialReader {
   virtual ~CredentialReader() = default;
   // kNotFound when no credential has this hash.
   virtual Result<Credential> Get(std::string_view token_hash) = 0;
+  // kNotFound when no credential has this id.
+  virtual Result<Credential> GetById(int64_t id) = 0;
+  // The credentials that have not expired at `now`, oldest (smallest id)
+  // first: of one user when user_id is set, of one kind when kind is not "".
+  virtual Result<std::vector<Credential>> List(std::optional<int64_t> user_id,
+                                               std::string_view kind, TimePoint now) = 0;
 };
 
 class CredentialWriter : public CredentialReader {
  public:
-  virtual Status Insert(const Credential& c) = 0;
+  // Sets c.id.
+  virtual Status Insert(Credential& c) = 0;
   // No error when absent.
   virtual Status Delete(std::string_view token_hash) = 0;
   virtual Status DeleteExpired(TimePoint now) = 0;
+  // Deletes the user's credentials of `kind` (every kind when ""), but the one
+  // whose hash is `keep` (none when ""). Returns how many were deleted.
+  virtual Result<int64_t> DeleteOfUser(int64_t user_id, std::string_view kind,
+                                       std::string_view keep) = 0;
 };
 
 }  // namespace atiende

@@ -187,6 +187,8 @@ export type Desk = Schemas['Desk'];
 export type NewDesk = Schemas['NewDesk'];
 export type DeskPatch = Body<'patchDesk'>;
 export type Procedure = Schemas['Procedure'];
+// A session or API token as an admin sees it (never its secret).
+export type Credential = Schemas['Credential'];
 
 // --- Endpoints -----------------------------------------------------------------
 export const api = {
@@ -239,6 +241,17 @@ export const api = {
 
   users: () => call<Answer<'listUsers'>>('GET', '/api/v1/users'),
   addUser: (body: Body<'addUser'>) => call<Answer<'addUser', 201>>('POST', '/api/v1/users', body),
+  // Disabling ends all the user's sessions and API tokens; an admin cannot
+  // disable themselves (409 cannot_disable_self).
+  disableUser: (name: string) => call<Answer<'disableUser'>>('POST', `/api/v1/users/${enc(name)}/disable`),
+  enableUser: (name: string) => call<Answer<'enableUser'>>('POST', `/api/v1/users/${enc(name)}/enable`),
+  // Sessions and API tokens that have not expired; revoking one ends it at once.
+  credentials: (params: Query<'listTokens'>) => call<Answer<'listTokens'>>('GET', '/api/v1/tokens' + q(params)),
+  revokeCredential: (id: number) => call<null>('DELETE', `/api/v1/tokens/${id}`),
+  // One's own password, with the current one: one's other sessions end. A
+  // wrong current password is 400 (field current_password), not 401.
+  changePassword: (current_password: string, new_password: string) =>
+    call<Answer<'changeOwnPassword'>>('POST', '/api/v1/session/password', { current_password, new_password } satisfies Body<'changeOwnPassword'>),
   directory: () => call<Answer<'getDirectory'>>('GET', '/api/v1/directory'),
   putDirectory: (list: string, addresses: string[]) =>
     call<Answer<'putDirectoryList'>>('PUT', `/api/v1/directory/${enc(list)}`, { addresses } satisfies Body<'putDirectoryList'>),

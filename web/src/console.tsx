@@ -74,7 +74,7 @@ const SCREENS: Screen[] = [
     procedure: 'zb-unblock',
     view: () => <UnblockQueue />,
   },
-  { path: '/admin/users', code: adminCode, label: 'nav.users', roles: ['admin'], view: () => <AdminUsers /> },
+  { path: '/admin/users', code: adminCode, label: 'nav.users', roles: ['admin'], view: (_, s) => <AdminUsers session={s} /> },
   { path: '/admin/directory', code: adminCode, label: 'nav.directory', roles: ['admin'], view: () => <AdminDirectory /> },
   { path: '/admin/import', code: adminCode, label: 'nav.import', roles: ['admin'], view: () => <AdminImport /> },
   { path: '/admin/mail', code: adminCode, label: 'nav.mail', roles: ['admin'], view: () => <AdminMail /> },

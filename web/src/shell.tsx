@@ -1,14 +1,21 @@
 // The frame around every screen: skip link, header with the desk (and its
-// switch, Alt+Shift+C), the user, language switch and sign-out, the role's
-// navigation (Alt+Shift+1…9), the connection banner.
+// switch, Alt+Shift+C), the user, their password, language switch and
+// sign-out, the role's navigation (Alt+Shift+1…9), the connection banner.
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type Session } from './api';
 import { clearDesk } from './desk';
 import { DeskSwitch } from './desks';
 import { getLang, preloadLangs, setLang, t, useLang, type Key, type Lang } from './i18n';
+import { chunk, lazy } from './lazy';
 import { linkProps } from './router';
 import { ConnectionBanner, LiveBadge, useAltKeys } from './ui';
+
+// Changing one's password: a chunk of its own, fetched when asked for.
+const PasswordDialog = lazy(
+  chunk(() => import('./screens/password')),
+  (m) => m.PasswordDialog,
+);
 
 export function LangSwitch() {
   const lang = useLang();
@@ -58,6 +65,7 @@ export function Shell(props: {
   });
   useAltKeys(keys);
   const signOut = () => signOutNow(props.onSignOut);
+  const [changingPassword, setChangingPassword] = useState(false);
   return (
     <div class="shell">
       <a class="skip" href="#main">
@@ -82,10 +90,14 @@ export function Shell(props: {
         </span>
         <LiveBadge />
         <LangSwitch />
+        <button type="button" data-testid="password-open" onClick={() => setChangingPassword(true)}>
+          {t('password.open')}
+        </button>
         <button type="button" onClick={signOut}>
           {t('shell.signout')}
         </button>
       </header>
+      {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
       <ConnectionBanner />
       <main id="main" tabIndex={-1} lang={getLang()}>
         {props.children}

@@ -9,7 +9,7 @@
 // Run by ctest (CMakeLists.txt); exits non-zero when any test fails.
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
-import { ARTIFACTS, Keys, NM, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
+import { ARTIFACTS, Keys, NM, PASSWORD, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
 
 const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests on the same 2 cores)
 const tests = [];
@@ -499,6 +499,91 @@ test('admin: users, directory, import report row by row, mail outbox', async ({ 
   await raw.waitFor();
   await expectText(raw, /^Subject: /m);
   await check(page, 'admin-mail');
+});
+
+test('admin: disable and enable a user, revoke a token; a user changes their own password (issue 19)', async ({ page, browser, server }) => {
+  const admin = await server.api('admin', NM.id);
+  await admin.must('POST', '/api/v1/users', { username: 'temporal', role: 'agent', password: PASSWORD, desks: [NM.id] });
+  const firstToken = (await admin.must('POST', '/api/v1/tokens', { username: 'temporal', ttl_hours: 24 }, 201)).token;
+  const bearer = async (tok) => (await fetch(server.url + '/api/v1/session', { headers: { Authorization: 'Bearer ' + tok } })).status;
+  let temporal = await server.api('temporal');
+  await signIn(page, server.url, 'admin', '/admin/users', { desk: NM.id });
+  const users = page.getByTestId('users');
+  await users.getByText('temporal', { exact: true }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Deshabilitar a admin', exact: true }).count(), 0, 'no control to disable oneself');
+
+  // Disabling asks first; Esc keeps the user as they were.
+  await page.getByRole('button', { name: 'Deshabilitar a temporal', exact: true }).click();
+  const ask = page.getByTestId('user-disable');
+  await ask.waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'No, mantenerlo Esc', '"keep" has the focus');
+  await check(page, 'admin-user-disable');
+  await page.keyboard.press('Escape');
+  await ask.waitFor({ state: 'detached' });
+  assert.equal((await temporal.get('/api/v1/session')).status, 200, 'Esc disabled nothing');
+  await page.getByRole('button', { name: 'Deshabilitar a temporal', exact: true }).click();
+  await ask.getByRole('button', { name: 'Sí, deshabilitar' }).click();
+  await page.getByText('Usuario temporal deshabilitado. Sesiones y tokens terminados: 2.').waitFor();
+  await expectText(users.locator('tr', { hasText: 'temporal' }), /deshabilitado/);
+  assert.equal((await temporal.get('/api/v1/session')).status, 401, 'the disabled user’s session ended');
+  assert.equal(await bearer(firstToken), 401, 'the disabled user’s API token ended');
+  await page.getByRole('button', { name: 'Habilitar a temporal', exact: true }).click();
+  await page.getByText('Usuario temporal habilitado: puede iniciar sesión de nuevo.').waitFor();
+  temporal = await server.api('temporal');
+
+  // Sessions and tokens: by id, never the secret; revoking asks first.
+  const secret = (await admin.must('POST', '/api/v1/tokens', { username: 'temporal', ttl_hours: 24 }, 201)).token;
+  await page.locator('#tokens-user').selectOption('temporal');
+  const list = page.getByTestId('credentials');
+  await expectText(list, /Token de API/);
+  assert.doesNotMatch(await page.locator('#main').innerText(), new RegExp(secret), 'a secret is on screen');
+  const [api] = (await admin.must('GET', '/api/v1/tokens?username=temporal&kind=api')).items;
+  await page.getByRole('button', { name: `Revocar el token de API n.º ${api.id} de temporal`, exact: true }).click();
+  const revoke = page.getByTestId('token-revoke');
+  await revoke.waitFor();
+  await check(page, 'admin-token-revoke');
+  await revoke.getByRole('button', { name: 'Sí, revocar' }).click();
+  await page.getByText(`Se revocó el token de API n.º ${api.id} de temporal.`).waitFor();
+  assert.equal(await list.locator(`tr[data-credential="${api.id}"]`).count(), 0, 'the revoked token is still listed');
+  assert.equal(await bearer(secret), 401, 'the revoked API token still works');
+  assert.equal((await temporal.get('/api/v1/session')).status, 200, 'revoking one token ended another credential');
+  await page.locator('#tokens-user').selectOption('admin');
+  await expectText(list, /la suya, ahora/);
+  await check(page, 'admin-access');
+
+  // The user changes their own password from the header: this session
+  // stays, the other (a thief's, say) ends.
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  try {
+    const p2 = await ctx.newPage();
+    p2.setDefaultTimeout(TIMEOUT);
+    await signIn(p2, server.url, 'temporal', '/call');
+    await p2.getByTestId('password-open').click();
+    const dialog = p2.getByTestId('password-dialog');
+    await dialog.waitFor();
+    await p2.getByLabel('Contraseña actual').fill('no-es-la-clave');
+    await p2.getByLabel(/^Contraseña nueva/).fill('otra-clave-larga-1');
+    await p2.getByLabel('Repita la contraseña nueva').fill('otra-clave-larga-1');
+    await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await p2.locator('input[name=current_password][aria-invalid=true]').waitFor();
+    await expectText(dialog, /Revise el campo «Contraseña actual»/);
+    assert.equal(await p2.locator('header.top').count(), 1, 'a wrong current password signed the user out');
+    await p2.getByLabel('Contraseña actual').fill(PASSWORD);
+    await p2.getByLabel('Repita la contraseña nueva').fill('otra-clave-larga-2');
+    await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await expectText(dialog, /No coincide con la contraseña nueva/);
+    await check(p2, 'password-dialog');
+    await p2.getByLabel('Repita la contraseña nueva').fill('otra-clave-larga-1');
+    await dialog.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await p2.getByText('Contraseña cambiada. Sesiones cerradas en otros equipos: 1.').waitFor();
+    await check(p2, 'password-changed');
+    assert.equal((await temporal.get('/api/v1/session')).status, 401, 'the other session outlived the password change');
+    assert.equal(await p2.evaluate(async () => (await fetch('/api/v1/session')).status), 200, 'the session that changed it ended');
+    await p2.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  } finally {
+    await ctx.close();
+  }
 });
 
 test('roles: screens of other roles are neither shown nor reachable, and the API refuses', async ({ browser, server }) => {

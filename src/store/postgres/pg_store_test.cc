@@ -29,9 +29,10 @@ TEST(PgStore, MigrationsAreRecordedAndAppliedOnceByConcurrentNodes) {
   for (auto& t : nodes) t.join();
   EXPECT_EQ(ok.load(), 3);
   auto applied = PgStore::Open({url}).value()->AppliedMigrations().value();
-  EXPECT_EQ(applied, (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail",
-                                               "0004_tickets", "0005_notices", "0006_cases",
-                                               "0007_work_claimed", "0008_desks"}));
+  EXPECT_EQ(applied,
+            (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
+                                      "0005_notices", "0006_cases", "0007_work_claimed",
+                                      "0008_desks", "0009_credential_ids"}));
 }
 
 TEST(PgStore, UnreachableServerFailsFastAsUnavailable) {

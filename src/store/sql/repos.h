@@ -86,9 +86,14 @@ class SqlCredentials final : public CredentialWriter {
  public:
   explicit SqlCredentials(Conn& c) : c_(c) {}
   Result<Credential> Get(std::string_view token_hash) override;
-  Status Insert(const Credential& c) override;
+  Result<Credential> GetById(int64_t id) override;
+  Result<std::vector<Credential>> List(std::optional<int64_t> user_id, std::string_view kind,
+                                       TimePoint now) override;
+  Status Insert(Credential& c) override;
   Status Delete(std::string_view token_hash) override;
   Status DeleteExpired(TimePoint now) override;
+  Result<int64_t> DeleteOfUser(int64_t user_id, std::string_view kind,
+                               std::string_view keep) override;
 
  private:
   Conn& c_;

@@ -9,6 +9,13 @@ namespace {
 #define USER_SELECT \
   "SELECT id, username, role, customer_id, password_hash, disabled, created_at FROM users "
 
+#define CREDENTIAL_SELECT \
+  "SELECT token_hash, user_id, kind, created_at, expires_at, id FROM credentials "
+
+Credential ReadCredential(const Stmt& s) {
+  return Credential{s.Text(0), s.Int(1), s.Text(2), At(s.Int(3)), At(s.Int(4)), s.Int(5)};
+}
+
 User ReadUser(const Stmt& s) {
   User u;
   u.id = s.Int(0);
@@ -108,20 +115,42 @@ Status SqlUsers::Update(const User& u) {
 }
 
 Result<Credential> SqlCredentials::Get(std::string_view token_hash) {
-  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT token_hash, user_id, kind, created_at,"
-                                             " expires_at FROM credentials WHERE token_hash = ?"));
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CREDENTIAL_SELECT "WHERE token_hash = ?"));
   st->Bind(1, token_hash);
   ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
   if (!row) return Status::NotFound("unknown credential");
-  return Credential{st->Text(0), st->Int(1), st->Text(2), At(st->Int(3)), At(st->Int(4))};
+  return ReadCredential(*st);
 }
 
-Status SqlCredentials::Insert(const Credential& c) {
+Result<Credential> SqlCredentials::GetById(int64_t id) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query(CREDENTIAL_SELECT "WHERE id = ?"));
+  st->Bind(1, id);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return Status::NotFound("no session or token with id " + std::to_string(id));
+  return ReadCredential(*st);
+}
+
+Result<std::vector<Credential>> SqlCredentials::List(std::optional<int64_t> user_id,
+                                                     std::string_view kind, TimePoint now) {
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query(CREDENTIAL_SELECT "WHERE expires_at > ?1"
+                                          " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2)"
+                                          " AND (?3 = '' OR kind = ?3) ORDER BY id"));
+  st->Bind(1, Us(now)).Bind(2, user_id).Bind(3, kind);
+  return ReadAll<Credential>(*st, ReadCredential);
+}
+
+Status SqlCredentials::Insert(Credential& c) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("INSERT INTO credentials(token_hash, user_id, kind,"
-                                             " created_at, expires_at) VALUES (?,?,?,?,?)"));
+                                             " created_at, expires_at) VALUES (?,?,?,?,?)"
+                                             " {RETURNING id}"));
   st->Bind(1, c.token_hash).Bind(2, c.user_id).Bind(3, c.kind);
   st->Bind(4, Us(c.created_at)).Bind(5, Us(c.expires_at));
-  return st->Run();
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  auto id = st->InsertedId();
+  if (!id) return Status::Internal("inserting a credential returned no id");
+  c.id = *id;
+  return Status::Ok();
 }
 
 Status SqlCredentials::Delete(std::string_view token_hash) {
@@ -134,6 +163,16 @@ Status SqlCredentials::DeleteExpired(TimePoint now) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("DELETE FROM credentials WHERE expires_at <= ?"));
   st->Bind(1, Us(now));
   return st->Run();
+}
+
+Result<int64_t> SqlCredentials::DeleteOfUser(int64_t user_id, std::string_view kind,
+                                             std::string_view keep) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("DELETE FROM credentials WHERE user_id = ?1"
+                                             " AND (?2 = '' OR kind = ?2)"
+                                             " AND token_hash <> ?3"));
+  st->Bind(1, user_id).Bind(2, kind).Bind(3, keep);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  return st->Changes();
 }
 
 }  // namespace atiende::sql

@@ -1,17 +1,22 @@
-// Admin: users and roles, the directory of lists and addresses, the customer
+// Admin: users and roles (disabling and enabling them, their sessions and API
+// tokens: access.tsx), the directory of lists and addresses, the customer
 // master import with its report row by row, and the mail outbox.
 import { useEffect, useState } from 'preact/hooks';
-import { api, type DirectoryList as List, type ImportReport, type Mail, type Role, type UserEntry } from '../api';
+import { api, type DirectoryList as List, type ImportReport, type Mail, type Role, type Session, type UserEntry } from '../api';
 import { currentDesk, deskChoices } from '../desk';
 import { fmtTime, t, type Key } from '../i18n';
 import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, usePoll } from '../ui';
+import { Credentials, UserAccess } from './access';
 
 const ROLES: Role[] = ['agent', 'supervisor', 'dispatch', 'back_office', 'admin', 'customer'];
 const MAIL_STATUSES: Mail['status'][] = ['queued', 'sending', 'sent', 'failed', 'kept'];
 
-export function AdminUsers() {
+export function AdminUsers(props: { session: Session }) {
   const [users, setUsers] = useState<UserEntry[]>();
   const [error, setError] = useState<string>();
+  // A user disabled or enabled: said above the table; the sessions list is read again.
+  const [accessDone, setAccessDone] = useState<string>();
+  const [accessVersion, setAccessVersion] = useState(0);
   const [form, setForm] = useState({ username: '', role: 'agent' as Role, password: '', customer_code: '' });
   // The desks a staff user works in: this one unless the admin ticks others.
   // A customer user is of the desk its customer is in: this one.
@@ -46,6 +51,7 @@ export function AdminUsers() {
     <section aria-labelledby="users-title">
       <h1 id="users-title">{t('users.title')}</h1>
       <ErrorBox error={error} />
+      {accessDone && <Notice kind="ok">{accessDone}</Notice>}
       <table data-testid="users">
         <thead>
           <tr>
@@ -54,6 +60,7 @@ export function AdminUsers() {
             <th scope="col">{t('users.customer')}</th>
             <th scope="col">{t('users.desks')}</th>
             <th scope="col">{t('users.created')}</th>
+            <th scope="col">{t('users.access')}</th>
           </tr>
         </thead>
         <tbody>
@@ -66,6 +73,17 @@ export function AdminUsers() {
               <td>{u.customer_id ?? '—'}</td>
               <td>{u.desks.length ? u.desks.map(deskName).join(', ') : u.role === 'admin' ? t('users.desks_all') : '—'}</td>
               <td>{fmtTime(u.created_at)}</td>
+              <td>
+                <UserAccess
+                  user={u}
+                  self={u.id === props.session.user.id}
+                  onChanged={(message) => {
+                    setAccessDone(message);
+                    setAccessVersion((v) => v + 1);
+                    load();
+                  }}
+                />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -134,6 +152,7 @@ export function AdminUsers() {
           {t('users.add_submit')}
         </button>
       </form>
+      {users && <Credentials users={users} version={accessVersion} />}
     </section>
   );
 }
