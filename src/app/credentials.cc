@@ -12,17 +12,26 @@ namespace atiende {
 Result<int64_t> ChangeOwnPassword(Deps& d, const Principal& self, std::string_view current_token,
                                   std::string_view current_password, std::string_view new_password,
                                   const std::string& address) {
-  ATIENDE_RETURN_IF_ERROR(d.throttle.Check(self.username, address));
+  // Guessing the current password with a stolen session is a sign-in attempt.
+  ATIENDE_ASSIGN_OR_RETURN(LoginThrottle::Attempt attempt,
+                           d.throttle.Begin(self.username, address));
+  auto turn = PasswordCheckGate::Shared().Enter();
+  if (!turn.ok()) {
+    d.throttle.Finish(attempt, false, /*counted=*/false);
+    return turn.status();
+  }
   Result<User> user = Status::NotFound("");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
+  Status read = d.store.Read(DeskScope::All(), [&](ReadTx& tx) {
     user = tx.users().Get(self.user_id);
     return user.status();
-  }));
-  if (!VerifyPassword(user->password_hash, current_password)) {
-    d.throttle.RecordFailure(self.username, address);
-    return Status::InvalidArgument("is not your current password", "current_password");
+  });
+  if (!read.ok()) {
+    d.throttle.Finish(attempt, false, /*counted=*/false);
+    return read;
   }
-  d.throttle.RecordSuccess(self.username);
+  bool good = VerifyPassword(user->password_hash, current_password);
+  d.throttle.Finish(attempt, good);
+  if (!good) return Status::InvalidArgument("is not your current password", "current_password");
   if (Status s = CheckPasswordPolicy(new_password); !s.ok()) {
     return Status::InvalidArgument(s.message(), "new_password");
   }
