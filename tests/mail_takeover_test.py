@@ -101,9 +101,10 @@ class MailTakeoverTest(TestCase):
         self.wait_for(lambda: all(self.status(cb, m) == "sent" for m in claimed),
                       "node b sending the mails node a had claimed", timeout=LEASE + POLL + SLACK)
         took = time.monotonic() - killed
-        # Renewed every third of the lease until the kill: b takes over
-        # between 2/3 of a lease and a lease after it.
-        self.assertGreater(took, LEASE * 2 / 3 - 0.1, "taken over before a's lease ran out")
+        # Renewed every third of the lease until the kill, a's claims ran out
+        # between 2/3 of a lease and a lease after it (a late beat, on a busy
+        # machine, makes that a little sooner).
+        self.assertGreater(took, LEASE / 2, "taken over before a's lease ran out")
         time.sleep(POLL)
         # The mail a was sending when killed had reached the server: b sends
         # it again (the crash's one duplicate). Every other mail goes once.

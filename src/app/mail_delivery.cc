@@ -71,15 +71,17 @@ int MailDelivery::RunOnce() {
     handled += claimed;
     heartbeat_.Step();
     for (const auto& [item, m] : batch) heartbeat_.Hold(item.id);
+    // The claim just made is the first mail's fence; each outcome's record
+    // renews the next mail's claim, its fence, in the same commit.
+    Next state = Next::kFenced;
     size_t next = 0;
-    bool reachable = true;
-    while (next < batch.size() && !loop_.stopping()) {
-      reachable = Deliver(batch[next].first, batch[next].second);
-      if (!reachable) break;
-      ++next;
+    for (; next < batch.size() && !loop_.stopping(); ++next) {
+      const WorkItem* following = next + 1 < batch.size() ? &batch[next + 1].first : nullptr;
+      state = Deliver(batch[next].first, batch[next].second, state == Next::kFenced, following);
+      if (state == Next::kStop) break;
     }
     if (next < batch.size()) GiveBack(batch, next);
-    if (!reachable) return handled;
+    if (state == Next::kStop) return handled;
   }
   return handled;
 }
@@ -110,20 +112,23 @@ void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch,
   if (!s.ok()) log::Warn("mail.give_back", {{"error", s.ToString()}});
 }
 
-bool MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
+MailDelivery::Next MailDelivery::Deliver(const WorkItem& item, OutboxMail& m, bool fenced,
+                                         const WorkItem* following) {
   heartbeat_.Step();
-  // The fence. Renewed here, the claim is this node's for a full lease, and
-  // the heartbeat keeps it so while the transport works: no other node can
-  // send this mail meanwhile. A node that lost the claim — it was stopped or
-  // cut off for longer than the lease, and another node took the mail over —
-  // learns it here and does not send.
-  Status held = heartbeat_.Renew(item.id);
-  if (!held.ok()) {
-    log::Warn("mail.claim_lost", {{"mail", m.id},
-                                  {"message_id", m.message_id},
-                                  {"owner", owner_},
-                                  {"error", held.ToString()}});
-    return held.code() == Status::Code::kConflict;
+  // The fence: the claim renewed (or just made) right before the send is
+  // this node's for a full lease, and the heartbeat keeps it so while the
+  // transport works: no other node can send this mail meanwhile. A node that
+  // lost the claim — it was stopped or cut off for longer than the lease, and
+  // another node took the mail over — learns it here and does not send.
+  if (!fenced) {
+    Status held = heartbeat_.Renew(item.id);
+    if (!held.ok()) {
+      log::Warn("mail.claim_lost", {{"mail", m.id},
+                                    {"message_id", m.message_id},
+                                    {"owner", owner_},
+                                    {"error", held.ToString()}});
+      return held.code() == Status::Code::kConflict ? Next::kUnfenced : Next::kStop;
+    }
   }
   mail::Message msg = OutboxMessage(m, deps_.mail, deps_.desks->For(m.desk).desk);
   auto rendered = mail::Render(msg);
@@ -142,14 +147,24 @@ bool MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
     m.status = retry ? "queued" : "failed";
   }
   Micros backoff = deps_.mail.first_retry * (1LL << std::min(m.attempts - 1, 16));
+  bool following_fenced = false;
   Status done = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
+    following_fenced = false;
     // Recorded only while the claim is still this node's: one that lost it
     // mid-send counts as crashed, and the node that took the mail over
     // records it (that resend is the crash's one duplicate).
-    ATIENDE_RETURN_IF_ERROR(tx.work().Renew(item.id, owner_, now + heartbeat_.lease()));
+    TimePoint until = now + heartbeat_.lease();
+    ATIENDE_RETURN_IF_ERROR(tx.work().Renew(item.id, owner_, until));
     ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
-    return retry ? tx.work().Release(item.id, owner_, now + backoff)
-                 : tx.work().Complete(item.id, owner_, now);
+    ATIENDE_RETURN_IF_ERROR(retry ? tx.work().Release(item.id, owner_, now + backoff)
+                                  : tx.work().Complete(item.id, owner_, now));
+    if (following == nullptr) return Status::Ok();
+    // The next mail's fence, in this commit rather than one of its own.
+    Status next_held = tx.work().Renew(following->id, owner_, until);
+    if (next_held.code() == Status::Code::kConflict) return Status::Ok();
+    ATIENDE_RETURN_IF_ERROR(next_held);
+    following_fenced = true;
+    return Status::Ok();
   });
   heartbeat_.Drop(item.id);
   boost::json::object fields{{"mail", m.id},
@@ -164,7 +179,7 @@ bool MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
   } else {
     log::Warn("mail.delivery_failed", std::move(fields));
   }
-  return true;
+  return done.ok() && following_fenced ? Next::kFenced : Next::kUnfenced;
 }
 
 void MailDelivery::Start(std::chrono::milliseconds poll) {

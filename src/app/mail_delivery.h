@@ -62,10 +62,14 @@ class MailDelivery {
   int Heartbeat() { return heartbeat_.Beat(); }
 
  private:
-  // Sends one claimed mail unless the claim was lost, and records the outcome
-  // in its own transaction. False when the store could not be reached: the
-  // batch stops there.
-  bool Deliver(const WorkItem& item, OutboxMail& m);
+  // What Deliver() leaves for the batch's next mail: its claim renewed
+  // already (the fence), to be renewed before its send, or nothing to send
+  // (the store could not be reached: the batch stops there).
+  enum class Next { kFenced, kUnfenced, kStop };
+  // Sends one claimed mail unless its claim was lost (renewed first unless
+  // `fenced`), and records the outcome in one commit that also renews the
+  // claim on `following` (the batch's next mail; null for the last).
+  Next Deliver(const WorkItem& item, OutboxMail& m, bool fenced, const WorkItem* following);
   // Returns batch[from…] to the queue (on Stop(), or the store failing), as
   // far as this node still holds them.
   void GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch, size_t from);
