@@ -14,11 +14,12 @@
 //
 // Delivery is at-least-once, with at most one duplicate per crash:
 // - Right before handing a mail to the transport, the node renews its claim
-//   (the fence, WorkWriter::Renew). Only the holder can renew, and a renewal
-//   and a claim by another node are serialised by the store, so once the fence
-//   passed no other node can claim the mail for a full lease; the heartbeat
-//   extends that for as long as the send takes. A slow but live node therefore
-//   never has a mail taken from it mid-send.
+//   (the fence, WorkWriter::Renew; done in the commit that recorded the
+//   previous mail, or by the claim itself). Only the holder can renew, and a
+//   renewal and a claim by another node are serialised by the store, so once
+//   the fence passed no other node can claim the mail for a full lease; the
+//   heartbeat extends that for as long as the send takes. A slow but live
+//   node therefore never has a mail taken from it mid-send.
 // - A node that lost a claim (paused, or cut off from the database, for longer
 //   than the lease: to the others it died) fails the fence and skips the mail
 //   instead of sending it; its outcome record is conditional on the claim too.
