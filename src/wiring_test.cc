@@ -31,6 +31,8 @@ TEST(BuildRuntime, DefaultsAreSpanishAndMessageIdsOnTheHostOfMailFrom) {
   EXPECT_EQ(d.mail.from, "Atiende <atiende@atiende.localhost>");
   EXPECT_EQ(d.mail.message_id_host, "atiende.localhost");
   EXPECT_EQ(d.mail.rate_cap_per_hour, 60);
+  // A dead node's mails wait for this, not five minutes (issue 19).
+  EXPECT_EQ(d.mail.delivery_lease, std::chrono::seconds(30));
 
   EXPECT_NE(d.procedures, nullptr);
 }
@@ -49,6 +51,15 @@ TEST(BuildRuntime, LanguageAndMessageIdHostComeFromTheSettings) {
   rt = BuildRuntime(c);
   ASSERT_TRUE(rt.ok()) << rt.status().ToString();
   EXPECT_EQ((*rt)->deps->mail.message_id_host, "ids.example.org");
+}
+
+TEST(BuildRuntime, TheMailLeaseComesFromTheSettings) {
+  testing::TempDir dir;
+  Config c = InTempDir(dir);
+  c.mail_lease_seconds = 3;
+  auto rt = BuildRuntime(c);
+  ASSERT_TRUE(rt.ok()) << rt.status().ToString();
+  EXPECT_EQ((*rt)->deps->mail.delivery_lease, std::chrono::seconds(3));
 }
 
 }  // namespace wiring_test

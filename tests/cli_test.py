@@ -250,7 +250,8 @@ class CliTest(h.TestCase):
         cases = {"workers: lots\n": "workers", "secure_cookies: maybe\n": "secure_cookies",
                  "time_zone: Mars/Olympus\n": "time_zone", "log_level: chatty\n": "log_level",
                  "- just\n- a list\n": "mapping", "listen: [1, 2]\n": "listen",
-                 "language: fr\n": "language", "message_id_host: not a host\n": "message_id_host"}
+                 "language: fr\n": "language", "message_id_host: not a host\n": "message_id_host",
+                 "mail_lease_seconds: 0\n": "mail_lease_seconds"}
         for text, word in cases.items():
             with self.subTest(config=text):
                 cfg = self.write("bad.yaml", text)

@@ -23,10 +23,12 @@ WAIT = 15.0  # seconds, for a mail to arrive
 class Sink:
     """tests/smtp_sink.py in a subprocess: records every message it accepts."""
 
-    def __init__(self, record, port=0, reject=()):
+    def __init__(self, record, port=0, reject=(), hold_dir=None):
         args = ["/usr/bin/python3", SINK, record, "--port", str(port)]
         for r in reject:
             args += ["--reject", r]
+        if hold_dir:
+            args += ["--hold-dir", hold_dir]
         self.record = record
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         line = self.proc.stdout.readline().decode().strip()
@@ -46,6 +48,7 @@ class Sink:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(10)
+        self.proc.stdout.close()
 
 
 def free_port():

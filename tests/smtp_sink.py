@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A recording SMTP server for tests (Debian's python3-aiosmtpd; run with /usr/bin/python3).
 
-    smtp_sink.py RECORD_FILE [--reject ADDRESS]... [--down]
+    smtp_sink.py RECORD_FILE [--reject ADDRESS]... [--down] [--hold-dir DIR]
 
 Binds 127.0.0.1 on a free port and prints the port as the first line on stdout. Every accepted
 message is appended to RECORD_FILE as one JSON line
@@ -15,6 +15,9 @@ the same number came over one connection.
 --port N           listen on port N instead of a free one (to come back where a client expects).
 --auth USER:PASS   require AUTH (PLAIN or LOGIN, allowed without TLS) with these credentials:
                    MAIL before AUTH gets "530", wrong credentials get "535".
+--hold-dir DIR     a message with a recipient R for which the file DIR/R exists is recorded,
+                   then its 250 waits until that file is removed (a server that stalls; the
+                   client holding the mail can be killed meanwhile).
 
 Exits on SIGTERM or SIGINT.
 """
@@ -23,6 +26,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import sys
 import warnings
@@ -31,9 +35,10 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Recorder:
-    def __init__(self, path, reject):
+    def __init__(self, path, reject, hold_dir=None):
         self.path = path
         self.reject = {a.lower() for a in reject}
+        self.hold_dir = hold_dir
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.reject:
@@ -51,7 +56,13 @@ class Recorder:
         }
         with open(self.path, "a", encoding="utf-8") as f:
             f.write(json.dumps(record) + "\n")
+        while self.held(envelope.rcpt_tos):
+            await asyncio.sleep(0.02)
         return "250 OK queued"
+
+    def held(self, rcpt_tos):
+        return self.hold_dir is not None and any(
+            os.path.exists(os.path.join(self.hold_dir, r)) for r in rcpt_tos)
 
 
 class CountingSMTP(SMTP):
@@ -83,12 +94,13 @@ async def main():
     parser.add_argument("--reject", action="append", default=[])
     parser.add_argument("--down", action="store_true")
     parser.add_argument("--auth", metavar="USER:PASS")
+    parser.add_argument("--hold-dir")
     parser.add_argument("--port", type=int, default=0, help="listen on this port (default: a free one)")
     args = parser.parse_args()
     open(args.record_file, "a").close()
 
     loop = asyncio.get_running_loop()
-    recorder = Recorder(args.record_file, args.reject)
+    recorder = Recorder(args.record_file, args.reject, args.hold_dir)
     options = {"hostname": "sink.test", "decode_data": False}
     if args.auth:
         user, password = (part.encode() for part in args.auth.split(":", 1))

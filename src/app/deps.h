@@ -27,6 +27,10 @@ struct MailSettings {
   int rate_cap_per_hour = 60;  // mails to one address per hour before refusing (loops)
   int max_attempts = 8;        // deliveries tried before a mail is "failed"
   Micros first_retry = std::chrono::seconds(30);  // doubles with each attempt
+  // How long a node's claim on a mail lasts without renewal: how soon another
+  // node delivers the mails of a node that died (MailDelivery). Renewed every
+  // third of it while the node works; default 30 s.
+  Micros delivery_lease = std::chrono::seconds(30);
 };
 
 struct Deps {

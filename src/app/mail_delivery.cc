@@ -12,15 +12,26 @@ namespace atiende {
 namespace {
 
 constexpr char kDeliveryKind[] = "mail.deliver";
-constexpr auto kDeliveryLease = std::chrono::minutes(5);
 constexpr int kDeliveryBatch = 20;
+// One step is one send (the SMTP transport gives up after 30 s) and one
+// commit. A step ten times that long is a wedged thread: the heartbeat lets
+// the claims lapse so that other nodes deliver the batch.
+constexpr auto kStuckAfter = std::chrono::minutes(5);
 
 }  // namespace
 
 MailDelivery::MailDelivery(Deps& deps, mail::Transport& transport, std::string owner)
-    : deps_(deps), transport_(transport), owner_(std::move(owner)) {}
+    : deps_(deps),
+      transport_(transport),
+      owner_(std::move(owner)),
+      heartbeat_(deps.store, deps.clock, owner_, deps.mail.delivery_lease, kStuckAfter) {}
 
-MailDelivery::~MailDelivery() { loop_.Stop(); }
+MailDelivery::~MailDelivery() { Stop(); }
+
+void MailDelivery::Stop() {
+  loop_.Stop();
+  heartbeat_.Stop();
+}
 
 int MailDelivery::RunOnce() {
   int handled = 0;
@@ -33,8 +44,8 @@ int MailDelivery::RunOnce() {
     Status s = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
       batch.clear();
       TimePoint now = deps_.clock.Now();
-      ATIENDE_ASSIGN_OR_RETURN(
-          auto items, tx.work().Claim(kDeliveryKind, owner_, now, kDeliveryLease, kDeliveryBatch));
+      ATIENDE_ASSIGN_OR_RETURN(auto items, tx.work().Claim(kDeliveryKind, owner_, now,
+                                                           heartbeat_.lease(), kDeliveryBatch));
       for (const auto& item : items) {
         ATIENDE_ASSIGN_OR_RETURN(OutboxMail m,
                                  tx.mail().Get(std::strtoll(item.payload.c_str(), nullptr, 10)));
@@ -58,21 +69,35 @@ int MailDelivery::RunOnce() {
       return handled;
     }
     handled += claimed;
+    heartbeat_.Step();
+    for (const auto& [item, m] : batch) heartbeat_.Hold(item.id);
+    // The claim just made is the first mail's fence; each outcome's record
+    // renews the next mail's claim, its fence, in the same commit.
+    Next state = Next::kFenced;
     size_t next = 0;
-    for (; next < batch.size() && !loop_.stopping(); ++next)
-      Deliver(batch[next].first, batch[next].second);
+    for (; next < batch.size() && !loop_.stopping(); ++next) {
+      const WorkItem* following = next + 1 < batch.size() ? &batch[next + 1].first : nullptr;
+      state = Deliver(batch[next].first, batch[next].second, state == Next::kFenced, following);
+      if (state == Next::kStop) break;
+    }
     if (next < batch.size()) GiveBack(batch, next);
+    if (state == Next::kStop) return handled;
   }
   return handled;
 }
 
 void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch, size_t from) {
-  // Shutting down: the mails claimed but not tried go back to the queue now,
-  // rather than waiting for their lease to run out.
+  // Shutting down (or the store failing): the mails claimed but not tried go
+  // back to the queue now, rather than waiting for their lease to run out —
+  // those this node still holds; another node's are its own to record.
   Status s = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
     TimePoint now = deps_.clock.Now();
     for (size_t i = from; i < batch.size(); ++i) {
-      auto& [item, m] = batch[i];
+      OutboxMail m = batch[i].second;  // a copy: the closure may run again
+      const WorkItem& item = batch[i].first;
+      Status held = tx.work().Renew(item.id, owner_, now + heartbeat_.lease());
+      if (held.code() == Status::Code::kConflict) continue;
+      ATIENDE_RETURN_IF_ERROR(held);
       m.status = "queued";
       m.attempts--;
       m.updated_at = now;
@@ -81,10 +106,30 @@ void MailDelivery::GiveBack(std::vector<std::pair<WorkItem, OutboxMail>>& batch,
     }
     return Status::Ok();
   });
+  // Given back or not, none is kept alive: what was not given back lapses
+  // within a lease and is claimed again.
+  for (size_t i = from; i < batch.size(); ++i) heartbeat_.Drop(batch[i].first.id);
   if (!s.ok()) log::Warn("mail.give_back", {{"error", s.ToString()}});
 }
 
-void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
+MailDelivery::Next MailDelivery::Deliver(const WorkItem& item, OutboxMail& m, bool fenced,
+                                         const WorkItem* following) {
+  heartbeat_.Step();
+  // The fence: the claim renewed (or just made) right before the send is
+  // this node's for a full lease, and the heartbeat keeps it so while the
+  // transport works: no other node can send this mail meanwhile. A node that
+  // lost the claim — it was stopped or cut off for longer than the lease, and
+  // another node took the mail over — learns it here and does not send.
+  if (!fenced) {
+    Status held = heartbeat_.Renew(item.id);
+    if (!held.ok()) {
+      log::Warn("mail.claim_lost", {{"mail", m.id},
+                                    {"message_id", m.message_id},
+                                    {"owner", owner_},
+                                    {"error", held.ToString()}});
+      return held.code() == Status::Code::kConflict ? Next::kUnfenced : Next::kStop;
+    }
+  }
   mail::Message msg = OutboxMessage(m, deps_.mail, deps_.desks->For(m.desk).desk);
   auto rendered = mail::Render(msg);
   Status sent = rendered.ok() ? transport_.Send(msg, *rendered) : rendered.status();
@@ -102,11 +147,26 @@ void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
     m.status = retry ? "queued" : "failed";
   }
   Micros backoff = deps_.mail.first_retry * (1LL << std::min(m.attempts - 1, 16));
+  bool following_fenced = false;
   Status done = deps_.store.Write(DeskScope::All(), [&](WriteTx& tx) {
+    following_fenced = false;
+    // Recorded only while the claim is still this node's: one that lost it
+    // mid-send counts as crashed, and the node that took the mail over
+    // records it (that resend is the crash's one duplicate).
+    TimePoint until = now + heartbeat_.lease();
+    ATIENDE_RETURN_IF_ERROR(tx.work().Renew(item.id, owner_, until));
     ATIENDE_RETURN_IF_ERROR(tx.mail().UpdateStatus(m));
-    return retry ? tx.work().Release(item.id, owner_, now + backoff)
-                 : tx.work().Complete(item.id, owner_, now);
+    ATIENDE_RETURN_IF_ERROR(retry ? tx.work().Release(item.id, owner_, now + backoff)
+                                  : tx.work().Complete(item.id, owner_, now));
+    if (following == nullptr) return Status::Ok();
+    // The next mail's fence, in this commit rather than one of its own.
+    Status next_held = tx.work().Renew(following->id, owner_, until);
+    if (next_held.code() == Status::Code::kConflict) return Status::Ok();
+    ATIENDE_RETURN_IF_ERROR(next_held);
+    following_fenced = true;
+    return Status::Ok();
   });
+  heartbeat_.Drop(item.id);
   boost::json::object fields{{"mail", m.id},
                              {"message_id", m.message_id},
                              {"status", m.status},
@@ -119,9 +179,11 @@ void MailDelivery::Deliver(const WorkItem& item, OutboxMail& m) {
   } else {
     log::Warn("mail.delivery_failed", std::move(fields));
   }
+  return done.ok() && following_fenced ? Next::kFenced : Next::kUnfenced;
 }
 
 void MailDelivery::Start(std::chrono::milliseconds poll) {
+  heartbeat_.Start();
   loop_.Start([this, poll] {
     std::optional<TimePoint> next;
     Status s = deps_.store.Read(DeskScope::All(), [&](ReadTx& tx) {

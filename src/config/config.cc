@@ -190,6 +190,8 @@ const std::map<std::string, Setter>& Setters() {
        [](Config& c, auto& v, auto& k) { return SetInt(c.live_stream_seconds, v, k, 1, 86400); }},
       {"mail_rate_cap",
        [](Config& c, auto& v, auto& k) { return SetInt(c.mail_rate_cap, v, k, 1, 100000); }},
+      {"mail_lease_seconds",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.mail_lease_seconds, v, k, 1, 3600); }},
       {"templates_dir",
        [](Config& c, auto& v, auto&) {
          c.templates_dir = v;

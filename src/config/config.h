@@ -43,6 +43,9 @@
 //                   ("atiende.localhost" with the default mail_from); the right side
 //                   of Message-IDs, a host name such as "desk.example.com"
 //   mail_rate_cap   ATIENDE_MAIL_RATE_CAP   default 60 mails per address per hour
+//   mail_lease_seconds ATIENDE_MAIL_LEASE_SECONDS  default 30 (1 to 3600): how long a
+//                   node's claim on a mail lasts unless renewed (every third of it, while
+//                   the node lives); how soon another node sends a dead node's mails
 //   templates_dir   ATIENDE_TEMPLATES_DIR   default "" (the shipped templates);
 //                   files <lang>/<event>.subject|txt|html there override them
 //   procedures_dir  ATIENDE_PROCEDURES_DIR  default "" (the shipped procedures/);
@@ -95,6 +98,7 @@ struct Config {
   std::string mail_from = "Atiende <atiende@atiende.localhost>";
   std::string message_id_host;  // "" = the domain of mail_from's address
   int mail_rate_cap = 60;
+  int mail_lease_seconds = 30;
   std::string templates_dir;
   std::string procedures_dir;
   std::string directory_file;

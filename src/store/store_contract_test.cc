@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -464,6 +465,69 @@ TEST_P(StoreContract, AnExpiredLeaseLetsAnotherClaimerTakeOver) {
                   .ok());
   EXPECT_TRUE(claim("c", now + std::chrono::minutes(10)).empty());
   EXPECT_EQ(claim("c", now + std::chrono::hours(2)).at(0).payload, "not yet");
+}
+
+// The fence of short leases (issue 19): only the holder renews, and a
+// renewal never hands an item over or revives a finished one.
+TEST_P(StoreContract, OnlyTheHolderRenewsAClaim) {
+  Fixture f(GetParam());
+  TimePoint now = T("2026-11-24T12:00:00Z");
+  constexpr auto kLease = std::chrono::seconds(30);
+  WorkItem w{0, "test.job", "x", now, 0};
+  ASSERT_TRUE(
+      f.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.work().Enqueue(w); })
+          .ok());
+  auto write = [&](const std::function<Status(WorkWriter&)>& fn) {
+    return f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return fn(tx.work()); });
+  };
+  auto claim = [&](const std::string& owner, TimePoint at) {
+    std::vector<WorkItem> got;
+    EXPECT_TRUE(write([&](WorkWriter& work) {
+                  ATIENDE_ASSIGN_OR_RETURN(got, work.Claim("test.job", owner, at, kLease, 10));
+                  return Status::Ok();
+                }).ok());
+    return got;
+  };
+  auto renew = [&](const std::string& owner, TimePoint until) {
+    return write([&](WorkWriter& work) { return work.Renew(w.id, owner, until); }).code();
+  };
+  auto next_due = [&] {
+    std::optional<TimePoint> t;
+    EXPECT_TRUE(f.store
+                    ->Read(atiende::testing::MainDesk(),
+                           [&](ReadTx& tx) {
+                             ATIENDE_ASSIGN_OR_RETURN(t, tx.work().NextDue("test.job"));
+                             return Status::Ok();
+                           })
+                    .ok());
+    return t;
+  };
+  using Code = Status::Code;
+  EXPECT_EQ(renew("a", now + kLease), Code::kConflict) << "nobody holds it yet";
+  ASSERT_EQ(claim("a", now).size(), 1u);
+  EXPECT_EQ(renew("b", now + std::chrono::hours(1)), Code::kConflict);
+  // Renewed at +20 s, a holds it until +50 s: b's claim at +40 s finds nothing.
+  EXPECT_EQ(renew("a", now + std::chrono::seconds(50)), Code::kOk);
+  EXPECT_EQ(next_due(), now + std::chrono::seconds(50));
+  EXPECT_TRUE(claim("b", now + std::chrono::seconds(40)).empty());
+  // Past its end but not taken by anyone, the claim is still a's to renew.
+  EXPECT_EQ(renew("a", now + std::chrono::seconds(90)), Code::kOk);
+  EXPECT_TRUE(claim("b", now + std::chrono::seconds(60)).empty());
+  // Taken over once it ran out: a's renewal is refused, b's accepted.
+  ASSERT_EQ(claim("b", now + std::chrono::seconds(91)).size(), 1u);
+  EXPECT_EQ(renew("a", now + std::chrono::hours(1)), Code::kConflict);
+  EXPECT_EQ(renew("b", now + std::chrono::minutes(2)), Code::kOk);
+  EXPECT_TRUE(claim("a", now + std::chrono::seconds(100)).empty());
+  // Given back, then done: nobody renews it.
+  EXPECT_TRUE(write([&](WorkWriter& work) {
+                return work.Release(w.id, "b", now + std::chrono::minutes(3));
+              }).ok());
+  EXPECT_EQ(renew("b", now + std::chrono::hours(1)), Code::kConflict);
+  ASSERT_EQ(claim("c", now + std::chrono::minutes(3)).size(), 1u);
+  EXPECT_TRUE(write([&](WorkWriter& work) { return work.Complete(w.id, "c", now); }).ok());
+  EXPECT_EQ(renew("c", now + std::chrono::hours(1)), Code::kConflict);
+  EXPECT_EQ(next_due(), std::nullopt);
 }
 
 TEST_P(StoreContract, DirectoryListsAreReplacedWhole) {

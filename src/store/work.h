@@ -48,6 +48,15 @@ class WorkWriter : public WorkReader {
   virtual Status Complete(int64_t id, std::string_view owner, TimePoint now) = 0;
   // Gives a claimed item back, due again at `retry_at` (after a failure).
   virtual Status Release(int64_t id, std::string_view owner, TimePoint retry_at) = 0;
+  // Extends `owner`'s claim on item `id` to `until` (a heartbeat, or the check
+  // before an effect that must not happen twice). Succeeds while `owner` still
+  // holds the item — even past its lease, as long as no one claimed it
+  // meanwhile — and never hands it over. kConflict when `owner` no longer
+  // holds it: done, given back, or claimed by another node after its lease
+  // ran out. A claimer and a renewal of one item are serialised (SQLite's one
+  // writer; PostgreSQL's row lock), so after a successful renewal no other
+  // claim can start before `until` (on the claimer's clock).
+  virtual Status Renew(int64_t id, std::string_view owner, TimePoint until) = 0;
 };
 
 class NumberSeries {

@@ -192,6 +192,7 @@ class SqlWork final : public WorkWriter {
                                       Micros lease, int limit) override;
   Status Complete(int64_t id, std::string_view owner, TimePoint now) override;
   Status Release(int64_t id, std::string_view owner, TimePoint retry_at) override;
+  Status Renew(int64_t id, std::string_view owner, TimePoint until) override;
 
  private:
   Conn& c_;

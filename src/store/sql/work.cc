@@ -82,6 +82,22 @@ Status SqlWork::Release(int64_t id, std::string_view owner, TimePoint retry_at) 
   return st->Run();
 }
 
+Status SqlWork::Renew(int64_t id, std::string_view owner, TimePoint until) {
+  // Claim() overwrites claimed_by, Release() clears it and Complete() sets
+  // done_at: matching the owner and no end is what proves the item is still
+  // this owner's, expired or not.
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Query("UPDATE work_items SET claimed_until = ?"
+                                    " WHERE id = ? AND claimed_by = ? AND done_at IS NULL"));
+  st->Bind(1, Us(until)).Bind(2, id).Bind(3, owner);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  if (st->Changes() == 0) {
+    return Status::Conflict("work item " + std::to_string(id) + " is no longer held by " +
+                            std::string(owner));
+  }
+  return Status::Ok();
+}
+
 Result<int64_t> SqlNumbers::Next(std::string_view series) {
   if (desk_.empty()) {
     return Status::Internal("number series " + std::string(series) +
