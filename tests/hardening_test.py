@@ -318,21 +318,52 @@ class ThrottleTest(h.TestCase):
 
 
 class SessionEndTest(h.TestCase):
-    """5. A live stream ends with its session."""
+    """5. A live stream ends with its session: sign-out, a password change, the
+    user disabled."""
 
-    def test_signing_out_ends_the_open_stream(self):
-        server = h.Server(seed=True, desk=h.ZB_DESK)
-        server.start()
-        self.addCleanup(h.stop_checked, server)
-        agent = server.login("agente.zb")
-        reader = EventReader(agent)
+    @classmethod
+    def setUpClass(cls):
+        cls.server = h.Server(seed=True, desk=h.ZB_DESK)
+        try:
+            cls.server.start()
+        except BaseException:
+            cls.server.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        h.stop_checked(cls.server)
+
+    def assertStreamEnds(self, client, end_it):
+        reader = EventReader(client)
         try:
             self.assertEqual(reader.resp.status, 200)
             self.assertFalse(reader.ended.wait(0.5), "the stream ended by itself")
-            self.assertEqual(agent.delete("/api/v1/session").status, 204)
+            end_it()
             self.assertTrue(reader.ended.wait(10), "the stream outlived its session")
         finally:
             reader.close()
+
+    def test_signing_out_ends_the_open_stream(self):
+        agent = self.server.login("agente.zb")
+        self.assertStreamEnds(agent, lambda: self.assertEqual(
+            agent.delete("/api/v1/session").status, 204))
+
+    def test_a_password_change_ends_the_other_sessions_streams(self):
+        # The demo's dispatch user changes its password from a second session.
+        old = self.server.login("despacho")
+        new = self.server.login("despacho")
+        change = {"current_password": h.DEMO_PASSWORD, "new_password": "otra-clave-segura-1"}
+        self.assertStreamEnds(old, lambda: self.assertEqual(
+            new.post("/api/v1/session/password", change).status, 200))
+        self.assertEqual(new.get("/api/v1/session").status, 200)
+
+    def test_disabling_the_user_ends_the_open_stream(self):
+        agent = self.server.login("agente.zb")
+        admin = self.server.login("admin")
+        self.assertStreamEnds(agent, lambda: self.assertEqual(
+            admin.post("/api/v1/users/agente.zb/disable").status, 200))
+        self.assertEqual(admin.post("/api/v1/users/agente.zb/enable").status, 200)
 
 
 class CrossSiteTest(h.TestCase):
