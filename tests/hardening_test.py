@@ -62,6 +62,33 @@ def open_idle(port, count):
     return socks
 
 
+class ServerClass(h.TestCase):
+    """One server for the class's tests: `make_server()` builds it, `prepare()`
+    runs once it is up; a failure in either cleans the server up."""
+
+    @classmethod
+    def make_server(cls):
+        raise NotImplementedError
+
+    @classmethod
+    def prepare(cls):
+        pass
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = cls.make_server()
+        try:
+            cls.server.start()
+            cls.prepare()
+        except BaseException:
+            cls.server.cleanup()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        h.stop_checked(cls.server)
+
+
 class ConnectionLimitTest(h.TestCase):
     """1. Descriptor exhaustion neither spins the server nor floods its log,
     and what is open keeps being served."""
@@ -127,21 +154,12 @@ class ConnectionLimitTest(h.TestCase):
             self.fail("the server did not serve again once the streams closed")
 
 
-class AnonymousMemoryTest(h.TestCase):
+class AnonymousMemoryTest(ServerClass):
     """2. What anonymous clients send cannot take the server's memory."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server(seed=True, desk=h.ZB_DESK)
-        try:
-            cls.server.start()
-        except BaseException:
-            cls.server.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
+    def make_server(cls):
+        return h.Server(seed=True, desk=h.ZB_DESK)
 
     def test_a_large_upload_is_refused_on_its_headers_before_its_body(self):
         # The import route takes 64 MiB; its 401 comes before any of the body.
@@ -193,18 +211,13 @@ class AnonymousMemoryTest(h.TestCase):
                         "peak RSS rose by %d MiB under the flood" % ((peak - before) // 1024))
 
 
-class PathAndHeaderTest(h.TestCase):
+class PathAndHeaderTest(ServerClass):
     """7. The path is normalised once, before routing and limits; a header over
     the limit gets 431."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server()
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
+    def make_server(cls):
+        return h.Server()
 
     def test_a_percent_encoded_path_meets_the_same_body_limit(self):
         body = b'{"username":"a","password":"' + b"x" * 500000 + b'"}'
@@ -219,7 +232,7 @@ class PathAndHeaderTest(h.TestCase):
         self.assertIn(b"header", body)
 
 
-class ThrottleTest(h.TestCase):
+class ThrottleTest(ServerClass):
     """3 and 9. Failed sign-ins: counted atomically, per user and address,
     slowed rather than locked for the user's other addresses, forwarded
     addresses believed only from trusted proxies, refusals logged; on real
@@ -228,20 +241,12 @@ class ThrottleTest(h.TestCase):
     window = 6  # seconds failures count (login_window_seconds)
 
     @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server(virtual_clock=True, env=dict(
+    def make_server(cls):
+        server = h.Server(virtual_clock=True, env=dict(
             PROXY_ENV, ATIENDE_LOGIN_WINDOW_SECONDS=str(cls.window)))
-        try:
-            for name in ("victim", "spread", "racer", "known", "slow"):
-                h.add_user(cls.server.data_dir, name, "agent", "right-password-1")
-            cls.server.start()
-        except BaseException:
-            cls.server.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
+        for name in ("victim", "spread", "racer", "known", "slow"):
+            h.add_user(server.data_dir, name, "agent", "right-password-1")
+        return server
 
     def login(self, user, password, address):
         return self.server.client().post(
@@ -317,22 +322,13 @@ class ThrottleTest(h.TestCase):
         self.assertProblem(r, 429)
 
 
-class SessionEndTest(h.TestCase):
+class SessionEndTest(ServerClass):
     """5. A live stream ends with its session: sign-out, a password change, the
     user disabled."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server(seed=True, desk=h.ZB_DESK)
-        try:
-            cls.server.start()
-        except BaseException:
-            cls.server.cleanup()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
+    def make_server(cls):
+        return h.Server(seed=True, desk=h.ZB_DESK)
 
     def assertStreamEnds(self, client, end_it):
         reader = EventReader(client)
@@ -366,27 +362,21 @@ class SessionEndTest(h.TestCase):
         self.assertEqual(admin.post("/api/v1/users/agente.zb/enable").status, 200)
 
 
-class CrossSiteTest(h.TestCase):
+class CrossSiteTest(ServerClass):
     """6. Writes from another site are refused; JSON routes take JSON only."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server(seed=True, desk=h.NM_DESK)
-        try:
-            cls.server.start()
-            cls.agent = cls.server.login("agente")
-            sup = cls.server.login("supervisor")
-            r = sup.post("/api/v1/customers", {"legal_name": "Sitio Cruzado S.A.S.",
-                                               "services": [{"service_id": "XS-1"}]})
-            assert r.status == 201, r
-            cls.customer_id = r.json()["id"]
-        except BaseException:
-            cls.server.cleanup()
-            raise
+    def make_server(cls):
+        return h.Server(seed=True, desk=h.NM_DESK)
 
     @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
+    def prepare(cls):
+        cls.agent = cls.server.login("agente")
+        sup = cls.server.login("supervisor")
+        r = sup.post("/api/v1/customers", {"legal_name": "Sitio Cruzado S.A.S.",
+                                           "services": [{"service_id": "XS-1"}]})
+        assert r.status == 201, r
+        cls.customer_id = r.json()["id"]
 
     def ticket(self):
         r = self.agent.post("/api/v1/tickets", {
@@ -434,24 +424,18 @@ class CrossSiteTest(h.TestCase):
         self.assertNotIn("Secure", plain.header("Set-Cookie"), "loopback by default: not Secure")
 
 
-class NamesAndMetricsTest(h.TestCase):
+class NamesAndMetricsTest(ServerClass):
     """9. No control characters or bidi overrides in names and identifiers;
     /metrics for the operator only."""
 
     @classmethod
-    def setUpClass(cls):
-        cls.server = h.Server(seed=True, desk=h.NM_DESK,
-                              env={"ATIENDE_METRICS_TOKEN": "metrics-secret-0123456789"})
-        try:
-            cls.server.start()
-            cls.sup = cls.server.login("supervisor")
-        except BaseException:
-            cls.server.cleanup()
-            raise
+    def make_server(cls):
+        return h.Server(seed=True, desk=h.NM_DESK,
+                        env={"ATIENDE_METRICS_TOKEN": "metrics-secret-0123456789"})
 
     @classmethod
-    def tearDownClass(cls):
-        h.stop_checked(cls.server)
+    def prepare(cls):
+        cls.sup = cls.server.login("supervisor")
 
     def test_names_codes_and_phones_refuse_invisible_controls(self):
         cases = [({"legal_name": "Evil\u202eCorp S.A."}, "legal_name"),
