@@ -15,7 +15,7 @@ Result<int64_t> ChangeOwnPassword(Deps& d, const Principal& self, std::string_vi
   // Guessing the current password with a stolen session is a sign-in attempt.
   ATIENDE_ASSIGN_OR_RETURN(LoginThrottle::Attempt attempt,
                            d.throttle.Begin(self.username, address));
-  auto turn = PasswordCheckGate::Shared().Enter();
+  auto turn = PasswordCheckGate::Shared().Enter(attempt.known);
   if (!turn.ok()) {
     d.throttle.Finish(attempt, false, /*counted=*/false);
     return turn.status();

@@ -75,6 +75,7 @@ Result<LoginThrottle::Attempt> LoginThrottle::Begin(const std::string& username,
   p.in_flight++;
   u.in_flight++;
   ad.in_flight++;
+  a.known = trusted;
   return a;
 }
 
@@ -102,18 +103,25 @@ void LoginThrottle::Finish(const Attempt& a, bool success, bool counted) {
   }
 }
 
-Result<PasswordCheckGate::Turn> PasswordCheckGate::Enter() {
+Result<PasswordCheckGate::Turn> PasswordCheckGate::Enter(bool priority) {
   std::unique_lock lock(mu_);
   auto busy = [] {
     return Status::Unavailable("too many sign-ins at once; try again in a second")
         .WithRetryAfter(1);
   };
-  if (now_running_ >= running_) {
-    if (now_waiting_ >= waiting_) return busy();
-    now_waiting_++;
-    bool turn = cv_.wait_for(lock, max_wait_, [&] { return now_running_ < running_; });
-    now_waiting_--;
-    if (!turn) return busy();
+  auto my_turn = [&] {
+    return now_running_ < running_ && (priority || now_waiting_priority_ == 0);
+  };
+  if (!my_turn()) {
+    int& waiting = priority ? now_waiting_priority_ : now_waiting_;
+    if (waiting >= waiting_) return busy();
+    waiting++;
+    bool turn = cv_.wait_for(lock, max_wait_, my_turn);
+    waiting--;
+    if (!turn) {
+      cv_.notify_all();  // a stranger may go now that this one gave up
+      return busy();
+    }
   }
   now_running_++;
   return Turn(this);
@@ -124,12 +132,17 @@ void PasswordCheckGate::Leave() {
     std::lock_guard lock(mu_);
     now_running_--;
   }
-  cv_.notify_one();
+  cv_.notify_all();  // the priority queue's waiter, if any, takes it
 }
 
 int PasswordCheckGate::running() const {
   std::lock_guard lock(mu_);
   return now_running_;
+}
+
+int PasswordCheckGate::waiting() const {
+  std::lock_guard lock(mu_);
+  return now_waiting_ + now_waiting_priority_;
 }
 
 PasswordCheckGate& PasswordCheckGate::Shared() {

@@ -19,7 +19,8 @@
 // PasswordCheckGate bounds how many argon2id checks (64 MiB each) run at
 // once; beyond the running ones a few may wait briefly, the rest are told to
 // come back (kUnavailable with Retry-After) — memory stays under a ceiling
-// whatever the login rate.
+// whatever the login rate. Users signing in from an address they used before
+// queue apart and go first.
 // Thread-safety: all methods are safe from any thread.
 #pragma once
 
@@ -44,6 +45,7 @@ class LoginThrottle {
   struct Attempt {
     std::string username;
     std::string address;
+    bool known = false;  // the user signed in from this address lately
   };
   // kTooManyRequests (with the seconds to wait) when the attempt is refused.
   Result<Attempt> Begin(const std::string& username, const std::string& address);
@@ -92,10 +94,13 @@ class PasswordCheckGate {
     PasswordCheckGate* g_;
   };
   // kUnavailable (Retry-After 1) when every turn is taken and the queue is
-  // full, or the wait ran out.
-  Result<Turn> Enter();
-  // Checks running now (for /metrics and tests).
+  // full, or the wait ran out. `priority` (a user signing in from an address
+  // they signed in from before) has a queue of its own, served first: a flood
+  // of strangers does not keep known users out.
+  Result<Turn> Enter(bool priority = false);
+  // Checks running now, and waiting (for tests).
   int running() const;
+  int waiting() const;
 
   // The process's gate: every password check of sign-in goes through it.
   static PasswordCheckGate& Shared();
@@ -112,6 +117,7 @@ class PasswordCheckGate {
   std::chrono::milliseconds max_wait_;
   int now_running_ = 0;
   int now_waiting_ = 0;
+  int now_waiting_priority_ = 0;
 };
 
 }  // namespace atiende

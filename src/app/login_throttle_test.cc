@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -101,6 +102,39 @@ TEST(PasswordCheckGate, AWaiterGetsTheTurnThatFreesUp) {
   });
   EXPECT_TRUE(gate.Enter().ok());
   release.join();
+}
+
+TEST(PasswordCheckGate, KnownUsersQueueApartAndGoFirst) {
+  PasswordCheckGate gate(1, 1, std::chrono::seconds(10));
+  auto running = std::make_unique<Result<PasswordCheckGate::Turn>>(gate.Enter());
+  ASSERT_TRUE(running->ok());
+  std::vector<std::string> order;
+  std::mutex mu;
+  auto wait_for_waiters = [&](int n) {
+    for (int i = 0; i < 1000 && gate.waiting() < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ASSERT_EQ(gate.waiting(), n);
+  };
+  std::thread stranger([&] {
+    auto t = gate.Enter(false);
+    std::lock_guard l(mu);
+    order.push_back(t.ok() ? "stranger" : "stranger refused");
+  });
+  wait_for_waiters(1);
+  // The strangers' queue is full: another stranger is told to come back…
+  EXPECT_EQ(gate.Enter(false).status().code(), Status::Code::kUnavailable);
+  // …but a known user queues apart, and goes first.
+  std::thread known([&] {
+    auto t = gate.Enter(true);
+    std::lock_guard l(mu);
+    order.push_back(t.ok() ? "known" : "known refused");
+  });
+  wait_for_waiters(2);
+  running.reset();
+  known.join();
+  stranger.join();
+  EXPECT_EQ(order, (std::vector<std::string>{"known", "stranger"}));
 }
 
 TEST(CheckName, RefusesWhatMakesANameShowOtherThanItReads) {

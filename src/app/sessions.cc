@@ -44,7 +44,7 @@ Result<SessionGrant> Login(Deps& d, std::string_view username, std::string_view 
   std::string key = name.ok() ? *name : std::string(username.substr(0, 64));
   ATIENDE_ASSIGN_OR_RETURN(LoginThrottle::Attempt attempt, d.throttle.Begin(key, address));
   // Each check takes 64 MiB for a moment: only so many at once.
-  auto turn = PasswordCheckGate::Shared().Enter();
+  auto turn = PasswordCheckGate::Shared().Enter(attempt.known);
   if (!turn.ok()) {
     d.throttle.Finish(attempt, false, /*counted=*/false);
     log::Warn("login.busy", {{"username", key}, {"address", address}});
