@@ -126,6 +126,20 @@ class SqlCalls final : public CallWriter {
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
+class SqlTelephony final : public TelephonyWriter {
+ public:
+  SqlTelephony(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
+  Result<TelephonyCall> Get(int64_t id) override;
+  Result<std::optional<TelephonyCall>> FindByCallId(std::string_view call_id) override;
+  Result<std::vector<TelephonyCall>> ListMissed(int limit, int offset) override;
+  Status Insert(TelephonyCall& c, TimePoint now) override;
+  Status Update(const TelephonyCall& c, TimePoint now) override;
+
+ private:
+  DeskConn c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
+};
+
 class SqlNotices final : public NoticeWriter {
  public:
   SqlNotices(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
@@ -236,6 +250,7 @@ class SqlTx final : public WriteTx {
         credentials_(c),
         tickets_(c, scope_.desk()),
         calls_(c, scope_.desk()),
+        telephony_(c, scope_.desk()),
         notices_(c, scope_.desk()),
         cases_(c, scope_.desk()),
         mail_(c, scope_.desk()),
@@ -251,6 +266,7 @@ class SqlTx final : public WriteTx {
   SqlCredentials& credentials() override { return credentials_; }
   SqlTickets& tickets() override { return tickets_; }
   SqlCalls& calls() override { return calls_; }
+  SqlTelephony& telephony() override { return telephony_; }
   SqlNotices& notices() override { return notices_; }
   SqlCases& cases() override { return cases_; }
   SqlMail& mail() override { return mail_; }
@@ -272,6 +288,7 @@ class SqlTx final : public WriteTx {
   SqlCredentials credentials_;
   SqlTickets tickets_;
   SqlCalls calls_;
+  SqlTelephony telephony_;
   SqlNotices notices_;
   SqlCases cases_;
   SqlMail mail_;

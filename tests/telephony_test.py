@@ -1,0 +1,333 @@
+"""Telephony (issue 17, docs/telephony.md) over real HTTP, on SQLite and on
+PostgreSQL: a desk's phone system posts call events with its own token
+(tests/pbx_sim.py plays the phone system), and staff read the calls.
+
+- Sequences: answered, missed, transferred, duplicated, out of order, answer
+  and hangup of a call never announced; our JSON and Zammad Generic CTI's
+  form-encoded fields.
+- The call log measures itself: ring, answer and end times, wait and talk
+  seconds, cause, the caller's number in E.164.
+- Missed calls: the desk's list, oldest first, until an agent marks one
+  handled.
+- The token: only a "pbx" token posts events, and it does nothing else; a
+  user's session or API token gets 403, no token or an unknown or revoked one
+  401; one desk's token neither sees nor writes the other desk's calls.
+- Bad input: malformed events 400 naming the field, a huge body 413, a flood
+  of events for one call 429 — and nothing written.
+"""
+
+import json
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness as h  # noqa: E402
+from pbx_sim import PhoneSystem, at  # noqa: E402
+from postgres_nodes_test import fresh_database, shared_server_url  # noqa: E402
+
+CALLER = "+56 9 1234 5678"     # a Chilean mobile, as the PBX may spell it
+CALLER_E164 = "+56912345678"
+
+
+class TelephonyCase(h.TestCase):
+    use_postgres = False
+
+    @classmethod
+    def setUpClass(cls):
+        cls.env = {}
+        if cls.use_postgres:
+            cls.env = {"ATIENDE_DATABASE_URL": fresh_database(shared_server_url())}
+            r = h.cli(["demo", "seed", "--dir", h.DEMO_DIR], env=cls.env)
+            if r.code != 0:
+                raise AssertionError("demo seed failed: %r" % r)
+            cls.server = h.Server(env=cls.env, desk=h.ZB_DESK)
+        else:
+            cls.server = h.Server(seed=True, desk=h.ZB_DESK)
+        try:
+            cls.server.start()
+            cls.admin = cls.server.login("admin")
+            cls.agent = cls.server.login(h.DEMO_USERS["agent"])
+            cls.nm_agent = cls.server.login(h.NM_USERS["agent"], desk=h.NM_DESK)
+            r = cls.admin.post("/api/v1/telephony/tokens", {"desk": h.ZB_DESK})
+            assert r.status == 201, r
+            cls.zb_token = r.json()
+            r = cls.admin.post("/api/v1/telephony/tokens", {"desk": h.NM_DESK})
+            assert r.status == 201, r
+            cls.nm_token = r.json()
+        except BaseException:
+            cls.server.stop()
+            cls.server.cleanup()
+            raise
+        cls.pbx = PhoneSystem(cls.server.port, cls.zb_token["token"])
+        cls.zammad = PhoneSystem(cls.server.port, cls.zb_token["token"], dialect="zammad")
+        cls.nm_pbx = PhoneSystem(cls.server.port, cls.nm_token["token"])
+
+    @classmethod
+    def tearDownClass(cls):
+        h.stop_checked(cls.server)
+
+    def call_id(self):
+        return "%s-%s" % (type(self).__name__, self._testMethodName)
+
+    def assertAllOk(self, replies):
+        for r in replies:
+            self.assertEqual(r.status, 200, r)
+        return replies[-1].json()["call"]
+
+    def call(self, call_id_or_reply, client=None):
+        cid = call_id_or_reply if isinstance(call_id_or_reply, int) else call_id_or_reply["id"]
+        r = (client or self.agent).get("/api/v1/telephony/calls/%d" % cid)
+        self.assertEqual(r.status, 200, r)
+        return r.json()
+
+    def missed_ids(self, client=None):
+        r = (client or self.agent).get("/api/v1/telephony/missed?limit=500")
+        self.assertEqual(r.status, 200, r)
+        return [c["id"] for c in r.json()["items"]]
+
+    # Sequences ------------------------------------------------------------
+
+    def test_an_answered_call_measures_itself(self):
+        c = self.call(self.assertAllOk(self.pbx.answered(self.call_id(), CALLER, "agente.zb")))
+        self.assertEqual(c["state"], "ended")
+        self.assertEqual(c["desk"], h.ZB_DESK)
+        self.assertEqual(c["from"], CALLER_E164)
+        self.assertEqual(c["to"], "+56226000000")
+        self.assertEqual(c["direction"], "in")
+        self.assertEqual(c["answered_by"], "agente.zb")
+        self.assertEqual(c["ringing"], ["agente.zb"])
+        self.assertEqual((c["wait_seconds"], c["talk_seconds"]), (10, 50))
+        self.assertEqual(c["ringing_at"], at(0))
+        self.assertEqual(c["ended_at"], at(60))
+        self.assertEqual(c["cause"], "normal")
+        self.assertNotIn(c["id"], self.missed_ids())
+
+    def test_a_ringing_call_then_answered(self):
+        cid = self.call_id()
+        r = self.pbx.new_call(cid, CALLER, queue="soporte")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["call"]["state"], "ringing")
+        self.assertEqual(r.json()["call"]["queue"], "soporte")
+        r = self.pbx.answer(cid, "agente.zb")
+        self.assertEqual(r.json()["call"]["state"], "answered")
+        self.assertIsNone(r.json()["call"]["talk_seconds"])
+
+    def test_a_missed_call_waits_in_the_list_oldest_first_until_handled(self):
+        cid = self.call_id()
+        later = self.assertAllOk(self.pbx.missed(cid + "-later", "+56 2 2345 6789", after=40))
+        # Rang earlier (its new_call is timed before the other's), posted later.
+        earlier = self.assertAllOk([self.pbx.new_call(cid + "-earlier", CALLER, t=-100),
+                                    self.pbx.hangup(cid + "-earlier", "cancel", t=-90)])
+        self.assertEqual(later["state"], "missed")
+        self.assertEqual(earlier["cause"], "cancel")
+        ids = self.missed_ids()
+        self.assertLess(ids.index(earlier["id"]), ids.index(later["id"]))
+        r = self.agent.post("/api/v1/telephony/calls/%d/handled" % earlier["id"])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["handled_by"], "agente.zb")
+        self.assertIsNotNone(r.json()["handled_at"])
+        self.assertNotIn(earlier["id"], self.missed_ids())
+        self.assertIn(later["id"], self.missed_ids())
+        # Marking it again changes nothing; an answered call is not missed.
+        again = self.agent.post("/api/v1/telephony/calls/%d/handled" % earlier["id"])
+        self.assertEqual(again.json()["handled_at"], r.json()["handled_at"])
+        answered = self.assertAllOk(self.pbx.answered(cid + "-answered", CALLER, "201"))
+        self.assertProblem(
+            self.agent.post("/api/v1/telephony/calls/%d/handled" % answered["id"]), 409)
+
+    def test_a_transferred_call_says_where_it_went(self):
+        c = self.assertAllOk(self.pbx.transferred(self.call_id(), CALLER, "201", "305"))
+        self.assertEqual((c["answered_by"], c["transferred_to"], c["state"]),
+                         ("201", "305", "ended"))
+
+    def test_repeated_events_are_applied_once(self):
+        replies = self.pbx.duplicated(self.call_id(), CALLER, "agente.zb")
+        self.assertEqual([r.status for r in replies], [200] * 6)
+        self.assertEqual([r.json()["duplicate"] for r in replies], [False, True] * 3)
+        c = self.call(replies[-1].json()["call"])
+        self.assertEqual((c["state"], c["wait_seconds"], c["talk_seconds"]), ("ended", 10, 50))
+        # A repeat with another time does not move the first.
+        r = self.pbx.answer(self.call_id(), "otro", t=30)
+        self.assertTrue(r.json()["duplicate"])
+        self.assertEqual(self.call(c)["answered_by"], "agente.zb")
+
+    def test_events_out_of_order_are_put_in_order_by_time(self):
+        replies = self.pbx.out_of_order(self.call_id(), CALLER, "agente.zb")
+        # The hangup alone: an unanswered call, until the answer arrives.
+        self.assertEqual(replies[0].json()["call"]["state"], "missed")
+        c = self.call(self.assertAllOk(replies))
+        self.assertEqual((c["state"], c["from"], c["wait_seconds"], c["talk_seconds"]),
+                         ("ended", CALLER_E164, 10, 50))
+        self.assertNotIn(c["id"], self.missed_ids())
+
+    def test_answer_and_hangup_of_an_unknown_call_are_recorded(self):
+        cid = self.call_id()
+        c = self.assertAllOk([self.pbx.answer(cid, "201"), self.pbx.hangup(cid, "normal")])
+        c = self.call(c)
+        self.assertEqual((c["state"], c["direction"], c["from"], c["ringing_at"]),
+                         ("ended", None, None, None))
+        self.assertIsNone(c["wait_seconds"])
+        self.assertEqual(c["talk_seconds"], 50)
+
+    def test_zammad_generic_cti_form_fields_work_unchanged(self):
+        cid = self.call_id()
+        c = self.call(self.assertAllOk(self.zammad.answered(cid, "9 1234 5678", "201")))
+        self.assertEqual((c["state"], c["from"], c["answered_by"], c["ringing"]),
+                         ("ended", CALLER_E164, "201", ["201"]))
+        m = self.assertAllOk(self.zammad.missed(cid + "-missed", CALLER, cause="no_answer"))
+        self.assertEqual((m["state"], m["cause"]), ("missed", "no_answer"))
+        # Zammad sends no time: the event's arrival is its time.
+        r = self.zammad.post_raw(b"event=newCall&callId=" + cid.encode() +
+                                 b"-now&from=56912345678&to=600&direction=in&user%5B%5D=Ana+Soto",
+                                 "application/x-www-form-urlencoded")
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json()["call"]["ringing"], ["Ana Soto"])
+        self.assertIsNotNone(r.json()["call"]["ringing_at"])
+
+    # The token ------------------------------------------------------------
+
+    def test_only_a_phone_systems_token_posts_events(self):
+        event = {"event": "new_call", "call_id": self.call_id(), "from": CALLER, "to": "600",
+                 "direction": "in"}
+        self.assertProblem(self.server.client().post("/api/v1/telephony/events", event), 401)
+        self.assertProblem(self.server.client(token="x" * 43).post(
+            "/api/v1/telephony/events", event), 401)
+        # Users, whatever their role, with a session or an API token: 403.
+        self.assertProblem(self.agent.post("/api/v1/telephony/events", event), 403)
+        self.assertProblem(self.admin.post("/api/v1/telephony/events", event), 403)
+        r = self.admin.post("/api/v1/tokens", {"username": "agente.zb"})
+        self.assertEqual(r.status, 201, r)
+        user_token = self.server.client(token=r.json()["token"])
+        self.assertProblem(user_token.post("/api/v1/telephony/events", event), 403)
+        self.assertEqual(self.pbx.event(event).status, 200)
+
+    def test_a_phone_systems_token_does_nothing_else(self):
+        tok = self.server.client(token=self.zb_token["token"])
+        for path in ("/api/v1/session", "/api/v1/telephony/missed", "/api/v1/customers",
+                     "/api/v1/events"):
+            with self.subTest(path=path):
+                self.assertProblem(tok.get(path), 401)
+        self.assertProblem(tok.post("/api/v1/interactions", {}), 401)
+
+    def test_a_revoked_token_is_refused_at_once(self):
+        r = self.admin.post("/api/v1/telephony/tokens", {"desk": h.ZB_DESK, "ttl_hours": 24})
+        self.assertEqual(r.status, 201, r)
+        t = r.json()
+        pbx = PhoneSystem(self.server.port, t["token"])
+        self.assertEqual(pbx.new_call(self.call_id(), CALLER).status, 200)
+        listed = self.admin.get("/api/v1/tokens?kind=pbx").json()["items"]
+        mine = [c for c in listed if c["id"] == t["id"]]
+        self.assertEqual([(c["kind"], c["desk"], c["username"]) for c in mine],
+                         [("pbx", h.ZB_DESK, "")])
+        r = self.admin.delete("/api/v1/tokens/%d" % t["id"])
+        self.assertEqual(r.status, 204, r)
+        self.assertProblem(pbx.answer(self.call_id(), "201"), 401)
+        self.assertEqual(self.pbx.answer(self.call_id(), "201").status, 200)
+
+    def test_tokens_are_made_by_admins_for_a_known_desk(self):
+        self.assertProblem(self.agent.post("/api/v1/telephony/tokens", {"desk": h.ZB_DESK}), 403)
+        self.assertProblem(self.admin.post("/api/v1/telephony/tokens", {"desk": "no-such"}), 404)
+        self.assertProblem(self.admin.post("/api/v1/telephony/tokens", {}), 400, "desk")
+        self.assertProblem(self.admin.post("/api/v1/telephony/tokens",
+                                           {"desk": h.ZB_DESK, "ttl_hours": 0}), 400, "ttl_hours")
+
+    def test_the_cli_makes_a_token_that_posts(self):
+        if self.use_postgres:
+            env = self.env
+            r = h.cli(["token", "create-pbx", "--desk", h.ZB_DESK], env=env)
+        else:
+            r = h.cli(["token", "create-pbx", "--desk", h.ZB_DESK],
+                      data_dir=self.server.data_dir)
+        self.assertEqual(r.code, 0, r)
+        pbx = PhoneSystem(self.server.port, r.stdout.strip())
+        self.assertEqual(pbx.new_call(self.call_id(), CALLER).status, 200)
+
+    # Desks ----------------------------------------------------------------
+
+    def test_one_desks_token_neither_sees_nor_writes_the_others_calls(self):
+        cid = self.call_id()
+        zb = self.assertAllOk(self.pbx.missed(cid, CALLER))
+        # The same PBX call id in the other desk is another call.
+        nm = self.assertAllOk(self.nm_pbx.answered(cid, "300 555 0101", "agente"))
+        self.assertNotEqual(zb["id"], nm["id"])
+        self.assertEqual(nm["desk"], h.NM_DESK)
+        self.assertEqual(nm["from"], "+573005550101")  # Colombia: the NM desk's region
+        self.assertEqual(self.call(zb)["state"], "missed")
+        self.assertProblem(self.agent.get("/api/v1/telephony/calls/%d" % nm["id"]), 404)
+        self.assertProblem(self.nm_agent.get("/api/v1/telephony/calls/%d" % zb["id"]), 404)
+        self.assertProblem(
+            self.nm_agent.post("/api/v1/telephony/calls/%d/handled" % zb["id"]), 404)
+        self.assertNotIn(zb["id"], self.missed_ids(self.nm_agent))
+        self.assertIn(zb["id"], self.missed_ids())
+
+    # Bad input ------------------------------------------------------------
+
+    def test_malformed_events_are_400_and_write_nothing(self):
+        cid = self.call_id()
+        cases = [
+            (b"{not json", "application/json", None),
+            (b"[]", "application/json", None),
+            (json.dumps({"call_id": cid}).encode(), "application/json", "event"),
+            (json.dumps({"event": "ring", "call_id": cid}).encode(), "application/json", "event"),
+            (json.dumps({"event": "answer"}).encode(), "application/json", "call_id"),
+            (json.dumps({"event": "new_call", "call_id": cid, "direction": "up"}).encode(),
+             "application/json", "direction"),
+            (json.dumps({"event": "hangup", "call_id": cid, "cause": "boom"}).encode(),
+             "application/json", "cause"),
+            (json.dumps({"event": "hangup", "call_id": cid, "time": "yesterday"}).encode(),
+             "application/json", "time"),
+            (json.dumps({"event": "new_call", "call_id": cid, "direction": "in",
+                         "from": "a\u202eb"}).encode(), "application/json", "from"),
+            (json.dumps({"event": "new_call", "call_id": cid, "direction": "in",
+                         "users": ["x"] * 21}).encode(), "application/json", "users"),
+            (json.dumps({"event": "answer", "call_id": cid, "user": {"a": 1}}).encode(),
+             "application/json", "user"),
+            (json.dumps({"event": "answer", "call_id": "c" * 129}).encode(),
+             "application/json", "call_id"),
+            (json.dumps({"event": "answer", "call_id": cid, "user": "u" * 65}).encode(),
+             "application/json", "user"),
+            (b"event=answer&callId=%ZZ", "application/x-www-form-urlencoded", None),
+            (b"event=answer&callId=" + cid.encode(), "text/plain", "Content-Type"),
+        ]
+        for body, ctype, field in cases:
+            with self.subTest(body=body[:60], ctype=ctype):
+                self.assertProblem(self.pbx.post_raw(body, ctype), 400, field)
+        # Nothing was written for this call: its first real event makes it.
+        r = self.pbx.answer(cid, "201")
+        self.assertEqual(r.status, 200, r)
+        self.assertFalse(r.json()["duplicate"])
+        self.assertIsNone(r.json()["call"]["direction"])
+
+    def test_a_huge_body_is_413(self):
+        body = json.dumps({"event": "new_call", "call_id": self.call_id(), "direction": "in",
+                           "queue": "q" * (20 << 10)}).encode()
+        self.assertProblem(self.pbx.post_raw(body, "application/json"), 413)
+
+    def test_a_flood_of_events_for_one_call_is_bounded(self):
+        cid = self.call_id()
+        first = self.pbx.new_call(cid, CALLER)
+        self.assertEqual(first.status, 200, first)
+        for i in range(31):
+            r = self.pbx.transfer(cid, "t%d" % i, t=i)
+            self.assertEqual(r.status, 200, r)
+        before = self.call(r.json()["call"])
+        self.assertEqual(before["transferred_to"], "t30")
+        r = self.pbx.transfer(cid, "t-more")
+        self.assertProblem(r, 429)
+        self.assertProblem(self.pbx.hangup(cid), 429)
+        self.assertEqual(self.call(before), before)
+
+
+class SqliteTelephonyTest(TelephonyCase):
+    use_postgres = False
+
+
+class PostgresTelephonyTest(TelephonyCase):
+    use_postgres = True
+
+
+del TelephonyCase
+
+if __name__ == "__main__":
+    unittest.main()
