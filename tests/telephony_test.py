@@ -7,6 +7,9 @@ PostgreSQL: a desk's phone system posts call events with its own token
   form-encoded fields.
 - The call log measures itself: ring, answer and end times, wait and talk
   seconds, cause, the caller's number in E.164.
+- The screen pop: an answer by a user of the desk reaches that user's live
+  stream (`event: call`), and no one else's — not an admin's, not a
+  supervisor's, not the other desk's.
 - Missed calls: the desk's list, oldest first, until an agent marks one
   handled.
 - The token: only a "pbx" token posts events, and it does nothing else; a
@@ -23,6 +26,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
+from events_test import EventReader  # noqa: E402
 from pbx_sim import PhoneSystem, at  # noqa: E402
 from postgres_nodes_test import fresh_database, shared_server_url  # noqa: E402
 
@@ -184,6 +188,51 @@ class TelephonyCase(h.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["call"]["ringing"], ["Ana Soto"])
         self.assertIsNotNone(r.json()["call"]["ringing_at"])
+
+    # The screen pop ---------------------------------------------------------
+
+    def pops(self, stream, seconds):
+        return [e["data"]["call"] for e in stream.quiet(seconds) if e.get("event") == "call"]
+
+    def next_pop(self, stream):
+        for _ in range(200):
+            e = stream.next()
+            if e.get("event") == "call":
+                return e["data"]["call"]
+        raise AssertionError("no screen pop")
+
+    def test_an_answer_pops_the_call_on_the_answering_agents_consoles_only(self):
+        cid = self.call_id()
+        supervisor = self.server.login(h.DEMO_USERS["supervisor"])
+        streams = {"agent": EventReader(self.agent), "agent2": EventReader(self.agent),
+                   "admin": EventReader(self.admin), "supervisor": EventReader(supervisor),
+                   "nm": EventReader(self.nm_agent)}
+        try:
+            for s in streams.values():
+                self.assertEqual(s.resp.status, 200)
+            r = self.pbx.new_call(cid, CALLER, users=["agente.zb", "admin"])
+            self.assertEqual(r.status, 200, r)
+            mine = self.pbx.answer(cid, "agente.zb").json()["call"]["id"]
+            # Every console of the agent pops it.
+            self.assertEqual(self.next_pop(streams["agent"]), str(mine))
+            self.assertEqual(self.next_pop(streams["agent2"]), str(mine))
+            self.assertEqual(self.call(mine)["from"], CALLER_E164)
+            # The admin answers another call: the admin's pop is the first the
+            # admin hears, so the agent's never reached the admin.
+            self.pbx.new_call(cid + "-2", CALLER)
+            theirs = self.pbx.answer(cid + "-2", "admin").json()["call"]["id"]
+            self.assertEqual(self.next_pop(streams["admin"]), str(theirs))
+            # A repeat, an extension, a user of another desk: no pop.
+            self.assertTrue(self.pbx.answer(cid, "agente.zb").json()["duplicate"])
+            self.pbx.answer(cid + "-3", "201")
+            self.nm_pbx.answer(cid + "-4", "agente.zb")
+            self.assertEqual(self.pops(streams["agent"], 1.5), [])
+            self.assertEqual(self.pops(streams["supervisor"], 0.1), [])
+            self.assertEqual(self.pops(streams["nm"], 0.1), [])
+            self.assertEqual(self.pops(streams["admin"], 0.1), [])
+        finally:
+            for s in streams.values():
+                s.close()
 
     # The token ------------------------------------------------------------
 

@@ -49,21 +49,58 @@ Result<std::string> AuthenticatePhoneSystem(Deps& d, std::string_view token) {
   return out;
 }
 
+namespace {
+
+// Who the answering "user" of an event is: a user of that name who works in
+// the desk (an admin of every desk too), not disabled; nullopt otherwise (an
+// extension number, someone else's name).
+Result<std::optional<std::string>> AnsweringUser(WriteTx& tx, const std::string& desk,
+                                                 const std::string& name) {
+  auto username = NormalizeUsername(name);
+  if (!username.ok()) return std::optional<std::string>();
+  auto u = tx.users().GetByName(*username);
+  if (!u.ok()) {
+    if (u.status().code() == Status::Code::kNotFound) return std::optional<std::string>();
+    return u.status();
+  }
+  bool works_here = u->role != Role::kCustomer &&
+                    ((u->role == Role::kAdmin && u->desks.empty()) ||
+                     std::find(u->desks.begin(), u->desks.end(), desk) != u->desks.end());
+  if (u->disabled || !works_here) return std::optional<std::string>();
+  return std::optional<std::string>(u->username);
+}
+
+}  // namespace
+
 Result<EventRecorded> RecordTelephonyEvent(Deps& d, const std::string& desk,
                                            const TelephonyEvent& e) {
   EventRecorded out;
+  // The phone system, as the audit log names it.
+  const Principal pbx{0, "pbx:" + desk, Role::kAgent, std::nullopt, {desk}, desk};
   auto apply = [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(auto found, tx.telephony().FindByCallId(e.call_id));
     TelephonyCall c = found ? std::move(*found) : TelephonyCall{};
     ATIENDE_ASSIGN_OR_RETURN(EventOutcome outcome, ApplyTelephonyEvent(c, e));
     out.duplicate = outcome == EventOutcome::kDuplicate;
+    TimePoint now = d.clock.Now();
     if (found) {
-      ATIENDE_RETURN_IF_ERROR(tx.telephony().Update(c, d.clock.Now()));
+      ATIENDE_RETURN_IF_ERROR(tx.telephony().Update(c, now));
     } else {
-      ATIENDE_RETURN_IF_ERROR(tx.telephony().Insert(c, d.clock.Now()));
+      ATIENDE_RETURN_IF_ERROR(tx.telephony().Insert(c, now));
     }
     out.call = std::move(c);
-    return Status::Ok();
+    if (out.duplicate) return Status::Ok();
+    const std::string id = std::to_string(out.call.id);
+    ATIENDE_RETURN_IF_ERROR(
+        Audit(tx, now, pbx, "telephony_call." + std::string(Name(e.kind)), "telephony_call", id,
+              nullptr, boost::json::object{{"call_id", e.call_id}, {"state", StateOf(out.call)}}));
+    if (e.kind != TelephonyEventKind::kAnswer) return Status::Ok();
+    // The screen pop: the answering agent's consoles, and no one else's,
+    // hear of the call (ChangeFeed::Visible, entity "call_pop").
+    ATIENDE_ASSIGN_OR_RETURN(auto agent, AnsweringUser(tx, desk, e.user));
+    if (!agent) return Status::Ok();
+    return Audit(tx, now, pbx, "telephony_call.pop", "call_pop", id + ":" + *agent, nullptr,
+                 boost::json::object{{"call_id", e.call_id}, {"user", *agent}});
   };
   Status s = d.store.Write(DeskScope::Of(desk), apply);
   // Two first events of one call at once: the loser applies its event to the

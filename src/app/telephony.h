@@ -42,8 +42,12 @@ struct EventRecorded {
 };
 
 // Applies a phone system's event to `desk`'s call (creating the call on its
-// first event, whichever that is). kTooManyRequests when the call took its
-// share of events (core/telephony.h), nothing written.
+// first event, whichever that is), with its audit row. An answer by a user
+// of the desk (the event's "user" is their username) also pops the call on
+// that user's consoles: an audit row of entity "call_pop", id
+// "<call id>:<username>", which the change feed tells that user only.
+// kTooManyRequests when the call took its share of events
+// (core/telephony.h), nothing written.
 Result<EventRecorded> RecordTelephonyEvent(Deps& d, const std::string& desk,
                                            const TelephonyEvent& e);
 
