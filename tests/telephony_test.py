@@ -59,6 +59,10 @@ class TelephonyCase(h.TestCase):
             r = cls.admin.post("/api/v1/telephony/tokens", {"desk": h.NM_DESK})
             assert r.status == 201, r
             cls.nm_token = r.json()
+            cls.known = cls.new_customer("Identificada", "2 2999 1111",
+                                         [{"name": "Pedro Rojas", "role": "Jefe",
+                                           "phone": "+56 9 7000 0001", "email": ""}])
+            cls.twins = [cls.new_customer("Gemela %d" % i, "+56 2 2999 2222") for i in (1, 2)]
         except BaseException:
             cls.server.stop()
             cls.server.cleanup()
@@ -66,6 +70,15 @@ class TelephonyCase(h.TestCase):
         cls.pbx = PhoneSystem(cls.server.port, cls.zb_token["token"])
         cls.zammad = PhoneSystem(cls.server.port, cls.zb_token["token"], dialect="zammad")
         cls.nm_pbx = PhoneSystem(cls.server.port, cls.nm_token["token"])
+
+    @classmethod
+    def new_customer(cls, name, phone, contacts=()):
+        n = len(name) * 1000 + sum(map(ord, name))
+        r = cls.admin.post("/api/v1/customers", {
+            "code": "TEL%d" % n, "legal_name": "%s Ltda." % name, "phone": phone,
+            "contacts": list(contacts), "segment": "granel", "region": "Metropolitana"})
+        assert r.status == 201, r
+        return r.json()
 
     @classmethod
     def tearDownClass(cls):
@@ -188,6 +201,63 @@ class TelephonyCase(h.TestCase):
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["call"]["ringing"], ["Ana Soto"])
         self.assertIsNotNone(r.json()["call"]["ringing_at"])
+
+    # Who is calling ------------------------------------------------------
+
+    def caller_of(self, caller, pbx=None, client=None, direction="in"):
+        pbx = pbx or self.pbx
+        cid = "%s-%d" % (self.call_id(), sum(map(ord, caller)) + len(direction))
+        if direction == "in":
+            r = pbx.new_call(cid, caller)
+        else:
+            r = pbx.new_call(cid, "201", to=caller, direction="out")
+        self.assertEqual(r.status, 200, r)
+        return self.call(r.json()["call"], client)["caller"]
+
+    def test_a_known_caller_is_identified_by_the_customers_phone(self):
+        c = self.caller_of("2 2999 1111")  # national, as the PBX sends it
+        self.assertEqual((c["number"], c["result"]), ("+56229991111", "customer"))
+        self.assertEqual(c["matches"], [{"customer_id": self.known["id"],
+                                         "code": self.known["code"],
+                                         "legal_name": "Identificada Ltda.", "contact": None}])
+
+    def test_a_contacts_phone_names_the_contact(self):
+        c = self.caller_of("+56970000001")
+        self.assertEqual(c["result"], "customer")
+        self.assertEqual([(m["customer_id"], m["contact"]) for m in c["matches"]],
+                         [(self.known["id"], "Pedro Rojas")])
+
+    def test_a_number_of_several_customers_gives_the_short_list(self):
+        c = self.caller_of("+56 2 2999 2222")
+        self.assertEqual(c["result"], "several")
+        self.assertEqual(sorted(m["customer_id"] for m in c["matches"]),
+                         sorted(t["id"] for t in self.twins))
+
+    def test_an_unknown_or_anonymous_caller(self):
+        c = self.caller_of("+56 2 2999 9999")
+        self.assertEqual((c["number"], c["result"], c["matches"]), ("+56229999999", "unknown", []))
+        c = self.caller_of("anonymous")
+        self.assertEqual((c["number"], c["result"]), (None, "unknown"))
+
+    def test_an_outbound_call_identifies_whom_it_called(self):
+        c = self.caller_of("2 2999 1111", direction="out")
+        self.assertEqual([m["customer_id"] for m in c["matches"]], [self.known["id"]])
+
+    def test_the_index_follows_the_customers_changes(self):
+        cust = self.new_customer("Cambiante", "+56 2 2999 3333")
+        self.assertEqual(self.caller_of("+56229993333")["result"], "customer")
+        r = self.admin.patch("/api/v1/customers/%d" % cust["id"],
+                             {"phone": "+56 2 2999 4444", "version": cust["version"]})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(self.caller_of("+56229993333")["result"], "unknown")
+        self.assertEqual(self.caller_of("+56229994444")["matches"][0]["customer_id"], cust["id"])
+        r = self.admin.delete("/api/v1/customers/%d" % cust["id"])
+        self.assertIn(r.status, (200, 204), r)
+        self.assertEqual(self.caller_of("+56229994444")["result"], "unknown")
+
+    def test_another_desks_customers_are_not_matched(self):
+        c = self.caller_of("+56229991111", pbx=self.nm_pbx, client=self.nm_agent)
+        self.assertEqual(c["result"], "unknown")
 
     # The screen pop ---------------------------------------------------------
 

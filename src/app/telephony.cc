@@ -5,6 +5,7 @@
 #include "app/audit.h"
 #include "app/desks.h"
 #include "app/passwords.h"
+#include "log/log.h"
 
 namespace atiende {
 
@@ -110,13 +111,42 @@ Result<EventRecorded> RecordTelephonyEvent(Deps& d, const std::string& desk,
   return out;
 }
 
-Result<TelephonyCall> GetTelephonyCall(Deps& d, const Principal& actor, int64_t id) {
-  Result<TelephonyCall> out = Status::NotFound("");
-  ATIENDE_RETURN_IF_ERROR(d.store.Read(ScopeOf(d, actor), [&](ReadTx& tx) {
-    out = tx.telephony().Get(id);
-    return out.status();
+Result<CallView> GetTelephonyCall(Deps& d, const Principal& actor, int64_t id) {
+  CallView out;
+  ATIENDE_RETURN_IF_ERROR(d.store.Read(ScopeOf(d, actor), [&](ReadTx& tx) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(out.call, tx.telephony().Get(id));
+    const std::string& number = out.call.direction == "out" ? out.call.to : out.call.from;
+    if (number.empty() || number.front() != '+') return Status::Ok();  // anonymous, extension
+    out.caller.number = number;
+    ATIENDE_ASSIGN_OR_RETURN(auto found, tx.customers().FindByPhone(number, kMaxCallerMatches));
+    for (const PhoneMatch& m : found) {
+      ATIENDE_ASSIGN_OR_RETURN(Customer c, tx.customers().Get(m.customer_id));
+      out.caller.matches.push_back({c.id, c.code, c.legal_name, m.contact});
+    }
+    return Status::Ok();
   }));
   return out;
+}
+
+Status IndexCallerPhones(Deps& d) {
+  int64_t indexed = 0;
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
+    ATIENDE_ASSIGN_OR_RETURN(bool pending, tx.customers().PhoneIndexPending());
+    if (!pending) return Status::Ok();
+    int64_t after = 0;
+    for (;;) {
+      ATIENDE_ASSIGN_OR_RETURN(auto page, tx.customers().List(after, 1000));
+      if (page.empty()) break;
+      for (const Customer& c : page) {
+        ATIENDE_RETURN_IF_ERROR(tx.customers().IndexPhones(c));
+        after = c.id;
+        ++indexed;
+      }
+    }
+    return tx.customers().PhoneIndexFilled();
+  }));
+  if (indexed > 0) log::Info("telephony.phones_indexed", {{"customers", indexed}});
+  return Status::Ok();
 }
 
 Result<std::vector<TelephonyCall>> ListMissedCalls(Deps& d, const Principal& actor, int limit,

@@ -51,8 +51,32 @@ struct EventRecorded {
 Result<EventRecorded> RecordTelephonyEvent(Deps& d, const std::string& desk,
                                            const TelephonyEvent& e);
 
-// A call of the actor's desk; kNotFound otherwise.
-Result<TelephonyCall> GetTelephonyCall(Deps& d, const Principal& actor, int64_t id);
+// Who is calling: the customers and contacts of the desk with the call's
+// other party's number (`from` of an inbound call, `to` of an outbound one).
+struct CallerMatch {
+  int64_t customer_id = 0;
+  std::string code;
+  std::string legal_name;
+  std::string contact;  // the contact's name; "" when it is the customer's own phone
+};
+inline constexpr int kMaxCallerMatches = 10;
+struct CallerIdentity {
+  std::string number;                // E.164; "" when the call has none
+  std::vector<CallerMatch> matches;  // none: unknown; one: that customer; more: a short list
+};
+
+struct CallView {
+  TelephonyCall call;
+  CallerIdentity caller;
+};
+
+// A call of the actor's desk and who is calling; kNotFound otherwise.
+Result<CallView> GetTelephonyCall(Deps& d, const Principal& actor, int64_t id);
+
+// Fills the phone index with the customers written before it existed
+// (migration 0011/0010 leaves a mark; this clears it). Run once at start;
+// nothing to do afterwards.
+Status IndexCallerPhones(Deps& d);
 // The actor's desk's missed calls no one handled yet, oldest first.
 Result<std::vector<TelephonyCall>> ListMissedCalls(Deps& d, const Principal& actor, int limit,
                                                    int offset);

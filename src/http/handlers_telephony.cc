@@ -132,8 +132,24 @@ Result<Response> Api::CreatePhoneSystemTokenRoute(Request& req) {
 
 Result<Response> Api::GetTelephonyCallRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
-  ATIENDE_ASSIGN_OR_RETURN(TelephonyCall c, GetTelephonyCall(deps_, *req.principal, id));
-  return Json(200, json::TelephonyCallJson(c));
+  ATIENDE_ASSIGN_OR_RETURN(CallView v, GetTelephonyCall(deps_, *req.principal, id));
+  bj::object out = json::TelephonyCallJson(v.call);
+  bj::array matches;
+  for (const CallerMatch& m : v.caller.matches) {
+    matches.push_back(
+        bj::object{{"customer_id", m.customer_id},
+                   {"code", m.code},
+                   {"legal_name", m.legal_name},
+                   {"contact", m.contact.empty() ? bj::value(nullptr) : bj::value(m.contact)}});
+  }
+  const size_t n = v.caller.matches.size();
+  out["caller"] = bj::object{
+      {"number", v.caller.number.empty() ? bj::value(nullptr) : bj::value(v.caller.number)},
+      {"result", n == 0   ? "unknown"
+                 : n == 1 ? "customer"
+                          : "several"},
+      {"matches", std::move(matches)}};
+  return Json(200, out);
 }
 
 Result<Response> Api::ListMissedCallsRoute(Request& req) {

@@ -847,7 +847,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A telephony call of the desk */
+        /** A telephony call of the desk, and who is calling (the desk's customers and contacts with that number) */
         get: operations["getTelephonyCall"];
         put?: never;
         post?: never;
@@ -3716,7 +3716,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TelephonyCall"];
+                    "application/json": components["schemas"]["TelephonyCall"] & {
+                        caller: {
+                            /** @description E.164: from of an inbound call, to of an outbound one; null when not a number */
+                            number: string | null;
+                            /** @enum {string} */
+                            result: "customer" | "several" | "unknown";
+                            matches: {
+                                customer_id: number;
+                                code: string;
+                                legal_name: string;
+                                /** @description the contact whose phone it is; null: the customer's own */
+                                contact: string | null;
+                            }[];
+                        };
+                    };
                 };
             };
             401: components["responses"]["Problem"];

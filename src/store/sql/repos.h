@@ -3,6 +3,9 @@
 // Thread-safety: used by one thread, inside one Read()/Write() closure.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "store/search_rank.h"
 #include "store/sql/sql.h"
 #include "store/store.h"
@@ -58,12 +61,19 @@ class SqlCustomers final : public CustomerWriter {
   Result<std::vector<CustomerHit>> Search(const CustomerQuery& q) override;
   Result<std::vector<Customer>> List(int64_t after_id, int limit) override;
   Result<int64_t> Count() override;
+  Result<std::vector<PhoneMatch>> FindByPhone(std::string_view e164, int limit) override;
   Status Insert(Customer& c) override;
   Status Update(const Customer& c) override;
   Status Delete(int64_t id) override;
+  Status IndexPhones(const Customer& c) override;
+  Result<bool> PhoneIndexPending() override;
+  Status PhoneIndexFilled() override;
 
  private:
   Result<std::optional<Customer>> One(const char* sql, std::string_view key);
+  // The calling code national numbers of `desk` get (its phone region).
+  Result<std::string> PhoneCountryOf(const std::string& desk);
+  std::map<std::string, std::string> phone_country_;  // by desk, for this transaction
   DeskConn c_;
   CustomerIndex& index_;
   const std::string& desk_;  // the scope's desk; "" every desk

@@ -21,3 +21,21 @@ CREATE TABLE telephony_calls (
 -- The missed-call list: a desk's unhandled missed calls, oldest first.
 CREATE INDEX telephony_calls_missed ON telephony_calls(desk_id, ringing_at)
   WHERE state = 'missed' AND handled_at IS NULL;
+
+-- Caller identification (issue 17): every phone of a customer and of its
+-- contacts in E.164, kept in step with the customer's writes (store/sql/
+-- customers.cc), looked up by the calling number. `contact` is the contact's
+-- name; '' for the customer's own phone.
+CREATE TABLE customer_phones (
+  desk_id      TEXT NOT NULL,
+  phone        TEXT NOT NULL,
+  customer_id  BIGINT NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+  contact      TEXT NOT NULL
+);
+CREATE INDEX customer_phones_lookup ON customer_phones(desk_id, phone);
+CREATE INDEX customer_phones_customer ON customer_phones(customer_id);
+-- The customers written before this migration are indexed at the next start
+-- (app/telephony.h IndexCallerPhones), which then deletes this row: SQL
+-- alone cannot turn a national number into E.164.
+CREATE TABLE customer_phones_pending (one INTEGER PRIMARY KEY);
+INSERT INTO customer_phones_pending(one) VALUES (1);
