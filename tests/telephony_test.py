@@ -153,6 +153,25 @@ class TelephonyCase(h.TestCase):
         self.assertProblem(
             self.agent.post("/api/v1/telephony/calls/%d/handled" % answered["id"]), 409)
 
+    def test_logging_the_callback_links_the_call_and_handles_the_missed_one(self):
+        missed = self.assertAllOk(self.pbx.missed(self.call_id(), "2 2999 1111"))
+        self.assertIn(missed["id"], self.missed_ids())
+        r = self.agent.post("/api/v1/interactions", {
+            "customer_id": self.known["id"], "type": "other", "telephony_call_id": missed["id"],
+            "caller": {"name": "Pedro Rojas", "phone": "+56 9 7000 0001"}, "notes": "Callback"})
+        self.assertEqual(r.status, 201, r)
+        c = self.call(missed)
+        self.assertEqual((c["interaction_id"], c["handled_by"]), (r.json()["id"], "agente.zb"))
+        self.assertNotIn(missed["id"], self.missed_ids())
+        # Another desk's call, or none: 400, and the call is not logged.
+        nm = self.assertAllOk(self.nm_pbx.missed(self.call_id(), CALLER))
+        before = self.agent.get("/api/v1/interactions?limit=500").json()["items"]
+        for cid in (nm["id"], 999999):
+            self.assertProblem(self.agent.post("/api/v1/interactions", {
+                "type": "other", "telephony_call_id": cid, "customer_id": self.known["id"],
+                "caller": {"name": "X", "phone": "+56 9 7000 0001"}}), 400, "telephony_call_id")
+        self.assertEqual(self.agent.get("/api/v1/interactions?limit=500").json()["items"], before)
+
     def test_a_transferred_call_says_where_it_went(self):
         c = self.assertAllOk(self.pbx.transferred(self.call_id(), CALLER, "201", "305"))
         self.assertEqual((c["answered_by"], c["transferred_to"], c["state"]),

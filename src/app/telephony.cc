@@ -128,6 +128,24 @@ Result<CallView> GetTelephonyCall(Deps& d, const Principal& actor, int64_t id) {
   return out;
 }
 
+Status LinkTelephonyCall(WriteTx& tx, TimePoint now, const Principal& agent, int64_t call_id,
+                         int64_t interaction_id) {
+  auto c = tx.telephony().Get(call_id);
+  if (!c.ok()) {
+    if (c.status().code() != Status::Code::kNotFound) return c.status();
+    return Status::InvalidArgument("no telephony call " + std::to_string(call_id) + " in this desk",
+                                   "telephony_call_id");
+  }
+  c->interaction_id = interaction_id;
+  if (StateOf(*c) == "missed" && !c->handled_at) {
+    c->handled_at = now;
+    c->handled_by = agent.username;
+  }
+  ATIENDE_RETURN_IF_ERROR(tx.telephony().Update(*c, now));
+  return Audit(tx, now, agent, "telephony_call.link", "telephony_call", std::to_string(call_id),
+               nullptr, boost::json::object{{"interaction_id", interaction_id}});
+}
+
 Status IndexCallerPhones(Deps& d) {
   int64_t indexed = 0;
   ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {

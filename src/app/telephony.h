@@ -73,6 +73,13 @@ struct CallView {
 // A call of the actor's desk and who is calling; kNotFound otherwise.
 Result<CallView> GetTelephonyCall(Deps& d, const Principal& actor, int64_t id);
 
+// Links the interaction an agent logged (in this transaction) to the
+// telephony call `call_id` of the transaction's desk; a missed call is then
+// handled by it (the callback). kInvalidArgument (field "telephony_call_id")
+// for a call the desk does not have.
+Status LinkTelephonyCall(WriteTx& tx, TimePoint now, const Principal& agent, int64_t call_id,
+                         int64_t interaction_id);
+
 // Fills the phone index with the customers written before it existed
 // (migration 0011/0010 leaves a mark; this clears it). Run once at start;
 // nothing to do afterwards.

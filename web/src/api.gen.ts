@@ -1020,6 +1020,8 @@ export interface components {
             ticket?: string;
             /** Format: date-time */
             started_at?: string;
+            /** @description the phone system's record of this call (GET /api/v1/telephony/calls/{id}): linked to it, and a missed call is handled by it (the callback) */
+            telephony_call_id?: number;
         };
         ContactsOnCall: {
             contacts: components["schemas"]["ContactInput"][];
