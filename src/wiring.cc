@@ -14,6 +14,7 @@
 #include "app/housekeeping.h"
 #include "app/mail_delivery.h"
 #include "app/procedures.h"
+#include "app/telephony.h"
 #include "core/sla.h"
 #include "core/time_format.h"
 #include "http/server.h"
@@ -230,6 +231,8 @@ Result<std::unique_ptr<Serving>> Serving::Start(const Config& config) {
   auto p = std::make_unique<Parts>();
   ATIENDE_ASSIGN_OR_RETURN(p->rt, BuildRuntime(config, /*serving=*/true));
   Deps& deps = *p->rt->deps;
+  // Customers written before caller identification existed (issue 17).
+  ATIENDE_RETURN_IF_ERROR(IndexCallerPhones(deps));
   http::ApiOptions api_opt;
   api_opt.secure_cookies = SecureCookies(config);
   api_opt.metrics_token = config.metrics_token;

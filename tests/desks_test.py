@@ -124,6 +124,16 @@ class IsolationCase(h.TestCase):
                                            "phone_2": "(2) 2345-6789"})
             assert r.status == 201, r
             rec["notice"] = r.json()["number"]
+        # A missed call, posted by the desk's phone system (docs/telephony.md).
+        r = a.post("/api/v1/telephony/tokens", {"desk": desk})
+        assert r.status == 201, r
+        pbx = cls.server.client(token=r.json()["token"])
+        for event in ({"event": "new_call", "call_id": "pbx-1", "from": "+56 9 8765 4321",
+                       "to": "600", "direction": "in"},
+                      {"event": "hangup", "call_id": "pbx-1", "cause": "no_answer"}):
+            r = pbx.post("/api/v1/telephony/events", event)
+            assert r.status == 200, r
+        rec["telephony_call"] = r.json()["call"]["id"]
         r = a.get("/api/v1/mail?limit=100")
         assert r.status == 200, r
         rec["mail"] = [m["id"] for m in r.json()["items"]]
@@ -141,6 +151,8 @@ class IsolationCase(h.TestCase):
             path = path.replace("{id}", str(rec["customer"]["id"]))
         elif "{id}" in path and path.startswith("/api/v1/mail"):
             path = path.replace("{id}", str(rec["mail"][0]))
+        elif "{id}" in path and path.startswith("/api/v1/telephony/calls"):
+            path = path.replace("{id}", str(rec["telephony_call"]))
         elif "{id}" in path and path.startswith("/api/v1/desks"):
             path = path.replace("{id}", owner)
         elif "{number}" in path and path.startswith("/api/v1/tickets"):
@@ -211,7 +223,8 @@ class IsolationCase(h.TestCase):
                      "/api/v1/tickets?limit=500", "/api/v1/interactions?limit=500",
                      "/api/v1/cases?limit=500", "/api/v1/notices?limit=500",
                      "/api/v1/mail?limit=200", "/api/v1/directory",
-                     "/api/v1/desks/" + owner):
+                     "/api/v1/desks/" + owner, "/api/v1/telephony/missed?limit=500",
+                     "/api/v1/telephony/calls/%d" % rec["telephony_call"]):
             r = a.get(path)
             self.assertIn(r.status, (200, 403), (path, r))
             out[path] = r.text

@@ -29,7 +29,8 @@ from postgres_nodes_test import PSQL, fresh_database, shared_server_url  # noqa:
 
 PASSWORD = "revoke-password-1"
 NEW_PASSWORD = "revoke-password-2"
-CREDENTIAL_KEYS = {"id", "username", "kind", "created_at", "expires_at", "current"}
+# "desk": a phone system's token's desk (docs/telephony.md), null for the others.
+CREDENTIAL_KEYS = {"id", "username", "kind", "created_at", "expires_at", "current", "desk"}
 
 
 class RevocationCase(h.TestCase):

@@ -6,6 +6,7 @@
 #include "app/customers.h"
 #include "app/desks.h"
 #include "app/mail_queue.h"
+#include "app/telephony.h"
 #include "app/ticket_support.h"
 #include "json/customer_json.h"
 
@@ -106,6 +107,9 @@ Result<RecordedCall> RecordCall(Deps& d, const Principal& agent, CallInput in) {
         r.ticket = std::move(t);
       }
       ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(c));
+      if (in.telephony_call_id) {
+        ATIENDE_RETURN_IF_ERROR(LinkTelephonyCall(tx, now, agent, *in.telephony_call_id, c.id));
+      }
       if (hand_off) {
         ATIENDE_RETURN_IF_ERROR(QueueHandOff(tx, d, c));
         r.handed_off = true;

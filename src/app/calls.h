@@ -25,6 +25,9 @@ struct CallInput {
   std::string notes;
   std::string ticket_number;            // required for follow_up (CS, REQ or RITM)
   std::optional<TimePoint> started_at;  // nullopt → now
+  // The phone system's record of this call (docs/telephony.md): linked to
+  // the logged call, and a missed one is handled by it (the callback).
+  std::optional<int64_t> telephony_call_id;
 };
 
 // What the agent tells the caller about the company's services (NM-8).

@@ -44,6 +44,12 @@ bool ChangeFeed::Visible(const Principal& who, const Change& c) {
   if (!c.desk.empty() && who.desk.empty() && !(who.role == Role::kAdmin && who.desks.empty())) {
     return false;
   }
+  // A screen pop (app/telephony.h) is for the user who answered, whatever
+  // the role of anyone else.
+  if (c.entity == "call_pop") {
+    size_t colon = c.entity_id.find(':');
+    return colon != std::string::npos && c.entity_id.substr(colon + 1) == who.username;
+  }
   switch (who.role) {
     case Role::kAdmin:
       return true;

@@ -99,7 +99,8 @@ class ChangeFeed {
   // Whether `who` may hear of `c`: customers of their own company's tickets;
   // staff of tickets, cases, notices, customers and the training clock
   // (what is overdue depends on it); supervisors of the
-  // directory and the outbox too; admins of everything.
+  // directory and the outbox too; admins of everything. A screen pop
+  // (entity "call_pop", id "<call id>:<username>") only to that user.
   static bool Visible(const Principal& who, const Change& c);
 
  private:

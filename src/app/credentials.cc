@@ -57,8 +57,8 @@ Result<int64_t> ChangeOwnPassword(Deps& d, const Principal& self, std::string_vi
 Result<std::vector<CredentialInfo>> ListCredentials(Deps& d, std::string_view username,
                                                     std::string_view kind,
                                                     std::string_view current_token) {
-  if (!kind.empty() && kind != "session" && kind != "api") {
-    return Status::InvalidArgument("must be session or api", "kind");
+  if (!kind.empty() && kind != "session" && kind != "api" && kind != "pbx") {
+    return Status::InvalidArgument("must be session, api or pbx", "kind");
   }
   std::optional<std::string> name;
   if (!username.empty()) {
@@ -77,8 +77,8 @@ Result<std::vector<CredentialInfo>> ListCredentials(Deps& d, std::string_view us
     ATIENDE_ASSIGN_OR_RETURN(auto users, tx.users().List());
     for (const auto& u : users) names[u.id] = u.username;
     for (const auto& c : creds) {
-      out.push_back({c.id, names[c.user_id], c.kind, c.created_at, c.expires_at,
-                     !current.empty() && c.token_hash == current});
+      out.push_back({c.id, c.user_id != 0 ? names[c.user_id] : "", c.kind, c.created_at,
+                     c.expires_at, !current.empty() && c.token_hash == current, c.desk});
     }
     return Status::Ok();
   }));
@@ -89,10 +89,14 @@ Result<CredentialInfo> RevokeCredential(Deps& d, const Principal& actor, int64_t
   CredentialInfo out;
   ATIENDE_RETURN_IF_ERROR(d.store.Write(DeskScope::All(), [&](WriteTx& tx) -> Status {
     ATIENDE_ASSIGN_OR_RETURN(Credential c, tx.credentials().GetById(id));
-    ATIENDE_ASSIGN_OR_RETURN(User u, tx.users().Get(c.user_id));
-    out = {c.id, u.username, c.kind, c.created_at, c.expires_at};
+    User u;  // none for a phone system's token: its subject is its desk
+    if (c.user_id != 0) {
+      ATIENDE_ASSIGN_OR_RETURN(u, tx.users().Get(c.user_id));
+    }
+    out = {c.id, u.username, c.kind, c.created_at, c.expires_at, false, c.desk};
     ATIENDE_RETURN_IF_ERROR(tx.credentials().Delete(c.token_hash));
-    return Audit(tx, d.clock.Now(), actor, c.kind + ".revoke", "user", std::to_string(u.id),
+    return Audit(tx, d.clock.Now(), actor, c.kind + ".revoke", c.user_id != 0 ? "user" : "desk",
+                 c.user_id != 0 ? std::to_string(u.id) : c.desk,
                  boost::json::object{{"id", c.id}, {"kind", c.kind}}, nullptr);
   }));
   if (d.on_credentials_ended) d.on_credentials_ended();

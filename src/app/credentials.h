@@ -32,11 +32,12 @@ Result<int64_t> ChangeOwnPassword(Deps& d, const Principal& self, std::string_vi
 // A session or an API token as an admin sees it: never its secret or hash.
 struct CredentialInfo {
   int64_t id = 0;
-  std::string username;
-  std::string kind;  // "session" or "api"
+  std::string username;  // "" for a phone system's token
+  std::string kind;      // "session", "api" or "pbx" (app/telephony.h)
   TimePoint created_at{};
   TimePoint expires_at{};
   bool current = false;  // the one the asking request came with
+  std::string desk{};    // a "pbx" token's desk
 };
 
 // The credentials that have not expired, oldest first: of one user when

@@ -6,6 +6,7 @@
 
 #include "app/desks.h"
 #include "app/sessions.h"
+#include "app/telephony.h"
 #include "http/problem.h"
 #include "json/customer_json.h"
 #include "log/log.h"
@@ -143,6 +144,26 @@ Status Api::Authenticate(Request& req) {
   return Status::Ok();
 }
 
+Status Api::AuthenticatePhoneSystem(Request& req) {
+  if (req.authorization.rfind("Bearer ", 0) != 0) {
+    // A signed-in user's browser: known, but not a phone system.
+    if (Authenticate(req).ok()) {
+      return Status::PermissionDenied("only a phone system's token may post call events");
+    }
+    return Status::Unauthenticated("send the phone system's token as a Bearer token");
+  }
+  std::string token = req.authorization.substr(7);
+  auto desk = atiende::AuthenticatePhoneSystem(deps_, token);
+  if (desk.ok()) {
+    req.phone_system_desk = std::move(*desk);
+    return Status::Ok();
+  }
+  if (Authenticate(req).ok()) {
+    return Status::PermissionDenied("only a phone system's token may post call events");
+  }
+  return desk.status();
+}
+
 // docs/desks.md, "Which desk a request acts in": `?desk=ID` on any request;
 // without it, the user's one desk. A desk the user does not work in answers
 // as an unknown one (404). A desk-bound route for a user of several desks
@@ -222,6 +243,11 @@ std::optional<Response> Api::Gate(Request& req, size_t idx, bool method_mismatch
   if (Status s = CrossSiteWrite(req); !s.ok()) return Problem(s);
   const Route& route = routes_[idx];
   if (route.is_public) return std::nullopt;
+  if (route.phone_system) {
+    Status auth = req.phone_system_desk.empty() ? AuthenticatePhoneSystem(req) : Status::Ok();
+    if (!auth.ok()) return Problem(auth);
+    return std::nullopt;
+  }
   Status auth = req.principal ? Status::Ok() : Authenticate(req);
   if (auth.ok() && !route.roles.Contains(req.principal->role)) {
     auth = Status::PermissionDenied("role " + std::string(RoleName(req.principal->role)) +
@@ -250,7 +276,8 @@ Response Api::Handle(Request& req) {
     resp = std::move(*refused);
   } else {
     const Route& route = routes_[idx];
-    Status desk = route.is_public ? Status::Ok() : ChooseDesk(req, !route.any_desk);
+    Status desk =
+        route.is_public || route.phone_system ? Status::Ok() : ChooseDesk(req, !route.any_desk);
     if (!desk.ok()) {
       resp = Problem(desk);
     } else {

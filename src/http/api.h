@@ -89,6 +89,10 @@ class Api {
     // Not about one desk's records (sessions, users, desks, the clock): no
     // desk needs naming. Every other route acts in exactly one desk.
     bool any_desk = false;
+    // Called by a phone system, not a user (docs/telephony.md): only a
+    // "pbx" token is accepted, and it acts in its own desk. The route's
+    // roles are empty: a user's credentials get 403.
+    bool phone_system = false;
   };
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -100,6 +104,9 @@ class Api {
   // only the method differs.
   size_t Match(Request& req, bool& method_mismatch) const;
   Status Authenticate(Request& req);
+  // A phone-system route's credentials: sets req.phone_system_desk.
+  // kUnauthenticated without a valid token; kPermissionDenied for a user's.
+  Status AuthenticatePhoneSystem(Request& req);
   // The checks before a handler runs: route found, not draining, credentials,
   // role, and no cross-site write. A response when refused.
   std::optional<Response> Gate(Request& req, size_t idx, bool method_mismatch);
@@ -171,6 +178,11 @@ class Api {
   Result<Response> ListCasesRoute(Request& req);
   Result<Response> ListProceduresRoute(Request& req);
   Result<Response> EventsRoute(Request& req);
+  Result<Response> TelephonyEventsRoute(Request& req);
+  Result<Response> CreatePhoneSystemTokenRoute(Request& req);
+  Result<Response> GetTelephonyCallRoute(Request& req);
+  Result<Response> ListMissedCallsRoute(Request& req);
+  Result<Response> MarkCallHandledRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {

@@ -13,10 +13,11 @@ namespace bj = boost::json;
 
 Result<Response> Api::RecordCallRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(auto b, BodyObject(req));
-  ATIENDE_RETURN_IF_ERROR(
-      OnlyFields(b, {"customer_id", "caller", "type", "outcome", "notes", "ticket", "started_at"}));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(b, {"customer_id", "caller", "type", "outcome", "notes",
+                                         "ticket", "started_at", "telephony_call_id"}));
   CallInput in;
   ATIENDE_ASSIGN_OR_RETURN(in.customer_id, IntField(b, "customer_id"));
+  ATIENDE_ASSIGN_OR_RETURN(in.telephony_call_id, IntField(b, "telephony_call_id"));
   if (const auto* c = b.if_contains("caller")) {
     ATIENDE_RETURN_IF_ERROR(json::ApplyCallerJson(*c, in.caller));
   } else {

@@ -9,6 +9,10 @@
 //   event: reset                         changes were lost: reload what is shown
 //   data: {}
 //
+//   id: 1240                             a screen pop (docs/telephony.md), to the
+//   event: call                          answering agent only: open this call
+//   data: {"call":"42","at":"…"}         (GET /api/v1/telephony/calls/42)
+//
 // Each principal hears only of what its role may read (ChangeFeed::Visible);
 // the data says what changed, never how, and the client reads it through the
 // API as usual.
@@ -68,6 +72,14 @@ class EventStream : public ResponseStream {
     std::string out;
     if (batch.reset) out += "event: reset\ndata: {}\n\n";
     for (const Change& c : batch.changes) {
+      if (c.entity == "call_pop") {
+        // The screen pop: the call to open (GET /api/v1/telephony/calls/{id}).
+        std::string call = c.entity_id.substr(0, c.entity_id.find(':'));
+        boost::json::object o{{"call", call}, {"at", FormatInstant(c.at)}};
+        out += "id: " + std::to_string(c.id) + "\nevent: call\ndata: " + boost::json::serialize(o) +
+               "\n\n";
+        continue;
+      }
       boost::json::object o{{"entity", c.entity},
                             {"id", c.entity_id},
                             {"action", c.action},

@@ -74,7 +74,8 @@ boost::json::object CredentialJson(const CredentialInfo& c) {
           {"kind", c.kind},
           {"created_at", FormatInstant(c.created_at)},
           {"expires_at", FormatInstant(c.expires_at)},
-          {"current", c.current}};
+          {"current", c.current},
+          {"desk", c.desk.empty() ? boost::json::value(nullptr) : boost::json::value(c.desk)}};
 }
 
 Result<std::string> StringMember(const boost::json::object& o, const char* name) {

@@ -38,6 +38,9 @@ struct Request {
   bool forwarded = false;  // the request came through a proxy (X-Forwarded-For or Forwarded)
   std::optional<Principal> principal;  // set by Api::Handle after authentication
   std::string credential;              // the token the principal signed in with
+  // On a phone-system route (Api::Route::phone_system): the desk its token
+  // posts for; no principal is set.
+  std::string phone_system_desk;
 };
 
 // A response body written as it comes, for as long as both ends want

@@ -24,6 +24,10 @@ constexpr RoleSet kTicketParties = kCallTakers | RoleSet{Role::kCustomer};
 // and back office read them (ZB-2: does dispatch hold a notice?).
 constexpr RoleSet kNoticeWriters = {Role::kDispatch, Role::kSupervisor, Role::kAdmin};
 constexpr RoleSet kNoticeReaders = kNoticeWriters | RoleSet{Role::kAgent, Role::kBackOffice};
+// A phone system's route (docs/telephony.md): no user role may call it; only
+// a "pbx" token, which acts in its own desk (Route::phone_system).
+constexpr RoleSet kPhoneSystem = {};
+constexpr bool kByPhoneSystem = true;
 constexpr bool kQuick = true;  // Route::quick: a point read, may run on the network thread
 // Route::any_desk: about no one desk's records; every other route acts in one
 // desk (`?desk=`, or the user's only one: docs/desks.md).
@@ -104,6 +108,17 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
 
       {"GET", "/api/v1/interactions", false, kStaff, &Api::ListCallsRoute},
       {"POST", "/api/v1/interactions", false, kCallTakers, &Api::RecordCallRoute, 64 << 10},
+
+      // Telephony (issue 17, docs/telephony.md): the phone system posts call
+      // events with its desk's token; staff read calls and missed calls.
+      {"POST", "/api/v1/telephony/events", false, kPhoneSystem, &Api::TelephonyEventsRoute, kSmall,
+       false, false, kByPhoneSystem},
+      {"POST", "/api/v1/telephony/tokens", false, kAdmin, &Api::CreatePhoneSystemTokenRoute, kSmall,
+       false, kAnyDesk},
+      {"GET", "/api/v1/telephony/missed", false, kCallTakers, &Api::ListMissedCallsRoute},
+      {"GET", "/api/v1/telephony/calls/{id}", false, kCallTakers, &Api::GetTelephonyCallRoute},
+      {"POST", "/api/v1/telephony/calls/{id}/handled", false, kCallTakers,
+       &Api::MarkCallHandledRoute, kSmall},
 
       {"GET", "/api/v1/notices", false, kNoticeReaders, &Api::ListNoticesRoute},
       {"POST", "/api/v1/notices", false, kNoticeWriters, &Api::CreateNoticeRoute, 64 << 10},

@@ -24,6 +24,12 @@ struct CustomerHit {
   double score = 0;  // 0..1, higher is better
 };
 
+// A customer (and contact) with a phone, for caller identification.
+struct PhoneMatch {
+  int64_t customer_id = 0;
+  std::string contact;  // the contact's name; "" for the customer's own phone
+};
+
 class CustomerReader {
  public:
   virtual ~CustomerReader() = default;
@@ -39,6 +45,10 @@ class CustomerReader {
   // Customers with id > after_id, by id, at most limit.
   virtual Result<std::vector<Customer>> List(int64_t after_id, int limit) = 0;
   virtual Result<int64_t> Count() = 0;
+  // The customers and contacts whose phone is `e164`, by customer id then
+  // contact, at most `limit` (the phone index, kept in step by Insert and
+  // Update).
+  virtual Result<std::vector<PhoneMatch>> FindByPhone(std::string_view e164, int limit) = 0;
 };
 
 class CustomerWriter : public CustomerReader {
@@ -53,6 +63,13 @@ class CustomerWriter : public CustomerReader {
   virtual Status Update(const Customer& c) = 0;
   // kNotFound when absent; kConflict while users or records refer to it.
   virtual Status Delete(int64_t id) = 0;
+  // Rewrites c's rows of the phone index: its phones and its contacts' that
+  // are numbers, in E.164 (national ones in its desk's phone region).
+  virtual Status IndexPhones(const Customer& c) = 0;
+  // Whether the phone index still waits for its first filling (customers
+  // written before it existed); PhoneIndexFilled() says it is done.
+  virtual Result<bool> PhoneIndexPending() = 0;
+  virtual Status PhoneIndexFilled() = 0;
 };
 
 }  // namespace atiende

@@ -38,6 +38,7 @@
 #include "store/customers.h"
 #include "store/desks.h"
 #include "store/mail.h"
+#include "store/telephony.h"
 #include "store/tickets.h"
 #include "store/users.h"
 #include "store/work.h"
@@ -71,6 +72,7 @@ class ReadTx {
   virtual CredentialReader& credentials() = 0;
   virtual TicketReader& tickets() = 0;
   virtual CallReader& calls() = 0;
+  virtual TelephonyReader& telephony() = 0;
   virtual NoticeReader& notices() = 0;
   virtual CaseReader& cases() = 0;
   virtual MailReader& mail() = 0;
@@ -87,6 +89,7 @@ class WriteTx : public ReadTx {
   CredentialWriter& credentials() override = 0;
   TicketWriter& tickets() override = 0;
   CallWriter& calls() override = 0;
+  TelephonyWriter& telephony() override = 0;
   NoticeWriter& notices() override = 0;
   CaseWriter& cases() override = 0;
   MailWriter& mail() override = 0;

@@ -15,17 +15,20 @@
 
 namespace atiende {
 
-// A sign-in credential: a browser session or an API token. Only a hash of the
-// secret is stored.
+// A sign-in credential: a browser session, an API token, or a phone system's
+// token (kind "pbx", docs/telephony.md). Only a hash of the secret is stored.
 struct Credential {
   std::string token_hash;  // hex SHA-256 of the secret
-  int64_t user_id = 0;
-  std::string kind;  // "session" or "api"
+  int64_t user_id = 0;     // 0 for a "pbx" token, which belongs to no user
+  std::string kind;        // "session", "api" or "pbx"
   TimePoint created_at{};
   TimePoint expires_at{};
   // The public handle an admin lists and revokes it by (never the secret or
   // its hash); set by Insert, never reused.
   int64_t id = 0;
+  // A "pbx" token's desk: the one desk whose call events it may post. "" for
+  // the other kinds.
+  std::string desk{};
 };
 
 class UserReader {

@@ -789,6 +789,91 @@ export interface paths {
         patch: operations["patchDesk"];
         trace?: never;
     };
+    "/api/v1/telephony/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A phone system posts a call event (only its desk's "pbx" token; idempotent per call and event; at most 32 events per call) */
+        post: operations["postTelephonyEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a desk's phone-system token (shown once; list and revoke it with the other tokens, kind pbx) */
+        post: operations["createPhoneSystemToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's missed calls no one handled yet, oldest first */
+        get: operations["listMissedCalls"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/calls/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A telephony call of the desk, and who is calling (the desk's customers and contacts with that number) */
+        get: operations["getTelephonyCall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/calls/{id}/handled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a missed call handled (called back, or nothing to do); again changes nothing */
+        post: operations["markCallHandled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -823,19 +908,22 @@ export interface components {
             username: string;
             ttl_hours?: number;
         };
-        /** @description A session or API token as an admin sees it: never its secret or hash */
+        /** @description A session, API token or phone-system token as an admin sees it: never its secret or hash */
         Credential: {
             /** @description public id, never reused (DELETE /api/v1/tokens/{id}) */
             id: number;
+            /** @description "" for a phone system's token */
             username: string;
             /** @enum {string} */
-            kind: "session" | "api";
+            kind: "session" | "api" | "pbx";
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
             expires_at: string;
             /** @description the credential this request came with (revoking it signs the caller out) */
             current: boolean;
+            /** @description a pbx token's desk */
+            desk: string | null;
         };
         PasswordChange: {
             current_password: string;
@@ -932,6 +1020,8 @@ export interface components {
             ticket?: string;
             /** Format: date-time */
             started_at?: string;
+            /** @description the phone system's record of this call (GET /api/v1/telephony/calls/{id}): linked to it, and a missed call is handled by it (the callback) */
+            telephony_call_id?: number;
         };
         ContactsOnCall: {
             contacts: components["schemas"]["ContactInput"][];
@@ -1453,6 +1543,81 @@ export interface components {
             procedures?: string[];
             version?: number;
         };
+        /** @description A call the desk's phone system reported (docs/telephony.md) */
+        TelephonyCall: {
+            id: number;
+            desk: string;
+            /** @description the phone system's call id */
+            call_id: string;
+            /** @enum {string} */
+            state: "ringing" | "answered" | "missed" | "ended";
+            /** @enum {string|null} */
+            direction: "in" | "out" | null;
+            /** @description E.164 when a number, as given otherwise */
+            from: string | null;
+            /** @description E.164 when a number, as given otherwise */
+            to: string | null;
+            queue: string | null;
+            /** @description the extensions or users rung */
+            ringing: string[];
+            /** @description the answering extension or user */
+            answered_by: string | null;
+            transferred_to: string | null;
+            /**
+             * Format: date-time
+             * @description new_call
+             */
+            ringing_at: string | null;
+            /**
+             * Format: date-time
+             * @description answer
+             */
+            answered_at: string | null;
+            /**
+             * Format: date-time
+             * @description hangup
+             */
+            ended_at: string | null;
+            wait_seconds: number | null;
+            talk_seconds: number | null;
+            /** @enum {string|null} */
+            cause: "normal" | "busy" | "cancel" | "no_answer" | "congestion" | "not_found" | "forwarded" | null;
+            /**
+             * Format: date-time
+             * @description a missed call called back or marked
+             */
+            handled_at: string | null;
+            handled_by: string | null;
+            interaction_id: number | null;
+        };
+        /** @description A call event; our field names or Zammad Generic CTI's (event=newCall, callId, user, answeringNumber, cause=noAnswer). Also accepted as application/x-www-form-urlencoded. Other fields are ignored. */
+        TelephonyEvent: {
+            /** @enum {string} */
+            event: "new_call" | "newCall" | "answer" | "hangup" | "transfer";
+            call_id?: string;
+            callId?: string;
+            /**
+             * Format: date-time
+             * @description when it happened; default: when it arrives
+             */
+            time?: string;
+            /**
+             * @description new_call
+             * @enum {string}
+             */
+            direction?: "in" | "out";
+            from?: string;
+            /** @description new_call; transfer: where the call went */
+            to?: string;
+            queue?: string;
+            /** @description new_call: the extensions or users rung */
+            users?: string[];
+            /** @description new_call: rung (one or several); answer: the answering user or extension */
+            user?: string | string[];
+            answeringNumber?: string;
+            /** @enum {string} */
+            cause?: "normal" | "busy" | "cancel" | "no_answer" | "noAnswer" | "congestion" | "not_found" | "notFound" | "forwarded";
+        };
     };
     responses: {
         /** @description A problem (RFC 9457) */
@@ -1826,8 +1991,8 @@ export interface operations {
             query?: {
                 /** @description only this user's (404 for an unknown user) */
                 username?: string;
-                /** @description only sessions or only API tokens */
-                kind?: "session" | "api";
+                /** @description only sessions, API tokens or phone-system tokens */
+                kind?: "session" | "api" | "pbx";
             };
             header?: never;
             path?: never;
@@ -3423,6 +3588,179 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Desk"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    postTelephonyEvent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TelephonyEvent"];
+                "application/x-www-form-urlencoded": components["schemas"]["TelephonyEvent"];
+            };
+        };
+        responses: {
+            /** @description Applied (or a duplicate: nothing changed) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        call: components["schemas"]["TelephonyCall"];
+                        duplicate: boolean;
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            429: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    createPhoneSystemToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    desk: string;
+                    /** @description default 8784 (366 days) */
+                    ttl_hours?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Token */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description shown once */
+                        token: string;
+                        id: number;
+                        desk: string;
+                        /** Format: date-time */
+                        expires_at: string;
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    listMissedCalls: {
+        parameters: {
+            query?: {
+                /** @description 1..500 */
+                limit?: number;
+                offset?: number;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        count: number;
+                        items: components["schemas"]["TelephonyCall"][];
+                        next_offset: number | null;
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    getTelephonyCall: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyCall"] & {
+                        caller: {
+                            /** @description E.164: from of an inbound call, to of an outbound one; null when not a number */
+                            number: string | null;
+                            /** @enum {string} */
+                            result: "customer" | "several" | "unknown";
+                            matches: {
+                                customer_id: number;
+                                code: string;
+                                legal_name: string;
+                                /** @description the contact whose phone it is; null: the customer's own */
+                                contact: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    markCallHandled: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyCall"];
                 };
             };
             401: components["responses"]["Problem"];

@@ -1,8 +1,10 @@
 // The customer master's rows, for both backends. The search index beside them
 // is the backend's own (CustomerIndex: sqlite/sqlite_search.cc,
 // postgres/pg_search.cc), kept in step in the same transaction.
+#include <algorithm>
 #include <random>
 
+#include "core/phone.h"
 #include "core/text.h"
 #include "json/customer_json.h"
 #include "store/sql/repos.h"
@@ -215,6 +217,7 @@ Status SqlCustomers::Insert(Customer& c) {
     if (s.code() == Status::Code::kAlreadyExists) return CodeTaken(c.code);
     ATIENDE_RETURN_IF_ERROR(s);
   }
+  ATIENDE_RETURN_IF_ERROR(IndexPhones(c));
   return index_.Index(c, /*is_new=*/true);
 }
 
@@ -238,6 +241,7 @@ Status SqlCustomers::Update(const Customer& c) {
     return Status::VersionConflict("customer " + std::to_string(c.id) +
                                    " was changed by someone else; reload and try again");
   }
+  ATIENDE_RETURN_IF_ERROR(IndexPhones(c));
   return index_.Index(c, /*is_new=*/false);
 }
 
@@ -251,7 +255,69 @@ Status SqlCustomers::Delete(int64_t id) {
   }
   ATIENDE_RETURN_IF_ERROR(s);
   if (st->Changes() == 0) return Status::NotFound("no customer with id " + std::to_string(id));
+  ATIENDE_ASSIGN_OR_RETURN(auto phones,
+                           c_.Query("DELETE FROM customer_phones WHERE customer_id = ?"));
+  phones->Bind(1, id);
+  ATIENDE_RETURN_IF_ERROR(phones->Run());
   return index_.Unindex(id);
+}
+
+Result<std::string> SqlCustomers::PhoneCountryOf(const std::string& desk) {
+  auto known = phone_country_.find(desk);
+  if (known != phone_country_.end()) return known->second;
+  SqlDesks desks(c_.conn());
+  auto d = desks.Get(desk);
+  std::string country = kDefaultPhoneCountry;
+  if (d.ok()) {
+    if (auto code = CallingCodeOf(d->phone_region)) country = std::string(*code);
+  } else if (d.status().code() != Status::Code::kNotFound) {
+    return d.status();
+  }
+  phone_country_[desk] = country;
+  return country;
+}
+
+Status SqlCustomers::IndexPhones(const Customer& c) {
+  ATIENDE_ASSIGN_OR_RETURN(auto del, c_.Query("DELETE FROM customer_phones WHERE customer_id = ?"));
+  del->Bind(1, c.id);
+  ATIENDE_RETURN_IF_ERROR(del->Run());
+  ATIENDE_ASSIGN_OR_RETURN(std::string country, PhoneCountryOf(c.desk));
+  std::vector<std::pair<std::string, std::string>> rows;  // (E.164, contact)
+  auto add = [&](const std::string& phone, const std::string& contact) {
+    if (phone.empty()) return;
+    auto e164 = NormalizePhone(phone, "phone", country);
+    if (!e164.ok()) return;  // free text that is not a number: not callable
+    std::pair<std::string, std::string> row{*e164, contact};
+    if (std::find(rows.begin(), rows.end(), row) == rows.end()) rows.push_back(std::move(row));
+  };
+  add(c.phone, "");
+  for (const auto& k : c.contacts) add(k.phone, k.name);
+  for (const auto& [phone, contact] : rows) {
+    ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("INSERT INTO customer_phones(desk_id, phone,"
+                                               " customer_id, contact) VALUES (?,?,?,?)"));
+    st->Bind(1, c.desk).Bind(2, phone).Bind(3, c.id).Bind(4, contact);
+    ATIENDE_RETURN_IF_ERROR(st->Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<PhoneMatch>> SqlCustomers::FindByPhone(std::string_view e164, int limit) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT customer_id, contact FROM customer_phones"
+                                             " WHERE (?1 = '' OR desk_id = ?1) AND phone = ?2"
+                                             " ORDER BY customer_id, contact LIMIT ?3"));
+  st->Bind(1, desk_).Bind(2, e164).Bind(3, int64_t{limit});
+  return ReadAll<PhoneMatch>(*st, [](const Stmt& s) { return PhoneMatch{s.Int(0), s.Text(1)}; });
+}
+
+Result<bool> SqlCustomers::PhoneIndexPending() {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT COUNT(*) FROM customer_phones_pending"));
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  return row && st->Int(0) > 0;
+}
+
+Status SqlCustomers::PhoneIndexFilled() {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("DELETE FROM customer_phones_pending"));
+  return st->Run();
 }
 
 }  // namespace atiende::sql

@@ -3,6 +3,9 @@
 // Thread-safety: used by one thread, inside one Read()/Write() closure.
 #pragma once
 
+#include <map>
+#include <string>
+
 #include "store/search_rank.h"
 #include "store/sql/sql.h"
 #include "store/store.h"
@@ -58,12 +61,19 @@ class SqlCustomers final : public CustomerWriter {
   Result<std::vector<CustomerHit>> Search(const CustomerQuery& q) override;
   Result<std::vector<Customer>> List(int64_t after_id, int limit) override;
   Result<int64_t> Count() override;
+  Result<std::vector<PhoneMatch>> FindByPhone(std::string_view e164, int limit) override;
   Status Insert(Customer& c) override;
   Status Update(const Customer& c) override;
   Status Delete(int64_t id) override;
+  Status IndexPhones(const Customer& c) override;
+  Result<bool> PhoneIndexPending() override;
+  Status PhoneIndexFilled() override;
 
  private:
   Result<std::optional<Customer>> One(const char* sql, std::string_view key);
+  // The calling code national numbers of `desk` get (its phone region).
+  Result<std::string> PhoneCountryOf(const std::string& desk);
+  std::map<std::string, std::string> phone_country_;  // by desk, for this transaction
   DeskConn c_;
   CustomerIndex& index_;
   const std::string& desk_;  // the scope's desk; "" every desk
@@ -120,6 +130,20 @@ class SqlCalls final : public CallWriter {
   SqlCalls(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<std::vector<Interaction>> List(const InteractionQuery& q) override;
   Status Insert(Interaction& i) override;
+
+ private:
+  DeskConn c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
+};
+
+class SqlTelephony final : public TelephonyWriter {
+ public:
+  SqlTelephony(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
+  Result<TelephonyCall> Get(int64_t id) override;
+  Result<std::optional<TelephonyCall>> FindByCallId(std::string_view call_id) override;
+  Result<std::vector<TelephonyCall>> ListMissed(int limit, int offset) override;
+  Status Insert(TelephonyCall& c, TimePoint now) override;
+  Status Update(const TelephonyCall& c, TimePoint now) override;
 
  private:
   DeskConn c_;
@@ -236,6 +260,7 @@ class SqlTx final : public WriteTx {
         credentials_(c),
         tickets_(c, scope_.desk()),
         calls_(c, scope_.desk()),
+        telephony_(c, scope_.desk()),
         notices_(c, scope_.desk()),
         cases_(c, scope_.desk()),
         mail_(c, scope_.desk()),
@@ -251,6 +276,7 @@ class SqlTx final : public WriteTx {
   SqlCredentials& credentials() override { return credentials_; }
   SqlTickets& tickets() override { return tickets_; }
   SqlCalls& calls() override { return calls_; }
+  SqlTelephony& telephony() override { return telephony_; }
   SqlNotices& notices() override { return notices_; }
   SqlCases& cases() override { return cases_; }
   SqlMail& mail() override { return mail_; }
@@ -272,6 +298,7 @@ class SqlTx final : public WriteTx {
   SqlCredentials credentials_;
   SqlTickets tickets_;
   SqlCalls calls_;
+  SqlTelephony telephony_;
   SqlNotices notices_;
   SqlCases cases_;
   SqlMail mail_;

@@ -10,10 +10,11 @@ namespace {
   "SELECT id, username, role, customer_id, password_hash, disabled, created_at FROM users "
 
 #define CREDENTIAL_SELECT \
-  "SELECT token_hash, user_id, kind, created_at, expires_at, id FROM credentials "
+  "SELECT token_hash, user_id, kind, created_at, expires_at, id, desk_id FROM credentials "
 
 Credential ReadCredential(const Stmt& s) {
-  return Credential{s.Text(0), s.Int(1), s.Text(2), At(s.Int(3)), At(s.Int(4)), s.Int(5)};
+  int64_t user_id = s.IsNull(1) ? 0 : s.Int(1);  // a "pbx" token has no user
+  return Credential{s.Text(0), user_id, s.Text(2), At(s.Int(3)), At(s.Int(4)), s.Int(5), s.Text(6)};
 }
 
 User ReadUser(const Stmt& s) {
@@ -142,10 +143,16 @@ Result<std::vector<Credential>> SqlCredentials::List(std::optional<int64_t> user
 
 Status SqlCredentials::Insert(Credential& c) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("INSERT INTO credentials(token_hash, user_id, kind,"
-                                             " created_at, expires_at) VALUES (?,?,?,?,?)"
+                                             " created_at, expires_at, desk_id)"
+                                             " VALUES (?,?,?,?,?,?)"
                                              " {RETURNING id}"));
-  st->Bind(1, c.token_hash).Bind(2, c.user_id).Bind(3, c.kind);
-  st->Bind(4, Us(c.created_at)).Bind(5, Us(c.expires_at));
+  st->Bind(1, c.token_hash).Bind(3, c.kind);
+  if (c.user_id == 0) {
+    st->BindNull(2);
+  } else {
+    st->Bind(2, c.user_id);
+  }
+  st->Bind(4, Us(c.created_at)).Bind(5, Us(c.expires_at)).Bind(6, c.desk);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   auto id = st->InsertedId();
   if (!id) return Status::Internal("inserting a credential returned no id");
