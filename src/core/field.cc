@@ -13,29 +13,14 @@ std::string Trim(std::string_view s) {
 
 namespace {
 
-// The code point starting at s[i] (valid UTF-8), and its length in `len`.
-char32_t CodePointAt(std::string_view s, size_t i, size_t& len) {
-  auto b = static_cast<unsigned char>(s[i]);
-  if (b < 0x80) {
-    len = 1;
-    return b;
-  }
-  len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
-  char32_t cp = b & (0x7F >> len);
-  for (size_t k = 1; k < len && i + k < s.size(); ++k) {
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-  }
-  return cp;
-}
-
 // Characters that make text show other than it reads: controls (C0 but the
 // line breaks `allowed`, DEL, C1) and the bidirectional embeddings,
 // overrides and isolates (U+202A–U+202E, U+2066–U+2069; "Trojan Source").
 const char* Unwanted(std::string_view s, bool line_breaks) {
   for (size_t i = 0; i < s.size();) {
-    size_t len = 1;
-    char32_t cp = CodePointAt(s, i, len);
-    i += len;
+    char32_t cp = 0;
+    int len = text::DecodeUtf8(s, i, &cp);  // well-formed: checked before
+    i += len > 0 ? static_cast<size_t>(len) : 1;
     bool line_break = cp == '\n' || cp == '\r' || cp == '\t';
     if (line_break && !line_breaks) return "must be one line, without tabs";
     if ((cp < 0x20 && !line_break) || (cp >= 0x7F && cp <= 0x9F)) {

@@ -8,10 +8,7 @@
 #include <cstdint>
 
 namespace atiende::text {
-namespace {
 
-// Decodes the well-formed UTF-8 sequence starting at s[i] (i < s.size()) into *cp and returns its
-// length, or returns 0 when the bytes there are not a well-formed sequence (Unicode Table 3-7).
 int DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) {
@@ -46,6 +43,8 @@ int DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
   *cp = c;
   return len;
 }
+
+namespace {
 
 void AppendUtf8(char32_t c, std::string* out) {
   if (c < 0x80) return out->push_back(static_cast<char>(c));

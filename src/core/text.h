@@ -19,6 +19,10 @@ namespace atiende::text {
 // (U+D800..U+DFFF), nothing above U+10FFFF, no truncated sequences. The empty string is valid.
 bool IsValidUtf8(std::string_view s);
 
+// Decodes the well-formed UTF-8 sequence starting at s[i] (i < s.size()) into *cp and returns its
+// length, or returns 0 when the bytes there are not a well-formed sequence (Unicode Table 3-7).
+int DecodeUtf8(std::string_view s, size_t i, char32_t* cp);
+
 // Folds text for comparison. Per character: Unicode case folding, compatibility decomposition
 // (NFKD), combining marks and default-ignorable characters (soft hyphen, zero-width joiner)
 // dropped: "Colpatría" -> "colpatria", "Ñ" -> "n", "ß" -> "ss". Letters (L*) and decimal digits
