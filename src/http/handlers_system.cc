@@ -1,4 +1,6 @@
 // Handlers: health, metrics, the OpenAPI document, the clock.
+#include <sodium.h>
+
 #include <boost/asio/ip/address.hpp>
 
 #include "app/health.h"
@@ -23,10 +25,7 @@ bool IsLoopback(const std::string& address) {
 }
 
 bool SameSecret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 }  // namespace
