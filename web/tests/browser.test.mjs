@@ -550,6 +550,17 @@ test('admin: disable and enable a user, revoke a token; a user changes their own
   await page.locator('#tokens-user').selectOption('admin');
   await expectText(list, /la suya, ahora/);
   await check(page, 'admin-access');
+  // The same screen and its question in English.
+  await page.getByLabel('Idioma').selectOption('en');
+  await expectText(page.getByTestId('credentials'), /yours, now/);
+  await expectText(page.locator('#main'), /Sessions and API tokens/);
+  await check(page, 'admin-access-en');
+  await page.getByRole('button', { name: 'Disable temporal', exact: true }).click();
+  await expectText(page.getByTestId('user-disable'), /Disable temporal\?/);
+  await check(page, 'admin-user-disable-en');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('user-disable').waitFor({ state: 'detached' });
+  await page.getByLabel('Language').selectOption('es');
 
   // The user changes their own password from the header: this session
   // stays, the other (a thief's, say) ends.
@@ -581,6 +592,12 @@ test('admin: disable and enable a user, revoke a token; a user changes their own
     assert.equal(await p2.evaluate(async () => (await fetch('/api/v1/session')).status), 200, 'the session that changed it ended');
     await p2.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    // The dialog in English.
+    await p2.getByLabel('Idioma').selectOption('en');
+    await p2.getByTestId('password-open').click();
+    await expectText(p2.getByTestId('password-dialog'), /Change your password/);
+    await check(p2, 'password-dialog-en');
+    await p2.keyboard.press('Escape');
   } finally {
     await ctx.close();
   }
