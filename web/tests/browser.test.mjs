@@ -560,7 +560,7 @@ test('admin: disable and enable a user, revoke a token; a user changes their own
   await check(page, 'admin-user-disable-en');
   await page.keyboard.press('Escape');
   await page.getByTestId('user-disable').waitFor({ state: 'detached' });
-  await page.getByLabel('Language').selectOption('es');
+  await page.getByLabel('Language').selectOption('es-419');
 
   // The user changes their own password from the header: this session
   // stays, the other (a thief's, say) ends.
