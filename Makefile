@@ -11,7 +11,8 @@ define fresh_if_other_generator
 	  rm -rf $(1)/CMakeCache.txt $(1)/CMakeFiles; fi
 endef
 
-.PHONY: all deps build build-asan demo test test-release test-asan bench format clean
+.PHONY: all deps build build-asan asan-compile asan-compile-niced demo test test-release test-asan \
+        release-tests asan-tests bench format clean
 
 all: build
 
@@ -24,6 +25,9 @@ build: deps
 	@cmake --build $(BUILD) -j$(JOBS)
 
 build-asan: deps
+	@$(MAKE) --no-print-directory asan-compile
+
+asan-compile:
 	$(call fresh_if_other_generator,$(ASAN_BUILD))
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DATIENDE_SANITIZE=ON -DATIENDE_BENCH=OFF >/dev/null
@@ -38,12 +42,26 @@ demo: build
 
 # Every test: unit and integration (real HTTP) on the Release build, then the
 # whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: test-release test-asan
+# The sanitized build compiles while the Release tests run (at a lower
+# priority, so the tests keep their pace): those tests mostly wait on servers
+# and Chromium, and the compiler takes the cores they leave idle.
+test: build
+	@$(MAKE) --no-print-directory -j2 --output-sync=target release-tests asan-compile-niced
+	@$(MAKE) --no-print-directory asan-tests
 
 test-release: build
-	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 900
+	@$(MAKE) --no-print-directory release-tests
 
 test-asan: build-asan
+	@$(MAKE) --no-print-directory asan-tests
+
+release-tests:
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) --timeout 900
+
+asan-compile-niced:
+	@nice -n 10 $(MAKE) --no-print-directory asan-compile
+
+asan-tests:
 	@cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --output-on-failure -j$(JOBS) --timeout 900
