@@ -56,8 +56,9 @@ Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& cu
   customer_email = customer->email;
   t.critical = customer->critical();
   reported.reset();
-  auto listed = std::find_if(customer->services.begin(), customer->services.end(),
-                             [&](const CustomerService& s) { return s.service_id == t.service_id; });
+  auto listed =
+      std::find_if(customer->services.begin(), customer->services.end(),
+                   [&](const CustomerService& s) { return s.service_id == t.service_id; });
   if (!t.service_id.empty() && in.new_service && listed == customer->services.end()) {
     Customer after = *customer;
     after.services.push_back({t.service_id, t.circuit, "", true});

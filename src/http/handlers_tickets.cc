@@ -19,11 +19,10 @@ Response TicketResponse(int status, const Ticket& t, TimePoint now, bool custome
 }
 
 Result<OpenTicketInput> ReadOpenTicket(const bj::object& b) {
-  ATIENDE_RETURN_IF_ERROR(
-      OnlyFields(b, {"kind", "category", "customer_id", "service_id", "circuit", "subject",
-                     "description", "caller", "priority", "assigned_engineer", "assigned_group",
-                     "items", "linked_to", "call_notes", "call_started_at", "new_service",
-                     "telephony_call_id"}));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(
+      b, {"kind", "category", "customer_id", "service_id", "circuit", "subject", "description",
+          "caller", "priority", "assigned_engineer", "assigned_group", "items", "linked_to",
+          "call_notes", "call_started_at", "new_service", "telephony_call_id"}));
   OpenTicketInput in;
   ATIENDE_ASSIGN_OR_RETURN(auto kind, StringField(b, "kind", true));
   auto k = ParseTicketKind(*kind);
