@@ -315,81 +315,81 @@ export function CallWorkspace({ telephonyId }: { telephonyId?: number }) {
         <h1 id="call-title">{t('call.title')}</h1>
         {tel && <CallBanner tel={tel} since={since} />}
         <div class={customer ? 'call-grid' : ''}>
-        <div class="call-main">
-        {tel && !customer && tel.caller.result === 'several' && <CallerMatches tel={tel} onPick={(m) => pickMatch(m, tel.caller.number)} />}
-        {tel && !customer && tel.caller.result === 'unknown' && !call.logged && (
-          <UnknownCaller tel={tel} call={call} setCaller={setCaller} onDerived={(m) => logged(m)} />
-        )}
-        <CustomerSearch key={searchKey} onChoose={choose} call={call} onDerived={(m) => logged(m)} setCaller={setCaller} />
-        {customer && <CustomerCard c={customer} />}
-        {customer && (
-          <div class="chooser" ref={chooser} role="group" aria-label={t('call.request_type')}>
-            <button type="button" aria-pressed={mode === 'incident'} onClick={() => start('incident')} aria-keyshortcuts="Alt+I" aria-describedby="def-incident">
-              {t('call.incident')} <kbd>Alt+I</kbd>
-            </button>
-            <button type="button" aria-pressed={mode === 'requirement'} onClick={() => start('requirement')} aria-keyshortcuts="Alt+R" aria-describedby="def-requirement">
-              {t('call.requirement')} <kbd>Alt+R</kbd>
-            </button>
-            <button type="button" aria-pressed={mode === 'follow'} onClick={() => start('follow')} aria-keyshortcuts="Alt+S">
-              {t('call.follow')} <kbd>Alt+S</kbd>
-            </button>
-            <button type="button" aria-pressed={mode === 'info'} onClick={() => start('info')} aria-keyshortcuts="Alt+V">
-              {t('call.info')} <kbd>Alt+V</kbd>
-            </button>
-            {zb && (
-              <button type="button" class="zb" aria-pressed={mode === 'zb'} onClick={() => start('zb')} aria-keyshortcuts="Alt+Z">
-                {t('call.zb')} <kbd>Alt+Z</kbd>
-              </button>
+          <div class="call-main">
+            {tel && !customer && tel.caller.result === 'several' && <CallerMatches tel={tel} onPick={(m) => pickMatch(m, tel.caller.number)} />}
+            {tel && !customer && tel.caller.result === 'unknown' && !call.logged && (
+              <UnknownCaller tel={tel} call={call} setCaller={setCaller} onDerived={(m) => logged(m)} />
             )}
-            <dl class="definitions">
-              <dt>{t('call.incident')}</dt>
-              <dd id="def-incident">{t('def.incident')}</dd>
-              <dt>{t('call.requirement')}</dt>
-              <dd id="def-requirement">{t('def.requirement')}</dd>
-            </dl>
+            <CustomerSearch key={searchKey} onChoose={choose} call={call} onDerived={(m) => logged(m)} setCaller={setCaller} />
+            {customer && <CustomerCard c={customer} />}
+            {customer && (
+              <div class="chooser" ref={chooser} role="group" aria-label={t('call.request_type')}>
+                <button type="button" aria-pressed={mode === 'incident'} onClick={() => start('incident')} aria-keyshortcuts="Alt+I" aria-describedby="def-incident">
+                  {t('call.incident')} <kbd>Alt+I</kbd>
+                </button>
+                <button type="button" aria-pressed={mode === 'requirement'} onClick={() => start('requirement')} aria-keyshortcuts="Alt+R" aria-describedby="def-requirement">
+                  {t('call.requirement')} <kbd>Alt+R</kbd>
+                </button>
+                <button type="button" aria-pressed={mode === 'follow'} onClick={() => start('follow')} aria-keyshortcuts="Alt+S">
+                  {t('call.follow')} <kbd>Alt+S</kbd>
+                </button>
+                <button type="button" aria-pressed={mode === 'info'} onClick={() => start('info')} aria-keyshortcuts="Alt+V">
+                  {t('call.info')} <kbd>Alt+V</kbd>
+                </button>
+                {zb && (
+                  <button type="button" class="zb" aria-pressed={mode === 'zb'} onClick={() => start('zb')} aria-keyshortcuts="Alt+Z">
+                    {t('call.zb')} <kbd>Alt+Z</kbd>
+                  </button>
+                )}
+                <dl class="definitions">
+                  <dt>{t('call.incident')}</dt>
+                  <dd id="def-incident">{t('def.incident')}</dd>
+                  <dt>{t('call.requirement')}</dt>
+                  <dd id="def-requirement">{t('def.requirement')}</dd>
+                </dl>
+              </div>
+            )}
+            {!customer && mode !== 'follow' && (
+              <p class="hint">
+                <button type="button" class="link" onClick={() => start('follow')}>
+                  {t('call.follow_without_customer')} <kbd>Alt+S</kbd>
+                </button>
+              </p>
+            )}
+            {(mode === 'incident' || mode === 'requirement') && customer && (
+              <TicketForm
+                key={mode + (linkTo ?? '')}
+                kind={mode}
+                customer={customer}
+                call={call}
+                setCaller={setCaller}
+                linkedTo={linkTo}
+                onOpened={(tk) => logged(t('call.ticket_opened', { number: tk.number }))}
+                onFollow={(n) => {
+                  setMode('follow');
+                  setTimeout(() => {
+                    const el = document.getElementById('follow-number') as HTMLInputElement | null;
+                    if (el) {
+                      el.value = n;
+                      el.dispatchEvent(new Event('input', { bubbles: true }));
+                    }
+                  }, 0);
+                }}
+              />
+            )}
+            {mode === 'follow' && <FollowUp call={call} setCaller={setCaller} customer={customer} onLogged={logged} onOpenLinked={openLinked} />}
+            {mode === 'info' && customer && <ServiceInfo customer={customer} call={call} setCaller={setCaller} onLogged={logged} />}
+            {mode === 'zb' && customer && <ZbIntake customer={customer} call={call} setCaller={setCaller} onLogged={logged} />}
+            {done && <Notice kind="ok">{done}</Notice>}
+            <ErrorBox error={error} />
+            <div class="end-call">
+              <button type="button" class="primary" onClick={endCall} aria-keyshortcuts="Alt+T">
+                {t('call.end')} <kbd>Alt+T</kbd>
+              </button>
+              <span class="hint">{call.logged ? t('call.is_logged') : t('call.not_logged')}</span>
+            </div>
           </div>
-        )}
-        {!customer && mode !== 'follow' && (
-          <p class="hint">
-            <button type="button" class="link" onClick={() => start('follow')}>
-              {t('call.follow_without_customer')} <kbd>Alt+S</kbd>
-            </button>
-          </p>
-        )}
-        {(mode === 'incident' || mode === 'requirement') && customer && (
-          <TicketForm
-            key={mode + (linkTo ?? '')}
-            kind={mode}
-            customer={customer}
-            call={call}
-            setCaller={setCaller}
-            linkedTo={linkTo}
-            onOpened={(tk) => logged(t('call.ticket_opened', { number: tk.number }))}
-            onFollow={(n) => {
-              setMode('follow');
-              setTimeout(() => {
-                const el = document.getElementById('follow-number') as HTMLInputElement | null;
-                if (el) {
-                  el.value = n;
-                  el.dispatchEvent(new Event('input', { bubbles: true }));
-                }
-              }, 0);
-            }}
-          />
-        )}
-        {mode === 'follow' && <FollowUp call={call} setCaller={setCaller} customer={customer} onLogged={logged} onOpenLinked={openLinked} />}
-        {mode === 'info' && customer && <ServiceInfo customer={customer} call={call} setCaller={setCaller} onLogged={logged} />}
-        {mode === 'zb' && customer && <ZbIntake customer={customer} call={call} setCaller={setCaller} onLogged={logged} />}
-        {done && <Notice kind="ok">{done}</Notice>}
-        <ErrorBox error={error} />
-        <div class="end-call">
-          <button type="button" class="primary" onClick={endCall} aria-keyshortcuts="Alt+T">
-            {t('call.end')} <kbd>Alt+T</kbd>
-          </button>
-          <span class="hint">{call.logged ? t('call.is_logged') : t('call.not_logged')}</span>
-        </div>
-        </div>
-        {customer && <CustomerContext customer={customer} caller={call.caller} onCaller={setCaller} />}
+          {customer && <CustomerContext customer={customer} caller={call.caller} onCaller={setCaller} />}
         </div>
       </section>
       <ShortcutList
