@@ -10,6 +10,7 @@ import { fmtTime, t, type Key } from '../i18n';
 import { Badge, ErrorBox, problemText, stateLabel, useLive } from '../ui';
 
 interface Context {
+  customer: Customer; // as it is now: a service a caller named, contacts updated on a call
   tickets: Ticket[];
   cases: Case[];
   calls: CallLogEntry[];
@@ -31,20 +32,22 @@ function outcomeLabel(o: string) {
 }
 
 export function CustomerContext(props: { customer: Customer; caller: Caller; onCaller: (c: Caller) => void }) {
-  const { customer } = props;
   const [ctx, setCtx] = useState<Context>();
+  const customer = ctx?.customer.id === props.customer.id ? ctx.customer : props.customer;
   const [error, setError] = useState<string>();
   const zb = !!currentDesk()?.procedures.includes('zb-unblock');
   const load = () => {
+    const id = props.customer.id;
     Promise.all([
-      api.tickets({ customer_id: customer.id, state: 'all', limit: 8 }),
-      zb ? api.cases({ customer_id: customer.id, limit: 5 }) : Promise.resolve({ items: [] as Case[] }),
-      api.calls({ customer_id: customer.id, limit: 5 }),
+      api.customer(id),
+      api.tickets({ customer_id: id, state: 'all', limit: 8 }),
+      zb ? api.cases({ customer_id: id, limit: 5 }) : Promise.resolve({ items: [] as Case[] }),
+      api.calls({ customer_id: id, limit: 5 }),
     ]).then(
-      ([tk, cs, cl]) => {
+      ([cu, tk, cs, cl]) => {
         // Open first (the ones the caller is likely about), then the recent.
         const tickets = [...tk.items].sort((a, b) => Number(kUnclosed.has(b.state)) - Number(kUnclosed.has(a.state)));
-        setCtx({ tickets, cases: cs.items, calls: cl.items });
+        setCtx({ customer: cu, tickets, cases: cs.items, calls: cl.items });
         setError(undefined);
       },
       (e) => {
@@ -52,7 +55,7 @@ export function CustomerContext(props: { customer: Customer; caller: Caller; onC
       },
     );
   };
-  useLive(load, [{ entity: 'ticket' }, { entity: 'case' }, { entity: 'customer', id: String(customer.id) }], [customer.id]);
+  useLive(load, [{ entity: 'ticket' }, { entity: 'case' }, { entity: 'customer', id: String(props.customer.id) }], [props.customer.id]);
 
   return (
     <aside class="context" aria-labelledby="ctx-title" data-testid="customer-context">
