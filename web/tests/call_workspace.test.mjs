@@ -17,6 +17,9 @@
 // Screenshots at 1366×768 and 1024×768, Spanish and English, in
 // build/web-artifacts/ (call-*.png); axe-core on each screen.
 // One server, one browser. Run by ctest (CMakeLists.txt, label browser).
+// ONLY=<part of a name> runs some; WEB_DIR=<a vite build> serves that
+// console instead of the embedded one (ATIENDE_WEB_DIR), for editing it
+// without relinking.
 import assert from 'node:assert/strict';
 import { Keys, NM, PASSWORD, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
 
