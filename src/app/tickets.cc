@@ -4,9 +4,11 @@
 
 #include "app/audit.h"
 #include "app/desks.h"
+#include "app/telephony.h"
 #include "app/ticket_support.h"
 #include "core/sla.h"
 #include "core/ticket_opening.h"
+#include "json/customer_json.h"
 
 namespace atiende {
 
@@ -38,8 +40,11 @@ Status ReopenInstead(const Ticket& existing) {
 }
 
 // Fills what the customer master knows and checks references. Runs in the
-// transaction so it sees the customer as it is committed with.
-Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& customer_email) {
+// transaction so it sees the customer as it is committed with. A service the
+// caller names that the master does not list (in.new_service) goes to
+// `reported`, to be added unconfirmed with the ticket.
+Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& customer_email,
+               std::optional<Customer>& reported) {
   auto customer = tx.customers().Get(in.customer_id);
   if (!customer.ok()) {
     if (customer.status().code() != Status::Code::kNotFound) return customer.status();
@@ -50,9 +55,18 @@ Status Prepare(ReadTx& tx, const OpenTicketInput& in, Ticket& t, std::string& cu
   t.customer_name = customer->legal_name;
   customer_email = customer->email;
   t.critical = customer->critical();
+  reported.reset();
+  auto listed =
+      std::find_if(customer->services.begin(), customer->services.end(),
+                   [&](const CustomerService& s) { return s.service_id == t.service_id; });
+  if (!t.service_id.empty() && in.new_service && listed == customer->services.end()) {
+    Customer after = *customer;
+    after.services.push_back({t.service_id, t.circuit, "", true});
+    reported = std::move(after);
+    return Status::Ok();
+  }
   if (!t.service_id.empty() && !customer->services.empty()) {
-    auto it = std::find_if(customer->services.begin(), customer->services.end(),
-                           [&](const CustomerService& s) { return s.service_id == t.service_id; });
+    auto it = listed;
     if (it == customer->services.end()) {
       std::string known;
       for (const auto& s : customer->services) known += (known.empty() ? "" : ", ") + s.service_id;
@@ -89,6 +103,18 @@ Status CloseSuperseded(WriteTx& tx, const Deps& d, const Principal& actor, const
   closed.state = TicketState::kClosed;
   closed.closed_at = now;
   return SaveTicket(tx, d, actor, "ticket.close", old, closed);
+}
+
+// The service a caller named, added to the customer unconfirmed (the master's
+// editors confirm it by saving the services), in the ticket's transaction.
+Status AddReportedService(WriteTx& tx, const Principal& actor, TimePoint now, Customer after) {
+  ATIENDE_ASSIGN_OR_RETURN(Customer before, tx.customers().Get(after.id));
+  ATIENDE_RETURN_IF_ERROR(NormalizeCustomer(after));
+  after.version = before.version + 1;
+  after.updated_at = now;
+  ATIENDE_RETURN_IF_ERROR(tx.customers().Update(after));
+  return Audit(tx, now, actor, "customer.service_reported", "customer", std::to_string(after.id),
+               json::ToJson(before), json::ToJson(after));
 }
 
 Interaction CallOf(const OpenTicketInput& in, const Principal& actor, TimePoint now) {
@@ -163,7 +189,8 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
     Status st = d.store.Write(scope, [&](WriteTx& tx) {
       Ticket draft = t;
       std::string customer_email;
-      ATIENDE_RETURN_IF_ERROR(Prepare(tx, in, draft, customer_email));
+      std::optional<Customer> reported;
+      ATIENDE_RETURN_IF_ERROR(Prepare(tx, in, draft, customer_email, reported));
       std::optional<Ticket> unclosed;
       if (!draft.service_id.empty()) {
         ATIENDE_ASSIGN_OR_RETURN(unclosed,
@@ -186,6 +213,10 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
       }
       Interaction c = call;
       ATIENDE_RETURN_IF_ERROR(Insert(tx, d, actor, draft, c, items, customer_email));
+      if (in.telephony_call_id) {
+        ATIENDE_RETURN_IF_ERROR(LinkTelephonyCall(tx, now, actor, *in.telephony_call_id, c.id));
+      }
+      if (reported) ATIENDE_RETURN_IF_ERROR(AddReportedService(tx, actor, now, *reported));
       out = {std::move(draft), std::move(c)};
       return Status::Ok();
     });
@@ -200,8 +231,11 @@ Result<OpenedTicket> OpenTicket(Deps& d, const Principal& actor, OpenTicketInput
   // NM-5: the call happened even though no ticket resulted.
   call.outcome = "blocked_by_unclosed_ticket";
   call.ticket_number = blocked.subject();
-  ATIENDE_RETURN_IF_ERROR(
-      d.store.Write(scope, [&](WriteTx& tx) { return tx.calls().Insert(call); }));
+  ATIENDE_RETURN_IF_ERROR(d.store.Write(scope, [&](WriteTx& tx) {
+    ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(call));
+    if (!in.telephony_call_id) return Status::Ok();
+    return LinkTelephonyCall(tx, now, actor, *in.telephony_call_id, call.id);
+  }));
   return blocked;
 }
 

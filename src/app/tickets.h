@@ -41,6 +41,13 @@ struct OpenTicketInput {
   std::string linked_to;
   std::string call_notes;
   std::optional<TimePoint> call_started_at;  // nullopt → now
+  // The caller names a service the master does not list (issue 15): the
+  // ticket opens for it and the service is added to the customer, flagged
+  // unconfirmed for the master's editors. Without it such a service is refused.
+  bool new_service = false;
+  // The phone system's record of the call (docs/telephony.md): the logged
+  // call is linked to it, and a missed call is handled by it (the callback).
+  std::optional<int64_t> telephony_call_id;
 };
 
 struct OpenedTicket {

@@ -28,6 +28,10 @@ struct CustomerService {
   std::string service_id;
   std::string circuit;
   std::string description;
+  // Named by a caller on a call and recorded with the incident it opened
+  // (POST /api/v1/tickets "new_service"), not yet confirmed by a master
+  // editor: their next save of the services list confirms it.
+  bool unconfirmed = false;
   bool operator==(const CustomerService&) const = default;
 };
 

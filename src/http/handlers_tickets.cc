@@ -19,10 +19,10 @@ Response TicketResponse(int status, const Ticket& t, TimePoint now, bool custome
 }
 
 Result<OpenTicketInput> ReadOpenTicket(const bj::object& b) {
-  ATIENDE_RETURN_IF_ERROR(
-      OnlyFields(b, {"kind", "category", "customer_id", "service_id", "circuit", "subject",
-                     "description", "caller", "priority", "assigned_engineer", "assigned_group",
-                     "items", "linked_to", "call_notes", "call_started_at"}));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(
+      b, {"kind", "category", "customer_id", "service_id", "circuit", "subject", "description",
+          "caller", "priority", "assigned_engineer", "assigned_group", "items", "linked_to",
+          "call_notes", "call_started_at", "new_service", "telephony_call_id"}));
   OpenTicketInput in;
   ATIENDE_ASSIGN_OR_RETURN(auto kind, StringField(b, "kind", true));
   auto k = ParseTicketKind(*kind);
@@ -70,6 +70,11 @@ Result<OpenTicketInput> ReadOpenTicket(const bj::object& b) {
       }
     }
   }
+  if (const auto* v = b.if_contains("new_service"); v && !v->is_null()) {
+    if (!v->is_bool()) return Status::InvalidArgument("must be true or false", "new_service");
+    in.new_service = v->as_bool();
+  }
+  ATIENDE_ASSIGN_OR_RETURN(in.telephony_call_id, IntField(b, "telephony_call_id"));
   ATIENDE_ASSIGN_OR_RETURN(auto started, StringField(b, "call_started_at"));
   if (started && !started->empty()) {
     auto t = ParseInstant(*started);

@@ -48,8 +48,10 @@ bj::object ToJson(const ServiceManager& m) { return {{"name", m.name}, {"contact
 bj::array ToJson(const std::vector<CustomerService>& v) {
   bj::array a;
   for (const auto& s : v) {
-    a.push_back(bj::object{
-        {"service_id", s.service_id}, {"circuit", s.circuit}, {"description", s.description}});
+    bj::object o{
+        {"service_id", s.service_id}, {"circuit", s.circuit}, {"description", s.description}};
+    if (s.unconfirmed) o["unconfirmed"] = true;  // only then: most services never were
+    a.push_back(std::move(o));
   }
   return a;
 }
@@ -103,8 +105,18 @@ Result<std::vector<CustomerService>> ServicesFromJson(const bj::value& v) {
   for (const auto& item : v.as_array()) {
     CustomerService s;
     std::string name = "services[" + std::to_string(out.size()) + "]";
+    // "unconfirmed" (a service a caller named, app/tickets.h) is a flag, the rest text.
+    bj::value rest = item;
+    if (auto* o = rest.if_object(); o && o->contains("unconfirmed")) {
+      const bj::value& u = o->at("unconfirmed");
+      if (!u.is_bool() && !u.is_null()) {
+        return Status::InvalidArgument("must be true or false", name + ".unconfirmed");
+      }
+      s.unconfirmed = u.is_bool() && u.as_bool();
+      o->erase("unconfirmed");
+    }
     ATIENDE_RETURN_IF_ERROR(ReadStrings(
-        item, name,
+        rest, name,
         {{"service_id", &s.service_id}, {"circuit", &s.circuit}, {"description", &s.description}}));
     out.push_back(std::move(s));
   }

@@ -986,6 +986,10 @@ export interface components {
             call_notes?: string;
             /** Format: date-time */
             call_started_at?: string;
+            /** @description the caller names a service the master does not list: the ticket opens for service_id (and circuit), and the service is added to the customer with unconfirmed: true for the master's editors */
+            new_service?: boolean;
+            /** @description the phone system's record of this call (GET /api/v1/telephony/calls/{id}): the logged call is linked to it, and a missed call is handled by it (the callback) */
+            telephony_call_id?: number;
         };
         TicketChange: {
             /** @enum {string} */
@@ -1239,6 +1243,8 @@ export interface components {
             service_id: string;
             circuit: string;
             description: string;
+            /** @description named by a caller (POST /api/v1/tickets new_service), not yet confirmed by a master editor; absent when confirmed. Saving the services list without it confirms it */
+            unconfirmed?: boolean;
         };
         Contact: {
             name: string;
@@ -1256,6 +1262,8 @@ export interface components {
             service_id?: string;
             circuit?: string;
             description?: string;
+            /** @description kept as sent: a list saved without it confirms the service */
+            unconfirmed?: boolean;
         };
         Customer: {
             id: number;

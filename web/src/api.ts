@@ -187,6 +187,10 @@ export type Desk = Schemas['Desk'];
 export type NewDesk = Schemas['NewDesk'];
 export type DeskPatch = Body<'patchDesk'>;
 export type Procedure = Schemas['Procedure'];
+// A call the desk's phone system reported, and who is calling (docs/telephony.md).
+export type TelephonyCall = Schemas['TelephonyCall'];
+export type PoppedCall = Answer<'getTelephonyCall'>;
+export type CallLogEntry = Schemas['Call'];
 // A session or API token as an admin sees it (never its secret).
 export type Credential = Schemas['Credential'];
 
@@ -233,6 +237,13 @@ export const api = {
     call<Answer<'commentTicket', 201>>('POST', `/api/v1/tickets/${enc(n)}/comments`, { text, kind } satisfies Body<'commentTicket'>),
 
   recordCall: (body: Body<'recordCall'>) => call<RecordedCall>('POST', '/api/v1/interactions', body),
+  calls: (params: Query<'listCalls'>) => call<Answer<'listCalls'>>('GET', '/api/v1/interactions' + q(params)),
+
+  // Telephony (docs/telephony.md): the call a pop names, with who is calling;
+  // the desk's missed calls; one marked handled (nothing to call back).
+  telephonyCall: (id: number) => call<PoppedCall>('GET', `/api/v1/telephony/calls/${id}`),
+  missedCalls: (params: Query<'listMissedCalls'> = {}) => call<Answer<'listMissedCalls'>>('GET', '/api/v1/telephony/missed' + q(params)),
+  markCallHandled: (id: number) => call<Answer<'markCallHandled'>>('POST', `/api/v1/telephony/calls/${id}/handled`, {}),
 
   notices: (params: Query<'listNotices'>) => call<Answer<'listNotices'>>('GET', '/api/v1/notices' + q(params)),
   notice: (n: string) => call<Answer<'getNotice'>>('GET', `/api/v1/notices/${enc(n)}`),

@@ -10,6 +10,7 @@ import { Login } from './login';
 import { navigate, usePath } from './router';
 import { LangSwitch, Shell, signOutNow } from './shell';
 import { inBackground } from './background';
+import { useCallPop } from './call_pop';
 import { chunk, lazy, type Chunk } from './lazy';
 import { firstSession } from './start';
 import './style.css';
@@ -24,6 +25,7 @@ const adminCode = chunk(() => import('./screens/admin'));
 const deskAdminCode = chunk(() => import('./screens/desk_admin'));
 const caseCode = chunk(() => import('./screens/cases'));
 const customerCode = chunk(() => import('./screens/customers'));
+const missedCode = chunk(() => import('./screens/missed_calls'));
 const CallWorkspace = lazy(callCode, (m) => m.CallWorkspace);
 const TicketQueue = lazy(ticketCode, (m) => m.TicketQueue);
 const TicketView = lazy(ticketCode, (m) => m.TicketView);
@@ -38,6 +40,7 @@ const CaseView = lazy(caseCode, (m) => m.CaseView);
 const UnblockQueue = lazy(caseCode, (m) => m.UnblockQueue);
 const CustomerFinder = lazy(customerCode, (m) => m.CustomerFinder);
 const CustomerPage = lazy(customerCode, (m) => m.CustomerPage);
+const MissedCalls = lazy(missedCode, (m) => m.MissedCalls);
 
 interface Screen {
   path: string; // the nav entry; deep links start with path + '/'
@@ -49,7 +52,14 @@ interface Screen {
 }
 
 const SCREENS: Screen[] = [
-  { path: '/call', code: callCode, label: 'nav.call', roles: ['agent', 'supervisor'], view: () => <CallWorkspace /> },
+  // /call/<id>: the workspace for telephony call <id> (a screen pop, a callback).
+  {
+    path: '/call',
+    code: callCode,
+    label: 'nav.call',
+    roles: ['agent', 'supervisor'],
+    view: (rest) => <CallWorkspace key={rest} telephonyId={/^\d+$/.test(rest) ? Number(rest) : undefined} />,
+  },
   {
     path: '/tickets',
     code: ticketCode,
@@ -87,6 +97,8 @@ const SCREENS: Screen[] = [
     roles: ['agent', 'supervisor', 'back_office', 'admin'],
     view: (rest, s) => (rest ? <CustomerPage id={rest} role={s.user.role} /> : <CustomerFinder />),
   },
+  // After Clientes, so the screens before keep their Alt+Shift numbers.
+  { path: '/missed', code: missedCode, label: 'nav.missed', roles: ['agent', 'supervisor'], view: () => <MissedCalls /> },
 ];
 
 function screenFor(path: string) {
@@ -118,6 +130,8 @@ function App({ first }: { first: Session | null }) {
   const path = usePath();
   const [session, setSession] = useState<Session | null>(first);
   const desk = useDesk();
+  // A call this user answers opens the call workspace from any screen.
+  useCallPop(!!session && !!desk && (session.user.role === 'agent' || session.user.role === 'supervisor'));
 
   // Signed in: the desk settled if it can be (else the chooser shows), and
   // the screen's code here before the shell appears.

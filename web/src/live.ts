@@ -12,8 +12,15 @@ import { inDesk, type Change } from './api';
 import { currentDesk, onDesk } from './desk';
 
 type Listener = (c: Change | null) => void;
+// A screen pop: the telephony call this user answered (docs/telephony.md).
+export interface CallPop {
+  call: string;
+  at: string;
+}
+type CallListener = (p: CallPop) => void;
 
 const listeners = new Set<Listener>();
+const callListeners = new Set<CallListener>(); // the console's pop, on every screen
 const watchers = new Set<() => void>(); // the shell's indicator
 let source: EventSource | null = null;
 let connected = false;
@@ -47,6 +54,15 @@ function connect() {
       emit(null);
     }
   });
+  es.addEventListener('call', (e) => {
+    if (source !== es) return;
+    try {
+      const p = JSON.parse((e as MessageEvent).data) as CallPop;
+      callListeners.forEach((l) => l(p));
+    } catch {
+      /* not a pop */
+    }
+  });
   es.addEventListener('reset', () => source === es && emit(null));
   es.addEventListener('error', () => {
     setConnected(false);
@@ -55,10 +71,10 @@ function connect() {
     // someone listens; screens poll meanwhile.
     if (es.readyState === EventSource.CLOSED && source === es) {
       source = null;
-      if (retry === undefined && listeners.size) {
+      if (retry === undefined && (listeners.size || callListeners.size)) {
         retry = window.setTimeout(() => {
           retry = undefined;
-          if (listeners.size) connect();
+          if (listeners.size || callListeners.size) connect();
         }, 15000);
       }
     }
@@ -85,6 +101,14 @@ export function onChange(l: Listener): () => void {
   };
 }
 
+// Screen pops for the signed-in user (the stream stays open while one listens,
+// whatever screen is shown).
+export function onCall(l: CallListener): () => void {
+  callListeners.add(l);
+  connect();
+  return () => void callListeners.delete(l);
+}
+
 // Calls `w` when isLive() or isWatched() may have changed.
 export function onLiveState(w: () => void): () => void {
   watchers.add(w);
@@ -104,5 +128,5 @@ window.addEventListener('atiende:signed-out', closeLive);
 // screens of the new desk read everything anew anyway).
 onDesk(() => {
   closeLive();
-  if (currentDesk() && listeners.size) connect();
+  if (currentDesk() && (listeners.size || callListeners.size)) connect();
 });

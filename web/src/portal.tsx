@@ -109,6 +109,17 @@ function PortalTicket({ number }: { number: string }) {
             {t(('kind.' + tk.kind) as Key)} · {t('ticket.opened_at')}: {fmtTime(tk.created_at)}
             {tk.resolution && ` · ${t('ticket.resolution')}: ${tk.resolution}`}
           </p>
+          {/* What was said on the call that opened it (issue 15). */}
+          <dl class="facts" data-testid="portal-said">
+            <dt>{t('portal.caller')}</dt>
+            <dd>{[tk.caller?.name, tk.caller?.phone].filter((x) => x && x.trim()).join(' · ') || '—'}</dd>
+            {tk.description && (
+              <>
+                <dt>{t('ticket.description')}</dt>
+                <dd class="said">{tk.description}</dd>
+              </>
+            )}
+          </dl>
           <h3>{t('ticket.updates')}</h3>
           {tk.updates.length === 0 ? (
             <p class="hint">{t('ticket.no_updates')}</p>

@@ -8,6 +8,8 @@ import { Badge, ErrorBox, Field, Notice, fieldError, formError, priorityLabel, p
 import type { CallState } from './call';
 import { ContactsEditor } from './contacts_editor';
 
+const kOther = '@other'; // the service select's "named by the caller" entry
+
 const CATEGORIES = {
   incident: ['outage', 'degradation', 'packet_loss', 'saturation', 'other'],
   requirement: ['change', 'rfo', 'other'],
@@ -52,7 +54,11 @@ export function TicketForm(props: {
   const { kind, customer } = props;
   const [subject, setSubject] = useState('');
   const [category, setCategory] = useState(CATEGORIES[kind][0]);
-  const [service, setService] = useState(customer.services[0]?.service_id ?? '');
+  // A service the master does not list, as the caller names it (kOther):
+  // the incident opens for it, and the master's editors confirm it later.
+  const [service, setService] = useState(customer.services[0]?.service_id ?? (kind === 'incident' ? kOther : ''));
+  const [named, setNamed] = useState({ id: '', circuit: '' });
+  const other = service === kOther;
   const [description, setDescription] = useState('');
   const [error, setError] = useState<unknown>();
   const [blocked, setBlocked] = useState<{ number: string; state?: string; code: string }>();
@@ -71,8 +77,10 @@ export function TicketForm(props: {
         kind,
         category,
         customer_id: customer.id,
-        service_id: service || undefined,
-        circuit: svc?.circuit || undefined,
+        service_id: (other ? named.id.trim() : service) || undefined,
+        circuit: (other ? named.circuit.trim() : svc?.circuit) || undefined,
+        new_service: other || undefined,
+        telephony_call_id: props.call.telephonyId,
         subject,
         description: description || undefined,
         caller: props.call.caller,
@@ -91,7 +99,7 @@ export function TicketForm(props: {
       setBusy(false);
     }
   };
-  const fields = ['caller.name', 'caller', 'subject', 'category', 'service_id', 'description', 'caller.phone', 'caller.email'];
+  const fields = ['caller.name', 'caller', 'subject', 'category', 'service_id', 'circuit', 'description', 'caller.phone', 'caller.email'];
   return (
     <form ref={form} class="card form" onSubmit={submit} aria-labelledby="ticket-form-title" noValidate>
       <h2 id="ticket-form-title">{kind === 'incident' ? t('ticket.new_incident') : t('ticket.new_requirement')}</h2>
@@ -113,7 +121,7 @@ export function TicketForm(props: {
             </select>
           )}
         </Field>
-        <Field label={t('ticket.service')} required={kind === 'incident'} error={fieldError(error, 'service_id')}>
+        <Field label={t('ticket.service')} required={kind === 'incident'} error={other ? undefined : fieldError(error, 'service_id')}>
           {(a) => (
             <select {...a} name="service_id" value={service} onChange={(e) => setService(e.currentTarget.value)}>
               {kind === 'requirement' && <option value="">{t('ticket.no_service')}</option>}
@@ -122,12 +130,32 @@ export function TicketForm(props: {
                   {s.service_id}
                   {s.circuit ? ` · ${s.circuit}` : ''}
                   {s.description ? ` · ${s.description}` : ''}
+                  {s.unconfirmed ? ` · ${t('service.unconfirmed')}` : ''}
                 </option>
               ))}
+              <option value={kOther}>{t('service.other')}</option>
             </select>
           )}
         </Field>
       </div>
+      {other && (
+        <fieldset class="named-service" data-testid="named-service">
+          <legend>{t('service.named_title')}</legend>
+          <p class="hint">{customer.services.length ? t('service.named_hint') : t('service.none_hint', { customer: customer.legal_name })}</p>
+          <div class="row">
+            <Field label={t('info.service_id')} required error={fieldError(error, 'service_id')}>
+              {(a) => (
+                <input {...a} name="named_service" autoComplete="off" maxLength={64} value={named.id} onInput={(e) => setNamed({ ...named, id: e.currentTarget.value })} />
+              )}
+            </Field>
+            <Field label={t('info.circuit')} error={fieldError(error, 'circuit')}>
+              {(a) => (
+                <input {...a} name="named_circuit" autoComplete="off" maxLength={64} value={named.circuit} onInput={(e) => setNamed({ ...named, circuit: e.currentTarget.value })} />
+              )}
+            </Field>
+          </div>
+        </fieldset>
+      )}
       <Field label={t('ticket.description')} error={fieldError(error, 'description')}>
         {(a) => <textarea {...a} name="description" rows={3} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
       </Field>
@@ -174,6 +202,12 @@ export function TicketForm(props: {
   );
 }
 
+// Who called, as the ticket recorded them: "Ana Pérez · +57 300 …".
+export function callerText(c: Ticket['caller'] | undefined) {
+  if (!c) return '—';
+  return [c.name, c.phone, c.email].filter((x) => x && x.trim()).join(' · ') || '—';
+}
+
 export function TicketDetail({ tk }: { tk: Ticket }) {
   return (
     <div class="card ticket" data-testid="ticket-detail">
@@ -202,6 +236,14 @@ export function TicketDetail({ tk }: { tk: Ticket }) {
         </dd>
         <dt>{t('ticket.opened_at')}</dt>
         <dd>{fmtTime(tk.created_at)}</dd>
+        <dt>{t('ticket.caller')}</dt>
+        <dd data-testid="ticket-caller">{callerText(tk.caller)}</dd>
+        {tk.description && (
+          <>
+            <dt>{t('ticket.description')}</dt>
+            <dd class="said">{tk.description}</dd>
+          </>
+        )}
         {tk.resolved_at && (
           <>
             <dt>{t('ticket.resolved_at')}</dt>
@@ -242,6 +284,17 @@ export function TicketDetail({ tk }: { tk: Ticket }) {
   );
 }
 
+// A ticket number as an agent types it on a call (issue 15): "CS1", "cs 1234"
+// or "1234" with the series chosen → "CS0001234". Anything else goes as typed
+// (the server says what is wrong with it).
+export type Series = 'CS' | 'REQ' | 'RITM';
+export function ticketNumber(text: string, series: Series): string {
+  const s = text.trim().toUpperCase().replace(/[\s-]+/g, '');
+  const m = /^(CS|REQ|RITM)?0*(\d+)$/.exec(s);
+  if (!m) return s;
+  return (m[1] ?? series) + m[2].padStart(7, '0');
+}
+
 export function FollowUp(props: {
   call: CallState;
   setCaller: (c: Caller) => void;
@@ -250,6 +303,7 @@ export function FollowUp(props: {
   onOpenLinked: (tk: Ticket) => void;
 }) {
   const [number, setNumber] = useState('');
+  const [series, setSeries] = useState<Series>('CS');
   const [error, setError] = useState<unknown>();
   const [tk, setTk] = useState<Ticket>();
   const [reason, setReason] = useState('');
@@ -266,10 +320,11 @@ export function FollowUp(props: {
     try {
       const r = await api.recordCall({
         type: 'follow_up',
-        ticket: number.trim().toUpperCase(),
+        ticket: ticketNumber(number, series),
         caller: props.call.caller,
         customer_id: props.customer?.id,
         started_at: props.call.startedAt,
+        telephony_call_id: props.call.telephonyId,
       });
       const found = r.ticket_detail!; // a follow-up call answers with its ticket
       setTk(found);
@@ -296,10 +351,29 @@ export function FollowUp(props: {
     <div>
       <form ref={form} class="card form" onSubmit={submit} aria-labelledby="follow-title" noValidate>
         <h2 id="follow-title">{t('follow.title')}</h2>
-        <Field id="follow-number" label={t('follow.number')} required hint={t('follow.number_hint')} error={fieldError(error, 'ticket') ?? (error instanceof ApiError && error.status === 404 ? problemText(error) : undefined)}>
-          {(a) => <input {...a} name="ticket" autoComplete="off" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />}
-        </Field>
+        <div class="row">
+          <Field
+            id="follow-number"
+            label={t('follow.number')}
+            required
+            hint={number.trim() ? t('follow.will_find', { number: ticketNumber(number, series) }) : t('follow.number_hint')}
+            error={fieldError(error, 'ticket') ?? (error instanceof ApiError && error.status === 404 ? problemText(error) : undefined)}
+          >
+            {(a) => <input {...a} name="ticket" autoComplete="off" value={number} onInput={(e) => setNumber(e.currentTarget.value)} />}
+          </Field>
+        </div>
         <CallerName call={props.call} setCaller={props.setCaller} error={error} />
+        <div class="row">
+          <Field label={t('follow.series')}>
+            {(a) => (
+              <select {...a} name="series" value={series} onChange={(e) => setSeries(e.currentTarget.value as Series)}>
+                <option value="CS">{t('follow.series_cs')}</option>
+                <option value="REQ">{t('follow.series_req')}</option>
+                <option value="RITM">{t('follow.series_ritm')}</option>
+              </select>
+            )}
+          </Field>
+        </div>
         <ErrorBox error={error instanceof ApiError && error.status === 404 ? undefined : formError(error, fields)} />
         <button type="submit" class="primary">
           {t('follow.submit')} <kbd>Enter</kbd>
@@ -352,7 +426,13 @@ export function ServiceInfo(props: { customer: Customer; call: CallState; setCal
     e.preventDefault();
     setError(undefined);
     try {
-      const r = await api.recordCall({ type: 'service_info', customer_id: props.customer.id, caller: props.call.caller, started_at: props.call.startedAt });
+      const r = await api.recordCall({
+        type: 'service_info',
+        customer_id: props.customer.id,
+        caller: props.call.caller,
+        started_at: props.call.startedAt,
+        telephony_call_id: props.call.telephonyId,
+      });
       setInfo(r.service_info);
       props.onLogged(t('call.info_logged'));
     } catch (err) {
@@ -490,7 +570,14 @@ export function ServicesTable({ services, caption }: { services: Customer['servi
           <tr key={s.service_id}>
             <td>{s.service_id}</td>
             <td>{s.circuit}</td>
-            <td>{s.description}</td>
+            <td>
+              {s.description}
+              {s.unconfirmed && (
+                <Badge kind="warn">
+                  <span title={t('service.unconfirmed_hint')}>{t('service.unconfirmed')}</span>
+                </Badge>
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

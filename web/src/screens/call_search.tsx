@@ -113,6 +113,7 @@ export function CustomerSearch(props: {
         outcome: 'derived_assurance',
         caller: { ...caller, company: caller.company || from.query },
         started_at: props.call.startedAt,
+        telephony_call_id: props.call.telephonyId,
       });
       const notSent = r?.handoff?.status === 'not_sent';
       props.onDerived(notSent ? t('call.derived_not_sent') : t('call.derived'));

@@ -145,9 +145,37 @@ function StepField(props: { f: FormField; value: string; onInput: (v: string) =>
   );
 }
 
+// The phones a step's form starts with (issue 15): those the caller gave at
+// intake, then the customer's master phone, each once, in the form's phone
+// fields in order (phone_1, phone_2). The supervisor corrects what the call says.
+function prefilled(c: Case): Record<string, string> {
+  const phones = [...(c.intake?.phones ?? []), c.customer?.phone ?? ''].map((p) => p.trim()).filter((p, i, all) => p && all.indexOf(p) === i);
+  const out: Record<string, string> = {};
+  for (const f of c.step?.form ?? []) if (f.type === 'phone' && phones.length) out[f.name] = phones.shift()!;
+  return out;
+}
+
+// What the caller said at intake: who, the phones given, the comment.
+function IntakeFacts({ c }: { c: Case }) {
+  if (!c.intake) return null;
+  return (
+    <>
+      <h3>{t('cases.intake_said')}</h3>
+      <dl class="facts" data-testid="case-intake">
+        <dt>{t('call.caller_name')}</dt>
+        <dd>{c.intake.caller || '—'}</dd>
+        <dt>{t('cases.intake_phones')}</dt>
+        <dd>{c.intake.phones.length ? c.intake.phones.join(' · ') : '—'}</dd>
+        <dt>{t('cases.intake_comment')}</dt>
+        <dd class="said">{c.intake.comment || '—'}</dd>
+      </dl>
+    </>
+  );
+}
+
 function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
   const step = c.step!;
-  const [values, setValues] = useState<Record<string, string>>({});
+  const [values, setValues] = useState<Record<string, string>>(() => prefilled(c));
   const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Record<string, string>>({});
   const submit = async (outcome: { id: string; requires?: string[] }) => {
@@ -306,6 +334,7 @@ export function CaseView({ number }: { number: string }) {
             <p>
               {t('cases.region')}: {c.customer?.region || '—'} {c.customer?.regional && <Badge>{t('cases.regional')}</Badge>}
             </p>
+            <IntakeFacts c={c} />
             <h3>{t('cases.notice')}</h3>
             {c.notice ? (
               <dl class="facts" data-testid="case-notice">

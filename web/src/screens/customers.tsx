@@ -198,7 +198,10 @@ function draftOf(c: Customer): Draft {
   };
 }
 
-type Service = Customer['services'][number];
+// The list as an editor edits it: without the "unconfirmed" flag of a service
+// a caller named (issue 15), so saving the list confirms it.
+type Service = Pick<Customer['services'][number], 'service_id' | 'circuit' | 'description'>;
+const editable = (list: Customer['services']): Service[] => list.map((s) => ({ service_id: s.service_id, circuit: s.circuit, description: s.description }));
 const serviceColumns = (): RowColumn<keyof Service>[] => [
   { key: 'service_id', label: t('info.service_id') },
   { key: 'circuit', label: t('info.circuit') },
@@ -210,7 +213,7 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
   const [base, setBase] = useState(props.c);
   const [d, setD] = useState<Draft>(() => draftOf(props.c));
   const svcCols = serviceColumns();
-  const services = useRows('services', svcCols, props.c.services);
+  const services = useRows('services', svcCols, editable(props.c.services));
   const [storedServices, setStoredServices] = useState<Service[]>(); // saved by someone else meanwhile
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -226,7 +229,7 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
       body.service_manager = { name: d.manager_name, contact: d.manager_contact };
     }
     const list = services.take();
-    if (!sameServices(list, base.services)) body.services = list;
+    if (!sameServices(list, base.services) || base.services.some((s) => s.unconfirmed)) body.services = list;
     setBusy(true);
     try {
       props.onSaved(await api.patchCustomer(base.id, base.version, body));
@@ -251,7 +254,7 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
       // The services as a whole: untouched, they take the current list;
       // changed here and there, the list saved meanwhile is shown.
       const mine = sameServices(services.filled(), base.services);
-      if (mine) services.setRows(fresh.services.map((s) => ({ ...s })));
+      if (mine) services.setRows(editable(fresh.services));
       setStoredServices(!mine && !sameServices(fresh.services, base.services) ? fresh.services : undefined);
       setBase(fresh);
       setError(undefined);
@@ -285,6 +288,16 @@ function MasterForm(props: { c: Customer; onSaved: (c: Customer) => void; onCanc
         </Field>
       </div>
       <h3>{t('info.services')}</h3>
+      {base.services.some((s) => s.unconfirmed) && (
+        <Notice kind="warn">
+          {t('service.confirm_on_save', {
+            list: base.services
+              .filter((s) => s.unconfirmed)
+              .map((s) => s.service_id)
+              .join(', '),
+          })}
+        </Notice>
+      )}
       <RowsFields
         rows={services}
         columns={svcCols}
