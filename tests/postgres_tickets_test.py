@@ -165,6 +165,33 @@ class TwoNodeTicketsTest(h.TestCase):
             got = self.client(self.b).get("/api/v1/tickets/" + item["number"]).json()
             self.assertEqual((got["number"], got["requested_item"]), (t["number"], item["number"]))
 
+    def test_an_opening_numbered_by_its_last_statement_carries_its_number_everywhere(self):
+        # On PostgreSQL an incident is written under a placeholder and its number
+        # is taken, and written over the placeholder, by the transaction's last
+        # statement: the ticket, its call, its mail and its audit row all show it.
+        r = self.client(self.a).post("/api/v1/customers", {
+            "legal_name": "Numeración Tardía S.A.S.", "email": "noc@tardia.example"})
+        self.assertEqual(r.status, 201, r)
+        cid = r.json()["id"]
+        opened = self.client(self.b).post("/api/v1/tickets", incident(cid, "SVC-LATE", "Caída total"))
+        self.assertEqual(opened.status, 201, opened)
+        number = opened.json()["number"]
+        self.assertRegex(number, r"^CS[0-9]{7}$")
+        self.assertTrue(opened.header("Location").endswith("/" + number), opened.headers)
+        got = self.client(self.a).get("/api/v1/tickets/" + number)
+        self.assertEqual((got.status, got.json()["number"]), (200, number), got)
+        history = self.client(self.a).get("/api/v1/tickets/%s/history" % number)
+        self.assertEqual(history.status, 200, history)
+        self.assertIn("ticket.open", [e["action"] for e in history.json()["items"]], history.json())
+        mails = self.client(self.a).get("/api/v1/mail?ticket=" + number).json()["items"]
+        self.assertEqual(len(mails), 1, mails)
+        self.assertIn(number, mails[0]["subject"] + mails[0].get("text", ""), mails[0])
+        self.assertNotIn("CSX", str(mails[0]))
+        timeline = self.client(self.a).get("/api/v1/customers/%d/timeline" % cid)
+        self.assertEqual(timeline.status, 200, timeline)
+        self.assertIn(number, str(timeline.json()))
+        self.assertNotIn("CSX", str(timeline.json()) + str(history.json()) + str(got.json()))
+
     def test_the_same_service_opened_on_both_nodes_at_once_gives_one_ticket(self):
         cid = self.new_customer("Carrera de Aperturas S.A.")
         for k in range(12):

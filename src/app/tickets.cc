@@ -1,5 +1,7 @@
 #include "app/tickets.h"
 
+#include <sodium.h>
+
 #include <algorithm>
 
 #include "app/audit.h"
@@ -129,9 +131,55 @@ Interaction CallOf(const OpenTicketInput& in, const Principal& actor, TimePoint 
   return call;
 }
 
+// A name for a ticket that has no number yet (late numbering): the series and
+// 24 random hex digits, never a ticket number (ParseTicketNumber refuses it)
+// nor anything a user typed before it existed.
+std::string NumberPlaceholder(std::string_view series) {
+  unsigned char raw[12];
+  randombytes_buf(raw, sizeof raw);
+  char hex[sizeof raw * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, raw, sizeof raw);
+  return std::string(series) + "X" + hex;
+}
+
+// An incident where the series is a lock held to the commit (PostgreSQL):
+// every row is written under a placeholder and the number is taken, and
+// written over the placeholder, by the transaction's last statement, so
+// openings of one desk wait for each other only for that statement and the
+// commit. Same rows, same numbers (gapless: the increment commits or rolls
+// back with everything else) as Insert below.
+Status InsertLate(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Interaction& call,
+                  const std::string& customer_email) {
+  std::string placeholder = NumberPlaceholder(kSeriesIncident);
+  t.number = placeholder;
+  SlaDue due = ComputeDue(d.desks->For(t.desk).sla, t.priority, t.created_at);
+  t.response_due = due.response;
+  t.resolution_due = due.resolution;
+  ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(t));
+  call.outcome = "ticket_opened";
+  call.ticket_number = t.number;
+  ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(call));
+  ATIENDE_RETURN_IF_ERROR(MailTicketContact(tx, d, t, "ticket.opened", &customer_email));
+  AuditEntry e;
+  e.at = t.created_at;
+  e.actor = actor.username.empty() ? "system" : actor.username;
+  e.action = "ticket.open";
+  e.entity = "ticket";
+  e.entity_id = placeholder;
+  e.after = boost::json::serialize(TicketAuditJson(t, 0));
+  ATIENDE_ASSIGN_OR_RETURN(int64_t n,
+                           tx.numbers().SettleTicketNumber(kSeriesIncident, placeholder, e));
+  t.number = FormatTicketNumber(kSeriesIncident, n);
+  call.ticket_number = t.number;
+  return Status::Ok();
+}
+
 Status Insert(WriteTx& tx, const Deps& d, const Principal& actor, Ticket& t, Interaction& call,
               const std::vector<std::string>& items, const std::string& customer_email) {
   bool incident = t.kind == TicketKind::kIncident;
+  if (incident && tx.numbers().late()) {
+    return InsertLate(tx, d, actor, t, call, customer_email);
+  }
   ATIENDE_ASSIGN_OR_RETURN(int64_t n,
                            tx.numbers().Next(incident ? kSeriesIncident : kSeriesRequest));
   t.number = FormatTicketNumber(incident ? kSeriesIncident : kSeriesRequest, n);

@@ -159,6 +159,144 @@ TEST_P(StoreContract, ConcurrentOpeningsGetGaplessUniqueNumbers) {
   EXPECT_EQ(Next(*f.store, "CS"), committed.load() + 1);
 }
 
+// Late numbering (NumberSeries::SettleTicketNumber): an opening written under
+// a placeholder, its number taken by the last statement. `fail` 1 fails the
+// transaction before that statement, 2 after it; both roll everything back.
+Status OpenLate(Store& s, const std::string& desk, int w, int i, int fail) {
+  return s.Write(DeskScope::Of(desk), [&](WriteTx& tx) {
+    std::string ph = "CSX" + desk.substr(0, 1) + std::to_string(w) + "P" + std::to_string(i);
+    Ticket t = Draft(w + 1, "SID-" + std::to_string(w) + "-" + std::to_string(i));
+    t.number = ph;
+    t.subject = "Caso " + ph;
+    ATIENDE_RETURN_IF_ERROR(tx.tickets().Insert(t));
+    Interaction call;
+    call.customer_id = w + 1;
+    call.type = "opening";
+    call.outcome = "ticket_opened";
+    call.ticket_number = ph;
+    call.agent = "agente";
+    call.started_at = call.ended_at = kBase;
+    ATIENDE_RETURN_IF_ERROR(tx.calls().Insert(call));
+    OutboxMail m;
+    m.message_id = "<" + ph + "@atiende>";
+    m.event = std::string("ticket.opened");
+    m.lang = std::string("es");
+    m.to = {"noc@cliente.example"};
+    m.subject = "Ticket " + ph + " abierto";
+    m.text = "Su ticket " + ph + " fue abierto.";
+    m.html = "<p>" + ph + "</p>";
+    m.thread_key = "ticket:" + ph;
+    m.status = std::string("queued");
+    m.created_at = m.updated_at = kBase;
+    ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(m));
+    if (fail == 1) return Status::InvalidArgument("failed before the number");
+    AuditEntry e;
+    e.at = kBase;
+    e.actor = "agente";
+    e.action = "ticket.open";
+    e.entity = "ticket";
+    e.entity_id = ph;
+    e.after = "{\"number\":\"" + ph + "\"}";
+    ATIENDE_ASSIGN_OR_RETURN(int64_t n, tx.numbers().SettleTicketNumber(kSeriesIncident, ph, e));
+    if (n <= 0) return Status::Internal("no number");
+    if (fail == 2) return Status::InvalidArgument("failed after the number");
+    return Status::Ok();
+  });
+}
+
+// What a desk holds after late openings: every ticket numbered 1..n with no
+// gap, and its call, mail and audit row under the same number.
+void ExpectLateOpenings(Store& s, const std::string& desk, size_t expected) {
+  Status st = s.Read(DeskScope::Of(desk), [&](ReadTx& tx) {
+    TicketQuery q;
+    q.limit = 500;
+    ATIENDE_ASSIGN_OR_RETURN(auto tickets, tx.tickets().List(q));
+    std::vector<std::string> numbers;
+    for (const auto& t : tickets) numbers.push_back(t.number);
+    std::sort(numbers.begin(), numbers.end());
+    EXPECT_EQ(numbers.size(), expected) << desk;
+    for (size_t i = 0; i < numbers.size(); ++i) {
+      const std::string& number = numbers[i];
+      EXPECT_EQ(number, FormatTicketNumber(kSeriesIncident, static_cast<int64_t>(i) + 1)) << desk;
+      ATIENDE_ASSIGN_OR_RETURN(Ticket t, tx.tickets().Get(number));
+      EXPECT_EQ(t.number, number);
+      EXPECT_EQ(t.subject, "Caso " + number);
+      InteractionQuery cq;
+      cq.ticket_number = number;
+      ATIENDE_ASSIGN_OR_RETURN(auto calls, tx.calls().List(cq));
+      EXPECT_EQ(calls.size(), 1u) << number;
+      MailFilter mf;
+      mf.thread_key = "ticket:" + number;
+      ATIENDE_ASSIGN_OR_RETURN(auto mails, tx.mail().List(mf));
+      EXPECT_EQ(mails.size(), 1u) << number;
+      for (const auto& m : mails) {
+        EXPECT_EQ(m.subject, "Ticket " + number + " abierto");
+        EXPECT_EQ(m.text, "Su ticket " + number + " fue abierto.");
+        EXPECT_EQ(m.html, "<p>" + number + "</p>");
+      }
+      ATIENDE_ASSIGN_OR_RETURN(auto audit, tx.audit().List("ticket", number, 10));
+      EXPECT_EQ(audit.size(), 1u) << number;
+      for (const auto& a : audit) EXPECT_EQ(a.after, "{\"number\":\"" + number + "\"}");
+    }
+    return Status::Ok();
+  });
+  EXPECT_TRUE(st.ok()) << st.ToString();
+}
+
+TEST_P(StoreContract, LateNumbersAreGaplessAndUniquePerDeskUnderConcurrency) {
+  Fixture f(GetParam());
+  const std::string other = "zb-late";
+  ASSERT_TRUE(f.store
+                  ->Write(DeskScope::All(),
+                          [&](WriteTx& tx) {
+                            Desk d;
+                            d.id = other;
+                            d.name = "ZB";
+                            d.created_at = d.updated_at = kBase;
+                            return tx.desks().Insert(d);
+                          })
+                  .ok());
+  constexpr int kThreads = 8, kPerThread = 20;
+  std::atomic<int> committed_main{0}, committed_other{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < kThreads; ++w) {
+    threads.emplace_back([&, w] {
+      const std::string desk = w % 2 ? other : std::string(kMainDesk);
+      for (int i = 0; i < kPerThread; ++i) {
+        int fail = i % 10 == 4 ? 1 : i % 10 == 9 ? 2 : 0;
+        Status st = OpenLate(*f.store, desk, w, i, fail);
+        if (st.ok()) {
+          (w % 2 ? committed_other : committed_main)++;
+        } else {
+          EXPECT_EQ(st.code(), Code::kInvalidArgument) << st.ToString();
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(committed_main.load(), kThreads / 2 * kPerThread * 4 / 5);
+  ASSERT_EQ(committed_other.load(), kThreads / 2 * kPerThread * 4 / 5);
+  ExpectLateOpenings(*f.store, std::string(kMainDesk), committed_main.load());
+  ExpectLateOpenings(*f.store, other, committed_other.load());
+  // Late and early numbering share the series.
+  EXPECT_EQ(Next(*f.store, "CS"), committed_main.load() + 1);
+}
+
+TEST_P(StoreContract, SettlingANumberWithoutItsTicketFailsAndTakesNoNumber) {
+  Fixture f(GetParam());
+  AuditEntry e;
+  e.at = kBase;
+  e.actor = "agente";
+  e.action = "ticket.open";
+  e.entity = "ticket";
+  e.entity_id = "CSXNONE";
+  Status st = f.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
+    return tx.numbers().SettleTicketNumber(kSeriesIncident, "CSXNONE", e).status();
+  });
+  EXPECT_EQ(st.code(), Code::kInternal) << st.ToString();
+  EXPECT_EQ(Next(*f.store, "CS"), 1);
+}
+
 TEST_P(StoreContract, TicketsRoundTripAndAreFoundByAnyOfTheirNumbers) {
   Fixture f(GetParam());
   Ticket req = Draft(7, "", TicketKind::kRequirement);

@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "store/audit.h"
 
 namespace atiende {
 
@@ -68,6 +69,26 @@ class NumberSeries {
   // on the series. Each desk has its own series (both desks have a
   // CS0000001); kInternal in the all-desks scope.
   virtual Result<int64_t> Next(std::string_view series) = 0;
+
+  // Late numbering of a ticket opening (docs/tickets.md, "Numbers").
+  // PostgreSQL locks the series row from Next() to the commit, so concurrent
+  // openings of one desk queue for the whole transaction. There, true: write
+  // the ticket under a placeholder and take the number with
+  // SettleTicketNumber as the transaction's last statement. SQLite's one
+  // writer holds no lock for others to wait on: false, take it with Next().
+  virtual bool late() const { return false; }
+  // In one statement: takes the next number of `series` (as Next()), then, in
+  // this desk's rows, writes it over `placeholder` in the ticket (its number
+  // and document), its entry in the number index, its calls' ticket number
+  // and its mails (thread, subject, bodies), and appends `audit` with the
+  // placeholder replaced in its entity id and documents (the audit is never
+  // rewritten, so it is written here). Returns the number; kInternal, taking
+  // none, when no ticket of the desk has the placeholder. Call it last: the
+  // series is locked from here to the commit (PostgreSQL). REQUIRES:
+  // placeholder is ASCII letters and digits only, never user text, and the
+  // ticket has no items (their numbers are another series).
+  virtual Result<int64_t> SettleTicketNumber(std::string_view series, std::string_view placeholder,
+                                             const AuditEntry& audit) = 0;
 };
 
 }  // namespace atiende

@@ -226,6 +226,9 @@ class SqlNumbers final : public NumberSeries {
  public:
   SqlNumbers(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
   Result<int64_t> Next(std::string_view series) override;
+  bool late() const override;
+  Result<int64_t> SettleTicketNumber(std::string_view series, std::string_view placeholder,
+                                     const AuditEntry& audit) override;
 
  private:
   DeskConn c_;
