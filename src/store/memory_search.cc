@@ -462,6 +462,7 @@ struct MemorySearch::DeskIndex {
       std::vector<std::pair<const uint32_t*, const uint32_t*>> lists;
       std::pair<size_t, size_t> keys{0, 0};
       size_t estimate = 0;
+      bool approx = false;  // keys found by MemGroup::digits: the token still to check
     };
     std::vector<Source> sources(groups.size());
     for (size_t g = 0; g < groups.size(); ++g) {
@@ -481,6 +482,7 @@ struct MemorySearch::DeskIndex {
       src.keys = s.KeyRange(groups[g].token, groups[g].prefix);
       if (src.keys.first == src.keys.second && !groups[g].digits.empty()) {
         src.keys = s.KeyRange(groups[g].digits, true);
+        src.approx = true;
       }
       src.estimate += src.keys.second - src.keys.first;
     }
@@ -510,6 +512,27 @@ struct MemorySearch::DeskIndex {
     }
     std::sort(key_docs.begin(), key_docs.end());
     if (!key_docs.empty()) heap.push({key_docs.data(), key_docs.data() + key_docs.size()});
+    // The second rarest group as a sorted set, when not much larger than the
+    // driver: most driver docs fail it, and a binary search is cheaper than
+    // reading their texts.
+    size_t second = groups.size();
+    std::vector<uint32_t> second_docs;
+    if (!any && groups.size() >= 2) {
+      for (size_t g = 0; g < groups.size(); ++g) {
+        if (g == drivers[0]) continue;
+        if (second == groups.size() || sources[g].estimate < sources[second].estimate) second = g;
+      }
+      if (sources[second].estimate <= 8 * sources[drivers[0]].estimate + 20000) {
+        second_docs.reserve(sources[second].estimate);
+        for (const auto& l : sources[second].lists) second_docs.insert(second_docs.end(), l.first, l.second);
+        for (size_t r = sources[second].keys.first; r < sources[second].keys.second; ++r) {
+          second_docs.push_back(s.key_refs[r] >> kMemKeyOffsetBits);
+        }
+        std::sort(second_docs.begin(), second_docs.end());
+      } else {
+        second = groups.size();
+      }
+    }
     size_t found = 0, scanned = 0;
     int64_t last = -1;
     while (!heap.empty() && found < k && scanned < kMemScanCap) {
@@ -521,11 +544,15 @@ struct MemorySearch::DeskIndex {
       last = d;
       ++scanned;
       if (s.IsDead(d)) continue;
+      if (second < groups.size() && !std::binary_search(second_docs.begin(), second_docs.end(), d)) {
+        continue;
+      }
       MemTexts t = s.Texts(d);
       bool ok = true;
       if (!any) {
         for (size_t g = 0; g < groups.size() && ok; ++g) {
-          if (g != drivers[0]) ok = t.Has(groups[g]);
+          bool checked = (g == drivers[0] || g == second) && !sources[g].approx;
+          if (!checked) ok = t.Has(groups[g]);
         }
       }
       if (!ok) continue;
