@@ -85,8 +85,9 @@ int main(int argc, char** argv) {
     if (a.rfind("--rounds=", 0) == 0) rounds = std::max(1, std::atoi(a.c_str() + 9));
   }
   if (data.empty()) {
-    std::fprintf(stderr, "usage: memory_search_bench --data=DIR [--per-class=N] [--rounds=N]"
-                         " [--dump=FILE]\n");
+    std::fprintf(stderr,
+                 "usage: memory_search_bench --data=DIR [--per-class=N] [--rounds=N]"
+                 " [--dump=FILE]\n");
     return 2;
   }
   std::vector<std::string> files;
@@ -133,8 +134,7 @@ int main(int argc, char** argv) {
     index.LoadPage(page);
   }
   index.FinishLoad();
-  double load_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   folded_name.shrink_to_fit();
 
   struct Query {
@@ -194,8 +194,8 @@ int main(int argc, char** argv) {
     std::printf("%-8s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f %9.3f %7.3f %9.3f %6.3f\n", cls.c_str(),
                 Percentile(us, 0.5), Percentile(us, 0.9), Percentile(us, 0.99),
                 us.empty() ? 0 : *std::max_element(us.begin(), us.end()), Percentile(cpu, 0.5),
-                Percentile(cpu, 0.99), ratio(top1, expected),
-                ratio(name1, expected), ratio(top20, expected), ratio(empty, qs.size()));
+                Percentile(cpu, 0.99), ratio(top1, expected), ratio(name1, expected),
+                ratio(top20, expected), ratio(empty, qs.size()));
   }
   std::printf("%-8s %8.0f %8.0f %8.0f %8.0f %8.0f %8.0f\n", "all", Percentile(all, 0.5),
               Percentile(all, 0.9), Percentile(all, 0.99),
@@ -203,10 +203,11 @@ int main(int argc, char** argv) {
               Percentile(all_cpu, 0.99));
   auto st = index.stats();
   // RSS of the program less what the bench itself keeps (names by id, codes).
-  std::printf("load: %zu customers in %.2f s; index %.1f MiB (containers); process RSS %.1f MiB"
-              " (%.1f MiB before loading)\n",
-              st.docs, load_s, static_cast<double>(st.bytes) / 1048576.0,
-              static_cast<double>(RssKiB()) / 1024.0, static_cast<double>(rss0) / 1024.0);
+  std::printf(
+      "load: %zu customers in %.2f s; index %.1f MiB (containers); process RSS %.1f MiB"
+      " (%.1f MiB before loading)\n",
+      st.docs, load_s, static_cast<double>(st.bytes) / 1048576.0,
+      static_cast<double>(RssKiB()) / 1024.0, static_cast<double>(rss0) / 1024.0);
   if (!dump.empty()) {
     std::ofstream qs(dump + ".queries");
     for (const auto& [cls, v] : classes) {

@@ -43,8 +43,8 @@
 #include "app/customers.h"
 #include "core/text.h"
 #include "log/log.h"
-#include "testing/desks.h"
 #include "store/sqlite/sqlite_store.h"
+#include "testing/desks.h"
 #include "wiring.h"
 
 namespace atiende::bench {
@@ -102,10 +102,10 @@ std::unique_ptr<Runtime> OpenRuntime() {
     while (store && !store->SearchFromMemory()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    std::fprintf(stderr, "search_bench: memory index loaded in %.2f s, %.1f MiB\n",
-                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                 store ? static_cast<double>(store->memory_search()->stats().bytes) / 1048576.0
-                       : 0.0);
+    std::fprintf(
+        stderr, "search_bench: memory index loaded in %.2f s, %.1f MiB\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+        store ? static_cast<double>(store->memory_search()->stats().bytes) / 1048576.0 : 0.0);
   }
   return std::move(rt).value();
 }

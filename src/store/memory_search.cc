@@ -98,7 +98,11 @@ struct MemItem {
 
 MemItem MemFold(const SearchDoc& d) {
   SearchTexts t = FoldForSearch(d.legal_name, d.group, d.code, d.tax_id);
-  return {d.id, d.version, std::move(t.name), std::move(t.grp), std::move(t.keys),
+  return {d.id,
+          d.version,
+          std::move(t.name),
+          std::move(t.grp),
+          std::move(t.keys),
           std::move(t.initials)};
 }
 
@@ -109,9 +113,9 @@ size_t MemBytes(const std::vector<T>& v) {
 
 // The immutable part of a desk's index (see the header).
 struct MemSegment {
-  std::vector<int64_t> ids;         // by doc number
-  std::vector<uint32_t> versions;   // by doc number (customers' versions stay small)
-  std::vector<uint32_t> text_off;   // n+1 offsets into arena: "name\0keys\0initials"
+  std::vector<int64_t> ids;        // by doc number
+  std::vector<uint32_t> versions;  // by doc number (customers' versions stay small)
+  std::vector<uint32_t> text_off;  // n+1 offsets into arena: "name\0keys\0initials"
   std::string arena;
   std::vector<uint32_t> group_of;   // by doc number, into groups
   std::vector<std::string> groups;  // folded group texts, each once
@@ -137,11 +141,11 @@ struct MemSegment {
     }
   }
   MemTexts Texts(uint32_t d) const {
-    std::string_view all = std::string_view(arena).substr(text_off[d], text_off[d + 1] - text_off[d]);
+    std::string_view all =
+        std::string_view(arena).substr(text_off[d], text_off[d + 1] - text_off[d]);
     size_t a = all.find('\0');
     size_t b = all.find('\0', a + 1);
-    return {all.substr(0, a), groups[group_of[d]], all.substr(a + 1, b - a - 1),
-            all.substr(b + 1)};
+    return {all.substr(0, a), groups[group_of[d]], all.substr(a + 1, b - a - 1), all.substr(b + 1)};
   }
   std::string_view KeyToken(uint32_t ref) const {
     MemTexts t = Texts(ref >> kMemKeyOffsetBits);
@@ -161,14 +165,20 @@ struct MemSegment {
     size_t lo = 0, hi = n;
     while (lo < hi) {  // first term >= token
       size_t mid = (lo + hi) / 2;
-      if (Term(mid) < token) lo = mid + 1; else hi = mid;
+      if (Term(mid) < token)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     size_t first = lo;
     if (!prefix) return {first, first < n && Term(first) == token ? first + 1 : first};
     hi = n;
     while (lo < hi) {  // first term not starting with token
       size_t mid = (lo + hi) / 2;
-      if (MemStartsWith(Term(mid), token)) lo = mid + 1; else hi = mid;
+      if (MemStartsWith(Term(mid), token))
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     return {first, lo};
   }
@@ -259,14 +269,16 @@ std::unique_ptr<MemSegment> MemBuild(MemStaging staged) {
     const uint32_t from = order[d];
     const MemTexts it = staged.Texts(from);
     s.ids.push_back(staged.ids[from]);
-    s.versions.push_back(static_cast<uint32_t>(std::min<int64_t>(staged.versions[from], 0xffffffff)));
+    s.versions.push_back(
+        static_cast<uint32_t>(std::min<int64_t>(staged.versions[from], 0xffffffff)));
     s.text_off.push_back(static_cast<uint32_t>(s.arena.size()));
     s.arena += it.name;
     s.arena += '\0';
     s.arena += it.keys;
     s.arena += '\0';
     s.arena += it.initials;
-    auto [g, fresh] = group_ids.try_emplace(std::string(it.grp), static_cast<uint32_t>(s.groups.size()));
+    auto [g, fresh] =
+        group_ids.try_emplace(std::string(it.grp), static_cast<uint32_t>(s.groups.size()));
     if (fresh) s.groups.emplace_back(it.grp);
     s.group_of.push_back(g->second);
     size_t start = doc_words.size();
@@ -343,7 +355,8 @@ std::unique_ptr<MemSegment> MemBuild(MemStaging staged) {
   s.key_refs.shrink_to_fit();
   s.by_id.resize(n);
   for (uint32_t i = 0; i < n; ++i) s.by_id[i] = i;
-  std::sort(s.by_id.begin(), s.by_id.end(), [&](uint32_t a, uint32_t b) { return s.ids[a] < s.ids[b]; });
+  std::sort(s.by_id.begin(), s.by_id.end(),
+            [&](uint32_t a, uint32_t b) { return s.ids[a] < s.ids[b]; });
   s.dead.assign((n + 63) / 64, 0);
   return seg;
 }
@@ -360,7 +373,7 @@ struct MemorySearch::DeskIndex {
   std::vector<DeltaDoc> delta;
   size_t delta_live = 0;
   std::map<std::string, std::vector<uint32_t>, std::less<>> delta_words;  // every token → slots
-  std::unordered_map<int64_t, uint32_t> delta_by_id;                     // live slots
+  std::unordered_map<int64_t, uint32_t> delta_by_id;                      // live slots
   TermIndex typos;  // name and group words without digits
 
   void AddTypoWords(const MemItem& it) {
@@ -402,7 +415,8 @@ struct MemorySearch::DeskIndex {
 
   // The indexed version of id, if any.
   std::optional<int64_t> VersionOf(int64_t id) const {
-    if (auto it = delta_by_id.find(id); it != delta_by_id.end()) return delta[it->second].item.version;
+    if (auto it = delta_by_id.find(id); it != delta_by_id.end())
+      return delta[it->second].item.version;
     int64_t d = base->Find(id);
     if (d >= 0) return base->versions[static_cast<size_t>(d)];
     return std::nullopt;
@@ -425,7 +439,8 @@ struct MemorySearch::DeskIndex {
     uint32_t slot = static_cast<uint32_t>(delta.size());
     auto index = [&](std::string_view w) {
       auto it = delta_words.find(w);
-      if (it == delta_words.end()) it = delta_words.emplace(std::string(w), std::vector<uint32_t>()).first;
+      if (it == delta_words.end())
+        it = delta_words.emplace(std::string(w), std::vector<uint32_t>()).first;
       if (it->second.empty() || it->second.back() != slot) it->second.push_back(slot);
     };
     MemForTokens(item.name, index);
@@ -524,7 +539,8 @@ struct MemorySearch::DeskIndex {
       }
       if (sources[second].estimate <= 8 * sources[drivers[0]].estimate + 20000) {
         second_docs.reserve(sources[second].estimate);
-        for (const auto& l : sources[second].lists) second_docs.insert(second_docs.end(), l.first, l.second);
+        for (const auto& l : sources[second].lists)
+          second_docs.insert(second_docs.end(), l.first, l.second);
         for (size_t r = sources[second].keys.first; r < sources[second].keys.second; ++r) {
           second_docs.push_back(s.key_refs[r] >> kMemKeyOffsetBits);
         }
@@ -544,7 +560,8 @@ struct MemorySearch::DeskIndex {
       last = d;
       ++scanned;
       if (s.IsDead(d)) continue;
-      if (second < groups.size() && !std::binary_search(second_docs.begin(), second_docs.end(), d)) {
+      if (second < groups.size() &&
+          !std::binary_search(second_docs.begin(), second_docs.end(), d)) {
         continue;
       }
       MemTexts t = s.Texts(d);
@@ -812,7 +829,8 @@ std::optional<std::vector<RankedId>> MemorySearch::Search(std::string_view text,
       bool any = false;
       for (size_t i = 0; i < tokens.size(); ++i) {
         alternatives[i] = idx->typos.Lookup(tokens[i], text::AllowedTypos(tokens[i].size()));
-        if (alternatives[i].size() > kMemMaxAlternatives) alternatives[i].resize(kMemMaxAlternatives);
+        if (alternatives[i].size() > kMemMaxAlternatives)
+          alternatives[i].resize(kMemMaxAlternatives);
         any = any || !alternatives[i].empty();
       }
       size_t before = candidates.size();

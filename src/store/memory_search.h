@@ -85,10 +85,10 @@ class MemorySearch {
                                               int limit) const;
 
   struct Stats {
-    size_t docs = 0;       // live customers
-    size_t delta = 0;      // of which in the deltas
-    size_t bytes = 0;      // memory held by the index (approximate: container capacities)
-    uint64_t merges = 0;   // delta merges since start
+    size_t docs = 0;      // live customers
+    size_t delta = 0;     // of which in the deltas
+    size_t bytes = 0;     // memory held by the index (approximate: container capacities)
+    uint64_t merges = 0;  // delta merges since start
   };
   Stats stats() const;
 

@@ -65,15 +65,15 @@ TEST(MemorySearch, FindsWordsPrefixesCodesAndTaxIds) {
   auto ban = Ids(m, "ban");                   // the word being typed, as a prefix
   EXPECT_TRUE(Has(ban, 4) && Has(ban, 5));
   EXPECT_FALSE(Has(ban, 1) || Has(ban, 3));  // "scotiabank" has "ban" inside, not first
-  auto co = Ids(m, "co");  // two letters: every word starting with them
+  auto co = Ids(m, "co");                    // two letters: every word starting with them
   EXPECT_TRUE(Has(co, 1) && Has(co, 3));
   EXPECT_FALSE(Has(co, 5));
-  EXPECT_EQ(Ids(m, "cir-001").front(), 1);           // the code
-  EXPECT_EQ(Ids(m, "860.034.594-1").front(), 1);     // the tax id as written
-  EXPECT_EQ(Ids(m, "8600345941").front(), 1);        // its digits alone
-  EXPECT_EQ(Ids(m, "86003459").front(), 1);          // a prefix of them
-  EXPECT_EQ(Ids(m, "rcn").front(), 2);               // the initials (and the group)
-  EXPECT_EQ(Ids(m, "grupo aval").front(), 4);        // the group
+  EXPECT_EQ(Ids(m, "cir-001").front(), 1);        // the code
+  EXPECT_EQ(Ids(m, "860.034.594-1").front(), 1);  // the tax id as written
+  EXPECT_EQ(Ids(m, "8600345941").front(), 1);     // its digits alone
+  EXPECT_EQ(Ids(m, "86003459").front(), 1);       // a prefix of them
+  EXPECT_EQ(Ids(m, "rcn").front(), 2);            // the initials (and the group)
+  EXPECT_EQ(Ids(m, "grupo aval").front(), 4);     // the group
   EXPECT_TRUE(Ids(m, "nonexistent").empty());
   EXPECT_TRUE(Ids(m, "   ").empty());
 }
@@ -81,8 +81,8 @@ TEST(MemorySearch, FindsWordsPrefixesCodesAndTaxIds) {
 TEST(MemorySearch, ForgivesTypos) {
   MemorySearch m;
   m.Load(Sample());
-  EXPECT_EQ(Ids(m, "colaptria").front(), 1);      // transposition
-  EXPECT_EQ(Ids(m, "colombinna").front(), 3);     // insertion
+  EXPECT_EQ(Ids(m, "colaptria").front(), 1);   // transposition
+  EXPECT_EQ(Ids(m, "colombinna").front(), 3);  // insertion
   EXPECT_EQ(Ids(m, "bancolombiaa").front(), 5);
   // A wrong second word does not hide the company the first names.
   EXPECT_TRUE(Has(Ids(m, "colombina zzzzzz"), 3));

@@ -14,11 +14,10 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
-#include <string>
-#include <vector>
-
 #include <optional>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "store/memory_search.h"
 #include "store/postgres/pg_conn.h"
@@ -27,9 +26,9 @@
 namespace atiende::pg {
 
 struct PgOptions {
-  std::string url;        // postgresql://user@host:port/db (libpq URI or key=value)
-  int pool_size = 16;     // connections at most (default 16)
-  int write_retries = 3;  // retries of a Write() after a serialization failure (default 3)
+  std::string url;             // postgresql://user@host:port/db (libpq URI or key=value)
+  int pool_size = 16;          // connections at most (default 16)
+  int write_retries = 3;       // retries of a Write() after a serialization failure (default 3)
   bool memory_search = false;  // answer customer searches from memory (memory_search.h),
                                // loaded in the background at open; other nodes' writes
                                // come through RefreshSearch (the change feed)

@@ -28,11 +28,11 @@
 namespace atiende::sqlite {
 
 struct SqliteOptions {
-  std::string path;          // database file; created when missing
-  int readers = 8;           // size of the read-connection pool (default 8)
-  int max_batch = 256;       // most closures committed together (default 256)
-  bool warm_search = false;  // load the typo vocabulary in the background at open
-                             // (servers: yes; one-shot CLI commands: no)
+  std::string path;            // database file; created when missing
+  int readers = 8;             // size of the read-connection pool (default 8)
+  int max_batch = 256;         // most closures committed together (default 256)
+  bool warm_search = false;    // load the typo vocabulary in the background at open
+                               // (servers: yes; one-shot CLI commands: no)
   bool memory_search = false;  // answer customer searches from memory (memory_search.h),
                                // loaded in the background at open (servers)
 };
