@@ -12,8 +12,11 @@
 #    bench/search.lua twice: $WRK_CONNECTIONS connections (throughput) and
 #    $WRK_LOW_CONNECTIONS (latency without queueing); client- and server-side
 #    latency, req/s; samples RSS;
-# 6. runs bench/search_bench (in-process SearchCustomers per query class) and
-#    bench/term_index_bench (the typo vocabulary);
+# 6. runs bench/search_bench (in-process SearchCustomers per query class) twice
+#    on the same database, the FTS5 index (old) then the in-memory index (new),
+#    and bench/term_index_bench (the typo vocabulary); with SEARCH_PEERS=1,
+#    bench/memory_search_bench and bench/search_peers.py (pg_trgm and Xapian on
+#    the same folded names and queries, a throwaway PostgreSQL server);
 # 7. runs bench/events_bench.py (live updates: fan-out latency to N streams,
 #    changes found by the poll, idle streams, writes with streams open) on its
 #    own demo-seeded server; EVENTS_BENCH_ARGS=--quick for a short run.
@@ -28,6 +31,7 @@
 #   WRK_LOW_CONNECTIONS=2  WRK_LOW_DURATION=10s
 #   WARMUP_BUDGET=60 (s)  SEARCH_BENCH_TIMEOUT=240 (s)  SEARCH_BENCH_PER_CLASS=100  ROUNDS=1
 #   EVENTS_BENCH_ARGS= (e.g. --quick)  EVENTS_BENCH_TIMEOUT=900 (s)
+#   SEARCH_PEERS=0 (1: the peers step)  SEARCH_PEERS_TIMEOUT=3600 (s)
 # The server reads ATIENDE_* variables as usual (e.g. ATIENDE_WORKERS=2).
 set -uo pipefail
 
@@ -53,6 +57,8 @@ SEARCH_BENCH_PER_CLASS=${SEARCH_BENCH_PER_CLASS:-100}
 ROUNDS=${ROUNDS:-1}
 EVENTS_BENCH_ARGS=${EVENTS_BENCH_ARGS:-}
 EVENTS_BENCH_TIMEOUT=${EVENTS_BENCH_TIMEOUT:-900}
+SEARCH_PEERS=${SEARCH_PEERS:-0}
+SEARCH_PEERS_TIMEOUT=${SEARCH_PEERS_TIMEOUT:-3600}
 PY=/usr/bin/python3
 PROBE="$PY $ROOT/bench/serve_probe.py"
 
@@ -83,7 +89,7 @@ step "build ($BUILD)"
 if [[ ! -f $BUILD/CMakeCache.txt ]]; then
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null || exit 1
 fi
-cmake --build "$BUILD" -j"$(nproc)" --target atiende search_bench term_index_bench >"$OUT/build.log" 2>&1 ||
+cmake --build "$BUILD" -j"$(nproc)" --target atiende search_bench term_index_bench memory_search_bench >"$OUT/build.log" 2>&1 ||
   { tail -30 "$OUT/build.log"; echo "build failed (is ATIENDE_BENCH=ON in $BUILD?)"; exit 1; }
 BIN="$BUILD/atiende"
 
@@ -185,15 +191,32 @@ sleep 2
 say "RSS idle after wrk: $($PROBE rss --pid "$SERVER_PID")"
 stop_server
 
-step "search_bench (in process, timeout ${SEARCH_BENCH_TIMEOUT}s)"
-timeout "$SEARCH_BENCH_TIMEOUT" "$BUILD/search_bench" --data-dir="$DB" \
-  --queries="$DATA/queries.tsv" --rounds="$ROUNDS" --per-class="$SEARCH_BENCH_PER_CLASS" \
-  2>&1 | tee "$OUT/search_bench.txt"
-rc=${PIPESTATUS[0]}
-if [[ $rc = 124 ]]; then
-  say "search_bench: STOPPED after ${SEARCH_BENCH_TIMEOUT}s (see $OUT/search_bench.txt)"
-else
-  grep -E '^(FirstFuzzy|Search)' "$OUT/search_bench.txt" >>"$SUMMARY"
+for memory in 0 1; do
+  name=$([[ $memory = 1 ]] && echo memory || echo fts5)
+  step "search_bench $name (in process, timeout ${SEARCH_BENCH_TIMEOUT}s)"
+  timeout "$SEARCH_BENCH_TIMEOUT" "$BUILD/search_bench" --data-dir="$DB" --memory="$memory" \
+    --queries="$DATA/queries.tsv" --rounds="$ROUNDS" --per-class="$SEARCH_BENCH_PER_CLASS" \
+    2>&1 | tee "$OUT/search_bench_$name.txt"
+  rc=${PIPESTATUS[0]}
+  if [[ $rc = 124 ]]; then
+    say "search_bench $name: STOPPED after ${SEARCH_BENCH_TIMEOUT}s (see $OUT/search_bench_$name.txt)"
+  else
+    say "search_bench $name:"
+    grep -E '^(FirstFuzzy|Search)|memory index loaded' "$OUT/search_bench_$name.txt" >>"$SUMMARY"
+  fi
+done
+
+if [[ $SEARCH_PEERS = 1 ]]; then
+  step "search peers: memory_search_bench, pg_trgm, Xapian (timeout ${SEARCH_PEERS_TIMEOUT}s)"
+  "$BUILD/memory_search_bench" --data="$DATA" --per-class="$SEARCH_BENCH_PER_CLASS" \
+    --dump="$OUT/folded.tsv" 2>&1 | tee "$OUT/memory_search_bench.txt"
+  cat "$OUT/memory_search_bench.txt" >>"$SUMMARY"
+  "$ROOT/scripts/pg-test-server" start "$OUT/pg" >/dev/null
+  timeout "$SEARCH_PEERS_TIMEOUT" /usr/bin/python3 "$ROOT/bench/search_peers.py" \
+    --dump "$OUT/folded.tsv" --pg-url "$(cat "$OUT/pg/url")" --work "$OUT/peers" \
+    --per-class "$SEARCH_BENCH_PER_CLASS" 2>&1 | tee "$OUT/search_peers.txt"
+  cat "$OUT/search_peers.txt" >>"$SUMMARY"
+  "$ROOT/scripts/pg-test-server" stop "$OUT/pg" >/dev/null
 fi
 
 step "term_index_bench"

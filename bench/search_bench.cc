@@ -6,6 +6,9 @@
 //   --queries=FILE    ATIENDE_BENCH_QUERIES   queries.tsv (class, query, expected code)
 //   --rounds=N        ATIENDE_BENCH_ROUNDS    passes over each class's queries (default 1)
 //   --per-class=N     ATIENDE_BENCH_PER_CLASS first N queries of each class (default 200)
+//   --memory=0|1      ATIENDE_BENCH_MEMORY    1: search from memory (store/memory_search.h),
+//                                             as `atiende serve` does; 0: the FTS5 index
+//                                             (default 0). bench/run.sh runs both.
 //
 // Benchmarks:
 //   FirstFuzzySearch      a fresh store, then one typo query: what the first
@@ -34,11 +37,13 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/customers.h"
 #include "core/text.h"
 #include "log/log.h"
+#include "store/sqlite/sqlite_store.h"
 #include "testing/desks.h"
 #include "wiring.h"
 
@@ -55,6 +60,7 @@ struct Settings {
   std::string queries;
   int rounds = 1;
   size_t per_class = 200;
+  bool memory = false;
 };
 
 Settings& settings() {
@@ -82,10 +88,24 @@ std::unique_ptr<Runtime> OpenRuntime() {
   Config cfg;
   cfg.data_dir = settings().data_dir;
   cfg.log_level = "warn";
-  auto rt = BuildRuntime(cfg);
+  cfg.search_memory = settings().memory;
+  // As a server opens the store: with the memory index (or the FTS5
+  // vocabulary) loading in the background.
+  auto rt = BuildRuntime(cfg, /*serving=*/settings().memory);
   if (!rt.ok()) {
     std::fprintf(stderr, "search_bench: %s\n", rt.status().ToString().c_str());
     std::exit(2);
+  }
+  if (settings().memory) {
+    auto* store = dynamic_cast<sqlite::SqliteStore*>((*rt)->store.get());
+    auto t0 = std::chrono::steady_clock::now();
+    while (store && !store->SearchFromMemory()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    std::fprintf(
+        stderr, "search_bench: memory index loaded in %.2f s, %.1f MiB\n",
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+        store ? static_cast<double>(store->memory_search()->stats().bytes) / 1048576.0 : 0.0);
   }
   return std::move(rt).value();
 }
@@ -241,12 +261,14 @@ void ParseSettings(int argc, char** argv) {
   s.queries = env("ATIENDE_BENCH_QUERIES");
   if (auto r = env("ATIENDE_BENCH_ROUNDS"); !r.empty()) s.rounds = std::atoi(r.c_str());
   if (auto r = env("ATIENDE_BENCH_PER_CLASS"); !r.empty()) s.per_class = std::atol(r.c_str());
+  s.memory = env("ATIENDE_BENCH_MEMORY") == "1";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--data-dir=", 0) == 0) s.data_dir = a.substr(11);
     if (a.rfind("--queries=", 0) == 0) s.queries = a.substr(10);
     if (a.rfind("--rounds=", 0) == 0) s.rounds = std::atoi(a.substr(9).c_str());
     if (a.rfind("--per-class=", 0) == 0) s.per_class = std::atol(a.substr(12).c_str());
+    if (a.rfind("--memory=", 0) == 0) s.memory = a.substr(9) == "1";
   }
   s.rounds = std::max(1, s.rounds);
   s.per_class = std::max<size_t>(1, s.per_class);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
@@ -152,12 +153,16 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
                                ec.message());
   }
   if (!config.database_url.empty()) {
-    ATIENDE_ASSIGN_OR_RETURN(rt->store,
-                             pg::PgStore::Open({config.database_url, config.database_pool}));
+    pg::PgOptions opt;
+    opt.url = config.database_url;
+    opt.pool_size = config.database_pool;
+    opt.memory_search = serving && config.search_memory;
+    ATIENDE_ASSIGN_OR_RETURN(rt->store, pg::PgStore::Open(opt));
   } else {
     sqlite::SqliteOptions opt;
     opt.path = config.database_path();
     opt.warm_search = serving;
+    opt.memory_search = serving && config.search_memory;
     ATIENDE_ASSIGN_OR_RETURN(rt->store, sqlite::SqliteStore::Open(opt));
   }
   // Throttling runs on real time: in training mode the virtual clock may
@@ -255,6 +260,24 @@ Result<std::unique_ptr<Serving>> Serving::Start(const Config& config) {
   timers.Start();
   // Live updates for the console (GET /api/v1/events), read from the audit log.
   api_opt.changes = &p->changes.emplace(deps.store);
+  auto* pg_store = dynamic_cast<pg::PgStore*>(&deps.store);
+  if (auto from = pg_store ? pg_store->SearchFollowFrom() : std::nullopt) {
+    // Other nodes' customer writes reach this node's in-memory search index
+    // through the same log (PostgreSQL).
+    pg::PgStore& store = *pg_store;
+    p->changes->Follow(*from, [&store](const std::vector<Change>& batch) {
+      std::vector<int64_t> ids;
+      for (const Change& c : batch) {
+        if (c.entity != "customer") continue;
+        char* end = nullptr;
+        long long id = std::strtoll(c.entity_id.c_str(), &end, 10);
+        if (end && *end == '\0' && id > 0) ids.push_back(id);
+      }
+      if (Status s = store.RefreshSearch(ids); !s.ok()) {
+        log::Warn("search.refresh", {{"error", s.ToString()}});
+      }
+    });
+  }
   p->changes->Start();
   http::Api& api = p->api.emplace(deps, std::move(api_opt));
   // A session that ends ends its live streams at once (docs/security.md).

@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -296,6 +297,27 @@ class IsolationCase(h.TestCase):
             names = [c["legal_name"] for c in r.json()["items"]]
             self.assertIn(self.records[k]["name"], names)
             self.assertNotIn(self.records[other(k)]["name"], names)
+
+    def test_search_from_memory_finds_only_the_desks_customers(self):
+        # Once the server answers from its in-memory index (it logs
+        # search.memory_loaded), every kind of query stays in its desk: a
+        # word, a prefix, a typo, the group both desks' customers share, and
+        # the tax-id-like code, the other desk's as well.
+        deadline = time.monotonic() + 30
+        while "search.memory_loaded" not in self.server.log_text(since_start=True):
+            self.assertLess(time.monotonic(), deadline, self.server.log_text()[-3000:])
+            time.sleep(0.05)
+        for k in DESKS:
+            mine, theirs = self.records[k]["customer"], self.records[other(k)]["customer"]
+            for q in ("Aislada", "aisl", "aislda", "grupo aislado", mine["code"], theirs["code"],
+                      theirs["legal_name"]):
+                with self.subTest(desk=k, q=q):
+                    r = h.search(self.agent[k], q)
+                    self.assertEqual(r.status, 200, r)
+                    ids = [c["id"] for c in r.json()["items"]]
+                    self.assertNotIn(theirs["id"], ids)
+                    if q != theirs["code"] and q != theirs["legal_name"]:
+                        self.assertIn(mine["id"], ids)
 
     def test_an_import_in_one_desk_leaves_the_other_desks_customer_alone(self):
         theirs = self.records[h.NM_DESK]["customer"]

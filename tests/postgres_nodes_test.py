@@ -102,15 +102,52 @@ class TwoNodesTest(TestCase):
             names = {c["legal_name"] for c in harness.all_customers(s.client(self.token))}
             self.assertTrue({r.json()["legal_name"] for r in created} <= names)
 
+    def wait_memory_search(self, server):
+        """Until the node answers searches from its in-memory index (it logs
+        search.memory_loaded once built): from then on, other nodes' writes
+        reach it only through the change feed."""
+        deadline = time.monotonic() + 30
+        while "search.memory_loaded" not in server.log_text(since_start=True):
+            if time.monotonic() > deadline:
+                raise AssertionError("no search.memory_loaded:\n" + server.log_text()[-3000:])
+            time.sleep(0.05)
+
+    def search_until(self, server, query, predicate, seconds=15):
+        """Searches on server until predicate(items) holds (the change feed
+        polls every half second), or the deadline; returns the last items."""
+        deadline = time.monotonic() + seconds
+        while True:
+            items = harness.search(server.client(self.token), query).json()["items"]
+            if predicate(items) or time.monotonic() > deadline:
+                return items
+            time.sleep(0.1)
+
     def test_a_write_on_one_node_is_found_by_search_on_the_other(self):
+        for s in (self.a, self.b):
+            self.wait_memory_search(s)
         r = self.a.client(self.token).post("/api/v1/customers",
                                            {"legal_name": "Lechería Quillayes Ltda.",
                                             "group": "GRUPO LÁCTEO"})
         self.assertEqual(r.status, 201, r)
-        hits = harness.search(self.b.client(self.token), "lecheria quillayes").json()["items"]
+        # On a: at once (its own commit). On b: through the change feed.
+        hits = harness.search(self.a.client(self.token), "lecheria quillayes").json()["items"]
         self.assertEqual(hits[0]["legal_name"], "Lechería Quillayes Ltda.")
-        typo = harness.search(self.b.client(self.token), "quillaies").json()["items"]
-        self.assertEqual(typo[0]["legal_name"], "Lechería Quillayes Ltda.")
+        named = lambda items: bool(items) and items[0]["legal_name"] == "Lechería Quillayes Ltda."
+        self.assertTrue(named(self.search_until(self.b, "lecheria quillayes", named)))
+        self.assertTrue(named(self.search_until(self.b, "quillaies", named)))  # a typo
+        # A rename and a deletion on b reach a's index too.
+        cid = r.json()["id"]
+        renamed = self.b.client(self.token).patch(
+            "/api/v1/customers/%d" % cid, {"legal_name": "Lácteos Quillayes Sur S.A.",
+                                           "version": r.json()["version"]})
+        self.assertEqual(renamed.status, 200, renamed)
+        found = lambda items: any(i["id"] == cid for i in items)
+        self.assertTrue(found(self.search_until(self.a, "lacteos quillayes sur", found)))
+        self.assertFalse(found(self.search_until(self.a, "lecheria", lambda i: not found(i))))
+        gone = self.b.client(self.token).delete("/api/v1/customers/%d" % cid)
+        self.assertIn(gone.status, (200, 204), gone)
+        self.assertFalse(found(self.search_until(self.a, "lacteos quillayes sur",
+                                                 lambda i: not found(i))))
 
     def test_an_update_from_a_stale_node_copy_is_refused(self):
         c = self.a.client(self.token).post("/api/v1/customers", {"legal_name": "Versionada S.A."}).json()

@@ -80,6 +80,15 @@ Status ChangeFeed::Anchor() {
   return Status::Ok();
 }
 
+void ChangeFeed::Follow(int64_t after, std::function<void(const std::vector<Change>&)> fn) {
+  std::lock_guard poll(poll_mu_);
+  follower_ = std::move(fn);
+  floor_ = after;
+  seen_.clear();
+  gap_since_.reset();
+  anchored_ = true;
+}
+
 Result<std::shared_ptr<ChangeFeed::Subscription>> ChangeFeed::Subscribe(
     const Principal& who, std::optional<int64_t> last_seen) {
   std::lock_guard poll(poll_mu_);
@@ -151,7 +160,7 @@ std::chrono::milliseconds ChangeFeed::Round() {
   auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mu_);
-    if (!subs_.empty()) {
+    if (!subs_.empty() || follower_) {
       last_listened_ = now;
     } else if (!anchored_ || now - last_listened_ >= opt_.linger) {
       anchored_ = false;  // re-read the log's end when someone listens again
@@ -173,13 +182,16 @@ std::chrono::milliseconds ChangeFeed::Round() {
     log::Warn("changes.read", {{"error", st.ToString()}});
     return opt_.poll;
   }
+  std::vector<Change> fresh;
   {
     std::lock_guard lock(mu_);
     for (const Change& c : rows) {
       if (c.id <= floor_ || !seen_.insert(c.id).second) continue;
       Publish(c);
+      if (follower_) fresh.push_back(c);
     }
   }
+  if (follower_ && !fresh.empty()) follower_(fresh);
   auto advance = [&] {
     while (!seen_.empty() && *seen_.begin() == floor_ + 1) {
       floor_++;

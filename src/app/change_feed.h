@@ -84,6 +84,12 @@ class ChangeFeed {
   // A change was committed here: read the log now rather than at the next poll.
   void Poke() { loop_.Wake(); }
 
+  // Every change after audit id `after`, in batches, to `fn` (called on the
+  // feed's thread, without its locks): the log is then read all the time,
+  // not only while someone listens. Call once, before Start(). A change
+  // whose id was given up on (gap_wait) is not repeated.
+  void Follow(int64_t after, std::function<void(const std::vector<Change>&)> fn);
+
   // Changes from now on; with `last_seen`, those after it too (or a reset).
   // kUnavailable when the feed is full, kTooManyRequests when this user has
   // max_per_user subscriptions open.
@@ -120,6 +126,7 @@ class ChangeFeed {
   int64_t floor_ = 0;       // every id <= floor_ has been published or given up
   std::set<int64_t> seen_;  // ids > floor_ already published
   std::optional<std::chrono::steady_clock::time_point> gap_since_;
+  std::function<void(const std::vector<Change>&)> follower_;  // set before Start()
 
   std::mutex mu_;  // subscribers and what they are handed; never held across I/O
   // Guarded by mu_.

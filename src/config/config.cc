@@ -147,6 +147,7 @@ const std::map<std::string, Setter>& Setters() {
       {"password_checks",
        [](Config& c, auto& v, auto& k) { return SetInt(c.password_checks, v, k, 1, 64); }},
       {"virtual_clock", [](Config& c, auto& v, auto& k) { return SetBool(c.virtual_clock, v, k); }},
+      {"search_memory", [](Config& c, auto& v, auto& k) { return SetBool(c.search_memory, v, k); }},
       {"database_url",
        [](Config& c, auto& v, auto&) {
          c.database_url = v;

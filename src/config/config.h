@@ -33,6 +33,9 @@
 //   database_url    ATIENDE_DATABASE_URL    default "" (SQLite in data_dir); a
 //                   postgresql://user@host:port/db URL selects PostgreSQL
 //   database_pool   ATIENDE_DATABASE_POOL   default 16 connections (PostgreSQL)
+//   search_memory   ATIENDE_SEARCH_MEMORY   default true: a server answers customer
+//                   searches from an in-memory index (store/memory_search.h) built at
+//                   start; false: from the database's own index (FTS5, pg_trgm)
 //   smtp_url        ATIENDE_SMTP_URL        default "" (no SMTP: mails kept as .eml files
 //                   under data_dir/mail); smtp://host:587, smtps://host:465
 //   smtp_starttls   ATIENDE_SMTP_STARTTLS   default "try" (none|try|required)
@@ -91,6 +94,7 @@ struct Config {
   std::string virtual_clock_start;
   std::string database_url;
   int database_pool = 16;
+  bool search_memory = true;
   std::string smtp_url;
   std::string smtp_starttls = "try";
   std::string smtp_username;

@@ -30,6 +30,15 @@ std::vector<std::string> SearchTokens(std::string_view text) {
 
 std::vector<RankedId> RankCandidates(const std::string& folded_query,
                                      const std::vector<SearchCandidate>& candidates, int limit) {
+  std::vector<SearchCandidateView> views;
+  views.reserve(candidates.size());
+  for (const auto& c : candidates) views.push_back({c.id, c.name, c.grp, c.keys});
+  return RankCandidateViews(folded_query, views, limit);
+}
+
+std::vector<RankedId> RankCandidateViews(const std::string& folded_query,
+                                         const std::vector<SearchCandidateView>& candidates,
+                                         int limit) {
   struct Scored {
     int64_t id;
     double score;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace atiende {
@@ -15,6 +16,14 @@ struct SearchCandidate {
   std::string name;  // text::FoldName(legal_name)
   std::string grp;   // text::Fold(group)
   std::string keys;  // folded code and tax id
+};
+
+// The same, viewing texts kept elsewhere (the in-memory index's arena).
+struct SearchCandidateView {
+  int64_t id = 0;
+  std::string_view name;
+  std::string_view grp;
+  std::string_view keys;
 };
 
 struct RankedId {
@@ -40,5 +49,8 @@ std::vector<std::string> SearchTokens(std::string_view text);
 // keeps at most `limit`.
 std::vector<RankedId> RankCandidates(const std::string& folded_query,
                                      const std::vector<SearchCandidate>& candidates, int limit);
+std::vector<RankedId> RankCandidateViews(const std::string& folded_query,
+                                         const std::vector<SearchCandidateView>& candidates,
+                                         int limit);
 
 }  // namespace atiende

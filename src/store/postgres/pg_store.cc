@@ -1,10 +1,13 @@
 #include "store/postgres/pg_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
 #include "core/embedded.h"
+#include "log/log.h"
 #include "store/postgres/pg_search.h"
+#include "store/sql/memory_index.h"
 
 namespace atiende::pg {
 
@@ -19,7 +22,68 @@ Result<std::unique_ptr<PgStore>> PgStore::Open(PgOptions options) {
   ATIENDE_RETURN_IF_ERROR(s->Migrate(*c));
   s->open_ = 1;
   s->idle_.push_back(std::move(c));
+  if (s->options_.memory_search) {
+    s->memory_ = std::make_unique<MemorySearch>();
+    // Other nodes' customer changes are followed from a little before the
+    // log's end: an audit id is taken at insert and committed later, so a
+    // transaction in flight now may commit an id below the end. Refreshing a
+    // customer twice is harmless.
+    constexpr int64_t kFollowMargin = 10000;
+    int64_t last = 0;
+    ATIENDE_RETURN_IF_ERROR(s->Read(DeskScope::All(), [&](ReadTx& tx) {
+      ATIENDE_ASSIGN_OR_RETURN(last, tx.audit().LastId());
+      return Status::Ok();
+    }));
+    s->follow_from_ = std::max<int64_t>(0, last - kFollowMargin);
+    s->loader_ = std::thread([p = s.get()] {
+      if (Status st = p->RebuildSearch(); !st.ok() && !p->closing_) {
+        log::Warn("search.memory_load", {{"error", st.ToString()}});
+      }
+    });
+  }
   return s;
+}
+
+PgStore::~PgStore() {
+  closing_ = true;
+  if (loader_.joinable()) loader_.join();
+}
+
+Status PgStore::RebuildSearch() {
+  if (!memory_) return Status::Ok();
+  memory_->BeginLoad();
+  constexpr int kPage = 20000;
+  int64_t after = 0;
+  while (!closing_) {
+    std::vector<SearchDoc> page;
+    ATIENDE_RETURN_IF_ERROR(
+        Run(false, [&](PgConn& c) { return sql::ReadSearchDocs(c, after, kPage, page); }));
+    if (page.empty()) break;
+    after = page.back().id;
+    memory_->LoadPage(page);
+  }
+  if (closing_) return Status::Unavailable("the store is closing");
+  memory_->FinishLoad();
+  auto st = memory_->stats();
+  log::Info("search.memory_loaded", {{"customers", static_cast<int64_t>(st.docs)},
+                                     {"bytes", static_cast<int64_t>(st.bytes)}});
+  return Status::Ok();
+}
+
+Status PgStore::RefreshSearch(const std::vector<int64_t>& ids) {
+  if (!memory_ || ids.empty()) return Status::Ok();
+  std::vector<SearchDoc> found;
+  ATIENDE_RETURN_IF_ERROR(Run(false, [&](PgConn& c) {
+    found.clear();
+    return sql::ReadSearchDocsById(c, ids, found);
+  }));
+  std::vector<int64_t> gone = ids;
+  for (const auto& d : found) {
+    memory_->Upsert(d);
+    gone.erase(std::remove(gone.begin(), gone.end(), d.id), gone.end());
+  }
+  for (int64_t id : gone) memory_->Remove(id);
+  return Status::Ok();
 }
 
 Status PgStore::Migrate(PgConn& c) {
@@ -131,18 +195,26 @@ Status PgStore::Run(bool write, const std::function<Status(PgConn&)>& fn) {
 
 Status PgStore::Read(const DeskScope& scope, const std::function<Status(ReadTx&)>& fn) {
   return Run(false, [&](PgConn& c) {
-    PgIndex index(c);
+    PgIndex trgm(c);
+    sql::MemoryIndex index(trgm, memory_.get());
     sql::SqlTx tx(c, index, scope);
     return fn(tx);
   });
 }
 
 Status PgStore::Write(const DeskScope& scope, const std::function<Status(WriteTx&)>& fn) {
-  return Run(true, [&](PgConn& c) {
-    PgIndex index(c);
+  std::vector<sql::MemoryIndex::Op> ops;  // the committed attempt's
+  Status s = Run(true, [&](PgConn& c) {
+    PgIndex trgm(c);
+    sql::MemoryIndex index(trgm, memory_.get());
     sql::SqlTx tx(c, index, scope);
-    return fn(tx);
+    Status st = fn(tx);
+    ops = index.TakeOps();
+    return st;
   });
+  // Before the caller hears of its commit: a search after a write finds it.
+  if (s.ok() && memory_) sql::MemoryIndex::Apply(*memory_, ops);
+  return s;
 }
 
 }  // namespace atiende::pg

@@ -7,6 +7,7 @@
 #include "core/phone.h"
 #include "core/text.h"
 #include "json/customer_json.h"
+#include "store/sql/memory_index.h"
 #include "store/sql/repos.h"
 #include "store/time_columns.h"
 
@@ -318,6 +319,41 @@ Result<bool> SqlCustomers::PhoneIndexPending() {
 Status SqlCustomers::PhoneIndexFilled() {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("DELETE FROM customer_phones_pending"));
   return st->Run();
+}
+
+}  // namespace atiende::sql
+
+namespace atiende::sql {
+
+namespace {
+SearchDoc ReadSearchDoc(const Stmt& s) {
+  return {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6)};
+}
+}  // namespace
+
+Status ReadSearchDocs(Conn& c, int64_t after_id, int limit, std::vector<SearchDoc>& out) {
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c.Query("SELECT id, version, desk_id, legal_name, group_name,"
+                                            " code, tax_id FROM customers WHERE id > ?"
+                                            " ORDER BY id LIMIT ?"));
+  st->Bind(1, after_id).Bind(2, int64_t{limit});
+  while (true) {
+    ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+    if (!row) break;
+    out.push_back(ReadSearchDoc(*st));
+  }
+  return Status::Ok();
+}
+
+Status ReadSearchDocsById(Conn& c, const std::vector<int64_t>& ids, std::vector<SearchDoc>& out) {
+  for (int64_t id : ids) {
+    ATIENDE_ASSIGN_OR_RETURN(auto one, c.Query("SELECT id, version, desk_id, legal_name,"
+                                               " group_name, code, tax_id FROM customers"
+                                               " WHERE id = ?"));
+    one->Bind(1, id);
+    ATIENDE_ASSIGN_OR_RETURN(bool row, one->Step());
+    if (row) out.push_back(ReadSearchDoc(*one));
+  }
+  return Status::Ok();
 }
 
 }  // namespace atiende::sql

@@ -3,6 +3,8 @@
 #include <filesystem>
 
 #include "core/embedded.h"
+#include "log/log.h"
+#include "store/sql/memory_index.h"
 #include "store/sql/repos.h"
 #include "store/sqlite/sqlite_search.h"
 
@@ -19,7 +21,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
   s->writer_ = std::thread([p = s.get()] { p->WriterLoop(); });
   // Typo-tolerant search needs the vocabulary; a server loads it now rather
   // than on the first agent's search. Start-up does not wait for it.
-  if (s->options_.warm_search) {
+  if (s->options_.memory_search) {
+    // Searches use the FTS5 index until the memory index is loaded.
+    s->memory_ = std::make_unique<MemorySearch>();
+    s->warm_ = std::thread([p = s.get()] {
+      if (Status st = p->RebuildSearch(); !st.ok() && !p->closing_) {
+        log::Warn("search.memory_load", {{"error", st.ToString()}});
+      }
+    });
+  } else if (s->options_.warm_search) {
     s->warm_ = std::thread([p = s.get()] {
       auto c = p->TakeReader();
       if (!c) return;
@@ -31,6 +41,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(SqliteOptions options) {
 }
 
 SqliteStore::~SqliteStore() {
+  closing_ = true;
   if (warm_.joinable()) warm_.join();
   {
     std::lock_guard lock(mu_);
@@ -159,7 +170,8 @@ Status SqliteStore::Read(const DeskScope& scope, const std::function<Status(Read
   // BEGIN/COMMIT each time would be a noticeable share of it.
   Status s = Run(*c, "BEGIN");
   if (s.ok()) {
-    SqliteIndex index(*c, search_);
+    SqliteIndex fts(*c, search_);
+    sql::MemoryIndex index(fts, memory_.get());
     sql::SqlTx tx(*c, index, scope);
     s = fn(tx);
     Status end = Run(*c, "COMMIT");
@@ -202,6 +214,7 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
   Connection& c = *writer_conn_;
   std::vector<Status> results(batch.size());
   std::vector<std::string> terms;
+  std::vector<sql::MemoryIndex::Op> ops;
   Status s = c.Exec("BEGIN IMMEDIATE");
   if (s.ok()) {
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -210,7 +223,8 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
         results[i] = sp;
         continue;
       }
-      SqliteIndex index(c, search_);
+      SqliteIndex fts(c, search_);
+      sql::MemoryIndex index(fts, memory_.get());
       sql::SqlTx tx(c, index, *batch[i]->scope);
       try {
         results[i] = (*batch[i]->fn)(tx);
@@ -218,7 +232,10 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
         results[i] = Status::Internal(std::string("write failed: ") + e.what());
       }
       if (results[i].ok()) {
-        terms.insert(terms.end(), index.new_terms().begin(), index.new_terms().end());
+        terms.insert(terms.end(), fts.new_terms().begin(), fts.new_terms().end());
+        auto mine = index.TakeOps();
+        ops.insert(ops.end(), std::make_move_iterator(mine.begin()),
+                   std::make_move_iterator(mine.end()));
       } else {
         (void)Run(c, "ROLLBACK TO w");
       }
@@ -230,6 +247,8 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
   if (s.ok()) {
     commits_++;
     committed_ += batch.size();
+    // Before the writers hear of their commit: a search after a write finds it.
+    if (memory_) sql::MemoryIndex::Apply(*memory_, ops);
     std::unique_lock lock(search_.mu);
     if (search_.loaded) {
       for (const auto& t : terms) search_.terms.Add(t);
@@ -240,6 +259,35 @@ void SqliteStore::CommitBatch(std::vector<Pending*>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     batch[i]->done.set_value(s.ok() ? results[i] : s);
   }
+}
+
+Status SqliteStore::RebuildSearch() {
+  if (!memory_) return Status::Ok();
+  memory_->BeginLoad();
+  constexpr int kPage = 20000;
+  int64_t after = 0;
+  while (!closing_) {
+    std::vector<SearchDoc> page;
+    auto c = TakeReader();
+    if (!c) return Status::Unavailable("cannot open a database connection");
+    Status s = Run(*c, "BEGIN");
+    if (s.ok()) {
+      s = sql::ReadSearchDocs(*c, after, kPage, page);
+      Status end = Run(*c, "COMMIT");
+      if (s.ok()) s = end;
+    }
+    ReturnReader(std::move(c));
+    ATIENDE_RETURN_IF_ERROR(s);
+    if (page.empty()) break;
+    after = page.back().id;
+    memory_->LoadPage(page);
+  }
+  if (closing_) return Status::Unavailable("the store is closing");
+  memory_->FinishLoad();
+  auto st = memory_->stats();
+  log::Info("search.memory_loaded", {{"customers", static_cast<int64_t>(st.docs)},
+                                     {"bytes", static_cast<int64_t>(st.bytes)}});
+  return Status::Ok();
 }
 
 std::pair<uint64_t, uint64_t> SqliteStore::CommitStats() const {

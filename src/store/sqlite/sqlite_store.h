@@ -21,17 +21,20 @@
 #include <vector>
 
 #include "core/term_index.h"
+#include "store/memory_search.h"
 #include "store/sqlite/db.h"
 #include "store/store.h"
 
 namespace atiende::sqlite {
 
 struct SqliteOptions {
-  std::string path;          // database file; created when missing
-  int readers = 8;           // size of the read-connection pool (default 8)
-  int max_batch = 256;       // most closures committed together (default 256)
-  bool warm_search = false;  // load the typo vocabulary in the background at open
-                             // (servers: yes; one-shot CLI commands: no)
+  std::string path;            // database file; created when missing
+  int readers = 8;             // size of the read-connection pool (default 8)
+  int max_batch = 256;         // most closures committed together (default 256)
+  bool warm_search = false;    // load the typo vocabulary in the background at open
+                               // (servers: yes; one-shot CLI commands: no)
+  bool memory_search = false;  // answer customer searches from memory (memory_search.h),
+                               // loaded in the background at open (servers)
 };
 
 // Shared state between the store and its transactions: the search vocabulary.
@@ -57,6 +60,15 @@ class SqliteStore final : public Store {
   Result<std::vector<std::string>> AppliedMigrations();
   // Number of commits and of closures committed so far (group commit check).
   std::pair<uint64_t, uint64_t> CommitStats() const;
+
+  // Customer search from memory (options.memory_search): whether searches
+  // are answered from memory now (it is loaded).
+  bool SearchFromMemory() const { return memory_ && memory_->ready(); }
+  // Rebuilds the in-memory index from the database (blocking; the old one
+  // answers meanwhile). No-op without one.
+  Status RebuildSearch();
+  // The in-memory search index (nullptr unless options.memory_search).
+  MemorySearch* memory_search() { return memory_.get(); }
 
  private:
   struct Pending {
@@ -84,7 +96,9 @@ class SqliteStore final : public Store {
   std::vector<std::unique_ptr<Connection>> readers_;
 
   SearchState search_;
-  std::thread warm_;  // loads the search vocabulary after Open()
+  std::thread warm_;  // loads the search vocabulary (or the memory index) after Open()
+  std::unique_ptr<MemorySearch> memory_;
+  std::atomic<bool> closing_{false};  // stops a load in progress
 };
 
 }  // namespace atiende::sqlite
