@@ -240,22 +240,35 @@ export interface Shortcut {
   keys: string;
   label: string;
 }
+// The shortcuts of the screen on display, listed by the header's `?` overlay
+// (shell.tsx) rather than in a panel beside the screen.
+const screenShortcuts = new Map<number, Shortcut[]>();
+const shortcutListeners = new Set<() => void>();
+let nextList = 0;
+export function currentShortcuts(): Shortcut[] {
+  return [...screenShortcuts.values()].flat();
+}
+export function onShortcuts(f: () => void) {
+  shortcutListeners.add(f);
+  return () => void shortcutListeners.delete(f);
+}
+// Registers the screen's shortcuts while mounted; renders nothing.
 export function ShortcutList({ items }: { items: Shortcut[] }) {
-  return (
-    <aside class="shortcuts" aria-label={t('shortcuts.title')}>
-      <h2>{t('shortcuts.title')}</h2>
-      <dl>
-        {items.map((s) => (
-          <div key={s.keys}>
-            <dt>
-              <kbd>{s.keys}</kbd>
-            </dt>
-            <dd>{s.label}</dd>
-          </div>
-        ))}
-      </dl>
-    </aside>
+  const id = useRef(0);
+  if (!id.current) id.current = ++nextList;
+  const sig = JSON.stringify(items);
+  useEffect(() => {
+    screenShortcuts.set(id.current, items);
+    shortcutListeners.forEach((f) => f());
+  }, [sig]);
+  useEffect(
+    () => () => {
+      screenShortcuts.delete(id.current);
+      shortcutListeners.forEach((f) => f());
+    },
+    [],
   );
+  return null;
 }
 
 // Alt+<key> handlers while mounted. `keys` maps the key (lower case, by its
