@@ -387,7 +387,7 @@ test('supervisor: ticket queue, critical first, SLA breaches; work a ticket', as
   assert.match(rows[rows.length - 1], /PRODUCTOS YUPI/, 'the non-critical ticket last');
   await expectText(queue, /Vencido/);
   await check(page, 'supervisor-tickets');
-  await page.getByLabel('Solo vencidos').check();
+  await page.locator('[data-view=breached]').click(); // the "Vencidos" view
   await queue.getByText('Vencido').first().waitFor({ timeout: TIMEOUT });
   const yupiRow = queue.locator('tr', { hasText: 'PRODUCTOS YUPI' });
   await yupiRow.getByRole('link').click();
@@ -438,6 +438,7 @@ test('dispatch: open notices, visit details with errors next to fields, close no
   await ed.locator('textarea[name=tech_observations][aria-invalid=true]').waitFor();
   await ed.getByLabel(/Observaciones del técnico/).fill('Regulador con fuga');
   await ed.getByRole('button', { name: 'Cerrar aviso' }).click();
+  await page.getByTestId('notice-confirm').getByRole('button', { name: 'Sí, cerrar el aviso' }).click(); // irreversible: asked first
   await page.getByText(`Aviso ${n.number} cerrado.`).waitFor();
   const closed = await disp.must('GET', `/api/v1/notices/${n.number}`);
   assert.equal(closed.state, 'closed');
@@ -1060,8 +1061,11 @@ test('desks: a user of one desk is never asked; the header names the desk withou
   assert.equal(await page.getByTestId('desk').getByRole('button').count(), 0, 'nothing to switch to');
   await page.keyboard.press('Alt+Shift+C');
   assert.equal(await page.getByTestId('desk-dialog').count(), 0);
-  const help = await page.getByRole('complementary', { name: 'Atajos de teclado' }).innerText();
+  await page.locator('main h1').click();
+  await page.keyboard.press('?'); // the shortcuts' overlay
+  const help = await page.getByTestId('shortcuts').innerText();
   assert.doesNotMatch(help, /Alt\+Shift\+C/, 'no desk shortcut listed for one desk');
+  await page.keyboard.press('Escape');
   // A customer user too: the portal names its customer's desk.
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();
   await page.getByLabel('Usuario').waitFor();
