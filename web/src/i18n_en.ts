@@ -581,4 +581,7 @@ export const en: Record<Key, string> = {
   'shortcuts.close': 'Close',
   'shortcuts.rows': 'Next / previous row',
   'shortcuts.open_row': 'Open the row',
+  'upd.closed_by_customer': 'closed by the customer in the portal',
+  'upd.reopened': 'reopened: {reason}',
+  'upd.autoclosed': 'closed automatically {days} days after it was resolved',
 };

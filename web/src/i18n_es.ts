@@ -580,5 +580,8 @@ export const es = {
   'shortcuts.close': 'Cerrar',
   'shortcuts.rows': 'Fila siguiente / anterior',
   'shortcuts.open_row': 'Abrir la fila',
+  'upd.closed_by_customer': 'cerrado por el cliente en el portal',
+  'upd.reopened': 'reabierto: {reason}',
+  'upd.autoclosed': 'cerrado automáticamente {days} días después de resuelto',
 };
 export type Key = keyof typeof es;

@@ -9,7 +9,7 @@ import { fmtTime, t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { linkProps, usePath } from './router';
 import { Shell } from './shell';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, updateText, useLive } from './ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, updateText, useLive, authorText } from './ui';
 import { firstSession } from './start';
 import './style.css';
 
@@ -116,7 +116,7 @@ function PortalTicket({ number }: { number: string }) {
             <ol class="updates">
               {tk.updates.map((u, i) => (
                 <li key={i}>
-                  <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {updateText(u)}
+                  <time>{fmtTime(u.at)}</time> <strong>{authorText(u.author)}</strong> {updateText(u)}
                 </li>
               ))}
             </ol>

@@ -301,8 +301,24 @@ export function stateLabel(state: string) {
 // A ticket history line. State changes come as "new → resolved: why" (the
 // server's journal, app/ticket_actions.cc): the states in the user's words.
 export function updateText(u: { kind: string; text: string }) {
-  const m = u.kind === 'state' ? /^([a-z_]+) → ([a-z_]+)(: [\s\S]*)?$/.exec(u.text) : null;
-  return m ? `${stateLabel(m[1])} → ${stateLabel(m[2])}${m[3] ?? ''}` : u.text;
+  const m = u.kind === 'state' ? /^([a-z_]+) → ([a-z_]+)(?:: ([\s\S]*))?$/.exec(u.text) : null;
+  return m ? `${stateLabel(m[1])} → ${stateLabel(m[2])}${m[3] ? ': ' + reasonText(m[3]) : ''}` : u.text;
+}
+
+// The engine's own reasons for a state change (app/ticket_actions.cc) in the
+// user's words; a person's reason stays as they wrote it.
+export function reasonText(why: string) {
+  if (why === 'closed by the customer in the portal') return t('upd.closed_by_customer');
+  const reopened = /^reopened: ([\s\S]*)$/.exec(why);
+  if (reopened) return t('upd.reopened', { reason: reopened[1] });
+  const auto = /^closed automatically (\d+) days after it was resolved$/.exec(why);
+  if (auto) return t('upd.autoclosed', { days: auto[1] });
+  return why;
+}
+
+// Who wrote a line: a user's name, or the engine itself in the user's words.
+export function authorText(author: string) {
+  return author === 'system' ? t('actor.system') : author;
 }
 
 // Priority 1 (critical) … 4 (low), as the desk numbers them (core/ticket.h).
