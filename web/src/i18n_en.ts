@@ -584,4 +584,12 @@ export const en: Record<Key, string> = {
   'upd.closed_by_customer': 'closed by the customer in the portal',
   'upd.reopened': 'reopened: {reason}',
   'upd.autoclosed': 'closed automatically {days} days after it was resolved',
+  'cases.confirm_title': '{outcome}?',
+  'cases.confirm_text': 'Case {number} · {customer}. This step cannot be undone.',
+  'cases.confirm': 'Yes: {outcome}',
+  'cases.keep': 'Back without recording',
+  'portal.confirm_title': 'Close ticket {number}?',
+  'portal.confirm_text': 'A closed ticket is not reopened; a new problem gets a new ticket.',
+  'portal.confirm': 'Yes, close the ticket',
+  'portal.keep': 'Back without closing',
 };

@@ -583,5 +583,13 @@ export const es = {
   'upd.closed_by_customer': 'cerrado por el cliente en el portal',
   'upd.reopened': 'reabierto: {reason}',
   'upd.autoclosed': 'cerrado automáticamente {days} días después de resuelto',
+  'cases.confirm_title': '¿{outcome}?',
+  'cases.confirm_text': 'Caso {number} · {customer}. Este paso no se puede deshacer.',
+  'cases.confirm': 'Sí: {outcome}',
+  'cases.keep': 'Volver sin registrar',
+  'portal.confirm_title': '¿Cerrar el ticket {number}?',
+  'portal.confirm_text': 'Un ticket cerrado no se reabre; para un problema nuevo se abre otro ticket.',
+  'portal.confirm': 'Sí, cerrar el ticket',
+  'portal.keep': 'Volver sin cerrar',
 };
 export type Key = keyof typeof es;

@@ -325,3 +325,52 @@ export function authorText(author: string) {
 export function priorityLabel(p: number) {
   return `P${p} · ${t(('prio.' + p) as Key)}`;
 }
+
+// Asks before an action that cannot be undone. "Keep" has the focus and Esc
+// keeps; a refusal shows in the dialog, which stays open.
+export function ConfirmDialog(props: {
+  title: string;
+  text: string;
+  warning?: string;
+  confirm: string;
+  keep: string;
+  testId: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const keep = useRef<HTMLButtonElement>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    dialog.current?.showModal();
+    keep.current?.focus();
+  }, []);
+  const go = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await props.onConfirm(); // the caller closes (unmounts) the dialog
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+      keep.current?.focus();
+    }
+  };
+  return (
+    <dialog ref={dialog} class="desk-dialog" aria-labelledby={props.testId + '-title'} aria-describedby={props.testId + '-text'} data-testid={props.testId} onClose={props.onClose}>
+      <h2 id={props.testId + '-title'}>{props.title}</h2>
+      <p id={props.testId + '-text'}>{props.text}</p>
+      {props.warning && <Notice kind="warn">{props.warning}</Notice>}
+      {error !== undefined && <ErrorBox error={problemText(error)} />}
+      <p class="actions">
+        <button type="button" class="danger" disabled={busy} onClick={go}>
+          {props.confirm}
+        </button>
+        <button type="button" ref={keep} onClick={() => dialog.current?.close()}>
+          {props.keep} <kbd>Esc</kbd>
+        </button>
+      </p>
+    </dialog>
+  );
+}

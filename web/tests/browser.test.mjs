@@ -312,6 +312,7 @@ test('portal: a customer sees its tickets, comments and closes a resolved one', 
   await page.getByText('Comentario agregado.').waitFor();
   await check(page, 'portal-ticket');
   await page.getByRole('button', { name: 'Cerrar ticket' }).click();
+  await page.getByTestId('portal-close-confirm').getByRole('button', { name: 'Sí, cerrar el ticket' }).click(); // asked first
   await page.getByText(`Ticket ${tk.number} cerrado.`).waitFor();
   const after = await sup.must('GET', `/api/v1/tickets/${tk.number}`);
   assert.equal(after.state, 'closed');
@@ -1185,6 +1186,7 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   await card.getByTestId('timeline').locator('li').nth(3).waitFor();
   await check(bo, 'back-office-unblocks');
   await card.getByRole('button', { name: /desbloque|unblock/i }).first().click();
+  await bo.getByTestId('step-confirm').getByRole('button', { name: /^Sí/ }).click(); // lifting the block: asked first
   // The confirmation stays above the queue; the closed case leaves it (live).
   await bo.getByText(new RegExp(`Paso registrado.*${number}`)).waitFor();
   await card.waitFor({ state: 'detached', timeout: TIMEOUT });

@@ -323,6 +323,24 @@ test('notices: late ones marked; the verdict is not preselected, asked for and c
   await page.getByText(`Aviso ${scene.notice.number} cerrado.`).waitFor();
   assert.equal((await disp.must('GET', '/api/v1/notices/' + scene.notice.number)).outcome, 'apta');
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'notice-title', 'the focus on the notice, not the button');
+
+  // The back office's unblock lifts the block and closes the case: asked first.
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1366, height: 768 } });
+  const bo = await ctx.newPage();
+  bo.setDefaultTimeout(TIMEOUT);
+  await signIn(bo, server.url, 'mesa', '/unblocks');
+  const card = bo.getByTestId('case').filter({ hasText: scene.overdueCase.number });
+  await card.getByRole('button', { name: 'Cliente desbloqueado' }).click();
+  const ask = bo.getByTestId('step-confirm');
+  await ask.waitFor();
+  assert.match(await ask.innerText(), new RegExp(scene.overdueCase.number));
+  await bo.keyboard.press('Escape');
+  assert.equal((await disp.must('GET', '/api/v1/cases/' + scene.overdueCase.number)).state, 'open', 'Esc keeps the case open');
+  await card.getByRole('button', { name: 'Cliente desbloqueado' }).click();
+  await ask.getByRole('button', { name: 'Sí: Cliente desbloqueado' }).click();
+  await bo.getByText(/Paso registrado/).waitFor();
+  assert.equal((await disp.must('GET', '/api/v1/cases/' + scene.overdueCase.number)).state, 'closed');
+  await ctx.close();
 });
 
 test('words and dates: one date format per language, in the desk’s zone', async ({ page }) => {

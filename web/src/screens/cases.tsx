@@ -8,7 +8,7 @@ import { deskToday, fmtDate, fmtTime, t, tp, type Key } from '../i18n';
 import { Age, QueueTable, SlaCountdown, ViewBar, byNumber, byText, byTime, useView, type Column, type View } from '../queue';
 import { fmtPhone } from '../phone';
 import { linkProps } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
+import { Badge, ConfirmDialog, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
 
 function OverdueBadge({ c }: { c: Case }) {
   if (c.state === 'closed') return <Badge kind="ok">{c.result?.label ?? t('cases.closed')}</Badge>;
@@ -170,12 +170,15 @@ function StepField(props: { f: FormField; value: string; onInput: (v: string) =>
   );
 }
 
-function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
+// `confirm`: each outcome is asked first (the back office's unblock lifts the
+// block and closes the case: nothing to undo).
+function StepForm({ c, onDone, confirm }: { c: Case; onDone: (c: Case) => void; confirm?: boolean }) {
   const step = c.step!;
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = async (outcome: { id: string; requires?: string[] }) => {
+  const [asking, setAsking] = useState<{ id: string; label: string; requires?: string[] }>();
+  const submit = async (outcome: { id: string; label: string; requires?: string[] }, confirmed = false) => {
     setError(undefined);
     // Checked here for a quick answer; the server checks again.
     const missing: Record<string, string> = {};
@@ -188,13 +191,19 @@ function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
       document.getElementById('step-form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
     }
+    if (confirm && !confirmed) {
+      setAsking(outcome);
+      return;
+    }
     const fields: Record<string, string> = {};
     for (const f of step.form) if (values[f.name]) fields[f.name] = values[f.name];
     try {
       onDone(await api.caseStep(c.number, step.id, outcome.id, fields));
       setValues({});
+      setAsking(undefined);
     } catch (err) {
       setError(err);
+      setAsking(undefined);
     }
   };
   const required = new Set(step.outcomes.flatMap((o) => o.requires ?? []));
@@ -222,6 +231,17 @@ function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
           </button>
         ))}
       </div>
+      {asking && (
+        <ConfirmDialog
+          title={t('cases.confirm_title', { outcome: asking.label })}
+          text={t('cases.confirm_text', { number: c.number, customer: customerLabel(c) })}
+          confirm={t('cases.confirm', { outcome: asking.label })}
+          keep={t('cases.keep')}
+          testId="step-confirm"
+          onConfirm={() => submit(asking, true)}
+          onClose={() => setAsking(undefined)}
+        />
+      )}
     </form>
   );
 }
@@ -294,6 +314,7 @@ function CaseCard({ initial, onDone }: { initial: Case; onDone: (message: string
       {c.state === 'open' && c.step?.kind === 'form' && (
         <StepForm
           c={c}
+          confirm
           onDone={(x) => {
             setC(x);
             onDone(t('cases.step_done', { number: x.number }));

@@ -5,8 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type Case, type Notice as NoticeT, type NoticePatch } from '../api';
 import { deskToday, fmtDate, fmtTime, t, tp } from '../i18n';
 import { Age, QueueTable, ViewBar, byNumber, byText, byTime, useView, type Column, type View } from '../queue';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
-import { ConfirmDialog } from './access';
+import { Badge, ConfirmDialog, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
 
 export function NoticeList({ selected }: { selected: string }) {
   const [items, setItems] = useState<NoticeT[]>();
