@@ -4,7 +4,7 @@
 // red once breached) that follows the server's clock, live.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api } from './api';
+import { ApiError, api } from './api';
 import { fmtDuration, fmtTime, t } from './i18n';
 import { onChange } from './live';
 import { linkProps } from './router';
@@ -16,6 +16,7 @@ import { ShortcutList } from './ui';
 // such route and the offset stays 0). Re-read when the clock moves.
 let offset = 0;
 let asked = false;
+let listening = false;
 const tickers = new Set<() => void>();
 function readClock() {
   api.clock().then(
@@ -23,16 +24,23 @@ function readClock() {
       offset = new Date(c.now).getTime() - Date.now();
       tickers.forEach((f) => f());
     },
-    () => {},
+    (e) => {
+      // No such route (a real clock): the browser's. Else (a desk switch
+      // dropped the answer, the connection): asked again next time.
+      if (!(e instanceof ApiError && e.status === 404)) asked = false;
+    },
   );
 }
 export function serverNow(): number {
   if (!asked) {
     asked = true;
     readClock();
-    onChange((c) => {
-      if (c?.entity === 'clock') readClock();
-    });
+    if (!listening) {
+      listening = true;
+      onChange((c) => {
+        if (c?.entity === 'clock') readClock();
+      });
+    }
   }
   return Date.now() + offset;
 }

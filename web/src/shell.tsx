@@ -126,18 +126,17 @@ function ThemeToggle({ user }: { user: string }) {
 
 // `?` (or the header's button): every shortcut of the console and of the
 // screen on display, in a dialog; Esc closes it.
-function ShortcutHelp(props: { nav: NavItem[]; open: boolean; onClose: () => void }) {
+function ShortcutHelp(props: { nav: NavItem[]; onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [, redraw] = useState(0);
   useEffect(() => onShortcuts(() => redraw((n) => n + 1)), []);
+  // Shown while mounted (the header mounts it when asked for).
   useEffect(() => {
     const d = dialog.current;
-    if (!d) return;
-    if (props.open && !d.open) {
-      d.showModal();
-      d.querySelector<HTMLElement>('button')?.focus();
-    } else if (!props.open && d.open) d.close();
-  }, [props.open]);
+    if (!d || d.open) return;
+    d.showModal();
+    d.querySelector<HTMLElement>('button')?.focus();
+  }, []);
   const general: Shortcut[] = [
     ...props.nav.map((n, i) => ({ keys: `Alt+Shift+${i + 1}`, label: n.label })),
     ...(canSwitchDesk() ? [{ keys: kDeskKeys, label: t('desk.switch') }] : []),
@@ -169,7 +168,7 @@ function ShortcutHelp(props: { nav: NavItem[]; open: boolean; onClose: () => voi
       <h3>{t('shortcuts.everywhere')}</h3>
       {list(general)}
       <p class="actions">
-        <button type="button" onClick={props.onClose}>
+        <button type="button" onClick={() => dialog.current?.close()}>
           {t('shortcuts.close')} <kbd>Esc</kbd>
         </button>
       </p>
@@ -255,7 +254,7 @@ export function Shell(props: {
           {t('shell.signout')}
         </button>
       </header>
-      <ShortcutHelp nav={props.nav} open={help} onClose={() => setHelp(false)} />
+      {help && <ShortcutHelp nav={props.nav} onClose={() => setHelp(false)} />}
       {changingPassword && <PasswordDialog onClose={() => setChangingPassword(false)} />}
       <div class="body">
         {side && nav}

@@ -1064,9 +1064,11 @@ test('desks: a user of one desk is never asked; the header names the desk withou
   assert.equal(await page.getByTestId('desk-dialog').count(), 0);
   await page.locator('main h1').click();
   await page.keyboard.press('?'); // the shortcuts' overlay
+  await page.getByTestId('shortcuts').waitFor();
   const help = await page.getByTestId('shortcuts').innerText();
   assert.doesNotMatch(help, /Alt\+Shift\+C/, 'no desk shortcut listed for one desk');
   await page.keyboard.press('Escape');
+  await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
   // A customer user too: the portal names its customer's desk.
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();
   await page.getByLabel('Usuario').waitFor();

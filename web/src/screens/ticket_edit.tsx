@@ -108,6 +108,8 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
       onSaved(after);
       const due = after.sla ? (after.sla.responded_at ? after.sla.resolution_due : after.sla.response_due) : undefined;
       setSaved(t('edit.ticket_saved', { number: after.number }) + (due ? ' ' + t('edit.sla_now', { due: fmtTime(due) }) : ''));
+      // The form starts over: the focus on its heading, the message read next.
+      setTimeout(() => document.getElementById('edit-title')?.focus(), 0);
     } catch (err) {
       setError(err);
     } finally {
@@ -128,7 +130,7 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
     fieldError(error, 'state') ?? (error instanceof ApiError && error.code === 'transition_not_allowed' ? problemText(error) : undefined);
   return (
     <form class="card form" onSubmit={submit} aria-labelledby="edit-title" noValidate data-testid="ticket-edit">
-      <h2 id="edit-title">{t('edit.ticket_title')}</h2>
+      <h2 id="edit-title" tabIndex={-1}>{t('edit.ticket_title')}</h2>
       <div class="row">
         <Field label={t('queue.state')} error={stateError} hint={moves.length ? undefined : t('edit.no_moves')}>
           {(a) => (

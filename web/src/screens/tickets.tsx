@@ -190,6 +190,8 @@ export function TicketView({ number }: { number: string }) {
     try {
       setTk(await api.resolveTicket(number, resolution));
       setDone(t('ticket.resolved_ok', { number }));
+      setResolution('');
+      setTimeout(() => document.getElementById('ticket-title')?.focus(), 0);
     } catch (err) {
       setActionError(err);
     }
@@ -202,7 +204,7 @@ export function TicketView({ number }: { number: string }) {
           ← {t('queue.back')}
         </a>
       </p>
-      <h1 id="ticket-title">{t('ticket.title', { number })}</h1>
+      <h1 id="ticket-title" tabIndex={-1}>{t('ticket.title', { number })}</h1>
       <ErrorBox error={error} />
       {tk && <TicketDetail tk={tk} />}
       {tk && <SlaFacts tk={tk} />}
