@@ -32,11 +32,11 @@ try {
     '/tickets': '[data-testid=ticket-queue], [data-testid=queue-empty]',
     '/cases': '[data-testid=case-queue], [data-testid=queue-empty]',
     '/notices': '[data-testid=notice-list], [data-testid=queue-empty]',
-    '/customers': '[data-testid=customer-list]',
+    '/customers': 'input[name=q]',
     '/admin/users': '[data-testid=users]',
-    '/admin/directory': 'main form, main table',
-    '/admin/import': 'main form',
-    '/admin/mail': '[data-testid=outbox], main table, main p',
+    '/admin/directory': '.grid > *',
+    '/admin/import': 'input[type=file]',
+    '/admin/mail': '[data-testid=outbox], table',
     '/admin/desks': '[data-testid=desks]',
   };
   const cases = [
