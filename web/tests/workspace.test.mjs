@@ -346,6 +346,10 @@ test('notices: late ones marked; the verdict is not preselected, asked for and c
 test('words and dates: one date format per language, in the desk’s zone', async ({ page }) => {
   await signIn(page, server.url, 'supervisor', `/cases/${scene.overdueCase.number}`, { desk: ZB.id });
   await page.getByTestId('case-notice').waitFor();
+  // The engine's codes and numbers in the user's words and format.
+  const tl = await page.getByTestId('timeline').innerText();
+  assert.match(tl, /cerrado: Instalación apta/, tl);
+  assert.doesNotMatch(tl, /\+56\d{8}/, 'phones in the national format: ' + tl);
   const dates = async () => (await page.locator('main').innerText()).match(/\b\d{1,4}[-/.]\d{1,2}[-/.]\d{2,4}\b/g) ?? [];
   const es = await dates();
   assert.ok(es.length >= 2, es.join(','));

@@ -262,11 +262,15 @@ function timelineText(e: NonNullable<Case['timeline']>[number]): string {
   if (!what) return e.text;
   const key = ('tlw.' + what) as Key;
   const vars: Record<string, string> = { ...data };
+  // A notice's verdict in words ("apta" is the engine's code).
+  if (vars.outcome === 'apta' || vars.outcome === 'no_apta') vars.outcome = t(vars.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta');
   // Instants and local dates as every other date on screen.
   for (const [k, v] of Object.entries(vars)) {
     if (typeof v !== 'string') continue;
     if (/^\d{4}-\d{2}-\d{2}T/.test(v)) vars[k] = fmtTime(v);
     else if (/^\d{4}-\d{2}-\d{2}$/.test(v)) vars[k] = fmtDate(v);
+    // Phones as the desk's country writes them ("+56911112222, +56223456789" too).
+    else if (/^\+\d{7,15}(, ?\+\d{7,15})*$/.test(v)) vars[k] = v.split(/, ?/).map(fmtPhone).join(', ');
   }
   const s = t(key, vars);
   return s === key ? e.text : s; // no wording for it: the server's English line

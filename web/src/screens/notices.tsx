@@ -78,7 +78,7 @@ export function NoticeList({ selected }: { selected: string }) {
     { id: 'age', label: t('queue.age'), sort: byTime((n) => n.created_at), cell: (n) => <Age since={n.created_at} /> },
   ];
   return (
-    <div class="split">
+    <div class={selected ? 'split' : undefined}>
       <section aria-labelledby="notices-title">
         <h1 id="notices-title" tabIndex={-1}>
           {t('notices.title')}
