@@ -8,7 +8,8 @@
 // supervisor and admin work in both and choose one after signing in.
 // Run by ctest (CMakeLists.txt); exits non-zero when any test fails.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ARTIFACTS, Keys, NM, PASSWORD, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
 
 const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests on the same 2 cores)
@@ -1421,7 +1422,8 @@ test('desks admin: creates a desk and removes it; a desk in use stays; a desk-bo
 
 // --- Runner --------------------------------------------------------------------
 const only = process.env.ONLY;
-rmSync(ARTIFACTS, { recursive: true, force: true });
+// This test's screenshots from an earlier run go; other tests' (workspace.test.mjs: ws-*) stay.
+for (const f of existsSync(ARTIFACTS) ? readdirSync(ARTIFACTS) : []) if (!f.startsWith('ws-')) rmSync(join(ARTIFACTS, f), { recursive: true, force: true });
 const server = await new Server().start();
 const browser = await launch();
 let failed = 0;
