@@ -126,7 +126,7 @@ export function TicketQueue({ user }: { user: string }) {
     },
     { id: 'subject', label: t('ticket.subject'), sort: byText((x) => x.subject), cell: (x) => x.subject, class: 'wrap' },
     { id: 'state', label: t('queue.state'), sort: byText((x) => stateLabel(x.state)), cell: (x) => stateLabel(x.state) },
-    { id: 'group', label: t('ticket.group'), sort: byText((x) => x.assigned_group), cell: (x) => x.assigned_group || '—' },
+    { id: 'group', label: t('ticket.group'), sort: byText((x) => x.assigned_group), cell: (x) => x.assigned_group || '—', class: 'wide-only' },
     { id: 'engineer', label: t('queue.assignee'), sort: byText((x) => x.assigned_engineer), cell: (x) => x.assigned_engineer || '—' },
     { id: 'age', label: t('queue.age'), sort: byTime((x) => x.created_at), cell: (x) => <Age since={x.created_at} /> },
     { id: 'sla', label: t('queue.sla_left'), sort: byTime((x) => slaTarget(x)?.due), cell: (x) => <TicketSla tk={x} />, class: 'sla-cell' },
