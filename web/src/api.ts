@@ -201,6 +201,7 @@ export const api = {
   // Who is signed in, at start-up: the answer index.html and portal.html
   // preload while the scripts download.
   firstSession: () => call<Answer<'getSession'>>('GET', '/api/v1/session', undefined, { preloaded: true }),
+  clock: () => call<Answer<'getClock'>>('GET', '/api/v1/clock'),
   logout: () => call<null>('DELETE', '/api/v1/session', undefined, { noDesk: true }),
   // Who is signed in and the desks as they are now (after a desk's settings
   // changed). Names no desk: the tab's may be the one just removed.

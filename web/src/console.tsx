@@ -65,7 +65,7 @@ const SCREENS: Screen[] = [
     code: ticketCode,
     label: 'nav.tickets',
     roles: ['supervisor'],
-    view: (rest) => (rest ? <TicketView number={rest} /> : <TicketQueue />),
+    view: (rest, s) => (rest ? <TicketView number={rest} /> : <TicketQueue user={s.user.username} />),
   },
   {
     path: '/cases',

@@ -111,7 +111,7 @@ export function DeskSwitch({ onSwitch }: { onSwitch?: (id: string) => void }) {
   if (!switchable) {
     return (
       <span class="desk" data-testid="desk">
-        {name}
+        <span class="desk-plain">{name}</span>
       </span>
     );
   }

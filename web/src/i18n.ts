@@ -128,10 +128,35 @@ export function fmtTime(iso: string | null | undefined) {
 }
 export function fmtDate(iso: string | null | undefined) {
   if (!iso) return '—';
-  // A local date ("2026-12-10") is shown as is, in the user's language order.
+  // A local date ("2026-12-10"): the same format as an instant's date (one
+  // date format per language), that day as it is, whatever the zone.
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (m) return lang === 'en' ? iso : `${m[3]}-${m[2]}-${m[1]}`;
+  if (m) {
+    let f = formatters.get('local');
+    if (!f) formatters.set('local', (f = new Intl.DateTimeFormat(lang, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' })));
+    return f.format(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  }
   return formatter('d').format(new Date(iso));
+}
+
+// A count's words in the user's language: `key.one` or `key.other` (as
+// Intl.PluralRules names the count's category), with {n} in it.
+export function tp(key: string, n: number, vars?: Record<string, string | number>): string {
+  const category = new Intl.PluralRules(lang).select(n);
+  const cat = catalogues[lang] ?? es;
+  const k = (key + '.' + category) in cat ? key + '.' + category : key + '.other';
+  return t(k as Key, { n: new Intl.NumberFormat(lang).format(n), ...vars });
+}
+
+// A duration (ms, its sign ignored) shortly: "3 d 4 h", "2 h 05 min", "35 min".
+export function fmtDuration(ms: number): string {
+  const min = Math.floor(Math.abs(ms) / 60000);
+  const d = Math.floor(min / 1440);
+  const h = Math.floor((min % 1440) / 60);
+  const m = min % 60;
+  if (d > 0) return `${d} d ${h} h`;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  return `${m} min`;
 }
 // Today's date in the desk's time zone, as YYYY-MM-DD (for date inputs' min).
 export function deskToday(now = new Date()) {

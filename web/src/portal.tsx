@@ -9,7 +9,7 @@ import { fmtTime, t, useLang, type Key } from './i18n';
 import { Login } from './login';
 import { linkProps, usePath } from './router';
 import { Shell } from './shell';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, updateText, useLive } from './ui';
+import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, stateLabel, updateText, useLive, authorText, ConfirmDialog } from './ui';
 import { firstSession } from './start';
 import './style.css';
 
@@ -84,13 +84,18 @@ function PortalTicket({ number }: { number: string }) {
       setActionError(err);
     }
   };
+  // Closing cannot be undone: asked first; the answer's problem shows at the form.
+  const [asking, setAsking] = useState(false);
   const close = async () => {
     setActionError(undefined);
     try {
       setTk(await api.closeTicket(number));
       setDone(t('portal.closed', { number }));
+      setAsking(false);
+      setTimeout(() => document.getElementById('pt-title')?.focus(), 0);
     } catch (err) {
       setActionError(err);
+      setAsking(false);
     }
   };
   return (
@@ -98,7 +103,7 @@ function PortalTicket({ number }: { number: string }) {
       <p>
         <a {...linkProps('/portal')}>← {t('portal.back')}</a>
       </p>
-      <h1 id="pt-title">{t('ticket.title', { number })}</h1>
+      <h1 id="pt-title" tabIndex={-1}>{t('ticket.title', { number })}</h1>
       <ErrorBox error={error} />
       {tk && (
         <div class="card" data-testid="portal-ticket">
@@ -127,7 +132,7 @@ function PortalTicket({ number }: { number: string }) {
             <ol class="updates">
               {tk.updates.map((u, i) => (
                 <li key={i}>
-                  <time>{fmtTime(u.at)}</time> <strong>{u.author}</strong> {updateText(u)}
+                  <time>{fmtTime(u.at)}</time> <strong>{authorText(u.author)}</strong> {updateText(u)}
                 </li>
               ))}
             </ol>
@@ -138,9 +143,20 @@ function PortalTicket({ number }: { number: string }) {
       {tk && tk.state === 'resolved' && tk.actions.some((a) => a.action === 'close') && (
         <div class="card">
           <p>{t('portal.close_hint')}</p>
-          <button type="button" class="primary" onClick={close}>
+          <button type="button" class="primary" onClick={() => setAsking(true)}>
             {t('portal.close')}
           </button>
+          {asking && (
+            <ConfirmDialog
+              title={t('portal.confirm_title', { number })}
+              text={t('portal.confirm_text')}
+              confirm={t('portal.confirm')}
+              keep={t('portal.keep')}
+              testId="portal-close-confirm"
+              onConfirm={close}
+              onClose={() => setAsking(false)}
+            />
+          )}
         </div>
       )}
       {tk && tk.state !== 'closed' && tk.state !== 'cancelled' && (

@@ -240,22 +240,35 @@ export interface Shortcut {
   keys: string;
   label: string;
 }
+// The shortcuts of the screen on display, listed by the header's `?` overlay
+// (shell.tsx) rather than in a panel beside the screen.
+const screenShortcuts = new Map<number, Shortcut[]>();
+const shortcutListeners = new Set<() => void>();
+let nextList = 0;
+export function currentShortcuts(): Shortcut[] {
+  return [...screenShortcuts.values()].flat();
+}
+export function onShortcuts(f: () => void) {
+  shortcutListeners.add(f);
+  return () => void shortcutListeners.delete(f);
+}
+// Registers the screen's shortcuts while mounted; renders nothing.
 export function ShortcutList({ items }: { items: Shortcut[] }) {
-  return (
-    <aside class="shortcuts" aria-label={t('shortcuts.title')}>
-      <h2>{t('shortcuts.title')}</h2>
-      <dl>
-        {items.map((s) => (
-          <div key={s.keys}>
-            <dt>
-              <kbd>{s.keys}</kbd>
-            </dt>
-            <dd>{s.label}</dd>
-          </div>
-        ))}
-      </dl>
-    </aside>
+  const id = useRef(0);
+  if (!id.current) id.current = ++nextList;
+  const sig = JSON.stringify(items);
+  useEffect(() => {
+    screenShortcuts.set(id.current, items);
+    shortcutListeners.forEach((f) => f());
+  }, [sig]);
+  useEffect(
+    () => () => {
+      screenShortcuts.delete(id.current);
+      shortcutListeners.forEach((f) => f());
+    },
+    [],
   );
+  return null;
 }
 
 // Alt+<key> handlers while mounted. `keys` maps the key (lower case, by its
@@ -288,11 +301,76 @@ export function stateLabel(state: string) {
 // A ticket history line. State changes come as "new → resolved: why" (the
 // server's journal, app/ticket_actions.cc): the states in the user's words.
 export function updateText(u: { kind: string; text: string }) {
-  const m = u.kind === 'state' ? /^([a-z_]+) → ([a-z_]+)(: [\s\S]*)?$/.exec(u.text) : null;
-  return m ? `${stateLabel(m[1])} → ${stateLabel(m[2])}${m[3] ?? ''}` : u.text;
+  const m = u.kind === 'state' ? /^([a-z_]+) → ([a-z_]+)(?:: ([\s\S]*))?$/.exec(u.text) : null;
+  return m ? `${stateLabel(m[1])} → ${stateLabel(m[2])}${m[3] ? ': ' + reasonText(m[3]) : ''}` : u.text;
+}
+
+// The engine's own reasons for a state change (app/ticket_actions.cc) in the
+// user's words; a person's reason stays as they wrote it.
+export function reasonText(why: string) {
+  if (why === 'closed by the customer in the portal') return t('upd.closed_by_customer');
+  const reopened = /^reopened: ([\s\S]*)$/.exec(why);
+  if (reopened) return t('upd.reopened', { reason: reopened[1] });
+  const auto = /^closed automatically (\d+) days after it was resolved$/.exec(why);
+  if (auto) return t('upd.autoclosed', { days: auto[1] });
+  return why;
+}
+
+// Who wrote a line: a user's name, or the engine itself in the user's words.
+export function authorText(author: string) {
+  return author === 'system' ? t('actor.system') : author;
 }
 
 // Priority 1 (critical) … 4 (low), as the desk numbers them (core/ticket.h).
 export function priorityLabel(p: number) {
   return `P${p} · ${t(('prio.' + p) as Key)}`;
+}
+
+// Asks before an action that cannot be undone. "Keep" has the focus and Esc
+// keeps; a refusal shows in the dialog, which stays open.
+export function ConfirmDialog(props: {
+  title: string;
+  text: string;
+  warning?: string;
+  confirm: string;
+  keep: string;
+  testId: string;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const keep = useRef<HTMLButtonElement>(null);
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    dialog.current?.showModal();
+    keep.current?.focus();
+  }, []);
+  const go = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await props.onConfirm(); // the caller closes (unmounts) the dialog
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+      keep.current?.focus();
+    }
+  };
+  return (
+    <dialog ref={dialog} class="desk-dialog" aria-labelledby={props.testId + '-title'} aria-describedby={props.testId + '-text'} data-testid={props.testId} onClose={props.onClose}>
+      <h2 id={props.testId + '-title'}>{props.title}</h2>
+      <p id={props.testId + '-text'}>{props.text}</p>
+      {props.warning && <Notice kind="warn">{props.warning}</Notice>}
+      {error !== undefined && <ErrorBox error={problemText(error)} />}
+      <p class="actions">
+        <button type="button" class="danger" disabled={busy} onClick={go}>
+          {props.confirm}
+        </button>
+        <button type="button" ref={keep} onClick={() => dialog.current?.close()}>
+          {props.keep} <kbd>Esc</kbd>
+        </button>
+      </p>
+    </dialog>
+  );
 }

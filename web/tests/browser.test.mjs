@@ -8,7 +8,8 @@
 // supervisor and admin work in both and choose one after signing in.
 // Run by ctest (CMakeLists.txt); exits non-zero when any test fails.
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ARTIFACTS, Keys, NM, PASSWORD, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
 
 const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests on the same 2 cores)
@@ -312,6 +313,7 @@ test('portal: a customer sees its tickets, comments and closes a resolved one', 
   await page.getByText('Comentario agregado.').waitFor();
   await check(page, 'portal-ticket');
   await page.getByRole('button', { name: 'Cerrar ticket' }).click();
+  await page.getByTestId('portal-close-confirm').getByRole('button', { name: 'Sí, cerrar el ticket' }).click(); // asked first
   await page.getByText(`Ticket ${tk.number} cerrado.`).waitFor();
   const after = await sup.must('GET', `/api/v1/tickets/${tk.number}`);
   assert.equal(after.state, 'closed');
@@ -387,7 +389,7 @@ test('supervisor: ticket queue, critical first, SLA breaches; work a ticket', as
   assert.match(rows[rows.length - 1], /PRODUCTOS YUPI/, 'the non-critical ticket last');
   await expectText(queue, /Vencido/);
   await check(page, 'supervisor-tickets');
-  await page.getByLabel('Solo vencidos').check();
+  await page.locator('[data-view=breached]').click(); // the "Vencidos" view
   await queue.getByText('Vencido').first().waitFor({ timeout: TIMEOUT });
   const yupiRow = queue.locator('tr', { hasText: 'PRODUCTOS YUPI' });
   await yupiRow.getByRole('link').click();
@@ -438,6 +440,7 @@ test('dispatch: open notices, visit details with errors next to fields, close no
   await ed.locator('textarea[name=tech_observations][aria-invalid=true]').waitFor();
   await ed.getByLabel(/Observaciones del técnico/).fill('Regulador con fuga');
   await ed.getByRole('button', { name: 'Cerrar aviso' }).click();
+  await page.getByTestId('notice-confirm').getByRole('button', { name: 'Sí, cerrar el aviso' }).click(); // irreversible: asked first
   await page.getByText(`Aviso ${n.number} cerrado.`).waitFor();
   const closed = await disp.must('GET', `/api/v1/notices/${n.number}`);
   assert.equal(closed.state, 'closed');
@@ -1060,8 +1063,13 @@ test('desks: a user of one desk is never asked; the header names the desk withou
   assert.equal(await page.getByTestId('desk').getByRole('button').count(), 0, 'nothing to switch to');
   await page.keyboard.press('Alt+Shift+C');
   assert.equal(await page.getByTestId('desk-dialog').count(), 0);
-  const help = await page.getByRole('complementary', { name: 'Atajos de teclado' }).innerText();
+  await page.locator('main h1').click();
+  await page.keyboard.press('?'); // the shortcuts' overlay
+  await page.getByTestId('shortcuts').waitFor();
+  const help = await page.getByTestId('shortcuts').innerText();
   assert.doesNotMatch(help, /Alt\+Shift\+C/, 'no desk shortcut listed for one desk');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('shortcuts').waitFor({ state: 'detached' });
   // A customer user too: the portal names its customer's desk.
   await page.getByRole('button', { name: 'Cerrar sesión' }).click();
   await page.getByLabel('Usuario').waitFor();
@@ -1181,6 +1189,7 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   await card.getByTestId('timeline').locator('li').nth(3).waitFor();
   await check(bo, 'back-office-unblocks');
   await card.getByRole('button', { name: /desbloque|unblock/i }).first().click();
+  await bo.getByTestId('step-confirm').getByRole('button', { name: /^Sí/ }).click(); // lifting the block: asked first
   // The confirmation stays above the queue; the closed case leaves it (live).
   await bo.getByText(new RegExp(`Paso registrado.*${number}`)).waitFor();
   await card.waitFor({ state: 'detached', timeout: TIMEOUT });
@@ -1413,7 +1422,8 @@ test('desks admin: creates a desk and removes it; a desk in use stays; a desk-bo
 
 // --- Runner --------------------------------------------------------------------
 const only = process.env.ONLY;
-rmSync(ARTIFACTS, { recursive: true, force: true });
+// This test's screenshots from an earlier run go; other tests' (workspace.test.mjs: ws-*) stay.
+for (const f of existsSync(ARTIFACTS) ? readdirSync(ARTIFACTS) : []) if (!f.startsWith('ws-')) rmSync(join(ARTIFACTS, f), { recursive: true, force: true });
 const server = await new Server().start();
 const browser = await launch();
 let failed = 0;

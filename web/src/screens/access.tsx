@@ -5,56 +5,9 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type Credential, type UserEntry } from '../api';
 import { fmtTime, t } from '../i18n';
-import { Badge, ErrorBox, Notice, problemText } from '../ui';
+import { Badge, ConfirmDialog, ErrorBox, Notice, problemText } from '../ui';
 
-// Asks before an action that cannot be undone. "Keep" has the focus and Esc
-// keeps; a refusal shows in the dialog, which stays open.
-export function ConfirmDialog(props: {
-  title: string;
-  text: string;
-  warning?: string;
-  confirm: string;
-  keep: string;
-  testId: string;
-  onConfirm: () => Promise<void>;
-  onClose: () => void;
-}) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const keep = useRef<HTMLButtonElement>(null);
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    dialog.current?.showModal();
-    keep.current?.focus();
-  }, []);
-  const go = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      await props.onConfirm(); // the caller closes (unmounts) the dialog
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-      keep.current?.focus();
-    }
-  };
-  return (
-    <dialog ref={dialog} class="desk-dialog" aria-labelledby={props.testId + '-title'} aria-describedby={props.testId + '-text'} data-testid={props.testId} onClose={props.onClose}>
-      <h2 id={props.testId + '-title'}>{props.title}</h2>
-      <p id={props.testId + '-text'}>{props.text}</p>
-      {props.warning && <Notice kind="warn">{props.warning}</Notice>}
-      {error !== undefined && <ErrorBox error={problemText(error)} />}
-      <p class="actions">
-        <button type="button" class="danger" disabled={busy} onClick={go}>
-          {props.confirm}
-        </button>
-        <button type="button" ref={keep} onClick={() => dialog.current?.close()}>
-          {props.keep} <kbd>Esc</kbd>
-        </button>
-      </p>
-    </dialog>
-  );
-}
+export { ConfirmDialog } from '../ui';
 
 // The Access cell of a user's row: Disable (asking first) or Enable; none on
 // one's own row (the API refuses to disable oneself).

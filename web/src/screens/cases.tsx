@@ -4,15 +4,30 @@
 // the back office's queue of unblocks waiting for confirmation.
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type Case, type FormField } from '../api';
-import { deskToday, fmtDate, fmtTime, t, type Key } from '../i18n';
+import { deskToday, fmtDate, fmtTime, t, tp, type Key } from '../i18n';
+import { Age, QueueTable, SlaCountdown, ViewBar, byNumber, byText, byTime, useView, type Column, type View } from '../queue';
+import { fmtPhone } from '../phone';
 import { linkProps } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
+import { Badge, ConfirmDialog, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
 
 function OverdueBadge({ c }: { c: Case }) {
   if (c.state === 'closed') return <Badge kind="ok">{c.result?.label ?? t('cases.closed')}</Badge>;
-  if (c.overdue?.state === 'overdue') return <Badge kind="breached">{t('cases.overdue', { n: c.overdue.followups_sent ?? 0 })}</Badge>;
+  if (c.overdue?.state === 'overdue') return <Badge kind="breached">{tp('cases.overdue', c.overdue.followups_sent ?? 0)}</Badge>;
   if (c.overdue?.state === 'warning') return <Badge kind="warn">{t('cases.warning')}</Badge>;
   return null;
+}
+
+// Time left to the case's follow-up due time, coloured by its overdue state.
+export function CaseDue({ c }: { c: Case }) {
+  if (c.state === 'closed' || !c.overdue?.due_at) return <>—</>;
+  const level = c.overdue.state === 'overdue' ? 'breached' : c.overdue.state === 'warning' ? 'warn' : 'ok';
+  return <SlaCountdown due={c.overdue.due_at} level={level} />;
+}
+
+// A notice's state and verdict in the user's words.
+export function noticeStateText(n: { state: string; outcome?: string | null }) {
+  const state = t(n.state === 'open' ? 'notices.state_open' : 'notices.state_closed');
+  return n.outcome ? `${state} · ${t(n.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta')}` : state;
 }
 
 // "LEGAL NAME (CODE)"; a case whose customer was deleted shows its id.
@@ -20,40 +35,30 @@ function customerLabel(c: Case) {
   return c.customer ? `${c.customer.legal_name} (${c.customer.code})` : t('notices.customer_id', { id: c.customer_id });
 }
 
-function CaseTable({ items, testid }: { items: Case[]; testid: string }) {
-  return (
-    <table data-testid={testid}>
-      <thead>
-        <tr>
-          <th scope="col">{t('cases.number')}</th>
-          <th scope="col">{t('ticket.customer')}</th>
-          <th scope="col">{t('cases.step')}</th>
-          <th scope="col">{t('cases.due')}</th>
-          <th scope="col">{t('queue.state')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {items.map((c) => (
-          <tr key={c.number} class={c.overdue?.state === 'overdue' ? 'critical' : ''}>
-            <td>
-              <a {...linkProps('/cases/' + c.number)}>{c.number}</a>
-            </td>
-            <td>
-              {customerLabel(c)} {c.customer?.regional && <Badge>{t('cases.regional')}</Badge>}
-            </td>
-            <td>{c.step?.title ?? '—'}</td>
-            <td>{fmtTime(c.overdue?.due_at)}</td>
-            <td>
-              <OverdueBadge c={c} />
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+const rank = (c: Case) => (c.state === 'closed' ? 3 : c.overdue?.state === 'overdue' ? 0 : c.overdue?.state === 'warning' ? 1 : 2);
+
+function caseColumns(): Column<Case>[] {
+  return [
+    { id: 'number', label: t('cases.number'), sort: byText((c) => c.number), cell: (c) => c.number },
+    {
+      id: 'customer',
+      label: t('ticket.customer'),
+      sort: byText(customerLabel),
+      cell: (c) => (
+        <>
+          {customerLabel(c)} {c.customer?.regional && <Badge>{t('cases.regional')}</Badge>}
+        </>
+      ),
+    },
+    { id: 'step', label: t('cases.step'), sort: byText((c) => c.step?.title), cell: (c) => c.step?.title ?? '—' },
+    { id: 'waiting', label: t('cases.waiting_on'), sort: byText((c) => c.step?.roles.join(',')), cell: (c) => c.step?.roles.map((r) => t(('role.' + r) as Key)).join(', ') || '—' },
+    { id: 'age', label: t('queue.age'), sort: byTime((c) => c.created_at), cell: (c) => <Age since={c.created_at} /> },
+    { id: 'due', label: t('cases.due'), sort: byTime((c) => c.overdue?.due_at), cell: (c) => <CaseDue c={c} /> },
+    { id: 'state', label: t('queue.state'), sort: byNumber(rank), cell: (c) => <OverdueBadge c={c} /> },
+  ];
 }
 
-function useCases(params: Record<string, string>, deps: unknown[]) {
+function useCases(params: Parameters<typeof api.cases>[0], deps: unknown[]) {
   const [items, setItems] = useState<Case[]>();
   const [error, setError] = useState<string>();
   useLive(
@@ -72,23 +77,43 @@ function useCases(params: Record<string, string>, deps: unknown[]) {
   return { items, error };
 }
 
+// The supervisor's cases: every open case (not only those waiting on the
+// supervisor), late ones first, in views with their counts; the closed ones.
 export function CaseQueue() {
-  const [state, setState] = useState<'open' | 'closed'>('open');
-  const { items, error } = useCases({ state, role: 'supervisor' }, [state]);
+  const open = useCases({ state: 'open', limit: 500 }, []);
+  const closed = useCases({ state: 'closed', limit: 200 }, []);
+  const views: View<Case>[] = [
+    { id: 'open', label: t('views.open'), test: (c) => c.state === 'open' },
+    { id: 'late', label: t('views.late'), test: (c) => c.state === 'open' && (c.overdue?.state === 'overdue' || c.overdue?.state === 'warning') },
+    { id: 'overdue', label: t('views.overdue'), test: (c) => c.state === 'open' && c.overdue?.state === 'overdue' },
+    { id: 'mine', label: t('views.waiting_me'), test: (c) => c.state === 'open' && !!c.step?.roles.includes('supervisor') },
+    { id: 'closed', label: t('views.closed'), test: (c) => c.state === 'closed' },
+  ];
+  const [view, setView] = useView('cases', views.map((v) => v.id));
+  const all = open.items && closed.items ? [...open.items, ...closed.items] : open.items;
+  // Late first (overdue, then warning), then the server's order.
+  const shown = all?.filter(views.find((v) => v.id === view)!.test).sort((a, b) => rank(a) - rank(b));
   return (
     <section aria-labelledby="cases-title">
-      <h1 id="cases-title">{t('cases.title')}</h1>
-      <div role="group" aria-label={t('notices.filter')} class="tabs">
-        <button type="button" aria-pressed={state === 'open'} onClick={() => setState('open')}>
-          {t('cases.open')}
-        </button>
-        <button type="button" aria-pressed={state === 'closed'} onClick={() => setState('closed')}>
-          {t('cases.closed_list')}
-        </button>
-      </div>
-      <ErrorBox error={error} />
-      {items && items.length === 0 && <p>{t('cases.empty')}</p>}
-      {items && items.length > 0 && <CaseTable items={items} testid="case-queue" />}
+      <h1 id="cases-title" tabIndex={-1}>
+        {t('cases.title')}
+      </h1>
+      <ViewBar views={views} rows={all} current={view} onPick={setView} label={t('views.label')} />
+      <ErrorBox error={open.error ?? closed.error} />
+      {shown && shown.length === 0 && <p data-testid="queue-empty">{t('cases.empty')}</p>}
+      {shown && shown.length > 0 && (
+        <QueueTable
+          rows={shown}
+          columns={caseColumns()}
+          rowKey={(c) => c.number}
+          href={(c) => '/cases/' + c.number}
+          rowClass={(c) => (c.overdue?.state === 'overdue' ? 'critical' : c.overdue?.state === 'warning' ? 'warning' : '')}
+          caption={t('cases.title')}
+          testid="case-queue"
+          screen="cases"
+        />
+      )}
+      <p class="hint keys-hint">{t('views.keys')}</p>
     </section>
   );
 }
@@ -173,12 +198,15 @@ function IntakeFacts({ c }: { c: Case }) {
   );
 }
 
-function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
+// `confirm`: each outcome is asked first (the back office's unblock lifts the
+// block and closes the case: nothing to undo).
+function StepForm({ c, onDone, confirm }: { c: Case; onDone: (c: Case) => void; confirm?: boolean }) {
   const step = c.step!;
   const [values, setValues] = useState<Record<string, string>>(() => prefilled(c));
   const [error, setError] = useState<unknown>();
   const [local, setLocal] = useState<Record<string, string>>({});
-  const submit = async (outcome: { id: string; requires?: string[] }) => {
+  const [asking, setAsking] = useState<{ id: string; label: string; requires?: string[] }>();
+  const submit = async (outcome: { id: string; label: string; requires?: string[] }, confirmed = false) => {
     setError(undefined);
     // Checked here for a quick answer; the server checks again.
     const missing: Record<string, string> = {};
@@ -191,13 +219,19 @@ function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
       document.getElementById('step-form')?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
       return;
     }
+    if (confirm && !confirmed) {
+      setAsking(outcome);
+      return;
+    }
     const fields: Record<string, string> = {};
     for (const f of step.form) if (values[f.name]) fields[f.name] = values[f.name];
     try {
       onDone(await api.caseStep(c.number, step.id, outcome.id, fields));
       setValues({});
+      setAsking(undefined);
     } catch (err) {
       setError(err);
+      setAsking(undefined);
     }
   };
   const required = new Set(step.outcomes.flatMap((o) => o.requires ?? []));
@@ -225,8 +259,24 @@ function StepForm({ c, onDone }: { c: Case; onDone: (c: Case) => void }) {
           </button>
         ))}
       </div>
+      {asking && (
+        <ConfirmDialog
+          title={t('cases.confirm_title', { outcome: asking.label })}
+          text={t('cases.confirm_text', { number: c.number, customer: customerLabel(c) })}
+          confirm={t('cases.confirm', { outcome: asking.label })}
+          keep={t('cases.keep')}
+          testId="step-confirm"
+          onConfirm={() => submit(asking, true)}
+          onClose={() => setAsking(undefined)}
+        />
+      )}
     </form>
   );
+}
+
+// Who did it: a user's name, or the engine itself in the user's words.
+export function actorText(actor: string) {
+  return actor === 'system' ? t('actor.system') : actor;
 }
 
 const TL_KINDS = ['intake', 'step', 'call', 'mail', 'timer', 'notice', 'block', 'end'];
@@ -240,7 +290,16 @@ function timelineText(e: NonNullable<Case['timeline']>[number]): string {
   if (!what) return e.text;
   const key = ('tlw.' + what) as Key;
   const vars: Record<string, string> = { ...data };
-  if (vars.due_at) vars.due_at = fmtTime(vars.due_at);
+  // A notice's verdict in words ("apta" is the engine's code).
+  if (vars.outcome === 'apta' || vars.outcome === 'no_apta') vars.outcome = t(vars.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta');
+  // Instants and local dates as every other date on screen.
+  for (const [k, v] of Object.entries(vars)) {
+    if (typeof v !== 'string') continue;
+    if (/^\d{4}-\d{2}-\d{2}T/.test(v)) vars[k] = fmtTime(v);
+    else if (/^\d{4}-\d{2}-\d{2}$/.test(v)) vars[k] = fmtDate(v);
+    // Phones as the desk's country writes them ("+56911112222, +56223456789" too).
+    else if (/^\+\d{7,15}(, ?\+\d{7,15})*$/.test(v)) vars[k] = v.split(/, ?/).map(fmtPhone).join(', ');
+  }
   const s = t(key, vars);
   return s === key ? e.text : s; // no wording for it: the server's English line
 }
@@ -250,7 +309,7 @@ function Timeline({ c }: { c: Case }) {
     <ol class="timeline" data-testid="timeline">
       {(c.timeline ?? []).map((e, i) => (
         <li key={i} class={'tl-' + e.kind}>
-          <time>{fmtTime(e.at)}</time> <Badge>{TL_KINDS.includes(e.kind) ? t(('tl.' + e.kind) as Key) : e.kind}</Badge> <strong>{e.actor}</strong> {timelineText(e)}
+          <time>{fmtTime(e.at)}</time> <Badge>{TL_KINDS.includes(e.kind) ? t(('tl.' + e.kind) as Key) : e.kind}</Badge> <strong>{actorText(e.actor)}</strong> {timelineText(e)}
         </li>
       ))}
     </ol>
@@ -281,13 +340,13 @@ function CaseCard({ initial, onDone }: { initial: Case; onDone: (message: string
       </h2>
       {c.notice && (
         <p>
-          {t('cases.notice')}: {c.notice.number} · {c.notice.visit_day ? fmtDate(c.notice.visit_day) : t('notices.no_visit')} · {c.notice.state}
-          {c.notice.outcome ? ` · ${c.notice.outcome}` : ''}
+          {t('cases.notice')}: {c.notice.number} · {c.notice.visit_day ? fmtDate(c.notice.visit_day) : t('notices.no_visit')} · {noticeStateText(c.notice)}
         </p>
       )}
       {c.state === 'open' && c.step?.kind === 'form' && (
         <StepForm
           c={c}
+          confirm
           onDone={(x) => {
             setC(x);
             onDone(t('cases.step_done', { number: x.number }));
@@ -323,7 +382,7 @@ export function CaseView({ number }: { number: string }) {
       <p>
         <a {...linkProps('/cases')}>← {t('cases.back')}</a>
       </p>
-      <h1 id="case-title">{t('cases.case', { number })}</h1>
+      <h1 id="case-title" tabIndex={-1}>{t('cases.case', { number })}</h1>
       <ErrorBox error={error} />
       {c && (
         <div class="split">
@@ -345,20 +404,18 @@ export function CaseView({ number }: { number: string }) {
                 <dt>{t('notices.location_ref')}</dt>
                 <dd>{c.notice.location_ref || '—'}</dd>
                 <dt>{t('notices.phone_1')}</dt>
-                <dd>{c.notice.phone_1 || '—'}</dd>
+                <dd>{fmtPhone(c.notice.phone_1)}</dd>
                 <dt>{t('notices.phone_2')}</dt>
-                <dd>{c.notice.phone_2 || '—'}</dd>
+                <dd>{fmtPhone(c.notice.phone_2)}</dd>
                 <dt>{t('queue.state')}</dt>
-                <dd>
-                  {c.notice.state} {c.notice.outcome ?? ''}
-                </dd>
+                <dd>{noticeStateText(c.notice)}</dd>
               </dl>
             ) : (
               <p>{t('cases.no_notice')}</p>
             )}
             {c.overdue && c.overdue.state !== 'none' && (
               <p>
-                {t('cases.due')}: {fmtTime(c.overdue.due_at)} · {t('cases.followups', { n: c.overdue.followups_sent ?? 0 })}
+                {t('cases.due')}: {fmtTime(c.overdue.due_at)} (<CaseDue c={c} />) · {tp('cases.followups', c.overdue.followups_sent ?? 0)}
               </p>
             )}
             {done && <Notice kind="ok">{done}</Notice>}

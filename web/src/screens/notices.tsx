@@ -2,55 +2,103 @@
 // two phones — ZB-3/4), observations, and the closing verdict apta / no apta
 // with the technician's observations (ZB-8/9).
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Notice as NoticeT, type NoticePatch } from '../api';
-import { deskToday, fmtDate, fmtTime, t } from '../i18n';
-import { linkProps } from '../router';
-import { Badge, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
+import { ApiError, api, type Case, type Notice as NoticeT, type NoticePatch } from '../api';
+import { deskToday, fmtDate, fmtTime, t, tp } from '../i18n';
+import { Age, QueueTable, ViewBar, byNumber, byText, byTime, useView, type Column, type View } from '../queue';
+import { Badge, ConfirmDialog, ErrorBox, Field, Notice, fieldError, formError, problemText, useLive } from '../ui';
 
 export function NoticeList({ selected }: { selected: string }) {
-  const [state, setState] = useState<'open' | 'closed'>('open');
   const [items, setItems] = useState<NoticeT[]>();
+  const [closedItems, setClosedItems] = useState<NoticeT[]>();
+  const [late, setLate] = useState<Record<string, Case>>({});
   const [error, setError] = useState<string>();
   const [tick, setTick] = useState(0);
-  const names = useCustomerNames(items?.map((n) => n.customer_id) ?? []);
+  const all = items && closedItems ? [...items, ...closedItems] : items;
+  const names = useCustomerNames(all?.map((n) => n.customer_id) ?? []);
   useLive(
     () => {
-      api.notices({ state, limit: 200 }).then(
-        (r) => {
-          setItems(r.items);
+      Promise.all([api.notices({ state: 'open', limit: 500 }), api.notices({ state: 'closed', limit: 200 })]).then(
+        ([o, c]) => {
+          setItems(o.items);
+          setClosedItems(c.items);
           setError(undefined);
         },
         (e) => setError(problemText(e)),
       );
+      // The cases that follow the notices say which are late (ZB-5).
+      api.cases({ state: 'open', limit: 500 }).then(
+        (r) => {
+          const m: Record<string, Case> = {};
+          for (const c of r.items) if (c.notice_number && c.overdue && c.overdue.state !== 'none') m[c.notice_number] = c;
+          setLate(m);
+        },
+        () => setLate({}),
+      );
     },
-    [{ entity: 'notice' }],
-    [state, tick],
+    [{ entity: 'notice' }, { entity: 'case' }],
+    [tick],
   );
+  const lateState = (n: NoticeT) => (n.state === 'open' ? late[n.number]?.overdue?.state : undefined);
+  const views: View<NoticeT>[] = [
+    { id: 'open', label: t('views.open'), test: (n) => n.state === 'open' },
+    { id: 'late', label: t('views.late'), test: (n) => !!lateState(n) },
+    { id: 'overdue', label: t('views.overdue'), test: (n) => lateState(n) === 'overdue' },
+    { id: 'no_visit', label: t('views.no_visit'), test: (n) => n.state === 'open' && !n.visit_day },
+    { id: 'closed', label: t('views.closed'), test: (n) => n.state === 'closed' },
+  ];
+  const [view, setView] = useView('notices', views.map((v) => v.id));
+  const rank = (n: NoticeT) => (lateState(n) === 'overdue' ? 0 : lateState(n) === 'warning' ? 1 : 2);
+  const shown = all?.filter(views.find((v) => v.id === view)!.test).sort((a, b) => rank(a) - rank(b));
+  const columns: Column<NoticeT>[] = [
+    { id: 'number', label: t('notices.number'), sort: byText((n) => n.number), cell: (n) => n.number },
+    { id: 'customer', label: t('ticket.customer'), sort: byText((n) => names[n.customer_id]), cell: (n) => names[n.customer_id] ?? t('notices.customer_id', { id: n.customer_id }), class: 'wrap' },
+    {
+      id: 'visit',
+      label: t('notices.visit_day'),
+      sort: byText((n) => n.visit_day),
+      cell: (n) => (n.visit_day ? fmtDate(n.visit_day) : <Badge kind="warn">{t('notices.no_visit')}</Badge>),
+    },
+    {
+      id: 'state',
+      label: t('queue.state'),
+      sort: byNumber(rank),
+      cell: (n) => {
+        const c = late[n.number];
+        const s = lateState(n);
+        return (
+          <>
+            {s === 'overdue' && <Badge kind="breached">{tp('cases.overdue', c.overdue?.followups_sent ?? 0)}</Badge>}
+            {s === 'warning' && <Badge kind="warn">{t('cases.warning')}</Badge>}
+            {!s && n.state === 'open' && t('notices.state_open')}
+            {n.outcome && <Badge kind={n.outcome === 'apta' ? 'ok' : 'breached'}>{t(n.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta')}</Badge>}
+          </>
+        );
+      },
+    },
+    { id: 'age', label: t('queue.age'), sort: byTime((n) => n.created_at), cell: (n) => <Age since={n.created_at} /> },
+  ];
   return (
-    <div class="split">
+    <div class={selected ? 'split' : undefined}>
       <section aria-labelledby="notices-title">
-        <h1 id="notices-title">{t('notices.title')}</h1>
-        <div role="group" aria-label={t('notices.filter')} class="tabs">
-          <button type="button" aria-pressed={state === 'open'} onClick={() => setState('open')}>
-            {t('notices.open')}
-          </button>
-          <button type="button" aria-pressed={state === 'closed'} onClick={() => setState('closed')}>
-            {t('notices.closed')}
-          </button>
-        </div>
+        <h1 id="notices-title" tabIndex={-1}>
+          {t('notices.title')}
+        </h1>
+        <ViewBar views={views} rows={all} current={view} onPick={setView} label={t('views.label')} />
         <ErrorBox error={error} />
-        {items && items.length === 0 && <p>{t('notices.empty')}</p>}
-        <ul class="list" data-testid="notice-list">
-          {items?.map((n) => (
-            <li key={n.number} class={n.number === selected ? 'selected' : ''}>
-              <a {...linkProps('/notices/' + n.number)} aria-current={n.number === selected ? 'true' : undefined}>
-                <strong>{n.number}</strong> · {names[n.customer_id] ?? t('notices.customer_id', { id: n.customer_id })}
-              </a>{' '}
-              {n.visit_day ? <span>{t('notices.visit_on', { day: fmtDate(n.visit_day) })}</span> : <Badge kind="warn">{t('notices.no_visit')}</Badge>}
-              {n.outcome && <Badge kind={n.outcome === 'apta' ? 'ok' : 'breached'}>{t(n.outcome === 'apta' ? 'notices.apta' : 'notices.no_apta')}</Badge>}
-            </li>
-          ))}
-        </ul>
+        {shown && shown.length === 0 && <p data-testid="queue-empty">{t('notices.empty')}</p>}
+        {shown && shown.length > 0 && (
+          <QueueTable
+            rows={shown}
+            columns={columns}
+            rowKey={(n) => n.number}
+            href={(n) => '/notices/' + n.number}
+            rowClass={(n) => [n.number === selected ? 'selected' : '', lateState(n) === 'overdue' ? 'critical' : lateState(n) === 'warning' ? 'warning' : ''].join(' ')}
+            caption={t('notices.title')}
+            testid="notice-list"
+            screen="notices"
+          />
+        )}
+        <p class="hint keys-hint">{t('views.keys')}</p>
       </section>
       {selected && <NoticeEditor key={selected} number={selected} onChanged={() => setTick((x) => x + 1)} />}
     </div>
@@ -81,7 +129,10 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
   const [n, setN] = useState<NoticeT>();
   const [error, setError] = useState<unknown>();
   const [visit, setVisit] = useState({ visit_day: '', location_ref: '', phone_1: '', phone_2: '', observations: '' });
-  const [outcome, setOutcome] = useState<'apta' | 'no_apta'>('apta');
+  // No verdict preselected: the dispatcher says which (ZB-8/9), and is asked to confirm.
+  const [outcome, setOutcome] = useState<'apta' | 'no_apta' | ''>('');
+  const [confirming, setConfirming] = useState(false);
+  const [outcomeError, setOutcomeError] = useState<string>();
   const [techObs, setTechObs] = useState('');
   const [closeError, setCloseError] = useState<unknown>();
   const [done, setDone] = useState<string>();
@@ -108,16 +159,39 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
       setError(err);
     }
   };
-  const close = async (e: Event) => {
+  // Checked here first (a verdict; observations for "no apta"), then asked.
+  const close = (e: Event) => {
     e.preventDefault();
     if (!n) return;
     setCloseError(undefined);
+    setDone(undefined);
+    setOutcomeError(undefined);
+    if (!outcome) {
+      setOutcomeError(t('notices.outcome_required'));
+      document.querySelector<HTMLElement>('input[name=outcome]')?.focus();
+      return;
+    }
+    if (outcome === 'no_apta' && !techObs.trim()) {
+      setCloseError(new ApiError({ status: 400, code: 'invalid_argument', field: 'observations', detail: 'is required' }));
+      document.querySelector<HTMLElement>('textarea[name=tech_observations]')?.focus();
+      return;
+    }
+    setConfirming(true);
+  };
+  const closeNow = async () => {
+    if (!n || !outcome) return;
     try {
       adopt(await api.closeNotice(number, { outcome, observations: techObs || undefined, version: n.version }));
+      setOutcome('');
+      setTechObs('');
       setDone(t('notices.closed_ok', { number }));
       onChanged();
+      setConfirming(false);
+      // Once the dialog has closed (it gives the focus back to the button).
+      setTimeout(() => document.getElementById('notice-title')?.focus(), 0);
     } catch (err) {
       setCloseError(err);
+      setConfirming(false);
     }
   };
   const fields = ['visit_day', 'location_ref', 'phone_1', 'phone_2', 'observations'];
@@ -125,7 +199,7 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
   if (!n) return <section class="card"><ErrorBox error={error ? problemText(error) : undefined} /></section>;
   return (
     <section class="card" aria-labelledby="notice-title" data-testid="notice-editor">
-      <h2 id="notice-title">
+      <h2 id="notice-title" tabIndex={-1}>
         {t('notices.notice', { number })} <Badge kind={n.state === 'open' ? 'warn' : 'ok'}>{t(n.state === 'open' ? 'notices.state_open' : 'notices.state_closed')}</Badge>
       </h2>
       <p class="hint">
@@ -165,19 +239,35 @@ function NoticeEditor({ number, onChanged }: { number: string; onChanged: () => 
           <fieldset>
             <legend>{t('notices.outcome')}</legend>
             <label class="check">
-              <input type="radio" name="outcome" value="apta" checked={outcome === 'apta'} onChange={() => setOutcome('apta')} /> {t('notices.apta')}
+              <input type="radio" name="outcome" value="apta" checked={outcome === 'apta'} onChange={() => setOutcome('apta')} aria-invalid={outcomeError ? true : undefined} /> {t('notices.apta')}
             </label>
             <label class="check">
               <input type="radio" name="outcome" value="no_apta" checked={outcome === 'no_apta'} onChange={() => setOutcome('no_apta')} /> {t('notices.no_apta')}
             </label>
+            {outcomeError && (
+              <p class="error" role="alert" id="outcome-err">
+                {outcomeError}
+              </p>
+            )}
           </fieldset>
           <Field label={t('notices.tech_observations')} required={outcome === 'no_apta'} error={fieldError(closeError, 'observations')}>
             {(a) => <textarea {...a} name="tech_observations" rows={2} value={techObs} onInput={(e) => setTechObs(e.currentTarget.value)} />}
           </Field>
-          <ErrorBox error={formError(closeError, ['observations'])} />
+          <ErrorBox error={formError(closeError, ['observations', 'outcome'])} />
           <button type="submit" class="primary">
             {t('notices.close')}
           </button>
+          {confirming && outcome && (
+            <ConfirmDialog
+              title={t('notices.confirm_title', { number })}
+              text={t('notices.confirm_text', { outcome: t(outcome === 'apta' ? 'notices.apta' : 'notices.no_apta') })}
+              confirm={t('notices.confirm')}
+              keep={t('notices.keep')}
+              testId="notice-confirm"
+              onConfirm={closeNow}
+              onClose={() => setConfirming(false)}
+            />
+          )}
         </form>
       )}
       {n.state === 'closed' && !!n.technician_observations && (

@@ -8,10 +8,11 @@
 // user has not touched follow it, touched ones keep the user's input. A
 // concurrent change answers 409 and the form says so, keeping the input; a
 // reload takes the current version and keeps the input on top of it.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, type Ticket, type TicketPatch } from '../api';
 import { fmtTime, t } from '../i18n';
 import { Badge, Field, FormProblem, Notice, fieldError, formError, priorityLabel, problemText, stateLabel } from '../ui';
+import { SlaCountdown } from '../queue';
 
 type Name = 'state' | 'priority' | 'assigned_group' | 'assigned_engineer' | 'work_note';
 const FIELDS: Name[] = ['state', 'priority', 'assigned_group', 'assigned_engineer', 'work_note'];
@@ -32,14 +33,36 @@ export function SlaFacts({ tk }: { tk: Ticket }) {
       <dt>{t('sla.response_due')}</dt>
       <dd>
         <time>{fmtTime(s.response_due)}</time> {s.responded_at && <span class="hint">({t('sla.met_at', { at: fmtTime(s.responded_at) })})</span>}
+        {!s.responded_at && <SlaCountdown start={tk.created_at} due={s.response_due} breached={s.response_breached} />}{' '}
         {s.response_breached && <Badge kind="breached">{t('sla.breached')}</Badge>}
       </dd>
       <dt>{t('sla.resolution_due')}</dt>
       <dd>
-        <time>{fmtTime(s.resolution_due)}</time> {s.resolution_breached && <Badge kind="breached">{t('sla.breached')}</Badge>}
+        <time>{fmtTime(s.resolution_due)}</time>{' '}
+        {!tk.resolved_at && <SlaCountdown start={tk.created_at} due={s.resolution_due} breached={s.resolution_breached} />}{' '}
+        {s.resolution_breached && <Badge kind="breached">{t('sla.breached')}</Badge>}
       </dd>
     </dl>
   );
+}
+
+// The groups and engineers the desk's tickets are assigned to: offered as a
+// list when assigning (typing a new one stays possible).
+const knownCache = { groups: [] as string[], engineers: [] as string[] };
+function useKnownAssignees() {
+  const [k, setK] = useState(knownCache);
+  useEffect(() => {
+    api.tickets({ state: 'all', limit: 500 }).then(
+      (r) => {
+        const uniq = (xs: (string | undefined)[]) => [...new Set(xs.filter((x): x is string => !!x))].sort((a, b) => a.localeCompare(b));
+        knownCache.groups = uniq(r.items.map((x) => x.assigned_group));
+        knownCache.engineers = uniq(r.items.map((x) => x.assigned_engineer));
+        setK({ ...knownCache });
+      },
+      () => {},
+    );
+  }, []);
+  return k;
 }
 
 export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved: (tk: Ticket) => void; onReload: () => Promise<Ticket> }) {
@@ -50,6 +73,7 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
   const [saved, setSaved] = useState<string>();
 
   const value = (n: Name) => draft?.values[n] ?? current(tk, n);
+  const known = useKnownAssignees();
   const set = (n: Name, v: string) => {
     setSaved(undefined);
     setDraft((d) => ({ version: d?.version ?? tk.version, values: { ...d?.values, [n]: v } }));
@@ -84,6 +108,8 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
       onSaved(after);
       const due = after.sla ? (after.sla.responded_at ? after.sla.resolution_due : after.sla.response_due) : undefined;
       setSaved(t('edit.ticket_saved', { number: after.number }) + (due ? ' ' + t('edit.sla_now', { due: fmtTime(due) }) : ''));
+      // The form starts over: the focus on its heading, the message read next.
+      setTimeout(() => document.getElementById('edit-title')?.focus(), 0);
     } catch (err) {
       setError(err);
     } finally {
@@ -104,7 +130,7 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
     fieldError(error, 'state') ?? (error instanceof ApiError && error.code === 'transition_not_allowed' ? problemText(error) : undefined);
   return (
     <form class="card form" onSubmit={submit} aria-labelledby="edit-title" noValidate data-testid="ticket-edit">
-      <h2 id="edit-title">{t('edit.ticket_title')}</h2>
+      <h2 id="edit-title" tabIndex={-1}>{t('edit.ticket_title')}</h2>
       <div class="row">
         <Field label={t('queue.state')} error={stateError} hint={moves.length ? undefined : t('edit.no_moves')}>
           {(a) => (
@@ -132,14 +158,24 @@ export function TicketEditForm({ tk, onSaved, onReload }: { tk: Ticket; onSaved:
       </div>
       <div class="row">
         <Field label={t('ticket.group')} error={fieldError(error, 'assigned_group')}>
-          {(a) => <input {...a} name="assigned_group" autoComplete="off" maxLength={200} value={value('assigned_group')} onInput={(e) => set('assigned_group', e.currentTarget.value)} />}
+          {(a) => <input {...a} name="assigned_group" list="known-groups" autoComplete="off" maxLength={200} value={value('assigned_group')} onInput={(e) => set('assigned_group', e.currentTarget.value)} />}
         </Field>
         <Field label={t('ticket.engineer')} error={fieldError(error, 'assigned_engineer')}>
           {(a) => (
-            <input {...a} name="assigned_engineer" autoComplete="off" maxLength={200} value={value('assigned_engineer')} onInput={(e) => set('assigned_engineer', e.currentTarget.value)} />
+            <input {...a} name="assigned_engineer" list="known-engineers" autoComplete="off" maxLength={200} value={value('assigned_engineer')} onInput={(e) => set('assigned_engineer', e.currentTarget.value)} />
           )}
         </Field>
       </div>
+      <datalist id="known-groups">
+        {known.groups.map((g) => (
+          <option key={g} value={g} />
+        ))}
+      </datalist>
+      <datalist id="known-engineers">
+        {known.engineers.map((g) => (
+          <option key={g} value={g} />
+        ))}
+      </datalist>
       <Field label={t('ticket.work_note')} error={fieldError(error, 'work_note')} hint={t('edit.note_hint')}>
         {(a) => <textarea {...a} name="work_note" rows={2} value={value('work_note')} onInput={(e) => set('work_note', e.currentTarget.value)} />}
       </Field>
