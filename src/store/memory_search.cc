@@ -12,7 +12,9 @@
 
 namespace atiende {
 
-namespace {
+// Named, not anonymous: MemorySearch's own structs hold these types, and GCC
+// warns (-Wsubobject-linkage) when a class of external linkage does.
+namespace memory_search_detail {
 
 constexpr size_t kMemCandidates = 200;  // matches per pass handed to the ranking, as FTS5's LIMIT
 constexpr size_t kMemScanCap = 200000;  // driver docs checked per pass at most
@@ -361,7 +363,9 @@ std::unique_ptr<MemSegment> MemBuild(MemStaging staged) {
   return seg;
 }
 
-}  // namespace
+}  // namespace memory_search_detail
+
+using namespace memory_search_detail;  // NOLINT(google-build-using-namespace)
 
 // A desk's index: the base segment, the delta since, and the typo vocabulary.
 struct MemorySearch::DeskIndex {
