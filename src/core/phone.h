@@ -1,7 +1,7 @@
-// Phone numbers as the desks receive them ("9 1234 5678", "+56 (2) 2345-6789",
-// "0056 9 1234 5678"), parsed and validated with libphonenumber (Google's
+// Phone numbers as the desks receive them ("9 6123 4567", "+56 (2) 2345-6789",
+// "0056 9 6123 4567"), parsed and validated with libphonenumber (Google's
 // numbering-plan metadata for every country, Debian's libphonenumber8) and
-// stored in E.164 ("+56912345678"), so two spellings of one number compare
+// stored in E.164 ("+56961234567"), so two spellings of one number compare
 // equal (ZB-3: two distinct, valid contact numbers).
 //
 // - A number without a country code is national in the desk's phone region
@@ -37,7 +37,7 @@ std::optional<std::string> CallingCodeOf(std::string_view region);
 // E.164: at most 15 digits, the country code included.
 inline constexpr size_t kMaxPhoneDigits = 15;
 
-// `text` as E.164 ("+56912345678"). kInvalidArgument naming `field` when it is
+// `text` as E.164 ("+56961234567"). kInvalidArgument naming `field` when it is
 // empty, holds anything but digits and separators, is too short or too long,
 // or is not a valid number of its country. An unknown `region` counts as
 // kDefaultPhoneRegion.
@@ -45,7 +45,7 @@ Result<std::string> NormalizePhone(std::string_view text, std::string_view field
                                    std::string_view region = kDefaultPhoneRegion);
 
 // How a stored number is shown to a desk of `region`: the national format
-// ("9 1234 5678", "(2) 2345 6789", "300 5550101") when the number is of that
+// ("9 6123 4567", "(2) 2345 6789", "300 5550101") when the number is of that
 // country, the international one ("+57 300 5550101") otherwise, `number` as it
 // is when it is not a number (free text, "anonymous", an extension).
 std::string PhoneDisplay(std::string_view number, std::string_view region = kDefaultPhoneRegion);
