@@ -102,7 +102,7 @@ TEST(NormalizePhone, AnUnknownRegionCountsAsChile) {
 }
 
 TEST(CallingCode, AnyRegionLibphonenumberKnows) {
-  EXPECT_EQ(CallingCodeOf("CO"), "CO");
+  EXPECT_EQ(CallingCodeOf("CO"), "57");
   EXPECT_EQ(CallingCodeOf("CL"), "56");
   EXPECT_EQ(CallingCodeOf("US"), "1");
   EXPECT_EQ(CallingCodeOf("DE"), "49");
