@@ -89,7 +89,7 @@ inline Notice OpenNotice(bool with_visit, TimePoint updated_at) {
   if (with_visit) {
     n.visit_day = "2026-11-26";
     n.location_ref = "portón verde";
-    n.phone_1 = "+56911111111";
+    n.phone_1 = "+56961111111";
     n.phone_2 = "+56922222222";
   }
   return n;
