@@ -64,7 +64,7 @@ def external_id():
 def notice_body(customer_id, visit_day, **extra):
     body = {"customer_id": customer_id, "visit_day": visit_day,
             "location_ref": "Parcela 12, camino a Lampa; portón verde",
-            "phone_1": "9 1234 5678", "phone_2": "(2) 2345-6789",
+            "phone_1": "9 6123 4567", "phone_2": "(2) 2345-6789",
             "observations": "Cliente granel con bloqueo ZB; coordina visita en la mañana"}
     body.update(extra)
     return {k: v for k, v in body.items() if v is not None}
@@ -137,7 +137,7 @@ class CreateTest(NoticeCase):
         n = self.create(customer_id=c)
         self.assertRegex(n["number"], r"^EME\d{7}$")
         self.assertEqual((n["state"], n["outcome"], n["version"]), ("open", None, 1))
-        self.assertEqual((n["phone_1"], n["phone_2"]), ("+56912345678", "+56223456789"))
+        self.assertEqual((n["phone_1"], n["phone_2"]), ("+56961234567", "+56223456789"))
         self.assertEqual(n["visit_day"], self.today)
         self.assertEqual(n["customer_id"], c)
         self.assertTrue(n["has_visit"])
@@ -215,12 +215,12 @@ class PhonesAndDaysTest(NoticeCase):
     def test_equal_or_invalid_phones_are_refused_naming_the_field(self):
         c = new_customer(self.sup)
         cases = [
-            ({"phone_2": "+56 9 1234 5678"}, "phone_2"),   # phone_1 spelled another way
-            ({"phone_2": "0056912345678"}, "phone_2"),
+            ({"phone_2": "+56 9 6123 4567"}, "phone_2"),   # phone_1 spelled another way
+            ({"phone_2": "0056961234567"}, "phone_2"),
             ({"phone_1": "nueve uno dos"}, "phone_1"),
             ({"phone_1": "1234"}, "phone_1"),
             ({"phone_2": "+1234567890123456"}, "phone_2"),
-            ({"phone_1": "9 1234 5678 ext 3"}, "phone_1"),
+            ({"phone_1": "9 6123 4567 ext 3"}, "phone_1"),
             ({"phone_2": None}, "phone_2"),
             ({"phone_1": ""}, "phone_1"),
         ]
@@ -273,7 +273,7 @@ class LifecycleTest(NoticeCase):
         self.assertEqual(self.assertProblem(stale, 409)["code"], "version_conflict")
         same = self.dispatch.patch(url, {"observations": "Cliente confirma visita 10:00"})
         self.assertEqual(same.json()["version"], 2, "a change that changes nothing")
-        r = self.dispatch.patch(url, {"phone_2": "+56912345678"})
+        r = self.dispatch.patch(url, {"phone_2": "+56961234567"})
         self.assertProblem(r, 400, "phone_2")
         r = self.dispatch.patch(url, {"visit_day": "2026-11-20"})
         self.assertProblem(r, 400, "visit_day")

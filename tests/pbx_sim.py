@@ -8,10 +8,10 @@ already configured for Zammad is exercised unchanged.
 
 As a library (tests/telephony_test.py):
     pbx = PhoneSystem(port, token)
-    pbx.answered("c-1", "+56 9 1234 5678", "agente.zb")
+    pbx.answered("c-1", "+56 9 6123 4567", "agente.zb")
 
 By hand, against a running server:
-    python3 tests/pbx_sim.py --port 8080 --token TOKEN answered --from "+56912345678" --user agente.zb
+    python3 tests/pbx_sim.py --port 8080 --token TOKEN answered --from "+56961234567" --user agente.zb
 """
 
 import argparse
@@ -153,7 +153,7 @@ def main(argv):
     p.add_argument("sequence", choices=("answered", "missed", "transferred", "out_of_order",
                                         "duplicated"))
     p.add_argument("--call-id", default="sim-" + datetime.datetime.now().strftime("%H%M%S"))
-    p.add_argument("--from", dest="caller", default="+56 9 1234 5678")
+    p.add_argument("--from", dest="caller", default="+56 9 6123 4567")
     p.add_argument("--user", default="201")
     p.add_argument("--to", default="202", help="transfer target")
     a = p.parse_args(argv)

@@ -90,12 +90,12 @@ class ProcedureCliTest(unittest.TestCase):
     def test_simulate_reports_a_refused_event_with_its_line(self):
         scenario = self.write("s.yaml", """start: 2026-11-24T09:00:00-03:00
 customer: {code: "9", legal_name: Granja Sur Ltda., region: Metropolitana, blocks: [ZB]}
-intake: {caller: Ana, phones: ["+56 9 1111 2222"]}
+intake: {caller: Ana, phones: ["+56 9 3111 2222"]}
 events:
   - at: +1h
     step: coordinate_visit
     outcome: contacted
-    fields: {visit_day: "2026-11-20", location_ref: Casa, phone_1: "+56 9 1111 2222", phone_2: "+56 2 2222 3333"}
+    fields: {visit_day: "2026-11-20", location_ref: Casa, phone_1: "+56 9 3111 2222", phone_2: "+56 2 2222 3333"}
 """)
         r = h.cli(["procedure", "simulate", ZB, "--scenario", scenario])
         self.assertNotEqual(r.code, 0, r)

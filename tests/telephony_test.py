@@ -23,6 +23,7 @@ import json
 import os
 import sys
 import unittest
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
@@ -30,8 +31,8 @@ from events_test import EventReader  # noqa: E402
 from pbx_sim import PhoneSystem, at  # noqa: E402
 from postgres_nodes_test import fresh_database, shared_server_url  # noqa: E402
 
-CALLER = "+56 9 1234 5678"     # a Chilean mobile, as the PBX may spell it
-CALLER_E164 = "+56912345678"
+CALLER = "+56 9 6123 4567"     # a Chilean mobile, as the PBX may spell it
+CALLER_E164 = "+56961234567"
 
 
 class TelephonyCase(h.TestCase):
@@ -61,7 +62,7 @@ class TelephonyCase(h.TestCase):
             cls.nm_token = r.json()
             cls.known = cls.new_customer("Identificada", "2 2999 1111",
                                          [{"name": "Pedro Rojas", "role": "Jefe",
-                                           "phone": "+56 9 7000 0001", "email": ""}])
+                                           "phone": "+56 9 7100 0001", "email": ""}])
             cls.twins = [cls.new_customer("Gemela %d" % i, "+56 2 2999 2222") for i in (1, 2)]
         except BaseException:
             cls.server.stop()
@@ -158,7 +159,7 @@ class TelephonyCase(h.TestCase):
         self.assertIn(missed["id"], self.missed_ids())
         r = self.agent.post("/api/v1/interactions", {
             "customer_id": self.known["id"], "type": "other", "telephony_call_id": missed["id"],
-            "caller": {"name": "Pedro Rojas", "phone": "+56 9 7000 0001"}, "notes": "Callback"})
+            "caller": {"name": "Pedro Rojas", "phone": "+56 9 7100 0001"}, "notes": "Callback"})
         self.assertEqual(r.status, 201, r)
         c = self.call(missed)
         self.assertEqual((c["interaction_id"], c["handled_by"]), (r.json()["id"], "agente.zb"))
@@ -169,7 +170,7 @@ class TelephonyCase(h.TestCase):
         for cid in (nm["id"], 999999):
             self.assertProblem(self.agent.post("/api/v1/interactions", {
                 "type": "other", "telephony_call_id": cid, "customer_id": self.known["id"],
-                "caller": {"name": "X", "phone": "+56 9 7000 0001"}}), 400, "telephony_call_id")
+                "caller": {"name": "X", "phone": "+56 9 7100 0001"}}), 400, "telephony_call_id")
         self.assertEqual(self.agent.get("/api/v1/interactions?limit=500").json()["items"], before)
 
     def test_a_transferred_call_says_where_it_went(self):
@@ -208,14 +209,14 @@ class TelephonyCase(h.TestCase):
 
     def test_zammad_generic_cti_form_fields_work_unchanged(self):
         cid = self.call_id()
-        c = self.call(self.assertAllOk(self.zammad.answered(cid, "9 1234 5678", "201")))
+        c = self.call(self.assertAllOk(self.zammad.answered(cid, "9 6123 4567", "201")))
         self.assertEqual((c["state"], c["from"], c["answered_by"], c["ringing"]),
                          ("ended", CALLER_E164, "201", ["201"]))
         m = self.assertAllOk(self.zammad.missed(cid + "-missed", CALLER, cause="no_answer"))
         self.assertEqual((m["state"], m["cause"]), ("missed", "no_answer"))
         # Zammad sends no time: the event's arrival is its time.
         r = self.zammad.post_raw(b"event=newCall&callId=" + cid.encode() +
-                                 b"-now&from=56912345678&to=600&direction=in&user%5B%5D=Ana+Soto",
+                                 b"-now&from=56961234567&to=600&direction=in&user%5B%5D=Ana+Soto",
                                  "application/x-www-form-urlencoded")
         self.assertEqual(r.status, 200, r)
         self.assertEqual(r.json()["call"]["ringing"], ["Ana Soto"])
@@ -241,7 +242,7 @@ class TelephonyCase(h.TestCase):
                                          "legal_name": "Identificada Ltda.", "contact": None}])
 
     def test_a_contacts_phone_names_the_contact(self):
-        c = self.caller_of("+56970000001")
+        c = self.caller_of("+56971000001")
         self.assertEqual(c["result"], "customer")
         self.assertEqual([(m["customer_id"], m["contact"]) for m in c["matches"]],
                          [(self.known["id"], "Pedro Rojas")])
@@ -322,6 +323,168 @@ class TelephonyCase(h.TestCase):
         finally:
             for s in streams.values():
                 s.close()
+
+    # Extensions mapped to users (admins) --------------------------------------
+
+    def map_extension(self, extension, username):
+        r = self.admin.request("PUT", "/api/v1/telephony/extensions/%s" % extension, {"username": username})
+        self.assertEqual(r.status, 200, r)
+        self.addCleanup(self.admin.delete, "/api/v1/telephony/extensions/%s" % extension)
+        return r.json()
+
+    def test_an_answer_on_a_mapped_extension_pops_that_users_console(self):
+        cid = self.call_id()
+        self.assertEqual(self.map_extension("2101", "agente.zb"),
+                         {"extension": "2101", "username": "agente.zb"})
+        listed = self.admin.get("/api/v1/telephony/extensions").json()["items"]
+        self.assertIn({"extension": "2101", "username": "agente.zb"}, listed)
+        stream = EventReader(self.agent)
+        try:
+            self.assertEqual(self.pbx.new_call(cid, CALLER, users=["2101"]).status, 200)
+            mine = self.pbx.answer(cid, "2101").json()["call"]
+            self.assertEqual(mine["answered_by"], "2101")  # as the phone system said
+            self.assertEqual(self.next_pop(stream), str(mine["id"]))
+            # Unmapped, the extension pops nothing again.
+            self.assertEqual(self.admin.delete("/api/v1/telephony/extensions/2101").status, 204)
+            self.pbx.answer(cid + "-2", "2101")
+            self.assertEqual(self.pops(stream, 1.0), [])
+        finally:
+            stream.close()
+
+    def test_extensions_are_an_admins_and_checked(self):
+        self.assertProblem(self.agent.request("PUT", "/api/v1/telephony/extensions/2109",
+                                          {"username": "agente.zb"}), 403)
+        self.assertProblem(self.agent.get("/api/v1/telephony/extensions"), 403)
+        self.assertProblem(self.admin.request("PUT", "/api/v1/telephony/extensions/2109",
+                                          {"username": "nadie"}), 400, "username")
+        # A customer user, or a user of the other desk, answers no calls here.
+        self.assertProblem(self.admin.request("PUT", "/api/v1/telephony/extensions/2109",
+                                          {"username": "cliente.zb"}), 400, "username")
+        self.assertProblem(self.admin.request("PUT", "/api/v1/telephony/extensions/2109",
+                                          {"username": "agente"}), 400, "username")
+        self.assertProblem(self.admin.request("PUT", "/api/v1/telephony/extensions/%s" % ("9" * 33),
+                                          {"username": "agente.zb"}), 400, "extension")
+        self.assertProblem(self.admin.request("PUT", "/api/v1/telephony/extensions/2109", {}), 400,
+                           "username")
+        self.assertProblem(self.admin.delete("/api/v1/telephony/extensions/2109"), 404)
+        # The other desk's admin view does not list this desk's mappings.
+        self.map_extension("2108", "agente.zb")
+        nm_admin = self.server.login("admin", desk=h.NM_DESK)
+        nm = nm_admin.get("/api/v1/telephony/extensions").json()["items"]
+        self.assertNotIn("2108", [x["extension"] for x in nm])
+
+    def test_the_cli_maps_an_extension(self):
+        args = ["telephony", "extension", "set", "--desk", h.ZB_DESK, "2107", "agente.zb"]
+        r = h.cli(args, env=self.env) if self.use_postgres else self.server.cli(args)
+        self.assertEqual(r.code, 0, r)
+        self.addCleanup(self.admin.delete, "/api/v1/telephony/extensions/2107")
+        listed = self.admin.get("/api/v1/telephony/extensions").json()["items"]
+        self.assertIn({"extension": "2107", "username": "agente.zb"}, listed)
+        bad = ["telephony", "extension", "set", "--desk", h.ZB_DESK, "2107", "nadie"]
+        r = h.cli(bad, env=self.env) if self.use_postgres else self.server.cli(bad)
+        self.assertNotEqual(r.code, 0, r)
+        self.assertIn("nadie", r.stderr)
+
+    # Pop on ringing ----------------------------------------------------------
+
+    def test_pop_on_ringing_reaches_everyone_it_rings(self):
+        cid = self.call_id()
+        self.assertEqual(self.admin.get("/api/v1/telephony/settings").json()["pop_on"], "answer")
+        self.assertProblem(self.admin.patch("/api/v1/telephony/settings", {"pop_on": "never"}),
+                           400, "pop_on")
+        self.assertProblem(self.agent.patch("/api/v1/telephony/settings", {"pop_on": "ringing"}),
+                           403)
+        self.map_extension("2102", "agente.zb")
+        r = self.admin.patch("/api/v1/telephony/settings", {"pop_on": "ringing"})
+        self.assertEqual(r.status, 200, r)
+        self.addCleanup(self.admin.patch, "/api/v1/telephony/settings", {"pop_on": "answer"})
+        self.assertEqual(r.json()["pop_on"], "ringing")
+        streams = {"agent": EventReader(self.agent), "admin": EventReader(self.admin)}
+        try:
+            r = self.pbx.new_call(cid, CALLER, users=["2102", "admin"])
+            self.assertEqual(r.status, 200, r)
+            ringing = r.json()["call"]
+            self.assertEqual(ringing["state"], "ringing")
+            # Both consoles pop while it still rings.
+            self.assertEqual(self.next_pop(streams["agent"]), str(ringing["id"]))
+            self.assertEqual(self.next_pop(streams["admin"]), str(ringing["id"]))
+            # The answer by one of them pops nothing more; an outbound call
+            # does not ring anyone's console.
+            self.pbx.answer(cid, "2102")
+            self.pbx.new_call(cid + "-out", "+56 2 2999 1111", users=["2102"], direction="out")
+            self.assertEqual(self.pops(streams["agent"], 1.0), [])
+        finally:
+            for s in streams.values():
+                s.close()
+
+    # Outbound calls ------------------------------------------------------------
+
+    def test_an_outbound_call_is_logged_like_an_inbound_one(self):
+        cid = self.call_id()
+        self.map_extension("2103", "agente.zb")
+        self.assertAllOk([
+            self.pbx.new_call(cid, "2103", to="2 2999 1111", users=["2103"], direction="out"),
+            self.pbx.answer(cid, "2103", t=5), self.pbx.hangup(cid, t=65)])
+        c = self.call(self.pbx.answer(cid, "2103", t=5).json()["call"])
+        self.assertEqual((c["direction"], c["from"], c["to"]), ("out", "2103", "+56229991111"))
+        self.assertEqual((c["wait_seconds"], c["talk_seconds"]), (5, 60))
+        self.assertEqual(c["to_display"], "(2) 2999 1111")
+        self.assertEqual((c["caller"]["result"], c["caller"]["display"]),
+                         ("customer", "(2) 2999 1111"))
+        r = self.agent.post("/api/v1/interactions", {
+            "customer_id": self.known["id"], "type": "other", "telephony_call_id": c["id"],
+            "caller": {"name": "Pedro Rojas", "phone": "2 2999 1111"}, "notes": "Llamada saliente"})
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.call(c)["interaction_id"], r.json()["id"])
+
+    # Numbers: libphonenumber ---------------------------------------------------
+
+    def test_numbers_are_validated_per_country_and_shown_nationally(self):
+        def fmt(number, client=None):
+            r = (client or self.agent).get("/api/v1/phones/format?number=" +
+                                           urllib.parse.quote(number))
+            self.assertEqual(r.status, 200, r)
+            return r.json()
+        self.assertEqual(fmt("+56 9 6123 4567"), {"valid": True, "e164": "+56961234567",
+                                                  "display": "9 6123 4567", "region": "CL",
+                                                  "error": None})
+        # Eight digits had the shape of a Chilean number; since 2016 they are one short.
+        self.assertFalse(fmt("2345 6789")["valid"])
+        # A Colombian mobile: not a number in the Chilean desk, one in the Colombian.
+        self.assertFalse(fmt("300 555 0101")["valid"])
+        co = fmt("300 555 0101", self.nm_agent)
+        self.assertEqual((co["e164"], co["display"]), ("+573005550101", "300 5550101"))
+        self.assertEqual(fmt("+57 300 555 0101")["display"], "+57 300 5550101")
+        self.assertProblem(self.agent.get("/api/v1/phones/format"), 400, "number")
+        self.assertProblem(self.agent.get("/api/v1/phones/format?number=" + "1" * 65), 400,
+                           "number")
+        # A caller whose number does not validate is kept as given, and unknown.
+        c = self.caller_of("+56 1 2345 6789")
+        self.assertEqual((c["number"], c["result"]), ("+56 1 2345 6789", "unknown"))
+        c = self.call(self.assertAllOk(self.pbx.answered(self.call_id(), CALLER, "agente.zb")))
+        self.assertEqual((c["from_display"], c["caller"]["display"]), ("9 6123 4567",
+                                                                       "9 6123 4567"))
+
+    def test_the_phones_check_reports_numbers_that_do_not_validate(self):
+        args = ["phones", "check", "--desk", h.ZB_DESK]
+        run = (lambda a: h.cli(a, env=self.env)) if self.use_postgres else self.server.cli
+        bad = self.new_customer("Numero Viejo", "2345 6789",
+                                [{"name": "Ana", "role": "", "phone": "+56 9 6123 4567",
+                                  "email": ""}])
+        r = run(args)
+        self.assertEqual(r.code, 1, r)
+        lines = [ln.split("\t") for ln in r.stdout.splitlines()]
+        mine = [ln for ln in lines if ln[1] == "customer " + bad["code"]]
+        self.assertEqual([(ln[0], ln[2], ln[3]) for ln in mine],
+                         [(h.ZB_DESK, "phone", '"2345 6789"')])
+        self.assertIn("do not validate", r.stderr)
+        # Reported, not changed.
+        self.assertEqual(self.admin.get("/api/v1/customers/%d" % bad["id"]).json()["phone"],
+                         "2345 6789")
+        self.admin.delete("/api/v1/customers/%d" % bad["id"])
+        r = run(["phones", "check", "--desk", "no-such"])
+        self.assertNotEqual(r.code, 0, r)
+        self.assertNotEqual(r.code, 1, r)
 
     # The token ------------------------------------------------------------
 

@@ -372,14 +372,14 @@ class SharedTest(ZbCase):
 
     def test_zb1_intake_opens_a_case_and_mails_supervisor_rrss_and_jefe_servicio(self):
         cust = self.w.customer_by_code("100234")  # demo: Metropolitana, ZB
-        c = self.opened(cust, caller="Juan Pérez", phones=["+56 9 1111 2222", "2 2345 6789"],
+        c = self.opened(cust, caller="Juan Pérez", phones=["+56 9 3111 2222", "2 2345 6789"],
                         comment="Llama por el bloqueo del estanque")
         number = c["number"]
         self.assertRegex(number, r"^ZB\d{7}$")
         self.assertEqual((c["state"], c["procedure"], c["customer_id"]),
                          ("open", PROCEDURE, cust["id"]))
         self.assertEqual(c["intake"], {"caller": "Juan Pérez",
-                                       "phones": ["+56911112222", "+56223456789"],
+                                       "phones": ["+56931112222", "+56223456789"],
                                        "comment": "Llama por el bloqueo del estanque"})
         self.assertEqual(c["customer"]["blocks"], ["ZB"])
         self.assertFalse(c["customer"]["regional"])
@@ -396,7 +396,7 @@ class SharedTest(ZbCase):
         got = self.w.wait_mails(about(number=number), 1, "the intake mail")
         self.assertEqual(len(got), 1, got)
         self.assertMail(got[0], addrs("supervisor_rrss", "jefe_servicio"), subject,
-                        body=[number, "Juan Pérez", "+56911112222", "+56223456789",
+                        body=[number, "Juan Pérez", "+56931112222", "+56223456789",
                               "Llama por el bloqueo del estanque", "100234",
                               "24-11-2026 09:00 (hora de America/Santiago)",
                               "no hay aviso abierto"])
@@ -485,13 +485,13 @@ class SharedTest(ZbCase):
 
     def test_zb1_intake_phones_are_normalised_and_kept_once(self):
         cust = self.w.new_customer()
-        r = self.w.open_case(cust["id"], phones=["+56 9 1111 1111", "9 1111 1111"])
+        r = self.w.open_case(cust["id"], phones=["+56 9 6111 1111", "9 6111 1111"])
         if r.status == 400:  # refusing the repeated number is as good as keeping it once
             self.assertProblem(r, 400, field="intake.phones[1]")
             self.assertEqual(self.w.cases_of(cust["id"]), [])
             return
         self.assertEqual(r.status, 201, r)
-        self.assertEqual(r.json()["intake"]["phones"], ["+56911111111"],
+        self.assertEqual(r.json()["intake"]["phones"], ["+56961111111"],
                          "the same callback number, written twice, is one number")
 
     def test_zb1_simultaneous_intakes_open_one_case_and_send_one_mail(self):
@@ -534,7 +534,7 @@ class SharedTest(ZbCase):
         number = self.opened(cust)["number"]
         day = self.w.today(3)
         r = self.w.step(number, "coordinate_visit", "contacted",
-                        visit(day, p1="+56 9 1234 5678", p2="(2) 2345-6789"))
+                        visit(day, p1="+56 9 6123 4567", p2="(2) 2345-6789"))
         self.assertEqual(r.status, 200, r)
         c = r.json()
         self.assertEqual(c["step"]["id"], "monitor")
@@ -542,7 +542,7 @@ class SharedTest(ZbCase):
         self.assertRegex(c["notice_number"], r"^EME\d{7}$")
         n = self.w.notice(c["notice_number"])
         self.assertEqual((n["customer_id"], n["state"], n["visit_day"], n["phone_1"], n["phone_2"]),
-                         (cust["id"], "open", day, "+56912345678", "+56223456789"))
+                         (cust["id"], "open", day, "+56961234567", "+56223456789"))
         self.assertEqual(n["location_ref"], "Parcela 12, camino a Lampa; portón verde")
         self.assertTrue(n["has_visit"])
         self.assertEqual(c["notice"], n)
@@ -573,7 +573,7 @@ class SharedTest(ZbCase):
             ("not a date", visit("2026-02-30"), "fields.visit_day"),
             ("one phone only", {k: v for k, v in visit(day).items() if k != "phone_2"},
              "fields.phone_2"),
-            ("equal phones once normalised", visit(day, p1="+56 9 1234 5678", p2="912345678"),
+            ("equal phones once normalised", visit(day, p1="+56 9 6123 4567", p2="961234567"),
              "fields.phone_2"),
             ("an invalid phone", visit(day, p1="12"), "fields.phone_1"),
             ("no reference", {k: v for k, v in visit(day).items() if k != "location_ref"},
@@ -643,10 +643,10 @@ class SharedTest(ZbCase):
         self.assertEqual(c["step"]["roles"], ["supervisor"])
         day = self.w.today(1)
         self.assertProblem(self.w.step(number, "verify_visit", "contacted",
-                                       visit(day, p1="9 1234 5678", p2="+56912345678")),
+                                       visit(day, p1="9 6123 4567", p2="+56961234567")),
                            400, field="fields.phone_2")
         self.assertEqual(self.w.notice(pre["number"]), pre, "a refused answer leaves the notice")
-        r = self.w.step(number, "verify_visit", "contacted", visit(day, p1="9 1234 5678",
+        r = self.w.step(number, "verify_visit", "contacted", visit(day, p1="9 6123 4567",
                                                                     p2="(2) 2345-6789"))
         self.assertEqual(r.status, 200, r)
         moved = r.json()
@@ -654,7 +654,7 @@ class SharedTest(ZbCase):
         self.assertEqual(moved["notice_number"], pre["number"], "the same notice")
         n = self.w.notice(pre["number"])
         self.assertEqual((n["visit_day"], n["phone_1"], n["phone_2"], n["has_visit"]),
-                         (day, "+56912345678", "+56223456789", True))
+                         (day, "+56961234567", "+56223456789", True))
         self.assertIn("Aviso abierto por despacho", n["observations"])
         self.assertEqual(n["version"], pre["version"] + 1)
         self.assertEqual([x["number"] for x in self.w.notices_of(cust["id"])], [pre["number"]],
@@ -951,7 +951,7 @@ class SharedTest(ZbCase):
                 ("GET", "/api/v1/cases/" + number, None),
                 ("POST", "/api/v1/cases", {"procedure": PROCEDURE, "customer_id": cust["id"],
                                            "intake": {"caller": "X",
-                                                      "phones": ["+56 9 1111 2222"]}}),
+                                                      "phones": ["+56 9 3111 2222"]}}),
                 ("POST", "/api/v1/cases/%s/steps/coordinate_visit" % number,
                  {"outcome": "no_contact"}),
                 ("GET", "/api/v1/procedures", None)]:

@@ -100,7 +100,7 @@ Result<Notice> TxCaseEffects::CreateNotice(const Case& c, const CaseFacts& f,
   n.phone_2 = Field(c, "phone_2");
   n.observations = observations.empty() ? "Visita coordinada con el cliente (caso " + c.number + ")"
                                         : observations;
-  ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n, PhoneCountry(d_.desks->For(f.customer.desk).desk)));
+  ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n, PhoneRegion(d_.desks->For(f.customer.desk).desk)));
   return InsertNotice(tx_, d_, actor_, std::move(n), now_);
 }
 

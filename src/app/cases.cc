@@ -41,7 +41,7 @@ const Procedure* FindProcedure(const Deps& d, std::string_view id) {
 CaseMoment Moment(const Deps& d, const std::string& desk, const Principal& actor, TimePoint now) {
   const DeskRuntime& rt = d.desks->For(desk);  // lives as long as the book
   return {now, actor.username.empty() ? "system" : actor.username, rt.calendar().LocalDate(now),
-          &rt.calendar(), PhoneCountry(rt.desk)};
+          &rt.calendar(), PhoneRegion(rt.desk)};
 }
 
 Result<CaseFacts> LoadFacts(ReadTx& tx, const Case& c) {
@@ -121,7 +121,7 @@ Result<OpenedCase> OpenCase(Deps& d, const Principal& actor, const std::string& 
   if (customer_id <= 0) return Status::InvalidArgument("is required", "customer_id");
   ATIENDE_ASSIGN_OR_RETURN(DeskScope scope, ScopeOfCustomer(d, actor, customer_id));
   const Desk& desk = d.desks->For(scope.desk()).desk;
-  ATIENDE_RETURN_IF_ERROR(NormalizeIntake(intake, PhoneCountry(desk)));
+  ATIENDE_RETURN_IF_ERROR(NormalizeIntake(intake, PhoneRegion(desk)));
   if (std::find(desk.procedures.begin(), desk.procedures.end(), p->id) == desk.procedures.end()) {
     return Status::Conflict("desk " + desk.id + " does not run " + p->title + " (" + p->id +
                             "); its procedures are set in the desk's settings")

@@ -81,13 +81,13 @@ class CasesTest : public ::testing::TestWithParam<Backend> {
   std::string Monitored(const std::string& code) {
     int64_t id = Customer(code);
     auto opened = OpenCase(*deps, As(Role::kAgent, "agente"), "zb-unblock", id,
-                           {"Ana", {"+56 9 1111 2222"}, ""});
+                           {"Ana", {"+56 9 3111 2222"}, ""});
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
     StepAnswer a{"coordinate_visit",
                  "contacted",
                  {{"visit_day", "2026-11-26"},
                   {"location_ref", "Portón verde"},
-                  {"phone_1", "+56 9 1111 2222"},
+                  {"phone_1", "+56 9 3111 2222"},
                   {"phone_2", "+56 2 2345 6789"}},
                  std::nullopt};
     auto done = SubmitCaseStep(*deps, As(Role::kSupervisor, "supervisor"), opened->detail.c.number,
@@ -218,7 +218,7 @@ steps:
   testing::SetMainDesk(*deps, [](Desk& d) { d.procedures.push_back("callback"); });
   env.clock.Set(T("2026-11-27T20:00:00Z"));  // Friday 17:00 in Santiago: 1 h left that day
   auto opened = OpenCase(*deps, As(Role::kAgent, "agente"), "callback", Customer("4001"),
-                         {"Ana", {"+56 9 1111 2222"}, ""});
+                         {"Ana", {"+56 9 3111 2222"}, ""});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   // 1 h on Friday + 8 h on Monday: due Monday 17:00 local = 20:00Z.
   EXPECT_EQ(opened->detail.c.timers.at(0).due_at, T("2026-11-30T20:00:00Z"));
@@ -229,7 +229,7 @@ TEST_P(CasesTest, AnIntakeForACustomerWithoutTheBlockWritesNothing) {
   c.legal_name = "Sin Bloqueo SpA";
   int64_t id = CreateCustomer(*deps, Admin(), c).value().id;
   auto opened = OpenCase(*deps, As(Role::kAgent, "agente"), "zb-unblock", id,
-                         {"Ana", {"+56 9 1111 2222"}, ""});
+                         {"Ana", {"+56 9 3111 2222"}, ""});
   EXPECT_EQ(opened.status().code(), Code::kConflict);
   EXPECT_EQ(opened.status().reason(), "block_required");
   CaseQuery q;

@@ -253,9 +253,8 @@ Status DeleteDesk(Deps& d, const Principal& actor, std::string_view id) {
   return d.desks->Refresh(d.store);
 }
 
-std::string PhoneCountry(const Desk& desk) {
-  auto code = CallingCodeOf(desk.phone_region);
-  return code ? std::string(*code) : std::string(kDefaultPhoneCountry);
+std::string PhoneRegion(const Desk& desk) {
+  return CallingCodeOf(desk.phone_region) ? desk.phone_region : std::string(kDefaultPhoneRegion);
 }
 
 }  // namespace atiende

@@ -74,9 +74,9 @@ Status LoadDesks(Deps& d);
 // scope no record has): never every desk by omission.
 DeskScope ScopeOf(const Deps& d, const Principal& p);
 
-// The country code national phone numbers get in this desk (its
-// phone_region's: "57" for CO); Chile's where it names none.
-std::string PhoneCountry(const Desk& desk);
+// The region national phone numbers belong to in this desk (its phone_region:
+// "CO"); Chile where it names none.
+std::string PhoneRegion(const Desk& desk);
 
 // The one desk a new record of the actor goes to: `named` when given (a
 // desk the actor works in), else the actor's desk, else the installation's

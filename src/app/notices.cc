@@ -129,7 +129,7 @@ std::function<Status(const Notice&, Notice&)> VisitChange(const Deps& d, NoticeC
     if (c.phone_1) n.phone_1 = *c.phone_1;
     if (c.phone_2) n.phone_2 = *c.phone_2;
     if (c.observations) n.observations = *c.observations;
-    ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n, PhoneCountry(d.desks->For(n.desk).desk)));
+    ATIENDE_RETURN_IF_ERROR(NormalizeNotice(n, PhoneRegion(d.desks->For(n.desk).desk)));
     if (!n.visit_day.empty() && n.visit_day != before.visit_day) {
       return CheckNotPast(d, n.desk, n.visit_day, now);
     }
@@ -179,7 +179,7 @@ Result<CreatedNotice> CreateNotice(Deps& d, const Principal& actor, NewNoticeInp
   if (n.customer_id <= 0) return Status::InvalidArgument("is required", "customer_id");
   // Input errors before any read; national numbers in the request's desk's country.
   ATIENDE_RETURN_IF_ERROR(
-      NormalizeNotice(n, PhoneCountry(d.desks->For(ScopeOf(d, actor).desk()).desk)));
+      NormalizeNotice(n, PhoneRegion(d.desks->For(ScopeOf(d, actor).desk()).desk)));
   if (n.number.empty() && !n.has_visit()) {
     return Status::InvalidArgument(
         "is required: a notice Atiende creates carries the coordinated visit (day, reference "

@@ -5,7 +5,7 @@
 // id the notice's number).
 //
 // Phones are normalised to E.164 with Chile's country code for national
-// numbers (kDefaultPhoneCountry: the ZB protocol is Chilean). "Today", for a
+// numbers (kDefaultPhoneRegion: the ZB protocol is Chilean). "Today", for a
 // visit day that must not be past, is the desk's local date
 // (in the time zone of the notice's desk).
 // Thread-safety: stateless functions over thread-safe Deps.

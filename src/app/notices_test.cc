@@ -63,7 +63,7 @@ class NoticesTest : public ::testing::TestWithParam<Backend> {
     in.customer_id = customer;
     in.visit_day = "2026-11-26";
     in.location_ref = "Parcela 12, camino a Lampa";
-    in.phone_1 = "9 1234 5678";
+    in.phone_1 = "9 6123 4567";
     in.phone_2 = "2 2345 6789";
     in.observations = "Bloqueo ZB; visita coordinada";
     return in;
@@ -93,7 +93,7 @@ TEST_P(NoticesTest, CreateNumbersFromTheEmeSeriesAndAudits) {
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_TRUE(a->created);
   EXPECT_EQ(a->notice.number, "EME0000001");
-  EXPECT_EQ(a->notice.phone_1, "+56912345678");
+  EXPECT_EQ(a->notice.phone_1, "+56961234567");
   EXPECT_EQ(a->notice.phone_2, "+56223456789");
   EXPECT_EQ(a->notice.state, NoticeState::kOpen);
   EXPECT_EQ(a->notice.created_at, env.clock.Now());
@@ -185,7 +185,7 @@ TEST_P(NoticesTest, BadCreationsNameTheFieldAndWriteNothing) {
   no_visit.visit_day = no_visit.location_ref = no_visit.phone_1 = no_visit.phone_2 = "";
   EXPECT_EQ(CreateNotice(*deps, dispatch, no_visit).status().field(), "visit_day");
   auto same = Input();
-  same.phone_2 = "+56 9 1234 5678";
+  same.phone_2 = "+56 9 6123 4567";
   EXPECT_EQ(CreateNotice(*deps, dispatch, same).status().field(), "phone_2");
   auto unknown = Input();
   unknown.customer_id = 987654;

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "app/deps.h"
 #include "core/telephony.h"
 #include "core/user.h"
+#include "store/telephony.h"
 
 namespace atiende {
 
@@ -91,5 +93,45 @@ Result<std::vector<TelephonyCall>> ListMissedCalls(Deps& d, const Principal& act
 // again changes nothing. kNotFound for an unknown call; kConflict when the
 // call is not a missed one.
 Result<TelephonyCall> MarkCallHandled(Deps& d, const Principal& actor, int64_t id);
+
+// A stored phone number that does not validate (any more) as a number of
+// its desk's phone region: libphonenumber's metadata changes with numbering
+// plans, and customers' phones were free text before it.
+struct StoredPhoneProblem {
+  std::string desk;
+  std::string record;  // "customer C12", "notice N-2026-000001"
+  std::string field;   // "phone", "contacts[0].phone", "phone_1"
+  std::string value;   // as stored
+  std::string why;     // NormalizePhone's message
+};
+struct StoredPhoneReport {
+  int64_t checked = 0;  // non-empty phones looked at
+  std::vector<StoredPhoneProblem> problems;
+};
+// Checks every phone the desk stores (`desk`, or every desk when empty):
+// customers' and their contacts' phones, dispatch notices' two phones.
+// Changes nothing. kNotFound for an unknown desk.
+Result<StoredPhoneReport> CheckStoredPhones(Deps& d, std::string_view desk);
+
+// Extensions mapped to users, and the desk's telephony settings: the desk
+// is the actor's (Principal::desk, one desk); admins write (checked by the
+// route and the CLI), every write audited ("telephony.extension.set",
+// "telephony.extension.remove", "telephony.settings").
+inline constexpr size_t kMaxExtensionBytes = 32;
+inline constexpr int kMaxExtensionsPerDesk = 5000;
+Result<std::vector<TelephonyExtension>> ListExtensions(Deps& d, const Principal& actor);
+// Maps `extension` (1..32 bytes of letters, digits, "*#+-_.") to `username`,
+// a user of the desk who is not a customer user and not disabled.
+// kInvalidArgument (field "extension" / "username") otherwise.
+Result<TelephonyExtension> SetExtension(Deps& d, const Principal& actor, std::string_view extension,
+                                        std::string_view username);
+// kNotFound when the desk has no such extension.
+Status RemoveExtension(Deps& d, const Principal& actor, std::string_view extension);
+Result<TelephonySettings> GetTelephonySettings(Deps& d, const Principal& actor);
+// pop_on: "answer" or "ringing"; dial_url: "" or an http(s) URL of at most
+// 2048 bytes. Fields left nullopt keep their value.
+Result<TelephonySettings> SetTelephonySettings(Deps& d, const Principal& actor,
+                                               std::optional<std::string> pop_on,
+                                               std::optional<std::string> dial_url);
 
 }  // namespace atiende

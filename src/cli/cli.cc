@@ -67,6 +67,7 @@ int Main(int argc, char** argv) {
   AddMailCommand(commands);
   AddTicketCommand(commands);
   AddProcedureCommand(commands);
+  AddTelephonyCommand(commands);
   app.add_subcommand("version", "Print the version");
 
   try {

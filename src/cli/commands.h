@@ -71,5 +71,7 @@ void AddMailCommand(Commands& c);
 void AddTicketCommand(Commands& c);
 // `atiende procedure check|simulate` (procedure_cmd.cc).
 void AddProcedureCommand(Commands& c);
+// `atiende telephony extension|settings`, `atiende phones check` (telephony_cmd.cc).
+void AddTelephonyCommand(Commands& c);
 
 }  // namespace atiende::cli

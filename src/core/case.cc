@@ -33,7 +33,7 @@ std::string FormatCaseNumber(std::string_view prefix, int64_t n) {
   return std::string(prefix) + digits;
 }
 
-Status NormalizeIntake(CaseIntake& in, std::string_view phone_country) {
+Status NormalizeIntake(CaseIntake& in, std::string_view phone_region) {
   ATIENDE_RETURN_IF_ERROR(CheckName(in.caller, "intake.caller", 200));
   if (in.caller.empty())
     return Status::InvalidArgument("is required: who is calling", "intake.caller");
@@ -44,7 +44,7 @@ Status NormalizeIntake(CaseIntake& in, std::string_view phone_country) {
   if (in.phones.size() > 3) return Status::InvalidArgument("at most 3 numbers", "intake.phones");
   for (size_t i = 0; i < in.phones.size(); ++i) {
     std::string field = "intake.phones[" + std::to_string(i) + "]";
-    ATIENDE_ASSIGN_OR_RETURN(in.phones[i], NormalizePhone(in.phones[i], field, phone_country));
+    ATIENDE_ASSIGN_OR_RETURN(in.phones[i], NormalizePhone(in.phones[i], field, phone_region));
   }
   // One number written two ways is one number.
   std::vector<std::string> distinct;

@@ -109,6 +109,6 @@ std::string FormatCaseNumber(std::string_view prefix, int64_t n);
 // Trims and validates the intake: caller required (at most 200 bytes), one
 // to three phones normalised to E.164 (Chile's code for national numbers),
 // comment at most 4 KiB. kInvalidArgument naming the field ("intake.phones[1]").
-Status NormalizeIntake(CaseIntake& in, std::string_view phone_country = kDefaultPhoneCountry);
+Status NormalizeIntake(CaseIntake& in, std::string_view phone_region = kDefaultPhoneRegion);
 
 }  // namespace atiende

@@ -186,7 +186,7 @@ Status CaseEngine::Submit(Case& c, CaseFacts& f, StepAnswer ans) {
       return Status::InvalidArgument("step " + s->id + " has no field " + name, "fields." + name);
     FormField named = *ff;
     named.name = "fields." + name;
-    ATIENDE_RETURN_IF_ERROR(CheckFieldValue(named, value, m_.today, m_.phone_country));
+    ATIENDE_RETURN_IF_ERROR(CheckFieldValue(named, value, m_.today, m_.phone_region));
   }
   for (const auto& req : o->required) {
     auto it = ans.fields.find(req);

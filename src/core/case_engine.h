@@ -73,7 +73,7 @@ struct CaseMoment {
   std::string actor;                           // username, or "system"
   std::string today;                           // the desk's local date, "YYYY-MM-DD" (date bounds)
   const BusinessCalendar* calendar = nullptr;  // business-time timers; REQUIRES non-null
-  std::string phone_country = kDefaultPhoneCountry;  // the desk's national numbers' ("57")
+  std::string phone_region = kDefaultPhoneRegion;  // the desk's national numbers' ("57")
 };
 
 // One change of a case as an action of the registry runs in it

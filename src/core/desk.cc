@@ -110,9 +110,8 @@ Status CheckDeskFields(const Desk& d) {
         "phone_region");
   }
   if (!d.phone_region.empty() && !CallingCodeOf(d.phone_region)) {
-    return Status::InvalidArgument(
-        "no calling code known for " + d.phone_region + " (known: " + KnownPhoneRegions() + ")",
-        "phone_region");
+    return Status::InvalidArgument("libphonenumber knows no numbering plan for " + d.phone_region,
+                                   "phone_region");
   }
   if (!d.holiday_country.empty() && !IsCountryCode(d.holiday_country)) {
     return Status::InvalidArgument("\"" + d.holiday_country + "\" is not a country code",

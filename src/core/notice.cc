@@ -88,7 +88,7 @@ bool IsLocalDate(std::string_view day) {
   return y >= 1 && date::year_month_day{date::year(y), date::month(m), date::day(d)}.ok();
 }
 
-Status NormalizeNotice(Notice& n, std::string_view default_country) {
+Status NormalizeNotice(Notice& n, std::string_view default_region) {
   ATIENDE_RETURN_IF_ERROR(CheckName(n.external_id, "external_id", kMaxExternalIdBytes));
   n.visit_day = Trim(n.visit_day);
   if (!n.visit_day.empty() && !IsLocalDate(n.visit_day)) {
@@ -98,7 +98,7 @@ Status NormalizeNotice(Notice& n, std::string_view default_country) {
   for (auto [field, phone] : {std::pair{"phone_1", &n.phone_1}, {"phone_2", &n.phone_2}}) {
     ATIENDE_RETURN_IF_ERROR(CheckName(*phone, field, 64));
     if (phone->empty()) continue;
-    ATIENDE_ASSIGN_OR_RETURN(*phone, NormalizePhone(*phone, field, default_country));
+    ATIENDE_ASSIGN_OR_RETURN(*phone, NormalizePhone(*phone, field, default_region));
   }
   if (!n.phone_1.empty() && n.phone_1 == n.phone_2) {
     return Status::InvalidArgument("is the same number as phone_1 (" + n.phone_1 +

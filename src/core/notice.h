@@ -80,10 +80,10 @@ bool IsLocalDate(std::string_view day);
 
 // Trims and validates what a person or the dispatch system wrote on a notice:
 // sizes, UTF-8, the visit day a real date, the phones normalised to E.164
-// (national numbers get `default_country`) and distinct, and the visit
+// (national numbers get `default_region`) and distinct, and the visit
 // complete (all four fields or none). kInvalidArgument naming the field. The
 // number, external id, state and outcome are not checked here.
-Status NormalizeNotice(Notice& n, std::string_view default_country = kDefaultPhoneCountry);
+Status NormalizeNotice(Notice& n, std::string_view default_region = kDefaultPhoneRegion);
 
 // ZB-3: a visit cannot be coordinated for a day already gone. `today` is the
 // desk's local date ("YYYY-MM-DD", BusinessCalendar::LocalDate(now));

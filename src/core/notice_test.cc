@@ -13,7 +13,7 @@ Notice Visit() {
   n.customer_id = 7;
   n.visit_day = " 2026-11-25 ";
   n.location_ref = "  Portón verde frente a la escuela ";
-  n.phone_1 = "9 1234 5678";
+  n.phone_1 = "9 6123 4567";
   n.phone_2 = "(2) 2345 6789";
   n.observations = "Cliente granel bloqueado ZB; coordina visita la mañana";
   return n;
@@ -58,7 +58,7 @@ TEST(NormalizeNotice, TrimsAndNormalisesThePhones) {
   ASSERT_TRUE(NormalizeNotice(n).ok());
   EXPECT_EQ(n.visit_day, "2026-11-25");
   EXPECT_EQ(n.location_ref, "Portón verde frente a la escuela");
-  EXPECT_EQ(n.phone_1, "+56912345678");
+  EXPECT_EQ(n.phone_1, "+56961234567");
   EXPECT_EQ(n.phone_2, "+56223456789");
   EXPECT_TRUE(n.has_visit());
   Notice again = n;
@@ -68,11 +68,11 @@ TEST(NormalizeNotice, TrimsAndNormalisesThePhones) {
 
 TEST(NormalizeNotice, TwoSpellingsOfOneNumberAreNotTwoPhones) {
   Notice n = Visit();
-  n.phone_2 = "+56 9 1234-5678";
+  n.phone_2 = "+56 9 6123-4567";
   Status s = NormalizeNotice(n);
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
   EXPECT_EQ(s.field(), "phone_2");
-  EXPECT_NE(s.message().find("+56912345678"), std::string::npos);
+  EXPECT_NE(s.message().find("+56961234567"), std::string::npos);
 }
 
 TEST(NormalizeNotice, NamesTheBadField) {
@@ -118,10 +118,10 @@ TEST(NormalizeNotice, ANoticeWithoutAVisitYetIsValid) {
 TEST(NormalizeNotice, AnotherDefaultCountry) {
   Notice n = Visit();
   n.phone_1 = "300 555 0101";
-  n.phone_2 = "+56 9 1234 5678";
-  ASSERT_TRUE(NormalizeNotice(n, "57").ok());
+  n.phone_2 = "+56 9 6123 4567";
+  ASSERT_TRUE(NormalizeNotice(n, "CO").ok());
   EXPECT_EQ(n.phone_1, "+573005550101");
-  EXPECT_EQ(n.phone_2, "+56912345678");
+  EXPECT_EQ(n.phone_2, "+56961234567");
 }
 
 TEST(VisitDay, NotInThePast) {

@@ -1,101 +1,132 @@
 #include "core/phone.h"
 
+#include <phonenumbers/phonenumber.pb.h>
+#include <phonenumbers/phonenumberutil.h>
+
 #include "core/field.h"
 
 namespace atiende {
 
 namespace {
 
-bool IsSeparator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
+using i18n::phonenumbers::PhoneNumber;
+using i18n::phonenumbers::PhoneNumberUtil;
 
-Status Refuse(std::string_view field, std::string why) {
+const PhoneNumberUtil& PhoneUtil() {
+  static const PhoneNumberUtil* util = PhoneNumberUtil::GetInstance();
+  return *util;
+}
+
+bool IsPhoneSeparator(char c) { return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')'; }
+
+Status RefusePhone(std::string_view field, std::string why) {
   return Status::InvalidArgument(std::move(why), std::string(field));
 }
 
+std::string KnownRegionOr(std::string_view region) {
+  const auto& u = PhoneUtil();
+  std::string r(region);
+  if (r.empty() || u.GetCountryCodeForRegion(r) == 0) return kDefaultPhoneRegion;
+  return r;
+}
+
+std::string CountryName(const PhoneNumber& n) {
+  std::string region;
+  PhoneUtil().GetRegionCodeForCountryCode(n.country_code(), &region);
+  return region + " (+" + std::to_string(n.country_code()) + ")";
+}
+
 }  // namespace
+
+std::optional<std::string> CallingCodeOf(std::string_view region) {
+  if (region.size() != 2) return std::nullopt;
+  for (char c : region) {
+    if (c < 'A' || c > 'Z') return std::nullopt;
+  }
+  int code = PhoneUtil().GetCountryCodeForRegion(std::string(region));
+  if (code == 0) return std::nullopt;
+  return std::to_string(code);
+}
 
 Result<std::string> NormalizePhone(std::string_view text, std::string_view field,
-                                   std::string_view default_country) {
+                                   std::string_view region) {
   std::string s = Trim(text);
-  if (s.empty()) return Refuse(field, "is required");
-  bool international = false;
-  size_t i = 0;
-  if (s[0] == '+') {
-    international = true;
-    i = 1;
-  }
-  std::string digits;
-  for (; i < s.size(); ++i) {
+  size_t digits = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c >= '0' && c <= '9') {
-      digits += c;
-    } else if (!IsSeparator(c)) {
-      return Refuse(field,
-                    "is not a phone number: only digits, spaces, dashes, dots, parentheses "
-                    "and a leading + or 00 are allowed");
+      ++digits;
+    } else if (!IsPhoneSeparator(c) && !(c == '+' && i == 0)) {
+      return RefusePhone(field,
+                         "is not a phone number: only digits, spaces, dashes, dots, parentheses "
+                         "and a leading + are allowed");
     }
   }
-  if (!international && digits.rfind("00", 0) == 0) {
-    international = true;
-    digits.erase(0, 2);
+  if (digits == 0) return RefusePhone(field, "is required");
+  const auto& u = PhoneUtil();
+  std::string home = KnownRegionOr(region);
+  PhoneNumber n;
+  switch (u.Parse(s, home, &n)) {
+    case PhoneNumberUtil::NO_PARSING_ERROR:
+      break;
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE_ERROR:
+      return RefusePhone(field, "has no country code that exists");
+    case PhoneNumberUtil::TOO_SHORT_AFTER_IDD:
+    case PhoneNumberUtil::TOO_SHORT_NSN:
+      return RefusePhone(field, "is too short for a phone number");
+    case PhoneNumberUtil::TOO_LONG_NSN:
+      return RefusePhone(field, "is too long for a phone number");
+    default:
+      return RefusePhone(field, "is not a phone number");
   }
-  if (digits.size() < kMinPhoneDigits) {
-    return Refuse(field, "is too short for a phone number: " + std::to_string(digits.size()) +
-                             " digits, at least " + std::to_string(kMinPhoneDigits) +
-                             " are needed (area code included)");
+  switch (u.IsPossibleNumberWithReason(n)) {
+    case PhoneNumberUtil::IS_POSSIBLE:
+      break;
+    case PhoneNumberUtil::INVALID_COUNTRY_CODE:
+      return RefusePhone(field, "has no country code that exists");
+    case PhoneNumberUtil::TOO_SHORT:
+    case PhoneNumberUtil::IS_POSSIBLE_LOCAL_ONLY:
+      return RefusePhone(field, "is too short for a phone number of " + CountryName(n) +
+                                    " (the area code is needed)");
+    case PhoneNumberUtil::TOO_LONG:
+      return RefusePhone(field, "is too long for a phone number of " + CountryName(n));
+    default:
+      return RefusePhone(field, "has the wrong number of digits for " + CountryName(n));
+  }
+  if (!u.IsValidNumber(n)) {
+    return RefusePhone(field, "is not a valid number of " + CountryName(n) +
+                                  ": no such area code or mobile prefix");
   }
   std::string e164;
-  if (international) {
-    if (digits[0] == '0') return Refuse(field, "has a country code starting with 0");
-    e164 = digits;
-  } else {
-    bool has_country = digits.rfind(default_country, 0) == 0 &&
-                       digits.size() >= default_country.size() + kMinPhoneDigits;
-    if (has_country) {
-      e164 = digits;
-    } else {
-      if (digits[0] == '0') digits.erase(0, 1);  // the trunk prefix
-      e164 = std::string(default_country) + digits;
-    }
-  }
-  if (e164.size() > kMaxPhoneDigits) {
-    return Refuse(field, "is too long for a phone number: " + std::to_string(e164.size()) +
-                             " digits with the country code, E.164 allows " +
-                             std::to_string(kMaxPhoneDigits));
-  }
-  return "+" + e164;
+  u.Format(n, PhoneNumberUtil::E164, &e164);
+  return e164;
 }
 
-namespace {
-
-struct RegionCode {
-  std::string_view region;
-  std::string_view code;
-};
-// ITU-T E.164 country codes (the ITU's list of assigned codes).
-constexpr RegionCode kRegionCodes[] = {
-    {"AR", "54"},  {"BO", "591"}, {"BR", "55"},  {"CA", "1"},   {"CL", "56"}, {"CO", "57"},
-    {"CR", "506"}, {"CU", "53"},  {"DO", "1"},   {"EC", "593"}, {"ES", "34"}, {"GT", "502"},
-    {"HN", "504"}, {"MX", "52"},  {"NI", "505"}, {"PA", "507"}, {"PE", "51"}, {"PR", "1"},
-    {"PY", "595"}, {"SV", "503"}, {"US", "1"},   {"UY", "598"}, {"VE", "58"},
-};
-
-}  // namespace
-
-std::optional<std::string_view> CallingCodeOf(std::string_view region) {
-  for (const auto& r : kRegionCodes) {
-    if (r.region == region) return r.code;
-  }
-  return std::nullopt;
-}
-
-std::string KnownPhoneRegions() {
+std::string PhoneDisplay(std::string_view number, std::string_view region) {
+  const auto& u = PhoneUtil();
+  std::string home = KnownRegionOr(region);
+  std::string s(number);
+  if (s.empty() || s[0] != '+') return s;
+  PhoneNumber n;
+  if (u.Parse(s, home, &n) != PhoneNumberUtil::NO_PARSING_ERROR) return s;
+  std::string its;
+  u.GetRegionCodeForNumber(n, &its);
   std::string out;
-  for (const auto& r : kRegionCodes) {
-    if (!out.empty()) out += ", ";
-    out += r.region;
-  }
+  u.Format(n, its == home ? PhoneNumberUtil::NATIONAL : PhoneNumberUtil::INTERNATIONAL, &out);
   return out;
+}
+
+std::string PhoneRegionOf(std::string_view e164) {
+  const auto& u = PhoneUtil();
+  if (e164.empty() || e164[0] != '+') return "";
+  PhoneNumber n;
+  if (u.Parse(std::string(e164), kDefaultPhoneRegion, &n) != PhoneNumberUtil::NO_PARSING_ERROR ||
+      !u.IsValidNumber(n)) {
+    return "";
+  }
+  std::string region;
+  u.GetRegionCodeForNumber(n, &region);
+  return region;
 }
 
 }  // namespace atiende

@@ -1,26 +1,21 @@
-// Phone numbers as the desks receive them ("9 1234 5678", "+56 (2) 2345-6789",
-// "0056 9 1234 5678"), normalised to E.164 ("+56912345678") so two spellings of
-// one number compare equal (ZB-3: two distinct, valid contact numbers).
+// Phone numbers as the desks receive them ("9 6123 4567", "+56 (2) 2345-6789",
+// "0056 9 6123 4567"), parsed and validated with libphonenumber (Google's
+// numbering-plan metadata for every country, Debian's libphonenumber8) and
+// stored in E.164 ("+56961234567"), so two spellings of one number compare
+// equal (ZB-3: two distinct, valid contact numbers).
 //
-// The rules, in order:
-//  1. Leading and trailing whitespace is dropped. Inside, spaces, dashes, dots
-//     and parentheses are separators and are dropped too.
-//  2. A leading "+" or "00" marks an international number: the digits after
-//     it are the country code and the national number, taken as they are.
-//  3. Otherwise the number is national: one leading trunk "0" is dropped
-//     ("(02) 2345 6789" as once written in Chile), and the default country
-//     code is put in front — unless the digits already start with that code
-//     and hold at least 8 digits after it ("56 9 1234 5678" typed without the
-//     "+"; no national number of the desks' countries starts with its own
-//     country code).
-//  4. Anything else — letters, a "+" not in front, "#", "/" … — is refused.
-//  5. Fewer than 8 digits (not counting a "+" or "00") are too short to be a
-//     number anyone can call back; more than 15 digits in the result are more
-//     than E.164 allows; a country code cannot start with 0.
-// This is a shape check, not a numbering-plan check: a well-formed number that
-// no one owns passes.
+// - A number without a country code is national in the desk's phone region
+//   (ISO 3166-1 alpha-2, "CL", "CO"): its trunk prefix and the region's
+//   international call prefixes ("00" in Chile) are understood as that
+//   country's numbering plan says.
+// - The number must be valid in its country: a mobile or landline prefix that
+//   exists and the right number of digits for it — not only a plausible shape.
+// - Only digits, spaces, dashes, dots, parentheses and one leading "+" are
+//   accepted: letters (vanity numbers, "ext 2") and "#", "/" are refused, so
+//   nothing the caller typed is silently dropped.
 //
-// Thread-safety: pure functions.
+// Thread-safety: all functions may be called from any thread (libphonenumber's
+// PhoneNumberUtil is an immutable singleton once built).
 #pragma once
 
 #include <optional>
@@ -31,26 +26,32 @@
 
 namespace atiende {
 
-// The country code national numbers get when none is given: Chile, where the
-// ZB protocol comes from.
-inline constexpr char kDefaultPhoneCountry[] = "56";
-// The country calling code of a desk's phone region (ISO 3166-1 alpha-2:
-// "CO" → "57", "CL" → "56"), for the countries whose desks Atiende serves
-// (the Americas, Spain); nullopt for another region. libphonenumber would
-// know every region, but Debian 12's build of it needs Boost 1.74's headers,
-// which conflict with the Boost 1.81 the server is built with.
-std::optional<std::string_view> CallingCodeOf(std::string_view region);
-// The regions CallingCodeOf knows, comma-separated, for error messages.
-std::string KnownPhoneRegions();
+// The region national numbers belong to when a desk names none: Chile, where
+// the ZB protocol comes from.
+inline constexpr char kDefaultPhoneRegion[] = "CL";
+
+// The country calling code of a region libphonenumber knows ("CO" → "57",
+// "CL" → "56"); nullopt for a region it does not know (or not upper case).
+std::optional<std::string> CallingCodeOf(std::string_view region);
 
 // E.164: at most 15 digits, the country code included.
 inline constexpr size_t kMaxPhoneDigits = 15;
-inline constexpr size_t kMinPhoneDigits = 8;
 
-// `text` as E.164 ("+56912345678"). kInvalidArgument naming `field` when it is
-// empty, holds anything but digits and separators, or is too short or too long
-// (see above). REQUIRES: default_country is 1 to 3 digits, not starting with 0.
+// `text` as E.164 ("+56961234567"). kInvalidArgument naming `field` when it is
+// empty, holds anything but digits and separators, is too short or too long,
+// or is not a valid number of its country. An unknown `region` counts as
+// kDefaultPhoneRegion.
 Result<std::string> NormalizePhone(std::string_view text, std::string_view field,
-                                   std::string_view default_country = kDefaultPhoneCountry);
+                                   std::string_view region = kDefaultPhoneRegion);
+
+// How a stored number is shown to a desk of `region`: the national format
+// ("9 6123 4567", "(2) 2345 6789", "300 5550101") when the number is of that
+// country, the international one ("+57 300 5550101") otherwise, `number` as it
+// is when it is not a number (free text, "anonymous", an extension).
+std::string PhoneDisplay(std::string_view number, std::string_view region = kDefaultPhoneRegion);
+
+// The region a valid E.164 number belongs to ("+573005550101" → "CO"); "" when
+// it is not one.
+std::string PhoneRegionOf(std::string_view e164);
 
 }  // namespace atiende

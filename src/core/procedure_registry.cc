@@ -69,7 +69,7 @@ std::string_view Name(FieldType t) {
 }
 
 Status CheckFieldValue(const FormField& f, std::string& value, std::string_view today,
-                       std::string_view phone_country) {
+                       std::string_view phone_region) {
   ATIENDE_RETURN_IF_ERROR(CheckText(value, f.name, f.max_bytes));
   if (value.empty()) return Status::Ok();
   switch (f.type) {
@@ -81,7 +81,7 @@ Status CheckFieldValue(const FormField& f, std::string& value, std::string_view 
         return Status::InvalidArgument("is not an e-mail address", f.name);
       return Status::Ok();
     case FieldType::kPhone: {
-      ATIENDE_ASSIGN_OR_RETURN(value, NormalizePhone(value, f.name, phone_country));
+      ATIENDE_ASSIGN_OR_RETURN(value, NormalizePhone(value, f.name, phone_region));
       return Status::Ok();
     }
     case FieldType::kChoice:

@@ -42,7 +42,7 @@ std::string_view Name(FieldType t);
 // to E.164; dates checked against the field's bounds from `today`,
 // "YYYY-MM-DD" in the desk's zone). kInvalidArgument naming the field.
 Status CheckFieldValue(const FormField& f, std::string& value, std::string_view today,
-                       std::string_view phone_country = kDefaultPhoneCountry);
+                       std::string_view phone_region = kDefaultPhoneRegion);
 
 // --- Condition paths and operators ---------------------------------------
 

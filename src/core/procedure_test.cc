@@ -179,9 +179,9 @@ TEST(ProcedureRegistry, FieldValuesAreCheckedAndNormalised) {
   v = "2026-02-30";
   EXPECT_FALSE(CheckFieldValue(day, v, "2026-02-01").ok());
   FormField phone{"phone_1", "Tel", FieldType::kPhone, 40, {}, {}, "", {}, {}};
-  v = "9 1234 5678";
+  v = "9 6123 4567";
   ASSERT_TRUE(CheckFieldValue(phone, v, "2026-11-24").ok());
-  EXPECT_EQ(v, "+56912345678");
+  EXPECT_EQ(v, "+56961234567");
   v = "call me";
   EXPECT_EQ(CheckFieldValue(phone, v, "2026-11-24").field(), "phone_1");
   FormField choice{"kind", "Tipo", FieldType::kChoice, 200, {}, {}, "", {"a", "b"}, {}};

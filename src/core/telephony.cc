@@ -55,15 +55,15 @@ Result<std::string> OneOf(const EventFields& f, std::initializer_list<std::strin
 }
 
 // A number as E.164 when it is one, else as given (an extension, "anonymous").
-std::string CallNumber(const std::string& given, std::string_view phone_country) {
+std::string CallNumber(const std::string& given, std::string_view phone_region) {
   if (given.empty()) return given;
-  auto e164 = NormalizePhone(given, "from", phone_country);
+  auto e164 = NormalizePhone(given, "from", phone_region);
   return e164.ok() ? *e164 : given;
 }
 
 }  // namespace
 
-Result<TelephonyEvent> ParseTelephonyEvent(const EventFields& f, std::string_view phone_country,
+Result<TelephonyEvent> ParseTelephonyEvent(const EventFields& f, std::string_view phone_region,
                                            TimePoint now) {
   TelephonyEvent e;
   ATIENDE_ASSIGN_OR_RETURN(std::string event, OneOf(f, {"event"}));
@@ -90,8 +90,8 @@ Result<TelephonyEvent> ParseTelephonyEvent(const EventFields& f, std::string_vie
       }
       ATIENDE_ASSIGN_OR_RETURN(std::string from, OneOf(f, {"from"}));
       ATIENDE_ASSIGN_OR_RETURN(std::string to, OneOf(f, {"to"}));
-      e.from = CallNumber(from, phone_country);
-      e.to = CallNumber(to, phone_country);
+      e.from = CallNumber(from, phone_region);
+      e.to = CallNumber(to, phone_region);
       ATIENDE_ASSIGN_OR_RETURN(e.queue, OneOf(f, {"queue"}));
       for (std::string_view name : {"users", "user"}) {
         auto it = f.find(name);

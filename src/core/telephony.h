@@ -57,12 +57,12 @@ using EventFields = std::map<std::string, std::vector<std::string>, std::less<>>
 // direction, from, to, queue, users, user, cause) or Zammad Generic CTI's
 // (event=newCall, callId, user, answeringNumber, cause=noAnswer …); others
 // are ignored. `from` and `to` are stored E.164 when they are numbers
-// (national ones in `phone_country`), as given otherwise ("anonymous", an
+// (national ones in `phone_region`), as given otherwise ("anonymous", an
 // extension). `time` (RFC 3339) defaults to `now`. kInvalidArgument naming
 // the field for a missing event or call id, an unknown event, direction or
 // cause, a value too long (call id 128 bytes, others 64, 20 users) or with
 // control characters.
-Result<TelephonyEvent> ParseTelephonyEvent(const EventFields& f, std::string_view phone_country,
+Result<TelephonyEvent> ParseTelephonyEvent(const EventFields& f, std::string_view phone_region,
                                            TimePoint now);
 
 // A call as Atiende records it: one row per (desk, call_id).

@@ -14,7 +14,7 @@ TelephonyEvent Event(TelephonyEventKind kind, int at, std::string user = "",
   e.call_id = "c1";
   e.at = At(at);
   e.direction = "in";
-  e.from = "+56912345678";
+  e.from = "+56961234567";
   e.user = std::move(user);
   e.cause = std::move(cause);
   return e;
@@ -64,23 +64,23 @@ TEST(Telephony, AFloodOfEventsIsBounded) {
 
 TEST(Telephony, ParsesZammadGenericCtiFields) {
   EventFields f{{"event", {"newCall"}},    {"callId", {"abc-1"}}, {"direction", {"in"}},
-                {"from", {"9 1234 5678"}}, {"to", {"201"}},       {"user", {"Ana", "Luis"}}};
-  auto e = ParseTelephonyEvent(f, "56", At(0));
+                {"from", {"9 6123 4567"}}, {"to", {"201"}},       {"user", {"Ana", "Luis"}}};
+  auto e = ParseTelephonyEvent(f, "CL", At(0));
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->kind, TelephonyEventKind::kNewCall);
   EXPECT_EQ(e->call_id, "abc-1");
-  EXPECT_EQ(e->from, "+56912345678");
+  EXPECT_EQ(e->from, "+56961234567");
   EXPECT_EQ(e->to, "201");  // an extension stays as given
   EXPECT_EQ(e->users, (std::vector<std::string>{"Ana", "Luis"}));
   EventFields hangup{{"event", {"hangup"}}, {"callId", {"abc-1"}}, {"cause", {"noAnswer"}}};
-  auto h = ParseTelephonyEvent(hangup, "56", At(0));
+  auto h = ParseTelephonyEvent(hangup, "CL", At(0));
   ASSERT_TRUE(h.ok());
   EXPECT_EQ(h->cause, "no_answer");
 }
 
 TEST(Telephony, RefusesBadEventsNamingTheField) {
   auto field = [](EventFields f) {
-    auto e = ParseTelephonyEvent(f, "56", At(0));
+    auto e = ParseTelephonyEvent(f, "CL", At(0));
     return e.ok() ? std::string("ok") : e.status().field();
   };
   EXPECT_EQ(field({{"callId", {"x"}}}), "event");

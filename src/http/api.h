@@ -183,6 +183,12 @@ class Api {
   Result<Response> GetTelephonyCallRoute(Request& req);
   Result<Response> ListMissedCallsRoute(Request& req);
   Result<Response> MarkCallHandledRoute(Request& req);
+  Result<Response> ListExtensionsRoute(Request& req);
+  Result<Response> PutExtensionRoute(Request& req);
+  Result<Response> DeleteExtensionRoute(Request& req);
+  Result<Response> GetTelephonySettingsRoute(Request& req);
+  Result<Response> PatchTelephonySettingsRoute(Request& req);
+  Result<Response> FormatPhoneRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {

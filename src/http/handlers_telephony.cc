@@ -5,6 +5,7 @@
 
 #include "app/desks.h"
 #include "app/telephony.h"
+#include "core/phone.h"
 #include "core/time_format.h"
 #include "http/api.h"
 #include "json/telephony_json.h"
@@ -108,7 +109,7 @@ Result<Response> Api::TelephonyEventsRoute(Request& req) {
   const std::string& desk = req.phone_system_desk;
   ATIENDE_ASSIGN_OR_RETURN(
       TelephonyEvent e,
-      ParseTelephonyEvent(fields, PhoneCountry(deps_.desks->For(desk).desk), deps_.clock.Now()));
+      ParseTelephonyEvent(fields, PhoneRegion(deps_.desks->For(desk).desk), deps_.clock.Now()));
   ATIENDE_ASSIGN_OR_RETURN(EventRecorded r, RecordTelephonyEvent(deps_, desk, e));
   return Json(200, {{"call", json::TelephonyCallJson(r.call)}, {"duplicate", r.duplicate}});
 }
@@ -134,6 +135,12 @@ Result<Response> Api::GetTelephonyCallRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_ASSIGN_OR_RETURN(CallView v, GetTelephonyCall(deps_, *req.principal, id));
   bj::object out = json::TelephonyCallJson(v.call);
+  const std::string region = PhoneRegion(deps_.desks->For(v.call.desk).desk);
+  auto display = [&](const std::string& n) {
+    return n.empty() ? bj::value(nullptr) : bj::value(PhoneDisplay(n, region));
+  };
+  out["from_display"] = display(v.call.from);
+  out["to_display"] = display(v.call.to);
   bj::array matches;
   for (const CallerMatch& m : v.caller.matches) {
     matches.push_back(
@@ -145,6 +152,7 @@ Result<Response> Api::GetTelephonyCallRoute(Request& req) {
   const size_t n = v.caller.matches.size();
   out["caller"] = bj::object{
       {"number", v.caller.number.empty() ? bj::value(nullptr) : bj::value(v.caller.number)},
+      {"display", display(v.caller.number)},
       {"result", n == 0   ? "unknown"
                  : n == 1 ? "customer"
                           : "several"},
@@ -165,6 +173,82 @@ Result<Response> Api::MarkCallHandledRoute(Request& req) {
   ATIENDE_ASSIGN_OR_RETURN(int64_t id, IntParam(req.params, "id"));
   ATIENDE_ASSIGN_OR_RETURN(TelephonyCall c, MarkCallHandled(deps_, *req.principal, id));
   return Json(200, json::TelephonyCallJson(c));
+}
+
+namespace {
+
+bj::object ExtensionJson(const TelephonyExtension& x) {
+  return {{"extension", x.extension}, {"username", x.username}};
+}
+
+bj::object SettingsJson(const TelephonySettings& s) {
+  return {{"pop_on", s.pop_on}, {"dial_url", s.dial_url}};
+}
+
+}  // namespace
+
+Result<Response> Api::ListExtensionsRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto all, ListExtensions(deps_, *req.principal));
+  bj::array items;
+  for (const auto& x : all) items.push_back(ExtensionJson(x));
+  return Json(200, {{"items", std::move(items)}});
+}
+
+Result<Response> Api::PutExtensionRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(body, {"username"}));
+  ATIENDE_ASSIGN_OR_RETURN(auto username, StringField(body, "username", true));
+  ATIENDE_ASSIGN_OR_RETURN(
+      TelephonyExtension x,
+      SetExtension(deps_, *req.principal, req.params["extension"], username.value_or("")));
+  return Json(200, ExtensionJson(x));
+}
+
+Result<Response> Api::DeleteExtensionRoute(Request& req) {
+  ATIENDE_RETURN_IF_ERROR(RemoveExtension(deps_, *req.principal, req.params["extension"]));
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+Result<Response> Api::GetTelephonySettingsRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(TelephonySettings s, GetTelephonySettings(deps_, *req.principal));
+  return Json(200, SettingsJson(s));
+}
+
+Result<Response> Api::PatchTelephonySettingsRoute(Request& req) {
+  ATIENDE_ASSIGN_OR_RETURN(auto body, BodyObject(req));
+  ATIENDE_RETURN_IF_ERROR(OnlyFields(body, {"pop_on", "dial_url"}));
+  ATIENDE_ASSIGN_OR_RETURN(auto pop_on, StringField(body, "pop_on"));
+  ATIENDE_ASSIGN_OR_RETURN(auto dial_url, StringField(body, "dial_url"));
+  ATIENDE_ASSIGN_OR_RETURN(TelephonySettings s,
+                           SetTelephonySettings(deps_, *req.principal, pop_on, dial_url));
+  return Json(200, SettingsJson(s));
+}
+
+// ?number= (at most 64 bytes) as the request's desk stores it (E.164) and
+// shows it; 200 with "valid": false and the reason when it is not a number.
+Result<Response> Api::FormatPhoneRoute(Request& req) {
+  auto q = req.query.find("number");
+  if (q == req.query.end() || q->second.empty()) {
+    return Status::InvalidArgument("is required", "number");
+  }
+  if (q->second.size() > 64) return Status::InvalidArgument("at most 64 bytes", "number");
+  const std::string region = PhoneRegion(deps_.desks->For(req.principal->desk).desk);
+  auto e164 = NormalizePhone(q->second, "number", region);
+  if (!e164.ok()) {
+    return Json(200, {{"valid", false},
+                      {"e164", nullptr},
+                      {"display", nullptr},
+                      {"region", nullptr},
+                      {"error", e164.status().message()}});
+  }
+  return Json(200, {{"valid", true},
+                    {"e164", *e164},
+                    {"display", PhoneDisplay(*e164, region)},
+                    {"region", PhoneRegionOf(*e164)},
+                    {"error", nullptr}});
 }
 
 }  // namespace atiende::http

@@ -119,6 +119,17 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"GET", "/api/v1/telephony/calls/{id}", false, kCallTakers, &Api::GetTelephonyCallRoute},
       {"POST", "/api/v1/telephony/calls/{id}/handled", false, kCallTakers,
        &Api::MarkCallHandledRoute, kSmall},
+      // Admins map the desk's extensions to users and set when the pop opens.
+      {"GET", "/api/v1/telephony/extensions", false, kAdmin, &Api::ListExtensionsRoute},
+      {"PUT", "/api/v1/telephony/extensions/{extension}", false, kAdmin, &Api::PutExtensionRoute,
+       kSmall},
+      {"DELETE", "/api/v1/telephony/extensions/{extension}", false, kAdmin,
+       &Api::DeleteExtensionRoute, kSmall},
+      {"GET", "/api/v1/telephony/settings", false, kAdmin, &Api::GetTelephonySettingsRoute},
+      {"PATCH", "/api/v1/telephony/settings", false, kAdmin, &Api::PatchTelephonySettingsRoute,
+       kSmall},
+      // A number as the desk stores and shows it (libphonenumber).
+      {"GET", "/api/v1/phones/format", false, kStaff, &Api::FormatPhoneRoute, kSmall, kQuick},
 
       {"GET", "/api/v1/notices", false, kNoticeReaders, &Api::ListNoticesRoute},
       {"POST", "/api/v1/notices", false, kNoticeWriters, &Api::CreateNoticeRoute, 64 << 10},

@@ -28,7 +28,7 @@ Case Draft(int64_t customer_id, std::string procedure = "zb-unblock") {
   c.step = "coordinate_visit";
   c.step_roles = "supervisor";
   c.step_entered_at = c.created_at = c.updated_at = kBase;
-  c.intake = {"Juan Pérez", {"+56912345678"}, "Sin gas"};
+  c.intake = {"Juan Pérez", {"+56961234567"}, "Sin gas"};
   c.fields = {{"visit_day", "2026-11-26"}};
   c.timeline.push_back({kBase, "agente", "intake", "Case opened", {{"caller", "Juan Pérez"}}});
   return c;

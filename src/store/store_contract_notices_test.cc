@@ -27,7 +27,7 @@ Notice Draft(int64_t customer_id, std::string external_id = "") {
   n.customer_id = customer_id;
   n.visit_day = "2026-11-26";
   n.location_ref = "Parcela 12, camino a Lampa; portón verde";
-  n.phone_1 = "+56912345678";
+  n.phone_1 = "+56961234567";
   n.phone_2 = "+56223456789";
   n.observations = "Cliente granel con bloqueo ZB";
   n.created_at = n.updated_at = kBase;

@@ -89,7 +89,7 @@ inline Notice OpenNotice(bool with_visit, TimePoint updated_at) {
   if (with_visit) {
     n.visit_day = "2026-11-26";
     n.location_ref = "portón verde";
-    n.phone_1 = "+56911111111";
+    n.phone_1 = "+56961111111";
     n.phone_2 = "+56922222222";
   }
   return n;
@@ -98,7 +98,7 @@ inline Notice OpenNotice(bool with_visit, TimePoint updated_at) {
 // The visit as a supervisor enters it on the ZB forms.
 inline const std::map<std::string, std::string> kVisit = {{"visit_day", "2026-11-26"},
                                                           {"location_ref", "portón verde"},
-                                                          {"phone_1", "+56911111111"},
+                                                          {"phone_1", "+56961111111"},
                                                           {"phone_2", "+56922222222"}};
 
 // data["what"] of the timeline, in order.

@@ -874,6 +874,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/telephony/extensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's extensions mapped to users */
+        get: operations["listTelephonyExtensions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/extensions/{extension}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Map an extension to a user of the desk (audited); an answer or ringing on it pops that user's console */
+        put: operations["putTelephonyExtension"];
+        post?: never;
+        /** Remove an extension's mapping (audited) */
+        delete: operations["deleteTelephonyExtension"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/telephony/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The desk's telephony settings */
+        get: operations["getTelephonySettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change the desk's telephony settings (audited); absent fields keep their value */
+        patch: operations["patchTelephonySettings"];
+        trace?: never;
+    };
+    "/api/v1/phones/format": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A phone number as the desk stores it (E.164) and shows it; for a form's check as the user types */
+        get: operations["formatPhone"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1625,6 +1695,31 @@ export interface components {
             answeringNumber?: string;
             /** @enum {string} */
             cause?: "normal" | "busy" | "cancel" | "no_answer" | "noAnswer" | "congestion" | "not_found" | "notFound" | "forwarded";
+        };
+        /** @description An extension of the desk's phone system and the user whose console pops when an event names it (docs/telephony.md) */
+        TelephonyExtension: {
+            extension: string;
+            username: string;
+        };
+        /** @description A desk's telephony settings (docs/telephony.md) */
+        TelephonySettings: {
+            /**
+             * @description answer (default): the answering user's console pops; ringing: the consoles of the users an inbound call rings pop on new_call
+             * @enum {string}
+             */
+            pop_on: "answer" | "ringing";
+            /** @description click-to-dial URL; empty: none */
+            dial_url: string;
+        };
+        /** @description A number as the desk stores it (E.164) and shows it (national format for the desk's own country, international otherwise), by libphonenumber */
+        PhoneFormat: {
+            valid: boolean;
+            e164: string | null;
+            display: string | null;
+            /** @description ISO 3166-1 alpha-2 country of the number */
+            region: string | null;
+            /** @description why it is not a valid number */
+            error: string | null;
         };
     };
     responses: {
@@ -3739,7 +3834,13 @@ export interface operations {
                                 /** @description the contact whose phone it is; null: the customer's own */
                                 contact: string | null;
                             }[];
+                            /** @description number in the desk's national format (international for another country) */
+                            display: string | null;
                         };
+                        /** @description from as the desk shows it: national format for its own country, international otherwise; as given when not a number */
+                        from_display: string | null;
+                        /** @description to, shown as from_display */
+                        to_display: string | null;
                     };
                 };
             };
@@ -3769,6 +3870,181 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TelephonyCall"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    listTelephonyExtensions: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TelephonyExtension"][];
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    putTelephonyExtension: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path: {
+                extension: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonyExtension"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    deleteTelephonyExtension: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path: {
+                extension: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    getTelephonySettings: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonySettings"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    patchTelephonySettings: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    pop_on?: "answer" | "ringing";
+                    dial_url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TelephonySettings"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    formatPhone: {
+        parameters: {
+            query: {
+                number: string;
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhoneFormat"];
                 };
             };
             401: components["responses"]["Problem"];

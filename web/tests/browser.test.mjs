@@ -408,7 +408,7 @@ test('dispatch: open notices, visit details with errors next to fields, close no
   // Visit days are the ZB desk's (Santiago) days.
   const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: ZB.zone }).format(new Date(now.getTime() + d * 86400000));
   const n = await disp.must('POST', '/api/v1/notices', {
-    customer_id: robles.id, visit_day: day(1), location_ref: 'Casa patronal', phone_1: '+56 9 1111 2222', phone_2: '+56 9 3333 4444', observations: 'Cliente ZB',
+    customer_id: robles.id, visit_day: day(1), location_ref: 'Casa patronal', phone_1: '+56 9 3111 2222', phone_2: '+56 9 3333 4444', observations: 'Cliente ZB',
   });
   await signIn(page, server.url, 'despacho');
   await page.waitForURL('**/notices');
@@ -1145,7 +1145,7 @@ test('ZB: intake → supervisor coordinates the visit → overdue → dispatch a
   const c = await sup0.must('GET', '/api/v1/cases/' + number);
   const now = new Date((await sup0.must('GET', '/api/v1/clock')).now);
   const day = (d) => new Intl.DateTimeFormat('en-CA', { timeZone: ZB.zone }).format(new Date(now.getTime() + d * 86400000));
-  const phones = ['+56 9 1111 2222', '+56 2 2345 6789'];
+  const phones = ['+56 9 3111 2222', '+56 2 2345 6789'];
   for (const f of c.step.form) {
     const el = form.locator(`[name="${f.name}"]`);
     if (f.type === 'date') await el.fill(day(2));

@@ -263,18 +263,18 @@ Status SqlCustomers::Delete(int64_t id) {
   return index_.Unindex(id);
 }
 
-Result<std::string> SqlCustomers::PhoneCountryOf(const std::string& desk) {
-  auto known = phone_country_.find(desk);
-  if (known != phone_country_.end()) return known->second;
+Result<std::string> SqlCustomers::DeskPhoneRegion(const std::string& desk) {
+  auto known = phone_region_.find(desk);
+  if (known != phone_region_.end()) return known->second;
   SqlDesks desks(c_.conn());
   auto d = desks.Get(desk);
-  std::string country = kDefaultPhoneCountry;
+  std::string country = kDefaultPhoneRegion;
   if (d.ok()) {
-    if (auto code = CallingCodeOf(d->phone_region)) country = std::string(*code);
+    if (CallingCodeOf(d->phone_region)) country = d->phone_region;
   } else if (d.status().code() != Status::Code::kNotFound) {
     return d.status();
   }
-  phone_country_[desk] = country;
+  phone_region_[desk] = country;
   return country;
 }
 
@@ -282,7 +282,7 @@ Status SqlCustomers::IndexPhones(const Customer& c) {
   ATIENDE_ASSIGN_OR_RETURN(auto del, c_.Query("DELETE FROM customer_phones WHERE customer_id = ?"));
   del->Bind(1, c.id);
   ATIENDE_RETURN_IF_ERROR(del->Run());
-  ATIENDE_ASSIGN_OR_RETURN(std::string country, PhoneCountryOf(c.desk));
+  ATIENDE_ASSIGN_OR_RETURN(std::string country, DeskPhoneRegion(c.desk));
   std::vector<std::pair<std::string, std::string>> rows;  // (E.164, contact)
   auto add = [&](const std::string& phone, const std::string& contact) {
     if (phone.empty()) return;

@@ -72,8 +72,8 @@ class SqlCustomers final : public CustomerWriter {
  private:
   Result<std::optional<Customer>> One(const char* sql, std::string_view key);
   // The calling code national numbers of `desk` get (its phone region).
-  Result<std::string> PhoneCountryOf(const std::string& desk);
-  std::map<std::string, std::string> phone_country_;  // by desk, for this transaction
+  Result<std::string> DeskPhoneRegion(const std::string& desk);
+  std::map<std::string, std::string> phone_region_;  // by desk, for this transaction
   DeskConn c_;
   CustomerIndex& index_;
   const std::string& desk_;  // the scope's desk; "" every desk
@@ -144,6 +144,12 @@ class SqlTelephony final : public TelephonyWriter {
   Result<std::vector<TelephonyCall>> ListMissed(int limit, int offset) override;
   Status Insert(TelephonyCall& c, TimePoint now) override;
   Status Update(const TelephonyCall& c, TimePoint now) override;
+  Result<std::vector<TelephonyExtension>> ListExtensions() override;
+  Result<std::optional<std::string>> UserOfExtension(std::string_view extension) override;
+  Result<TelephonySettings> Settings() override;
+  Status PutExtension(const TelephonyExtension& x) override;
+  Status DeleteExtension(std::string_view extension) override;
+  Status PutSettings(const TelephonySettings& s) override;
 
  private:
   DeskConn c_;

@@ -86,4 +86,80 @@ Status SqlTelephony::Update(const TelephonyCall& c, TimePoint now) {
   return Status::Ok();
 }
 
+namespace {
+
+Result<std::string> TelephonyDesk(const std::string& desk) {
+  if (desk.empty()) return Status::InvalidArgument("the telephony settings are a desk's: name one");
+  return desk;
+}
+
+}  // namespace
+
+Result<std::vector<TelephonyExtension>> SqlTelephony::ListExtensions() {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, TelephonyDesk(desk_));
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT extension, username FROM telephony_extensions"
+                                             " WHERE desk_id = ? ORDER BY extension"));
+  st->Bind(1, desk);
+  return ReadAll<TelephonyExtension>(*st, [](const Stmt& s) -> Result<TelephonyExtension> {
+    return TelephonyExtension{s.Text(0), s.Text(1)};
+  });
+}
+
+Result<std::optional<std::string>> SqlTelephony::UserOfExtension(std::string_view extension) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, TelephonyDesk(desk_));
+  ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("SELECT username FROM telephony_extensions"
+                                             " WHERE desk_id = ? AND extension = ?"));
+  st->Bind(1, desk).Bind(2, extension);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  if (!row) return std::optional<std::string>();
+  return std::optional<std::string>(st->Text(0));
+}
+
+Result<TelephonySettings> SqlTelephony::Settings() {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, TelephonyDesk(desk_));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("SELECT pop_on, dial_url FROM telephony_settings WHERE desk_id = ?"));
+  st->Bind(1, desk);
+  ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
+  TelephonySettings out;
+  if (row) {
+    out.pop_on = st->Text(0);
+    out.dial_url = st->Text(1);
+  }
+  return out;
+}
+
+Status SqlTelephony::PutExtension(const TelephonyExtension& x) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, TelephonyDesk(desk_));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Query("INSERT INTO telephony_extensions(desk_id, extension, username)"
+                                    " VALUES (?,?,?) ON CONFLICT (desk_id, extension)"
+                                    " DO UPDATE SET username = excluded.username"));
+  st->Bind(1, desk).Bind(2, x.extension).Bind(3, x.username);
+  return st->Run();
+}
+
+Status SqlTelephony::DeleteExtension(std::string_view extension) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, TelephonyDesk(desk_));
+  ATIENDE_ASSIGN_OR_RETURN(
+      auto st, c_.Query("DELETE FROM telephony_extensions WHERE desk_id = ? AND extension = ?"));
+  st->Bind(1, desk).Bind(2, extension);
+  ATIENDE_RETURN_IF_ERROR(st->Run());
+  if (st->Changes() == 0) {
+    return Status::NotFound("no extension " + std::string(extension) + " in desk " + desk);
+  }
+  return Status::Ok();
+}
+
+Status SqlTelephony::PutSettings(const TelephonySettings& s) {
+  ATIENDE_ASSIGN_OR_RETURN(std::string desk, TelephonyDesk(desk_));
+  ATIENDE_ASSIGN_OR_RETURN(auto st,
+                           c_.Query("INSERT INTO telephony_settings(desk_id, pop_on, dial_url)"
+                                    " VALUES (?,?,?) ON CONFLICT (desk_id)"
+                                    " DO UPDATE SET pop_on = excluded.pop_on,"
+                                    " dial_url = excluded.dial_url"));
+  st->Bind(1, desk).Bind(2, s.pop_on).Bind(3, s.dial_url);
+  return st->Run();
+}
+
 }  // namespace atiende::sql
