@@ -183,6 +183,10 @@ class Api {
   Result<Response> GetTelephonyCallRoute(Request& req);
   Result<Response> ListMissedCallsRoute(Request& req);
   Result<Response> MarkCallHandledRoute(Request& req);
+  Result<Response> ListReportsRoute(Request& req);
+  Result<Response> WallboardRoute(Request& req);
+  Result<Response> GetReportRoute(Request& req);
+  Result<Response> ReportRowsRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {
