@@ -181,12 +181,12 @@ Result<ReportTable> TicketsReport(ReadTx& tx, const ReportCtx& c) {
     agg[BucketKey(c, f.opened_at)].Add(f, c);
     return Status::Ok();
   }));
-  ReportTable t = NewTable(
-      c, "tickets",
-      {"bucket", "opened", "incidents", "requirements", "critical_customer", "resolved",
-       "reopened", "reopen_rate_pct", "response_met_pct", "resolution_met_pct", "opened_by_call",
-       "first_contact_resolved", "fcr_pct", "resolve_median_h", "resolve_p90_h",
-       "resolve_business_median_h", "resolve_business_p90_h"});
+  ReportTable t =
+      NewTable(c, "tickets",
+               {"bucket", "opened", "incidents", "requirements", "critical_customer", "resolved",
+                "reopened", "reopen_rate_pct", "response_met_pct", "resolution_met_pct",
+                "opened_by_call", "first_contact_resolved", "fcr_pct", "resolve_median_h",
+                "resolve_p90_h", "resolve_business_median_h", "resolve_business_p90_h"});
   for (int64_t k : AllBuckets(c)) {
     TicketAgg& a = agg[k];
     t.rows.push_back({bj::value(BucketLabel(c, k)), a.opened, a.incidents, a.requirements,
@@ -237,10 +237,10 @@ Result<ReportTable> SlaReport(ReadTx& tx, const ReportCtx& c) {
     }
     return Status::Ok();
   }));
-  ReportTable t = NewTable(c, "sla",
-                           {"bucket", "dimension", "key", "opened", "response_judged",
-                            "response_met", "response_met_pct", "resolution_judged",
-                            "resolution_met", "resolution_met_pct"});
+  ReportTable t =
+      NewTable(c, "sla",
+               {"bucket", "dimension", "key", "opened", "response_judged", "response_met",
+                "response_met_pct", "resolution_judged", "resolution_met", "resolution_met_pct"});
   for (const auto& [key, m] : n) {
     t.rows.push_back({bj::value(BucketLabel(c, std::get<0>(key))), bj::value(std::get<1>(key)),
                       bj::value(std::get<2>(key)), m.opened, m.resp_judged, m.resp_met,
@@ -253,9 +253,10 @@ Result<ReportTable> SlaReport(ReadTx& tx, const ReportCtx& c) {
 Result<ReportTable> BacklogReport(ReadTx& tx, const ReportCtx& c) {
   ReportTable t = NewTable(c, "backlog", {"bucket", "at", "open"});
   if (c.range.by == ReportBucket::kHourOfDay) {
-    return Status::InvalidArgument("the backlog is counted at instants: by=day, week, month or "
-                                   "total",
-                                   "by");
+    return Status::InvalidArgument(
+        "the backlog is counted at instants: by=day, week, month or "
+        "total",
+        "by");
   }
   // The end of each bucket: the midnight after its last day in the range.
   std::vector<std::pair<int64_t, date::local_days>> ends;
@@ -273,8 +274,8 @@ Result<ReportTable> BacklogReport(ReadTx& tx, const ReportCtx& c) {
   for (const auto& [k, last] : ends) {
     TimePoint at = std::min(LocalMidnight(c.zone, last + date::days(1)), c.now);
     ATIENDE_ASSIGN_OR_RETURN(BacklogCount b, tx.reports().Backlog(at));
-    t.rows.push_back({bj::value(BucketLabel(c, k)), bj::value(FormatLocalInstant(c.zone, at)),
-                      b.open()});
+    t.rows.push_back(
+        {bj::value(BucketLabel(c, k)), bj::value(FormatLocalInstant(c.zone, at)), b.open()});
   }
   return t;
 }
@@ -304,9 +305,9 @@ Result<ReportTable> CallsReport(ReadTx& tx, const ReportCtx& c, bool by_type) {
     }
     return t;
   }
-  ReportTable t = NewTable(c, "calls",
-                           {"bucket", "calls_logged", "tickets_opened", "assurance_derivations",
-                            "handle_avg_s"});
+  ReportTable t = NewTable(
+      c, "calls",
+      {"bucket", "calls_logged", "tickets_opened", "assurance_derivations", "handle_avg_s"});
   for (int64_t k : AllBuckets(c)) {
     Agg& a = agg[k];
     bj::value aht = nullptr;
@@ -334,8 +335,8 @@ Result<ReportTable> PhoneReport(ReadTx& tx, const ReportCtx& c) {
     return Status::Ok();
   }));
   ReportTable t = NewTable(c, "phone",
-                           {"bucket", "rang", "answered", "missed", "answered_pct",
-                            "wait_avg_s", "talk_avg_s", "aht_s"});
+                           {"bucket", "rang", "answered", "missed", "answered_pct", "wait_avg_s",
+                            "talk_avg_s", "aht_s"});
   for (int64_t k : AllBuckets(c)) {
     Agg& a = agg[k];
     auto avg = [](Micros total, int64_t n) -> bj::value {
@@ -343,8 +344,8 @@ Result<ReportTable> PhoneReport(ReadTx& tx, const ReportCtx& c) {
       return std::round(static_cast<double>(total.count()) / 1e6 / static_cast<double>(n));
     };
     t.rows.push_back({bj::value(BucketLabel(c, k)), a.rang, a.answered, a.missed,
-                      PctValue(a.answered, a.rang), avg(a.wait, a.answered),
-                      avg(a.talk, a.talked), avg(a.talk, a.talked)});
+                      PctValue(a.answered, a.rang), avg(a.wait, a.answered), avg(a.talk, a.talked),
+                      avg(a.talk, a.talked)});
   }
   return t;
 }
@@ -399,11 +400,11 @@ Result<ReportTable> ZbReport(ReadTx& tx, const ReportCtx& c, bool results) {
     }
     return t;
   }
-  ReportTable t = NewTable(
-      c, "zb",
-      {"bucket", "cases", "closed", "unblocked", "not_fit", "no_contact",
-       "intake_to_notice_closed_median_h", "intake_to_unblock_median_h", "notices",
-       "notices_overdue", "notices_overdue_pct", "followups_per_case"});
+  ReportTable t =
+      NewTable(c, "zb",
+               {"bucket", "cases", "closed", "unblocked", "not_fit", "no_contact",
+                "intake_to_notice_closed_median_h", "intake_to_unblock_median_h", "notices",
+                "notices_overdue", "notices_overdue_pct", "followups_per_case"});
   for (int64_t k : AllBuckets(c)) {
     Agg& a = agg[k];
     auto [od, notices] = overdue[k];
@@ -418,7 +419,6 @@ Result<ReportTable> ZbReport(ReadTx& tx, const ReportCtx& c, bool results) {
   }
   return t;
 }
-
 
 }  // namespace
 
@@ -623,9 +623,10 @@ Result<bj::object> ComputeWallboard(Deps& d, const std::string& desk) {
 
 const std::vector<std::string>& TicketRowColumns() {
   static const std::vector<std::string> cols = {
-      "number",         "kind",         "category",    "priority",  "critical", "state",
-      "opened_at",      "response_due", "responded_at", "response_met", "resolution_due",
-      "resolved_at",    "resolution_met", "closed_at", "reopens",   "calls_before_resolution"};
+      "number",         "kind",         "category",       "priority",
+      "critical",       "state",        "opened_at",      "response_due",
+      "responded_at",   "response_met", "resolution_due", "resolved_at",
+      "resolution_met", "closed_at",    "reopens",        "calls_before_resolution"};
   return cols;
 }
 

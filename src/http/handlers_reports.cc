@@ -11,6 +11,7 @@
 // its constant_memory mode to a temporary file (it needs a seekable file to
 // build the zip), which is then sent in chunks and removed; a sheet that
 // reaches Excel's 1,048,576 rows goes on in the next sheet.
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <atomic>
@@ -20,7 +21,6 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
-#include <unistd.h>
 
 #include "app/desks.h"
 #include "app/reports.h"
@@ -226,8 +226,7 @@ class XlsxSink : public TableSink {
     if (!sheet_ptr_) return false;
     row_ = 0;
     for (size_t i = 0; i < header_.size(); ++i) {
-      worksheet_write_string(sheet_ptr_, 0, static_cast<lxw_col_t>(i), header_[i].c_str(),
-                             nullptr);
+      worksheet_write_string(sheet_ptr_, 0, static_cast<lxw_col_t>(i), header_[i].c_str(), nullptr);
     }
     row_ = 1;
     return true;
@@ -325,8 +324,8 @@ Result<Response> Api::GetReportRoute(Request& req) {
   if (format.empty()) format = "json";
   ATIENDE_RETURN_IF_ERROR(CheckFormat(format, true));
   ATIENDE_ASSIGN_OR_RETURN(std::string desk, DeskOf(deps_, req));
-  ATIENDE_ASSIGN_OR_RETURN(ReportRange range,
-                           ParseReportRange(Param(req, "from"), Param(req, "to"), Param(req, "by")));
+  ATIENDE_ASSIGN_OR_RETURN(
+      ReportRange range, ParseReportRange(Param(req, "from"), Param(req, "to"), Param(req, "by")));
   ATIENDE_ASSIGN_OR_RETURN(ReportTable t, ComputeReport(deps_, desk, name, range));
   if (format == "json") {
     bj::object o = t.ToJson();

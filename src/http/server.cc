@@ -429,7 +429,7 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
     auto next = resp.stream->Next();  // also on a heartbeat or at the deadline: it may end
     if (!next) break;
     chunk = heartbeat && next->empty() && !resp.stream->bulk() ? std::string(":\n\n")
-                                                                : std::move(*next);
+                                                               : std::move(*next);
   }
   {
     std::lock_guard lock(mu);

@@ -73,9 +73,10 @@ Ticket Draft() {
 TEST_P(StoreContract, ReportRowsFollowTicketWritesAndCalls) {
   Fixture fx(GetParam());
   Ticket t = Draft();
-  ASSERT_TRUE(fx.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
-                      return tx.tickets().Insert(t);
-                    }).ok());
+  ASSERT_TRUE(
+      fx.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.tickets().Insert(t); })
+          .ok());
   TimePoint day = T("2026-11-24T00:00:00Z");
   TimePoint next = T("2026-11-25T00:00:00Z");
   auto facts = fx.Facts(day, next);
@@ -95,9 +96,10 @@ TEST_P(StoreContract, ReportRowsFollowTicketWritesAndCalls) {
   t.responded_at = kOpened + std::chrono::minutes(10);
   t.resolved_at = kOpened + std::chrono::hours(2);
   t.version = 2;
-  ASSERT_TRUE(fx.store->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) {
-                      return tx.tickets().Update(t);
-                    }).ok());
+  ASSERT_TRUE(
+      fx.store
+          ->Write(atiende::testing::MainDesk(), [&](WriteTx& tx) { return tx.tickets().Update(t); })
+          .ok());
   ASSERT_TRUE(fx.Log("CS0000001", kOpened + std::chrono::hours(3)).ok());
   facts = fx.Facts(day, next);
   ASSERT_EQ(facts.size(), 1u);
@@ -113,12 +115,15 @@ TEST_P(StoreContract, ReportRowsFollowTicketWritesAndCalls) {
 
   // The calls by hour: both calls, in the UTC hours they started in.
   std::vector<CallHour> hours;
-  ASSERT_TRUE(fx.store->Read(atiende::testing::MainDesk(), [&](ReadTx& tx) {
-                      return tx.reports().ScanCallHours(day, next, [&](const CallHour& h) {
-                        hours.push_back(h);
-                        return Status::Ok();
-                      });
-                    }).ok());
+  ASSERT_TRUE(fx.store
+                  ->Read(atiende::testing::MainDesk(),
+                         [&](ReadTx& tx) {
+                           return tx.reports().ScanCallHours(day, next, [&](const CallHour& h) {
+                             hours.push_back(h);
+                             return Status::Ok();
+                           });
+                         })
+                  .ok());
   ASSERT_EQ(hours.size(), 2u);
   EXPECT_EQ(hours[0].hour, T("2026-11-24T12:00:00Z"));
   EXPECT_EQ(hours[1].hour, T("2026-11-24T15:00:00Z"));
@@ -127,12 +132,15 @@ TEST_P(StoreContract, ReportRowsFollowTicketWritesAndCalls) {
 
   // Another desk's scope reads none of it.
   std::vector<TicketFact> other;
-  ASSERT_TRUE(fx.store->Read(DeskScope::Of("another-desk"), [&](ReadTx& tx) {
-                      return tx.reports().ScanTickets(day, next, [&](const TicketFact& f) {
-                        other.push_back(f);
-                        return Status::Ok();
-                      });
-                    }).ok());
+  ASSERT_TRUE(fx.store
+                  ->Read(DeskScope::Of("another-desk"),
+                         [&](ReadTx& tx) {
+                           return tx.reports().ScanTickets(day, next, [&](const TicketFact& f) {
+                             other.push_back(f);
+                             return Status::Ok();
+                           });
+                         })
+                  .ok());
   EXPECT_TRUE(other.empty());
 }
 

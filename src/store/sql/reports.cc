@@ -11,8 +11,8 @@ namespace atiende::sql {
 
 namespace {
 
-#define FACT_COLUMNS                                                                          \
-  "ticket_id, number, kind, category, priority, critical, state, opened_at, response_due,"   \
+#define FACT_COLUMNS                                                                       \
+  "ticket_id, number, kind, category, priority, critical, state, opened_at, response_due," \
   " resolution_due, responded_at, resolved_at, closed_at, reopens, calls "
 
 std::optional<TimePoint> OptAt(const Stmt& s, int col) {
@@ -91,10 +91,9 @@ Status WriteCallFacts(Conn& conn, const Interaction& i) {
   st->Bind(5, Us(i.ended_at) - start);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   if (i.ticket_number.empty()) return Status::Ok();
-  ATIENDE_ASSIGN_OR_RETURN(
-      auto up, conn.Query("UPDATE report_tickets SET calls = calls + 1"
-                          " WHERE desk_id = ? AND number = ?"
-                          " AND (resolved_at IS NULL OR resolved_at > ?)"));
+  ATIENDE_ASSIGN_OR_RETURN(auto up, conn.Query("UPDATE report_tickets SET calls = calls + 1"
+                                               " WHERE desk_id = ? AND number = ?"
+                                               " AND (resolved_at IS NULL OR resolved_at > ?)"));
   up->Bind(1, i.desk).Bind(2, i.ticket_number).Bind(3, start);
   return up->Run();
 }
@@ -165,10 +164,9 @@ Status SqlReports::ScanCallHours(TimePoint from, TimePoint to,
 Status SqlReports::ScanPhoneCalls(TimePoint from, TimePoint to,
                                   const std::function<Status(const PhoneCallFact&)>& fn) {
   ATIENDE_ASSIGN_OR_RETURN(
-      auto st,
-      c_.Query("SELECT id, state, ringing_at, answered_at, ended_at FROM telephony_calls"
-               " WHERE (?1 = '' OR desk_id = ?1) AND ringing_at >= ?2 AND ringing_at < ?3"
-               " ORDER BY desk_id, ringing_at"));
+      auto st, c_.Query("SELECT id, state, ringing_at, answered_at, ended_at FROM telephony_calls"
+                        " WHERE (?1 = '' OR desk_id = ?1) AND ringing_at >= ?2 AND ringing_at < ?3"
+                        " ORDER BY desk_id, ringing_at"));
   st->Bind(1, desk_).Bind(2, Us(from)).Bind(3, Us(to));
   PhoneCallFact f;
   while (true) {
