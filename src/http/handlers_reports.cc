@@ -175,7 +175,9 @@ class XlsxSink : public TableSink {
     }
   }
   ~XlsxSink() override {
-    if (book_) workbook_close(book_);  // an export stopped midway
+    // An export stopped midway: closed (libxlsxwriter has no way to drop a
+    // workbook that closes its temporary files), then removed.
+    if (book_) workbook_close(book_);
     if (!path_.empty()) std::filesystem::remove(path_);
   }
   bool Header(const std::vector<std::string>& cols) override {
