@@ -189,6 +189,10 @@ class Api {
   Result<Response> GetTelephonySettingsRoute(Request& req);
   Result<Response> PatchTelephonySettingsRoute(Request& req);
   Result<Response> FormatPhoneRoute(Request& req);
+  Result<Response> ListReportsRoute(Request& req);
+  Result<Response> WallboardRoute(Request& req);
+  Result<Response> GetReportRoute(Request& req);
+  Result<Response> ReportRowsRoute(Request& req);
 
   // Wakes the mail delivery worker after a change queued mail.
   void WakeMail() {

@@ -61,6 +61,10 @@ class ResponseStream {
   virtual std::chrono::steady_clock::time_point Deadline() const {
     return std::chrono::steady_clock::time_point::max();
   }
+  // A download (a report's export), not events: each chunk leaves as soon
+  // as it is there (no gathering), and no heartbeat comment is ever added to
+  // the body.
+  virtual bool bulk() const { return false; }
 };
 
 struct Response {

@@ -27,6 +27,10 @@ constexpr RoleSet kNoticeReaders = kNoticeWriters | RoleSet{Role::kAgent, Role::
 // A phone system's route (docs/telephony.md): no user role may call it; only
 // a "pbx" token, which acts in its own desk (Route::phone_system).
 constexpr RoleSet kPhoneSystem = {};
+// The desk's figures and their exports (docs/reports.md): supervisors and
+// admins, who answer for the desk's service. Agents, back office and dispatch
+// see the wallboard, which shows the whole room the same counts on the wall.
+constexpr RoleSet kReportReaders = {Role::kSupervisor, Role::kAdmin};
 constexpr bool kByPhoneSystem = true;
 constexpr bool kQuick = true;  // Route::quick: a point read, may run on the network thread
 // Route::any_desk: about no one desk's records; every other route acts in one
@@ -149,6 +153,12 @@ std::vector<Api::Route> Api::BuildRoutes(bool virtual_clock) {
       {"GET", "/api/v1/cases/{number}", false, kStaff, &Api::GetCaseRoute},
       {"POST", "/api/v1/cases/{number}/steps/{step}", false, kStaff, &Api::SubmitCaseStepRoute,
        16 << 10},
+
+      // The desk's figures (issue 18, docs/reports.md).
+      {"GET", "/api/v1/reports", false, kReportReaders, &Api::ListReportsRoute},
+      {"GET", "/api/v1/reports/wallboard", false, kStaff, &Api::WallboardRoute},
+      {"GET", "/api/v1/reports/{name}", false, kReportReaders, &Api::GetReportRoute},
+      {"GET", "/api/v1/reports/{name}/rows", false, kReportReaders, &Api::ReportRowsRoute},
 
       {"GET", "/api/v1/directory", false, kMailReaders, &Api::GetDirectory},
       {"PUT", "/api/v1/directory/{list}", false, kAdmin, &Api::PutDirectory, 64 << 10},

@@ -414,7 +414,7 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
       auto [tec] = co_await timer->async_wait(kNoThrow);
       heartbeat = !tec;
     }
-    if (!heartbeat) {
+    if (!heartbeat && !resp.stream->bulk()) {
       // What arrives within kGather of the last write leaves in one write:
       // with many streams open, every write is a system call per stream
       // (bench/events_bench.py).
@@ -428,7 +428,8 @@ asio::awaitable<void> Server::Impl::Stream(beast::tcp_stream& stream, Conn& conn
     if (stopping || gone->load()) break;
     auto next = resp.stream->Next();  // also on a heartbeat or at the deadline: it may end
     if (!next) break;
-    chunk = heartbeat && next->empty() ? std::string(":\n\n") : std::move(*next);
+    chunk = heartbeat && next->empty() && !resp.stream->bulk() ? std::string(":\n\n")
+                                                               : std::move(*next);
   }
   {
     std::lock_guard lock(mu);

@@ -38,6 +38,7 @@
 #include "store/customers.h"
 #include "store/desks.h"
 #include "store/mail.h"
+#include "store/reports.h"
 #include "store/telephony.h"
 #include "store/tickets.h"
 #include "store/users.h"
@@ -73,6 +74,8 @@ class ReadTx {
   virtual TicketReader& tickets() = 0;
   virtual CallReader& calls() = 0;
   virtual TelephonyReader& telephony() = 0;
+  // The desk's figures (store/reports.h); read-only, also in a WriteTx.
+  virtual ReportReader& reports() = 0;
   virtual NoticeReader& notices() = 0;
   virtual CaseReader& cases() = 0;
   virtual MailReader& mail() = 0;

@@ -944,6 +944,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The names of the desk's reports (docs/reports.md) */
+        get: operations["listReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/wallboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wallboard's live counts: tickets at risk and breached, cases overdue, notices waiting, calls waiting and missed, today's SLA met % */
+        get: operations["getWallboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the desk's reports over a range of its local dates, by day, week, month, hour of day or in total; as JSON, or streamed as CSV or XLSX */
+        get: operations["getReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{name}/rows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every ticket opened in the range, one row each, streamed as CSV or XLSX with no row limit (times in the desk's zone) */
+        get: operations["getReportRows"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1720,6 +1788,35 @@ export interface components {
             region: string | null;
             /** @description why it is not a valid number */
             error: string | null;
+        };
+        ReportTable: {
+            report: string;
+            desk: string;
+            time_zone: string;
+            from: string;
+            to: string;
+            /** @enum {string} */
+            by: "day" | "week" | "month" | "hour" | "total";
+            columns: string[];
+            rows: (string | number | null)[][];
+        };
+        Wallboard: {
+            desk: string;
+            time_zone: string;
+            at: string;
+            tickets_open: number;
+            tickets_at_risk: number;
+            tickets_breached: number;
+            sla_judged_today: number;
+            cases_open: number;
+            cases_overdue: number;
+            notices_waiting: number;
+            calls_waiting: number;
+            calls_today: number;
+            calls_answered_today: number;
+            calls_missed_today: number;
+            warning_share_pct: number;
+            sla_met_today_pct: number | null;
         };
     };
     responses: {
@@ -4045,6 +4142,130 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PhoneFormat"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    listReports: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        reports: string[];
+                    };
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    getWallboard: {
+        parameters: {
+            query?: {
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Wallboard"];
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    getReport: {
+        parameters: {
+            query: {
+                /** @description the first local date of the desk, YYYY-MM-DD */
+                from: string;
+                /** @description the last local date, inclusive (at most 3660 days after from) */
+                to: string;
+                by?: "day" | "week" | "month" | "hour" | "total";
+                format?: "json" | "csv" | "xlsx";
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path: {
+                name: "tickets" | "tickets_by" | "sla" | "backlog" | "calls" | "calls_by" | "phone" | "zb" | "zb_results";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportTable"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            "4XX": components["responses"]["Problem"];
+        };
+    };
+    getReportRows: {
+        parameters: {
+            query: {
+                /** @description the first local date of the desk, YYYY-MM-DD */
+                from: string;
+                /** @description the last local date, inclusive (at most 3660 days after from) */
+                to: string;
+                format?: "csv" | "xlsx";
+                /** @description the desk the request acts in (docs/desks.md); implied when the user works in one */
+                desk?: components["parameters"]["Desk"];
+            };
+            header?: never;
+            path: {
+                name: "tickets";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
             401: components["responses"]["Problem"];

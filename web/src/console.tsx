@@ -25,6 +25,8 @@ const adminCode = chunk(() => import('./screens/admin'));
 const deskAdminCode = chunk(() => import('./screens/desk_admin'));
 const caseCode = chunk(() => import('./screens/cases'));
 const customerCode = chunk(() => import('./screens/customers'));
+const reportsCode = chunk(() => import('./screens/reports'));
+const wallboardCode = chunk(() => import('./screens/wallboard'));
 const missedCode = chunk(() => import('./screens/missed_calls'));
 const CallWorkspace = lazy(callCode, (m) => m.CallWorkspace);
 const TicketQueue = lazy(ticketCode, (m) => m.TicketQueue);
@@ -40,6 +42,8 @@ const CaseView = lazy(caseCode, (m) => m.CaseView);
 const UnblockQueue = lazy(caseCode, (m) => m.UnblockQueue);
 const CustomerFinder = lazy(customerCode, (m) => m.CustomerFinder);
 const CustomerPage = lazy(customerCode, (m) => m.CustomerPage);
+const Reports = lazy(reportsCode, (m) => m.Reports);
+const Wallboard = lazy(wallboardCode, (m) => m.Wallboard);
 const MissedCalls = lazy(missedCode, (m) => m.MissedCalls);
 
 interface Screen {
@@ -97,9 +101,22 @@ const SCREENS: Screen[] = [
     roles: ['agent', 'supervisor', 'back_office', 'admin'],
     view: (rest, s) => (rest ? <CustomerPage id={rest} role={s.user.role} /> : <CustomerFinder />),
   },
+  // The desk's figures and the wall's full-screen board (issue 18), after the
+  // others so their Alt+Shift numbers stay.
+  { path: '/reports', code: reportsCode, label: 'nav.reports', roles: ['supervisor', 'admin'], view: () => <Reports /> },
+  {
+    path: '/wallboard',
+    code: wallboardCode,
+    label: 'nav.wallboard',
+    roles: ['supervisor', 'admin', 'agent', 'dispatch', 'back_office'],
+    view: () => <Wallboard />,
+  },
   // After Clientes, so the screens before keep their Alt+Shift numbers.
   { path: '/missed', code: missedCode, label: 'nav.missed', roles: ['agent', 'supervisor'], view: () => <MissedCalls /> },
 ];
+
+// Shown without the shell: the whole screen is the page (the wallboard).
+const FULL_SCREEN = new Set(['/wallboard']);
 
 function screenFor(path: string) {
   for (const s of SCREENS) {
@@ -183,6 +200,9 @@ function App({ first }: { first: Session | null }) {
       </section>
     );
   else body = found.screen.view(found.rest, session);
+  if (found && FULL_SCREEN.has(found.screen.path) && found.screen.roles.includes(session.user.role)) {
+    return <Fragment key={desk.id}>{body}</Fragment>;
+  }
   // Another desk: its own records, from its own list (a record's number or
   // id means another record there). A new history entry, so Back returns to
   // the desk left and what it showed.

@@ -156,6 +156,31 @@ class SqlTelephony final : public TelephonyWriter {
   const std::string& desk_;  // the scope's desk; "" every desk
 };
 
+class SqlReports final : public ReportReader {
+ public:
+  SqlReports(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
+  Status ScanTickets(TimePoint from, TimePoint to,
+                     const std::function<Status(const TicketFact&)>& fn) override;
+  Status ScanUnclosedTickets(const std::function<Status(const TicketFact&)>& fn) override;
+  Result<BacklogCount> Backlog(TimePoint at) override;
+  Status ScanCallHours(TimePoint from, TimePoint to,
+                       const std::function<Status(const CallHour&)>& fn) override;
+  Status ScanPhoneCalls(TimePoint from, TimePoint to,
+                        const std::function<Status(const PhoneCallFact&)>& fn) override;
+  Result<int64_t> CountRinging() override;
+  Status ScanCases(const std::function<Status(const Case&)>& fn) override;
+  Status ScanNotices(const std::function<Status(const Notice&)>& fn) override;
+
+ private:
+  DeskConn c_;
+  const std::string& desk_;  // the scope's desk; "" every desk
+};
+
+// Keep the figures' rows in step (reports.cc): a ticket written (inserted
+// or updated, its id set), a call logged.
+Status WriteTicketFact(Conn& conn, const Ticket& t);
+Status WriteCallFacts(Conn& conn, const Interaction& i);
+
 class SqlNotices final : public NoticeWriter {
  public:
   SqlNotices(Conn& c, const std::string& desk) : c_(c, desk), desk_(desk) {}
@@ -270,6 +295,7 @@ class SqlTx final : public WriteTx {
         tickets_(c, scope_.desk()),
         calls_(c, scope_.desk()),
         telephony_(c, scope_.desk()),
+        reports_(c, scope_.desk()),
         notices_(c, scope_.desk()),
         cases_(c, scope_.desk()),
         mail_(c, scope_.desk()),
@@ -286,6 +312,7 @@ class SqlTx final : public WriteTx {
   SqlTickets& tickets() override { return tickets_; }
   SqlCalls& calls() override { return calls_; }
   SqlTelephony& telephony() override { return telephony_; }
+  SqlReports& reports() override { return reports_; }
   SqlNotices& notices() override { return notices_; }
   SqlCases& cases() override { return cases_; }
   SqlMail& mail() override { return mail_; }
@@ -308,6 +335,7 @@ class SqlTx final : public WriteTx {
   SqlTickets tickets_;
   SqlCalls calls_;
   SqlTelephony telephony_;
+  SqlReports reports_;
   SqlNotices notices_;
   SqlCases cases_;
   SqlMail mail_;

@@ -63,10 +63,12 @@ Result<std::vector<TelephonyCall>> SqlTelephony::ListMissed(int limit, int offse
 Status SqlTelephony::Insert(TelephonyCall& c, TimePoint now) {
   ATIENDE_ASSIGN_OR_RETURN(c.desk, DeskFor(c.desk, desk_, "telephony call"));
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("INSERT INTO telephony_calls(desk_id, call_id, state,"
-                                             " doc, ringing_at, handled_at, updated_at)"
-                                             " VALUES (?,?,?,?,?,?,?) {RETURNING id}"));
+                                             " doc, ringing_at, handled_at, updated_at,"
+                                             " answered_at, ended_at)"
+                                             " VALUES (?,?,?,?,?,?,?,?,?) {RETURNING id}"));
   st->Bind(1, c.desk).Bind(2, c.call_id).Bind(3, StateOf(c)).Bind(4, json::TelephonyCallDoc(c));
   st->Bind(5, CallUs(c.ringing_at)).Bind(6, CallUs(c.handled_at)).Bind(7, Us(now));
+  st->Bind(8, CallUs(c.answered_at)).Bind(9, CallUs(c.ended_at));
   ATIENDE_RETURN_IF_ERROR(st->Run());
   auto id = st->InsertedId();
   if (!id) return Status::Internal("inserting a telephony call returned no id");
@@ -76,10 +78,11 @@ Status SqlTelephony::Insert(TelephonyCall& c, TimePoint now) {
 
 Status SqlTelephony::Update(const TelephonyCall& c, TimePoint now) {
   ATIENDE_ASSIGN_OR_RETURN(auto st, c_.Query("UPDATE telephony_calls SET state = ?, doc = ?,"
-                                             " ringing_at = ?, handled_at = ?, updated_at = ?"
-                                             " WHERE id = ?"));
+                                             " ringing_at = ?, handled_at = ?, updated_at = ?,"
+                                             " answered_at = ?, ended_at = ? WHERE id = ?"));
   st->Bind(1, StateOf(c)).Bind(2, json::TelephonyCallDoc(c)).Bind(3, CallUs(c.ringing_at));
-  st->Bind(4, CallUs(c.handled_at)).Bind(5, Us(now)).Bind(6, c.id);
+  st->Bind(4, CallUs(c.handled_at)).Bind(5, Us(now)).Bind(6, CallUs(c.answered_at));
+  st->Bind(7, CallUs(c.ended_at)).Bind(8, c.id);
   ATIENDE_RETURN_IF_ERROR(st->Run());
   if (st->Changes() == 0)
     return Status::NotFound("no telephony call with id " + std::to_string(c.id));

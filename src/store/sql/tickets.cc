@@ -226,7 +226,7 @@ Status SqlTickets::Insert(Ticket& t) {
   }
   t.id = id;
   t.version = 1;
-  return Status::Ok();
+  return WriteTicketFact(c_.conn(), t);
 }
 
 // The number and the items are fixed when a ticket is inserted: ticket_numbers
@@ -246,7 +246,7 @@ Status SqlTickets::Update(const Ticket& t) {
     return Status::AlreadyExists(ServiceTaken(t, ""), "service_id");
   }
   ATIENDE_RETURN_IF_ERROR(s);
-  if (st->Changes() > 0) return Status::Ok();
+  if (st->Changes() > 0) return WriteTicketFact(c_.conn(), t);
   return VersionMoved(c_.conn(), "SELECT version FROM tickets WHERE id = ?", "ticket", t.id,
                       t.number, t.version - 1);
 }
@@ -278,7 +278,7 @@ Status SqlCalls::Insert(Interaction& i) {
   auto id = st->InsertedId();
   if (!id) return Status::Internal("logging a call returned no id");
   i.id = *id;
-  return Status::Ok();
+  return WriteCallFacts(c_.conn(), i);
 }
 
 }  // namespace atiende::sql
