@@ -4,6 +4,7 @@
 
 #include "app/audit.h"
 #include "app/deps.h"
+#include "app/procedures.h"
 #include "core/desk_holidays.h"
 #include "core/phone.h"
 #include "json/desk_json.h"
