@@ -96,6 +96,20 @@ class IntakeCases:
         self.assertIn("taken before", again.stdout)
         self.assertEqual(self.inbound().count("solo html"), 1)
 
+    def test_a_message_left_received_by_a_dead_process_is_processed_by_the_retry(self):
+        # The state a kill -9 between the two commits leaves: the raw bytes
+        # stored, status "received". The MTA delivers again: processed once.
+        _, raw = msg("Reintento tras caída", message_id="<crash.retry@example.com>")
+        mid = self.mail_id(self.receive(raw))
+        self.sql("UPDATE mail_inbound SET status = 'received', subject = '' WHERE id = %s" % mid)
+        again = self.receive(raw)
+        self.assertEqual(self.mail_id(again), mid)
+        self.assertNotIn("taken before", again.stdout)
+        self.assertIn("unmatched", again.stdout)
+        self.assertEqual(self.sql("SELECT count(*) FROM mail_inbound WHERE dedup_key = "
+                                  "'<crash.retry@example.com>'"), "1")
+        self.assertEqual(self.inbound().count("Reintento tras caída"), 1)
+
     def test_a_message_with_a_thousand_parts_is_quarantined_with_its_reason(self):
         raw = many_parts(1000)
         r = self.receive(raw)
