@@ -201,6 +201,7 @@ Result<std::unique_ptr<Runtime>> BuildRuntime(const Config& config, bool serving
   mail.message_id_host = MessageIdHost(config);
   mail.rate_cap_per_hour = config.mail_rate_cap;
   mail.delivery_lease = std::chrono::seconds(config.mail_lease_seconds);
+  mail.max_inbound_bytes = static_cast<size_t>(config.mail_max_mib) << 20;
   rt->deps = std::make_unique<Deps>(Deps{
       .store = *rt->store,
       .clock = *rt->clock,

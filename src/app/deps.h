@@ -31,6 +31,8 @@ struct MailSettings {
   // node delivers the mails of a node that died (MailDelivery). Renewed every
   // third of it while the node works; default 30 s.
   Micros delivery_lease = std::chrono::seconds(30);
+  // The largest incoming message taken (mail_max_mib); a bigger one is refused.
+  size_t max_inbound_bytes = size_t{25} << 20;
 };
 
 struct Deps {

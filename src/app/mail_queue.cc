@@ -119,6 +119,18 @@ Result<OutboxMail> QueueMail(WriteTx& tx, const Deps& d, const MailRequest& r) {
       }
     }
   }
+  // Automatic mail stops for an address that bounced permanently (issue 16)
+  // until someone fixes it: kept as failed with the reason, never sent.
+  for (const auto* list : {&m.to, &m.cc}) {
+    for (const auto& a : *list) {
+      ATIENDE_ASSIGN_OR_RETURN(std::string bounce, tx.mail().AddressBounce(Lower(a)));
+      if (!bounce.empty()) {
+        m.status = "failed";
+        m.last_error =
+            "address " + a + " bounced permanently (" + bounce + "); fix it, then retry the mail";
+      }
+    }
+  }
   ATIENDE_RETURN_IF_ERROR(tx.mail().Insert(m));
   if (m.status == "queued") {
     WorkItem w{0, "mail.deliver", std::to_string(m.id), now, 0};

@@ -193,6 +193,8 @@ const std::map<std::string, Setter>& Setters() {
        [](Config& c, auto& v, auto& k) { return SetInt(c.mail_rate_cap, v, k, 1, 100000); }},
       {"mail_lease_seconds",
        [](Config& c, auto& v, auto& k) { return SetInt(c.mail_lease_seconds, v, k, 1, 3600); }},
+      {"mail_max_mib",
+       [](Config& c, auto& v, auto& k) { return SetInt(c.mail_max_mib, v, k, 1, 200); }},
       {"templates_dir",
        [](Config& c, auto& v, auto&) {
          c.templates_dir = v;

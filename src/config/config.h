@@ -49,6 +49,8 @@
 //   mail_lease_seconds ATIENDE_MAIL_LEASE_SECONDS  default 30 (1 to 3600): how long a
 //                   node's claim on a mail lasts unless renewed (every third of it, while
 //                   the node lives); how soon another node sends a dead node's mails
+//   mail_max_mib    ATIENDE_MAIL_MAX_MIB    default 25 (1 to 200): the largest incoming
+//                   message taken, in MiB; a bigger one is refused (docs/mail.md)
 //   templates_dir   ATIENDE_TEMPLATES_DIR   default "" (the shipped templates);
 //                   files <lang>/<event>.subject|txt|html there override them
 //   procedures_dir  ATIENDE_PROCEDURES_DIR  default "" (the shipped procedures/);
@@ -103,6 +105,7 @@ struct Config {
   std::string message_id_host;  // "" = the domain of mail_from's address
   int mail_rate_cap = 60;
   int mail_lease_seconds = 30;
+  int mail_max_mib = 25;
   std::string templates_dir;
   std::string procedures_dir;
   std::string directory_file;

@@ -350,7 +350,13 @@ Result<std::string> Render(const Message& m) {
     return std::string("Content-Type: text/") + subtype +
            "; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n";
   };
-  const char* kAuto = "Auto-Submitted: auto-generated\r\n\r\n";
+  // Our loop header (issue 16): a mail that comes back carrying it is dropped
+  // by the intake. Its value names the Message-ID host, so each installation
+  // recognises its own.
+  std::string_view host = std::string_view(m.message_id).substr(m.message_id.find('@') + 1);
+  host.remove_suffix(1);  // '>'
+  const std::string kAuto =
+      "Auto-Submitted: auto-generated\r\nX-Loop: atiende@" + std::string(host) + "\r\n\r\n";
   if (m.html.empty()) return out + part_headers("plain") + kAuto + QuotedPrintable(m.text);
   const std::string delimiter = "--" + Boundary(m.message_id);
   out += FoldHeader("Content-Type",

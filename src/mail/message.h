@@ -55,13 +55,13 @@ Status Validate(const Message& m);
 // The message in RFC 5322 form, ending with CRLF. Headers, in order: Date ("Tue, 24 Nov 2026
 // 12:00:00 +0000"), From, Reply-To, To, Cc (never Bcc), Subject, Message-ID, In-Reply-To,
 // References, MIME-Version, Content-Type, [Content-Transfer-Encoding], Auto-Submitted:
-// auto-generated. Subject and display names are RFC 2047 encoded-words (Q or B, whichever is
-// shorter; each <= 75 characters, never splitting a character) only when they hold non-ASCII,
-// a "=?" or a word too long to fold within 78 columns; otherwise plain, display names with
-// specials quoted. Without html: text/plain; charset=UTF-8, quoted-printable. With html:
-// multipart/alternative (text, then html) with a boundary derived from message_id only.
-// A leading "." or "From " on a body line is encoded (=2E, =46) so no line starts with them.
-// Fails as Validate does.
+// auto-generated, X-Loop: atiende@<the Message-ID's host> (incoming mail carrying it is ours).
+// Subject and display names are RFC 2047 encoded-words (Q or B, whichever is shorter; each <= 75
+// characters, never splitting a character) only when they hold non-ASCII, a "=?" or a word too long
+// to fold within 78 columns; otherwise plain, display names with specials quoted. Without html:
+// text/plain; charset=UTF-8, quoted-printable. With html: multipart/alternative (text, then html)
+// with a boundary derived from message_id only. A leading "." or "From " on a body line is encoded
+// (=2E, =46) so no line starts with them. Fails as Validate does.
 Result<std::string> Render(const Message& m);
 
 // SMTP envelope recipients: the To then Cc addresses in order, duplicates (compared

@@ -92,6 +92,7 @@ TEST(MailMessage, PlainAsciiHeaders) {
   EXPECT_EQ(Header(msg, "Content-Type"), "text/plain; charset=UTF-8");
   EXPECT_EQ(Header(msg, "Content-Transfer-Encoding"), "quoted-printable");
   EXPECT_EQ(Header(msg, "Auto-Submitted"), "auto-generated");
+  EXPECT_EQ(Header(msg, "X-Loop"), "atiende@atiende.example");
   EXPECT_EQ(Header(msg, "Bcc"), "");
   EXPECT_EQ(Header(msg, "In-Reply-To"), "");
   for (char c : msg) EXPECT_EQ(c & 0x80, 0) << "rendered message must be 7-bit";

@@ -220,6 +220,16 @@ class SqlMail final : public MailWriter {
   Result<int64_t> CountTo(std::string_view address, TimePoint since, int64_t limit) override;
   Status Insert(OutboxMail& m) override;
   Status UpdateStatus(const OutboxMail& m) override;
+  Result<InboundMail> GetInbound(int64_t id) override;
+  Result<std::vector<InboundMail>> ListInbound(const InboundFilter& f) override;
+  Result<std::string> InboundRaw(int64_t id) override;
+  Result<std::optional<InboundMail>> FindInbound(std::string_view dedup_key) override;
+  Status InsertInbound(InboundMail& m, std::string_view packed_raw) override;
+  Status UpdateInbound(const InboundMail& m) override;
+  Result<std::string> ThreadOfMessageId(std::string_view message_id) override;
+  Result<std::optional<OutboxMail>> FindByMessageId(std::string_view message_id) override;
+  Result<std::string> AddressBounce(std::string_view address) override;
+  Status SetAddressBounce(std::string_view address, std::string_view reason, TimePoint at) override;
 
  private:
   DeskConn c_;

@@ -92,7 +92,8 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
             (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
                                       "0005_notices", "0006_cases", "0007_work_claimed",
                                       "0008_desks", "0009_search_desk", "0010_credential_ids",
-                                      "0011_telephony", "0012_telephony_extensions", "0013_reports"}));
+                                      "0011_telephony", "0012_telephony_extensions", "0013_reports",
+                                      "0014_mail_in"}));
 }
 
 // The plan SQLite picks for a lookup in one desk: a seek on the
