@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { api, type Caller, type Case, type CallLogEntry, type Customer, type Ticket } from '../api';
 import { currentDesk } from '../desk';
-import { fmtTime, t, type Key } from '../i18n';
+import { fmtTime, t, tp, type Key } from '../i18n';
 import { Badge, ErrorBox, problemText, stateLabel, useLive } from '../ui';
 
 interface Context {
@@ -88,7 +88,7 @@ export function CustomerContext(props: { customer: Customer; caller: Caller; onC
               {ctx?.cases.map((c) => (
                 <li key={c.number}>
                   <strong>{c.number}</strong> <Badge>{c.state === 'closed' ? t('cases.closed') : (c.step?.title ?? '')}</Badge>
-                  {c.overdue.state === 'overdue' && <Badge kind="breached">{t('cases.overdue', { n: c.overdue.followups_sent })}</Badge>}
+                  {c.overdue.state === 'overdue' && <Badge kind="breached">{tp('cases.overdue', c.overdue.followups_sent)}</Badge>}
                   {c.overdue.state === 'warning' && <Badge kind="warn">{t('cases.warning')}</Badge>}
                 </li>
               ))}
