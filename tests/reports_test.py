@@ -172,7 +172,7 @@ class ReportsCase(h.TestCase):
                         "category": "outage" if g % 2 == 0 else "degradation",
                         "priority": PRIORITY[g], "subject": "Caída %s" % service,
                         "caller": caller()}), 201)
-                    assert t["critical"] == (g in PRIORITARIO), t
+                    assert t["customer"]["critical"] == (g in PRIORITARIO), t
                     cls.tickets[key] = t
                     cls.schedule_story(key, g, opened, cust, later)
 
@@ -218,8 +218,8 @@ class ReportsCase(h.TestCase):
                 "started_at": iso(m(6))}), 201))
             later(m(40), resolve)
         elif g == 3:
-            response_due = parse(t["response_due"])
-            resolution_due = parse(t["resolution_due"])
+            response_due = parse(t["sla"]["response_due"])
+            resolution_due = parse(t["sla"]["resolution_due"])
             # The desk's SLA as the test reads it: P2 is 30 min and 8 business hours.
             assert response_due == m(30), (response_due, m(30))
             assert resolution_due == m(8 * 60), (resolution_due, m(8 * 60))

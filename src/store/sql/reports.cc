@@ -73,7 +73,11 @@ Status WriteTicketFact(Conn& conn, const Ticket& t) {
   st->Bind(5, Name(t.kind)).Bind(6, t.category).Bind(7, int64_t{t.priority});
   st->Bind(8, int64_t{t.critical}).Bind(9, Name(t.state)).Bind(10, Us(t.response_due));
   st->Bind(11, Us(t.resolution_due)).Bind(12, OptUs(t.responded_at));
-  st->Bind(13, OptUs(t.resolved_at)).Bind(14, OptUs(t.closed_at));
+  // A cancelled ticket has no closed_at (cancelling does not close it), but it
+  // left the backlog when it was cancelled: its last change.
+  std::optional<TimePoint> ended = t.closed_at;
+  if (!ended && t.state == TicketState::kCancelled) ended = t.updated_at;
+  st->Bind(13, OptUs(t.resolved_at)).Bind(14, OptUs(ended));
   st->Bind(15, int64_t{t.reopen_count});
   return st->Run();
 }

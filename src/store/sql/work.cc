@@ -143,6 +143,8 @@ Result<int64_t> SqlNumbers::SettleTicketNumber(std::string_view series,
             " WHERE tickets.desk_id = ?1 AND tickets.number = ?3 RETURNING 1),"
             " tn AS (UPDATE ticket_numbers SET number = v.num FROM v"
             " WHERE ticket_numbers.desk_id = ?1 AND ticket_numbers.number = ?3 RETURNING 1),"
+            " r AS (UPDATE report_tickets SET number = v.num FROM v"
+            " WHERE report_tickets.desk_id = ?1 AND report_tickets.number = ?3 RETURNING 1),"
             " i AS (UPDATE interactions SET ticket_number = v.num FROM v"
             " WHERE interactions.desk_id = ?1 AND interactions.ticket_number = ?3 RETURNING 1),"
             " m AS (UPDATE mail_outbox SET thread_key = replace(thread_key, ?3, v.num),"
@@ -153,14 +155,15 @@ Result<int64_t> SqlNumbers::SettleTicketNumber(std::string_view series,
             " desk_id) SELECT ?5, ?6, ?7, ?8, replace(?9, ?3, v.num), replace(?10, ?3, v.num),"
             " replace(?11, ?3, v.num), ?1 FROM v RETURNING 1)"
             " SELECT v.last, (SELECT count(*) FROM t), (SELECT count(*) FROM tn),"
-            " (SELECT count(*) FROM a) FROM v"));
+            " (SELECT count(*) FROM a), (SELECT count(*) FROM r) FROM v"));
     st->Bind(1, desk_).Bind(2, series).Bind(3, placeholder).Bind(4, thread);
     st->Bind(5, Us(audit.at)).Bind(6, audit.actor).Bind(7, audit.action).Bind(8, audit.entity);
     st->Bind(9, audit.entity_id).Bind(10, audit.before).Bind(11, audit.after);
     ATIENDE_ASSIGN_OR_RETURN(bool row, st->Step());
     if (!row) return Status::Internal("number series " + std::string(series) + " returned no row");
     int64_t n = st->Int(0);
-    bool whole = st->Int(1) == 1 && st->Int(2) == 1 && st->Int(3) == 1;
+    // The ticket, its number's row, the audit entry and its report row.
+    bool whole = st->Int(1) == 1 && st->Int(2) == 1 && st->Int(3) == 1 && st->Int(4) == 1;
     ATIENDE_RETURN_IF_ERROR(st->Run());
     if (!whole) {
       return Status::Internal("no ticket of desk " + desk_ + " waits for a number under " +
