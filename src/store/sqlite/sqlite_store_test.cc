@@ -88,12 +88,12 @@ TEST(SqliteStore, MigrationsAreRecordedAndAppliedOnce) {
   for (auto& t : ts) t.join();
   EXPECT_EQ(ok.load(), 2);
   auto again = SqliteStore::Open({dir.file("m.db")}).value();
-  EXPECT_EQ(again->AppliedMigrations().value(),
-            (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
-                                      "0005_notices", "0006_cases", "0007_work_claimed",
-                                      "0008_desks", "0009_search_desk", "0010_credential_ids",
-                                      "0011_telephony", "0012_telephony_extensions", "0013_reports",
-                                      "0014_mail_in"}));
+  EXPECT_EQ(
+      again->AppliedMigrations().value(),
+      (std::vector<std::string>{"0001_init", "0002_work_items", "0003_mail", "0004_tickets",
+                                "0005_notices", "0006_cases", "0007_work_claimed", "0008_desks",
+                                "0009_search_desk", "0010_credential_ids", "0011_telephony",
+                                "0012_telephony_extensions", "0013_reports", "0014_mail_in"}));
 }
 
 // The plan SQLite picks for a lookup in one desk: a seek on the
