@@ -168,6 +168,12 @@ class IsolationCase(h.TestCase):
             path = path.replace("{number}", rec["case"]).replace("{step}", "contact")
         elif "{list}" in path:
             path = path.replace("{list}", "mesa_clientes")
+        elif "{extension}" in path:
+            path = path.replace("{extension}", "201")
+        elif "{name}" in path and path.startswith("/api/v1/reports"):
+            path = path.replace("{name}", "tickets")
+        elif path == "/api/v1/phones/format":
+            path += "?number=" + "9%206123%204567"
         return path
 
     def body_for(self, route, owner):
@@ -253,9 +259,13 @@ class IsolationCase(h.TestCase):
                         continue  # the stream: test_the_stream_carries_nothing_of_the_other_desk
                     body = self.body_for(route, owner)
                     r = client.request(route["method"], path, body)
-                    if "{list}" in route["path"]:
-                        # Lists are per desk: this names the caller's own list of that
-                        # name (owner_state checks the owner's is untouched).
+                    if any(k in route["path"] for k in ("{list}", "{extension}", "{name}")):
+                        # Lists, extensions and reports are per desk: this names the
+                        # caller's own of that name (owner_state checks the owner's
+                        # records are untouched; no marker of the owner's may show).
+                        if route["method"] == "GET" and r.status == 200:
+                            for marker in [rec["name"], rec["ticket"]]:
+                                self.assertNotIn(marker, r.text, (path, marker))
                         self.assertLess(r.status, 500, r)
                         continue
                     if "{" in route["path"]:

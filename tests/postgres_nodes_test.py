@@ -117,7 +117,9 @@ class TwoNodesTest(TestCase):
         polls every half second), or the deadline; returns the last items."""
         deadline = time.monotonic() + seconds
         while True:
-            items = harness.search(server.client(self.token), query).json()["items"]
+            resp = harness.search(server.client(self.token), query)
+            self.assertEqual(resp.status, 200, resp)
+            items = resp.json()["items"]
             if predicate(items) or time.monotonic() > deadline:
                 return items
             time.sleep(0.1)

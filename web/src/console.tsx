@@ -101,6 +101,8 @@ const SCREENS: Screen[] = [
     roles: ['agent', 'supervisor', 'back_office', 'admin'],
     view: (rest, s) => (rest ? <CustomerPage id={rest} role={s.user.role} /> : <CustomerFinder />),
   },
+  // After Clientes, so the screens before keep their Alt+Shift numbers.
+  { path: '/missed', code: missedCode, label: 'nav.missed', roles: ['agent', 'supervisor'], view: () => <MissedCalls /> },
   // The desk's figures and the wall's full-screen board (issue 18), after the
   // others so their Alt+Shift numbers stay.
   { path: '/reports', code: reportsCode, label: 'nav.reports', roles: ['supervisor', 'admin'], view: () => <Reports /> },
@@ -111,8 +113,6 @@ const SCREENS: Screen[] = [
     roles: ['supervisor', 'admin', 'agent', 'dispatch', 'back_office'],
     view: () => <Wallboard />,
   },
-  // After Clientes, so the screens before keep their Alt+Shift numbers.
-  { path: '/missed', code: missedCode, label: 'nav.missed', roles: ['agent', 'supervisor'], view: () => <MissedCalls /> },
 ];
 
 // Shown without the shell: the whole screen is the page (the wallboard).

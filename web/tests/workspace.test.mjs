@@ -70,11 +70,11 @@ async function coordinate(sup, number, zone) {
   const c = await sup.must('GET', '/api/v1/cases/' + number);
   const now = new Date((await sup.must('GET', '/api/v1/clock')).now);
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(now.getTime() + 2 * 86400000));
-  const phones = ['+56 9 1111 2222', '+56 2 2345 6789'];
+  const phones = ['+56 9 6111 2222', '+56 2 2345 6789'];
   const fields = {};
   for (const f of c.step.form) {
     if (f.type === 'date') fields[f.name] = day;
-    else if (f.type === 'phone') fields[f.name] = phones.shift() ?? '+56 9 5555 6666';
+    else if (f.type === 'phone') fields[f.name] = phones.shift() ?? '+56 9 6555 6666';
     else if (f.type === 'choice') fields[f.name] = f.options[0];
     else fields[f.name] = 'Portón verde, camino a Buin km 3';
   }
@@ -102,7 +102,7 @@ async function setScene() {
   });
   const robles = await find(agentZB, 'robles');
   const bahia = await find(agentZB, 'bahía');
-  scene.overdueCase = await agentZB.must('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id: robles.id, intake: { caller: 'Juan Soto', phones: ['+56 9 8765 4321'], comment: 'Necesita gas' } });
+  scene.overdueCase = await agentZB.must('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id: robles.id, intake: { caller: 'Juan Soto', phones: ['+56 9 6765 4321'], comment: 'Necesita gas' } });
   const coordinated = await coordinate(supZB, scene.overdueCase.number, ZB.zone);
   scene.notice = coordinated.notice;
   // Three days without news of the notice: overdue (the engine's follow-ups).
@@ -111,7 +111,7 @@ async function setScene() {
   agent = await server.api('agente');
   supNM = await server.api('supervisor', NM.id);
   agentZB = await server.api('agente.zb');
-  scene.waitingCase = await agentZB.must('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id: bahia.id, intake: { caller: 'Ana Vera', phones: ['+56 9 2222 3333'], comment: 'Sin gas' } });
+  scene.waitingCase = await agentZB.must('POST', '/api/v1/cases', { procedure: 'zb-unblock', customer_id: bahia.id, intake: { caller: 'Ana Vera', phones: ['+56 9 6222 3333'], comment: 'Sin gas' } });
   scene.fresh = await agent.must('POST', '/api/v1/tickets', {
     kind: 'requirement', category: 'change', customer_id: alpina.id, service_id: 'SID-300077', subject: 'Cambio de ancho de banda', caller: { name: 'Laura' },
   });

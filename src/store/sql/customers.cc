@@ -149,8 +149,12 @@ Result<std::vector<CustomerHit>> SqlCustomers::Search(const CustomerQuery& q) {
   std::vector<CustomerHit> hits;
   hits.reserve(ranked.size());
   for (const auto& r : ranked) {
-    ATIENDE_ASSIGN_OR_RETURN(auto c, Get(r.id));
-    hits.push_back({std::move(c), r.score});
+    auto c = Get(r.id);
+    // The database is the truth: an index fed by another node's change feed
+    // may still hold a customer deleted there a moment ago; that hit goes.
+    if (!c.ok() && c.status().code() == Status::Code::kNotFound) continue;
+    if (!c.ok()) return c.status();
+    hits.push_back({std::move(*c), r.score});
   }
   return hits;
 }

@@ -150,7 +150,7 @@ export function Reports() {
         <>
           <p class="hint">{t('rep.zone', { zone: tb.time_zone })}</p>
           <Chart tb={tb} />
-          <div class="table-scroll">
+          <div class="table-scroll" tabIndex={0} role="region" aria-label={t(`rep.name.${name}` as Key)}>
             <table class="report" data-testid="report-table">
               <caption>{t(('rep.name.' + tb.report) as Key)}</caption>
               <thead>
