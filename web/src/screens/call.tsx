@@ -12,6 +12,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type Caller, type Customer, type PoppedCall, type Ticket } from '../api';
 import { fmtTime, t } from '../i18n';
+import { fmtPhone } from '../phone';
 import { markPopped } from '../call_pop';
 import { navigate } from '../router';
 import { CustomerContext } from './call_context';
@@ -66,7 +67,7 @@ function CallBanner({ tel, since }: { tel: PoppedCall; since: number }) {
   }, []);
   const s = Math.max(0, Math.floor((now - since) / 1000));
   const clock = `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-  const number = tel.caller.number ?? tel.from ?? '—';
+  const number = fmtPhone(tel.caller.number ?? tel.from);
   const callback = tel.state === 'missed';
   return (
     <div class={'card call-banner' + (callback ? ' callback' : '')} data-testid="call-banner">
@@ -156,7 +157,7 @@ function UnknownCaller(props: { tel: PoppedCall; call: CallState; setCaller: (c:
   });
   return (
     <div class="card unknown-caller" data-testid="unknown-caller" role="region" aria-labelledby="unknown-title">
-      <h2 id="unknown-title">{t('pop.unknown', { number: props.tel.caller.number ?? props.tel.from ?? t('pop.hidden_number') })}</h2>
+      <h2 id="unknown-title">{t('pop.unknown', { number: props.tel.caller.number || props.tel.from ? fmtPhone(props.tel.caller.number ?? props.tel.from) : t('pop.hidden_number') })}</h2>
       <p class="hint">{t('pop.unknown_hint')}</p>
       {open ? (
         <form

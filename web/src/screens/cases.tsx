@@ -190,7 +190,7 @@ function IntakeFacts({ c }: { c: Case }) {
         <dt>{t('call.caller_name')}</dt>
         <dd>{c.intake.caller || '—'}</dd>
         <dt>{t('cases.intake_phones')}</dt>
-        <dd>{c.intake.phones.length ? c.intake.phones.join(' · ') : '—'}</dd>
+        <dd>{c.intake.phones.length ? c.intake.phones.map(fmtPhone).join(' · ') : '—'}</dd>
         <dt>{t('cases.intake_comment')}</dt>
         <dd class="said">{c.intake.comment || '—'}</dd>
       </dl>

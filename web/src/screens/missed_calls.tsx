@@ -7,6 +7,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type TelephonyCall } from '../api';
 import { fmtTime, t, type Key } from '../i18n';
+import { fmtPhone } from '../phone';
 import { navigate } from '../router';
 import { ErrorBox, Notice, problemText, usePoll } from '../ui';
 
@@ -59,7 +60,7 @@ export function MissedCalls() {
   const handled = async (c: TelephonyCall) => {
     try {
       await api.markCallHandled(c.id);
-      setDone(t('missed.handled', { number: c.from ?? '—' }));
+      setDone(t('missed.handled', { number: fmtPhone(c.from) }));
       await load();
       table.current?.querySelector<HTMLButtonElement>('button.callback')?.focus();
     } catch (e) {
@@ -96,7 +97,7 @@ export function MissedCalls() {
             {items.map((c) => (
               <tr key={c.id} data-call={c.id}>
                 <td>
-                  <strong>{c.from ?? t('pop.hidden_number')}</strong>
+                  <strong>{c.from ? fmtPhone(c.from) : t('pop.hidden_number')}</strong>
                 </td>
                 <td>{fmtTime(c.ringing_at)}</td>
                 <td>{waited(c)}</td>
