@@ -8,9 +8,7 @@
 // supervisor and admin work in both and choose one after signing in.
 // Run by ctest (CMakeLists.txt); exits non-zero when any test fails.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ARTIFACTS, Keys, NM, PASSWORD, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
+import { Keys, NM, PASSWORD, Server, ZB, axe, runSuite, screenshotPath, signIn, sleep } from './lib.mjs';
 
 const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests on the same 2 cores)
 const tests = [];
@@ -1110,13 +1108,9 @@ test('desks: the console speaks the desk’s language unless the user chose one'
   }
 });
 
-// The whole ZB protocol through the screens (issue 6's cases API). Skipped,
-// saying so, while the server has no /api/v1/cases route.
-class Skip extends Error {}
+// The whole ZB protocol through the screens (issue 6's cases API).
 test('ZB: intake → supervisor coordinates the visit → overdue → dispatch apta → back office unblocks', async ({ page, browser, server }) => {
   const sup0 = await server.api('supervisor', ZB.id);
-  const probe = await sup0.get('/api/v1/cases?procedure=zb-unblock');
-  if (probe.status === 404 && /no such endpoint/.test(JSON.stringify(probe.body))) throw new Skip('this server has no /api/v1/cases yet');
   // Agent of the ZB desk: the blocked bulk customer gets the ZB form.
   await signIn(page, server.url, 'agente.zb', '/call');
   const keys = new Keys(page);
@@ -1421,58 +1415,9 @@ test('desks admin: creates a desk and removes it; a desk in use stays; a desk-bo
 });
 
 // --- Runner --------------------------------------------------------------------
-const only = process.env.ONLY;
-// This test's screenshots from an earlier run go; other tests' (workspace.test.mjs: ws-*) stay.
-for (const f of existsSync(ARTIFACTS) ? readdirSync(ARTIFACTS) : []) if (!f.startsWith('ws-')) rmSync(join(ARTIFACTS, f), { recursive: true, force: true });
-const server = await new Server().start();
-const browser = await launch();
-let failed = 0;
-let ran = 0;
-const report = [];
-try {
-  for (const t of tests) {
-    if (only && !t.name.includes(only)) continue;
-    ran++;
-    const context = await browser.newContext({ bypassCSP: true, timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(TIMEOUT);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    const started = Date.now();
-    try {
-      await Promise.race([
-        t.fn({ page, context, browser, server }),
-        sleep(90000).then(() => {
-          throw new Error('test took over 90 s');
-        }),
-      ]);
-      assert.deepEqual(errors, [], 'uncaught errors in the page');
-      console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
-      report.push({ name: t.name, ok: true });
-    } catch (e) {
-      if (e instanceof Skip) {
-        console.log(`skip ${t.name}: ${e.message}`);
-        report.push({ name: t.name, skipped: e.message });
-        ran--;
-        continue;
-      }
-      failed++;
-      console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      try {
-        await page.screenshot({ path: screenshotPath('FAILED-' + t.name.replace(/[^a-z0-9]+/gi, '-')), fullPage: true });
-      } catch {
-        /* the page may be gone */
-      }
-      report.push({ name: t.name, ok: false, error: String(e) });
-    } finally {
-      await context.close();
-    }
-  }
-} finally {
-  await browser.close();
-  if (failed) console.log('--- server log (tail) ---\n' + server.log().split('\n').slice(-40).join('\n'));
-  await server.stop();
-}
-writeFileSync(screenshotPath('report').replace(/\.png$/, '.json'), JSON.stringify(report, null, 1));
-console.log(`${ran - failed}/${ran} passed`);
-process.exit(failed ? 1 : 0);
+await runSuite(tests, {
+  server: await new Server().start(),
+  context: { timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1280, height: 900 } },
+  timeout: TIMEOUT,
+  report: true,
+});

@@ -21,7 +21,7 @@
 // console instead of the embedded one (ATIENDE_WEB_DIR), for editing it
 // without relinking.
 import assert from 'node:assert/strict';
-import { Keys, NM, PASSWORD, Server, ZB, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
+import { Keys, NM, PASSWORD, Server, ZB, axe, screenshotPath, signIn, sleep, runSuite } from './lib.mjs';
 
 const TIMEOUT = 20000;
 const tests = [];
@@ -358,47 +358,9 @@ test('issue 15 item 8: follow-up by number accepts "CS1", "cs 1" and "1" with th
   console.log(`     follow-up by number: ${keys.count} keyboard actions (${keys.log.join(' ')})`);
 });
 
-const server = await new Server({ env: process.env.WEB_DIR ? { ATIENDE_WEB_DIR: process.env.WEB_DIR } : {} }).start();
-const browser = await launch();
-let failed = 0;
-let ran = 0;
-const only = process.env.ONLY;
-try {
-  await setUp(server);
-  for (const t of tests) {
-    if (only && !t.name.includes(only)) continue;
-    ran++;
-    const context = await browser.newContext({ bypassCSP: true, timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1366, height: 768 } });
-    context.setDefaultTimeout(TIMEOUT);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    const started = Date.now();
-    try {
-      await Promise.race([
-        t.fn({ page, context, browser, server }),
-        sleep(90000).then(() => {
-          throw new Error('test took over 90 s');
-        }),
-      ]);
-      assert.deepEqual(errors, [], 'uncaught errors in the page');
-      console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      try {
-        await page.screenshot({ path: screenshotPath('FAILED-call-' + t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)), fullPage: true });
-      } catch {
-        /* the page may be gone */
-      }
-    } finally {
-      await context.close();
-    }
-  }
-} finally {
-  await browser.close();
-  if (failed) console.log('--- server log (tail) ---\n' + server.log().split('\n').slice(-40).join('\n'));
-  await server.stop();
-}
-console.log(`${ran - failed}/${ran} passed`);
-process.exit(failed ? 1 : 0);
+await runSuite(tests, {
+  server: await new Server({ env: process.env.WEB_DIR ? { ATIENDE_WEB_DIR: process.env.WEB_DIR } : {} }).start(),
+  setUp: ({ server }) => setUp(server),
+  context: { timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1366, height: 768 } },
+  timeout: TIMEOUT,
+});

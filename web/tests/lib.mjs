@@ -6,9 +6,10 @@
 // Environment: ATIENDE_BIN (the binary), ATIENDE_SOURCE (the repository),
 // ATIENDE_ARTIFACTS (where screenshots go), CHROMIUM (default /usr/bin/chromium).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, mkdirSync, readFileSync, openSync, closeSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, mkdirSync, readFileSync, openSync, closeSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import assert from 'node:assert/strict';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -16,7 +17,10 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const SOURCE = process.env.ATIENDE_SOURCE || join(here, '..', '..');
 export const BIN = process.env.ATIENDE_BIN || join(SOURCE, 'build', 'atiende');
-export const ARTIFACTS = process.env.ATIENDE_ARTIFACTS || join(SOURCE, 'build', 'web-artifacts');
+// Each test file's screenshots in a folder of its own (ctest sets it to
+// build/web-artifacts/<file's name>; a file run by hand gets the same).
+export const ARTIFACTS =
+  process.env.ATIENDE_ARTIFACTS || join(SOURCE, 'build', 'web-artifacts', basename(process.argv[1] ?? 'web', '.mjs').replace(/\.test$/, ''));
 export const PASSWORD = 'atiende-demo';
 export const CLOCK_START = '2026-12-07T15:00:00Z'; // Monday 10:00 in Bogotá, 12:00 in Santiago
 // The demo's two desks (src/cli/demo_cmd.cc): the telecom's NM desk (agente,
@@ -148,6 +152,66 @@ export async function axe(page) {
 export function screenshotPath(name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   return join(ARTIFACTS, name + '.png');
+}
+
+// Runs a browser test file's `tests` ({name, fn}) against `server` and exits
+// the process (non-zero when one failed): one Chromium; each test in a fresh
+// context (`context`: Playwright's options) with every wait bounded by
+// `timeout`, at most `testMs` in all, its page's uncaught errors failing it and
+// a screenshot of the page when it fails. `setUp({server, browser})` runs
+// first; what it returns is given to every test beside {page, context,
+// browser, server}. ONLY=<part of a name> runs those tests alone. The file's
+// screenshots from an earlier run are cleared first; `report` writes each
+// test's outcome to report.json there.
+export async function runSuite(tests, { server, setUp, context = {}, timeout = 20000, testMs = 90000, report = false }) {
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  const only = process.env.ONLY;
+  const outcomes = [];
+  let failed = 0;
+  let ran = 0;
+  const browser = await launch();
+  try {
+    const shared = (await setUp?.({ server, browser })) ?? {};
+    for (const t of tests) {
+      if (only && !t.name.includes(only)) continue;
+      ran++;
+      const ctx = await browser.newContext({ bypassCSP: true, ...context });
+      ctx.setDefaultTimeout(timeout);
+      const page = await ctx.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const started = Date.now();
+      try {
+        await Promise.race([
+          t.fn({ ...shared, page, context: ctx, browser, server }),
+          sleep(testMs).then(() => {
+            throw new Error(`test took over ${testMs / 1000} s`);
+          }),
+        ]);
+        assert.deepEqual(errors, [], 'uncaught errors in the page');
+        console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
+        outcomes.push({ name: t.name, ok: true });
+      } catch (e) {
+        failed++;
+        console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
+        outcomes.push({ name: t.name, ok: false, error: String(e) });
+        try {
+          await page.screenshot({ path: screenshotPath('FAILED-' + t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)), fullPage: true });
+        } catch {
+          /* the page may be gone */
+        }
+      } finally {
+        await ctx.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    if (failed) console.log('--- server log (tail) ---\n' + server.log().split('\n').slice(-40).join('\n'));
+    await server.stop();
+  }
+  if (report) writeFileSync(join(ARTIFACTS, 'report.json'), JSON.stringify(outcomes, null, 1));
+  console.log(`${ran - failed}/${ran} passed`);
+  process.exit(failed ? 1 : 0);
 }
 
 // Counts keyboard actions: one per key press (with modifiers) and one per

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { NM, Server, axe, launch, screenshotPath, signIn, sleep } from './lib.mjs';
+import { NM, Server, axe, screenshotPath, signIn, sleep, runSuite } from './lib.mjs';
 
 const TIMEOUT = 20000;
 const tests = [];
@@ -198,43 +198,9 @@ test('agent: no reports screen, but the wallboard', async ({ page, server }) => 
   await page.getByTestId('tile-tickets_open').waitFor({ timeout: TIMEOUT });
 });
 
-const server = await new Server().start();
-const browser = await launch();
-let failed = 0;
-const shared = { data: {} };
-try {
-  shared.scene = await scene(server);
-  for (const t of tests) {
-    const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    const started = Date.now();
-    try {
-      await Promise.race([
-        t.fn({ page, context, browser, server, scene: shared.scene, data: shared.data }),
-        sleep(90000).then(() => {
-          throw new Error('test took over 90 s');
-        }),
-      ]);
-      assert.deepEqual(errors, [], 'uncaught errors in the page');
-      console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      try {
-        await page.screenshot({ path: screenshotPath('FAILED-' + t.name.replace(/[^a-z0-9]+/gi, '-')), fullPage: true });
-      } catch {
-        /* the page may be gone */
-      }
-    } finally {
-      await context.close();
-    }
-  }
-} finally {
-  await browser.close();
-  if (failed) console.log('--- server log (tail) ---\n' + server.log().split('\n').slice(-40).join('\n'));
-  await server.stop();
-}
-console.log(`${tests.length - failed}/${tests.length} passed`);
-process.exit(failed ? 1 : 0);
+await runSuite(tests, {
+  server: await new Server().start(),
+  setUp: async ({ server }) => ({ scene: await scene(server), data: {} }),
+  context: { viewport: { width: 1280, height: 800 }, acceptDownloads: true },
+  timeout: TIMEOUT,
+});

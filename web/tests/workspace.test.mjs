@@ -9,12 +9,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { NM, Server, ZB, launch, screenshotPath, signIn, sleep } from './lib.mjs';
+import { NM, Server, ZB, screenshotPath, signIn, sleep, runSuite } from './lib.mjs';
 
 const TIMEOUT = 20000;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-const only = process.argv[2];
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -411,40 +410,12 @@ test('every screen: WCAG 2.1 AA in es-419 and en; screenshots at 1366 and 1024',
   assert.deepEqual(bad, [], JSON.stringify(bad, null, 1));
 });
 
-let failed = 0;
-let ran = 0;
-try {
-  browser = await launch();
-  await setScene();
-  for (const t of tests) {
-    if (only && !t.name.includes(only)) continue;
-    ran++;
-    const context = await browser.newContext({ bypassCSP: true, timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1366, height: 768 } });
-    context.setDefaultTimeout(TIMEOUT);
-    const page = await context.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    const started = Date.now();
-    try {
-      await t.fn({ page, context });
-      assert.deepEqual(errors, [], 'uncaught errors in the page');
-      console.log(`ok   ${t.name} (${Date.now() - started} ms)`);
-    } catch (e) {
-      failed++;
-      console.log(`FAIL ${t.name}\n     ${String(e.stack || e).split('\n').join('\n     ')}`);
-      try {
-        await page.screenshot({ path: screenshotPath('FAILED-ws-' + t.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)), fullPage: true });
-      } catch {
-        /* the page may be gone */
-      }
-    } finally {
-      await context.close();
-    }
-  }
-} finally {
-  await browser?.close();
-  if (failed) console.log('--- server log (tail) ---\n' + server.log().split('\n').slice(-30).join('\n'));
-  await server.stop();
-}
-console.log(`${ran - failed}/${ran} passed`);
-process.exit(failed ? 1 : 0);
+await runSuite(tests, {
+  server,
+  setUp: async ({ browser: b }) => {
+    browser = b;
+    await setScene();
+  },
+  context: { timezoneId: 'Asia/Tokyo', locale: 'es-CO', viewport: { width: 1366, height: 768 } },
+  timeout: TIMEOUT,
+});
