@@ -8,23 +8,10 @@
 // supervisor and admin work in both and choose one after signing in.
 // Run by ctest (CMakeLists.txt); exits non-zero when any test fails.
 import assert from 'node:assert/strict';
-import { Keys, NM, PASSWORD, Server, ZB, axe, runSuite, screenshotPath, signIn, sleep } from './lib.mjs';
+import { Keys, NM, PASSWORD, Server, TIMEOUT, ZB, axe, check, expectText, runSuite, signIn, sleep } from './lib.mjs';
 
-const TIMEOUT = 20000; // every wait is bounded (generous: CI runs other tests on the same 2 cores)
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-
-// Waits (bounded) until the locator's text matches: screens fill in parts as
-// their reads answer, so a text read at once can race them on a slow machine.
-async function expectText(locator, re, message) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const text = await locator.innerText();
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) assert.match(text, re, message);
-    await sleep(100);
-  }
-}
 
 // Waits (bounded) until the header names the desk: "Campaña: <name> <zone>"
 // (or "Desk: …" in English), its parts on one line as the eye reads them.
@@ -37,12 +24,6 @@ async function expectDesk(page, desk, label = 'Campaña') {
     if (Date.now() > deadline) assert.fail(`the header says «${text}», not «${want}»`);
     await sleep(100);
   }
-}
-
-async function check(page, name) {
-  await page.screenshot({ path: screenshotPath(name), fullPage: true });
-  const bad = await axe(page);
-  assert.deepEqual(bad, [], `${name}: accessibility violations:\n${JSON.stringify(bad, null, 1)}`);
 }
 
 // Picks a customer with the keyboard from the call workspace.

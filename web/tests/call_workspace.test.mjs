@@ -21,27 +21,10 @@
 // console instead of the embedded one (ATIENDE_WEB_DIR), for editing it
 // without relinking.
 import assert from 'node:assert/strict';
-import { Keys, NM, PASSWORD, Server, ZB, axe, screenshotPath, signIn, sleep, runSuite } from './lib.mjs';
+import { Keys, NM, PASSWORD, Server, TIMEOUT, ZB, axe, check, expectText, runSuite, signIn, sleep } from './lib.mjs';
 
-const TIMEOUT = 20000;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-
-async function expectText(locator, re, message) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const text = await locator.innerText();
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) assert.match(text, re, message);
-    await sleep(100);
-  }
-}
-
-async function check(page, name) {
-  await page.screenshot({ path: screenshotPath(name), fullPage: false });
-  const bad = await axe(page);
-  assert.deepEqual(bad, [], `${name}: accessibility violations:\n${JSON.stringify(bad, null, 1)}`);
-}
 
 // The four screenshots of what is on screen: two widths, two languages.
 async function shots(page, name) {
@@ -51,7 +34,7 @@ async function shots(page, name) {
     for (const width of [1366, 1024]) {
       await page.setViewportSize({ width, height: 768 });
       await sleep(50); // one layout
-      await check(page, `${name}-${lang === 'en' ? 'en' : 'es'}-${width}`);
+      await check(page, `${name}-${lang === 'en' ? 'en' : 'es'}-${width}`, { fullPage: false });
     }
   }
   await page.locator('#lang-select').selectOption('es-419');
@@ -160,7 +143,7 @@ test('pop: a known caller pops the workspace; the incident is opened in ≤ 4 ke
   // The context panel follows: the new ticket with its state and SLA, the call.
   await expectText(ctx.getByTestId('ctx-tickets'), /CS0000001[\s\S]*Nuevo[\s\S]*SLA/);
   await expectText(ctx.getByTestId('ctx-calls'), /Ana Pérez · ticket abierto · CS0000001/);
-  await check(page, 'call-pop-opened');
+  await check(page, 'call-pop-opened', { fullPage: false });
 
   const sup = await server.api('supervisor', NM.id);
   const tk = await sup.must('GET', '/api/v1/tickets/CS0000001');
@@ -256,7 +239,7 @@ test('issue 15 item 2: a service the caller names opens the incident and waits f
   await page.locator('input[name=subject]').fill('Caída del enlace');
   await page.locator('input[name=named_service]').fill('SID-777001');
   await page.locator('input[name=named_circuit]').fill('CIR-BOG-9001');
-  await check(page, 'call-named-service');
+  await check(page, 'call-named-service', { fullPage: false });
   await page.locator('input[name=named_circuit]').press('Enter');
   await page.getByText(/Ticket CS\d+ abierto/).waitFor();
   const sup = await server.api('supervisor', NM.id);
@@ -294,7 +277,7 @@ test('issue 15 item 3: what the caller said on the ticket page, the follow-up, t
   const sp = await sup.newPage();
   await signIn(sp, server.url, 'supervisor', '/tickets/' + tk.number + '?desk=' + NM.id);
   await expectText(sp.getByTestId('ticket-detail'), /Jorge Salas[\s\S]*Desde las 9 no hay red/);
-  await check(sp, 'call-ticket-page-said');
+  await check(sp, 'call-ticket-page-said', { fullPage: false });
   // The portal (cliente is Colpatria's).
   const cp = await sup.newPage();
   await cp.context().clearCookies();
@@ -303,7 +286,7 @@ test('issue 15 item 3: what the caller said on the ticket page, the follow-up, t
   await cp.getByLabel(/Contraseña/).fill(PASSWORD);
   await cp.keyboard.press('Enter');
   await expectText(cp.getByTestId('portal-said'), /Jorge Salas[\s\S]*Desde las 9 no hay red/);
-  await check(cp, 'call-portal-said');
+  await check(cp, 'call-portal-said', { fullPage: false });
   await sup.close();
 
   // The ZB case page: the intake's comment and phones, the form prefilled.
@@ -324,7 +307,7 @@ test('issue 15 item 3: what the caller said on the ticket page, the follow-up, t
   if (await phone1.count()) {
     assert.match(await phone1.inputValue(), /8765\s?4321/, 'the coordination form starts with the phone given at intake');
   }
-  await check(zp, 'call-case-intake');
+  await check(zp, 'call-case-intake', { fullPage: false });
   await zb.close();
 });
 

@@ -128,6 +128,32 @@ export class Server {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Every wait of the browser tests is bounded by this (generous: CI runs other
+// tests on the same two cores).
+export const TIMEOUT = 20000;
+
+// Waits (bounded) until `fn` answers truthy; returns what it answered.
+export async function until(fn, message) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) assert.fail('timed out waiting: ' + message);
+    await sleep(100);
+  }
+}
+
+// Waits (bounded) until the locator's text matches `re`: screens re-render
+// as their reads answer, so a text read at once can race them on a slow machine.
+export async function expectText(locator, re, message) {
+  const deadline = Date.now() + TIMEOUT;
+  for (;;) {
+    const text = await locator.innerText();
+    if (re.test(text)) return text;
+    if (Date.now() > deadline) assert.match(text, re, message);
+    await sleep(100);
+  }
+}
 
 export async function launch() {
   const args = [];
@@ -138,15 +164,25 @@ export async function launch() {
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-// Runs axe-core on the page; returns the serious and critical violations.
-export async function axe(page) {
-  await page.addScriptTag({ content: AXE });
-  const res = await page.evaluate(async () => {
+// Runs axe-core on the page. By default the serious and critical violations
+// of every rule; with `wcagAA`, every violation (whatever its impact) of the
+// WCAG 2.0/2.1 A and AA rules.
+export async function axe(page, { wcagAA = false } = {}) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: AXE });
+  const res = await page.evaluate(async (tags) => {
+    const options = { resultTypes: ['violations'], ...(tags ? { runOnly: { type: 'tag', values: tags } } : {}) };
     // eslint-disable-next-line no-undef
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    const r = await window.axe.run(document, options);
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  });
-  return res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  }, wcagAA ? ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] : null);
+  return wcagAA ? res : res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+// A screenshot of the page (`name`.png) and no serious axe violation on it.
+export async function check(page, name, { fullPage = true } = {}) {
+  await page.screenshot({ path: screenshotPath(name), fullPage });
+  const bad = await axe(page);
+  assert.deepEqual(bad, [], `${name}: accessibility violations:\n${JSON.stringify(bad, null, 1)}`);
 }
 
 export function screenshotPath(name) {
@@ -163,7 +199,7 @@ export function screenshotPath(name) {
 // browser, server}. ONLY=<part of a name> runs those tests alone. The file's
 // screenshots from an earlier run are cleared first; `report` writes each
 // test's outcome to report.json there.
-export async function runSuite(tests, { server, setUp, context = {}, timeout = 20000, testMs = 90000, report = false }) {
+export async function runSuite(tests, { server, setUp, context = {}, timeout = TIMEOUT, testMs = 90000, report = false }) {
   rmSync(ARTIFACTS, { recursive: true, force: true });
   const only = process.env.ONLY;
   const outcomes = [];

@@ -6,27 +6,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { NM, Server, axe, screenshotPath, signIn, sleep, runSuite } from './lib.mjs';
+import { NM, Server, TIMEOUT, axe, check, runSuite, signIn, until } from './lib.mjs';
 
-const TIMEOUT = 20000;
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-
-async function until(what, fn) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail('timed out waiting for ' + what);
-    await sleep(100);
-  }
-}
-
-async function check(page, name) {
-  await page.screenshot({ path: screenshotPath(name), fullPage: true });
-  const bad = await axe(page);
-  assert.deepEqual(bad, [], `${name}: accessibility violations:\n${JSON.stringify(bad, null, 1)}`);
-}
 
 // The files of a zip (an XLSX), by name: its central directory read, each
 // entry inflated with Node's zlib.
@@ -107,7 +90,7 @@ test('supervisor: the reports screen shows the figures as a table and a chart, i
   const table = page.getByTestId('report-table');
   await table.waitFor({ timeout: TIMEOUT });
   const today = table.locator('tbody tr', { hasText: '2026-12-07' });
-  await until('the row of today', async () => (await today.count()) === 1);
+  await until(async () => (await today.count()) === 1, 'the row of today');
   const cells = await today.locator('th, td').allInnerTexts();
   assert.equal(cells[0], '2026-12-07');
   assert.equal(cells[1], '3', 'three tickets opened today');
@@ -121,10 +104,10 @@ test('supervisor: the reports screen shows the figures as a table and a chart, i
   // The SLA report, by hour of day.
   await page.locator('#rep-name').selectOption('sla');
   await page.locator('#rep-by').selectOption('hour');
-  await until('the SLA table', async () => /Respuesta en plazo/.test(await table.innerText()));
+  await until(async () => /Respuesta en plazo/.test(await table.innerText()), 'the SLA table');
   await page.getByTestId('report-chart').locator('canvas').waitFor({ timeout: TIMEOUT });
   await page.locator('#lang-select').selectOption('en');
-  await until('English', async () => /Response met/.test(await page.getByTestId('report-table').innerText()));
+  await until(async () => /Response met/.test(await page.getByTestId('report-table').innerText()), 'English');
   await check(page, 'reports-sla-by-hour-en');
   data.sup = true;
 });
@@ -161,7 +144,7 @@ test('wallboard: full screen, no controls, follows the live stream and the clock
   assert.equal(await page.locator('header.top').count(), 0, 'no shell: the board is the whole screen');
   assert.equal(await board.locator('button, input, select').count(), 0, 'nothing to operate');
   const open = page.getByTestId('tile-tickets_open').locator('.figure');
-  await until('two open tickets', async () => (await open.innerText()) === '2');
+  await until(async () => (await open.innerText()) === '2', 'two open tickets');
   // A ticket opened elsewhere shows without a reload.
   await scene.agent.must('POST', '/api/v1/tickets', {
     kind: 'incident',
@@ -172,7 +155,7 @@ test('wallboard: full screen, no controls, follows the live stream and the clock
     subject: 'Caída RB-4',
     caller: { name: 'Ana Gómez', phone: '+57 300 555 0101' },
   });
-  await until('three open tickets', async () => (await open.innerText()) === '3');
+  await until(async () => (await open.innerText()) === '3', 'three open tickets');
   // The figures are big: readable from three metres on a 1280×800 screen.
   const size = await open.evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   assert.ok(size >= 100, `figures ${size}px high`);
@@ -184,7 +167,7 @@ test('wallboard: full screen, no controls, follows the live stream and the clock
   await signIn(page, server.url, 'supervisor', '/', { desk: NM.id });
   await page.goto(server.url + '/wallboard');
   const breached = page.getByTestId('tile-tickets_breached');
-  await until('breached tickets', async () => (await breached.locator('.figure').innerText()) === '3');
+  await until(async () => (await breached.locator('.figure').innerText()) === '3', 'breached tickets');
   assert.match(await breached.getAttribute('class'), /bad/);
   await check(page, 'wallboard-breached');
 });

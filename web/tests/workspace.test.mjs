@@ -7,36 +7,12 @@
 // languages, and a screenshot of each at 1366×768 and 1024×768 under
 // ATIENDE_ARTIFACTS. One server, one browser. Run by ctest (CMakeLists.txt).
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { NM, Server, ZB, screenshotPath, signIn, sleep, runSuite } from './lib.mjs';
+import { writeFileSync } from 'node:fs';
 
-const TIMEOUT = 20000;
+import { NM, Server, TIMEOUT, ZB, axe, runSuite, screenshotPath, signIn, sleep, until } from './lib.mjs';
+
 const tests = [];
 const test = (name, fn) => tests.push({ name, fn });
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-// Every violation of the WCAG 2.0/2.1 A and AA rules, whatever its impact.
-async function axeAA(page) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ content: AXE });
-  return page.evaluate(async () => {
-    // eslint-disable-next-line no-undef
-    const r = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
-  });
-}
-
-async function until(f, message) {
-  const deadline = Date.now() + TIMEOUT;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(message);
-    await sleep(100);
-  }
-}
 
 // The header's parts on one row, nothing cut off.
 async function headerOneRow(page) {
@@ -166,7 +142,7 @@ test('themes: the OS’s by default, the user’s choice kept per user', async (
   assert.equal(await bg(), 'rgb(22, 24, 29)', 'dark like the OS');
   assert.equal(await p.getByTestId('theme').getAttribute('aria-pressed'), 'true');
   await p.screenshot({ path: screenshotPath('ws-dark-dispatch-notices-1366') });
-  assert.deepEqual(await axeAA(p), [], 'dark theme: WCAG AA');
+  assert.deepEqual(await axe(p, { wcagAA: true }), [], 'dark theme: WCAG AA');
   await p.getByTestId('theme').click();
   assert.equal(await bg(), 'rgb(255, 255, 255)', 'light once chosen');
   await p.reload();
@@ -313,7 +289,7 @@ test('notices: late ones marked; the verdict is not preselected, asked for and c
   await dialog.waitFor();
   assert.match(await dialog.innerText(), /Instalación apta/);
   await page.screenshot({ path: screenshotPath('ws-notice-confirm-1366') });
-  assert.deepEqual(await axeAA(page), []);
+  assert.deepEqual(await axe(page, { wcagAA: true }), []);
   await page.keyboard.press('Escape'); // keeps it open
   const disp = await server.api('despacho');
   assert.equal((await disp.must('GET', '/api/v1/notices/' + scene.notice.number)).state, 'open');
@@ -389,7 +365,7 @@ test('every screen: WCAG 2.1 AA in es-419 and en; screenshots at 1366 and 1024',
         await settled(p);
         const name = `ws-${s.user}${s.desk ? '-' + s.desk.split('-')[1] : ''}${path.replace(/\//g, '-')}-${lang}`;
         await p.screenshot({ path: screenshotPath(name + '-1366') });
-        for (const v of await axeAA(p)) bad.push({ screen: name, ...v });
+        for (const v of await axe(p, { wcagAA: true })) bad.push({ screen: name, ...v });
         await p.setViewportSize({ width: 1024, height: 768 });
         const r = await headerOneRow(p);
         if (r.spread >= 4 || r.overflow > 0) bad.push({ screen: name, id: 'header-wraps-at-1024', r });
@@ -403,7 +379,7 @@ test('every screen: WCAG 2.1 AA in es-419 and en; screenshots at 1366 and 1024',
   const p = await ctx.newPage();
   await p.goto(server.url + '/');
   await p.getByLabel('Usuario').waitFor();
-  for (const v of await axeAA(p)) bad.push({ screen: 'login', ...v });
+  for (const v of await axe(p, { wcagAA: true })) bad.push({ screen: 'login', ...v });
   await p.screenshot({ path: screenshotPath('ws-login-1024') });
   await ctx.close();
   writeFileSync(screenshotPath('ws-violations').replace(/\.png$/, '.json'), JSON.stringify(bad, null, 1));
